@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# trigseq — GNU make. `make` builds, `make test` runs every test, `make bench` prints figures,
+# `make fuzz` fuzzes the parser for FUZZ_SECONDS.
+
+VERSION := 0.1.0
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+
+WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -DTS_VERSION='"$(VERSION)"' $(CFLAGS)
+LDLIBS := -lm
+
+B := build
+SAN := $(B)/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
+
+LIB_SRC := src/status.c src/pattern.c src/patfile.c src/engine.c
+LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
+SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
+
+UNIT_TESTS := test_pattern test_patfile test_engine
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+.PHONY: all test unit unit-san cli-test oracle-test lint-man check-patterns bench fuzz clean install
+
+all: $(B)/trigseq
+
+$(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
+	$(CC) $(ALL_CFLAGS) -MMD -c -o $@ $<
+
+$(SAN)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(SAN)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B) $(SAN):
+	mkdir -p $@
+
+$(B)/trigseq: $(B)/main.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
+
+$(SAN)/test_%: tests/test_%.c $(SAN_OBJ) tests/testutil.h
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
+
+# Every header compiles on its own.
+$(B)/headers.ok: $(wildcard include/trigseq/*.h) | $(B)
+	for h in $^; do echo "#include \"$${h#include/}\"" | \
+		$(CC) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; done
+	touch $@
+
+unit: $(UNIT_TESTS:%=$(B)/%) $(B)/headers.ok
+	@for t in $(UNIT_TESTS); do ./$(B)/$$t || exit 1; done
+
+unit-san: $(UNIT_TESTS:%=$(SAN)/%)
+	@for t in $(UNIT_TESTS); do ASAN_OPTIONS=detect_leaks=1 ./$(SAN)/$$t || exit 1; done
+
+cli-test: $(B)/trigseq
+	tests/cli/run-all.sh $(B)/trigseq
+
+# The engine against an independent implementation of the spec (tests/oracle/oracle.py): the
+# examples, then DIFF_COUNT random patterns starting at DIFF_SEED.
+DIFF_SEED ?= 1
+DIFF_COUNT ?= 120
+oracle-test: $(B)/trigseq
+	tests/oracle/examples.sh $(B)/trigseq
+	tests/oracle/differential.sh $(B)/trigseq $(DIFF_SEED) $(DIFF_COUNT)
+
+check-patterns: $(B)/trigseq
+	./$(B)/trigseq check patterns/*.tsq
+
+lint-man:
+	mandoc -Tlint -W warning man/trigseq.1
+
+test: unit unit-san check-patterns lint-man cli-test oracle-test
+
+$(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+bench: $(B)/bench_engine
+	./$(B)/bench_engine
+
+FUZZ_SECONDS ?= 60
+$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c | $(B)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $^
+
+fuzz: $(B)/fuzz_patfile
+	mkdir -p $(B)/fuzz-corpus
+	./$(B)/fuzz_patfile -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
+		$(B)/fuzz-corpus tests/fuzz/corpus patterns
+
+install: $(B)/trigseq
+	install -D -m 755 $(B)/trigseq $(DESTDIR)$(PREFIX)/bin/trigseq
+	install -D -m 644 man/trigseq.1 $(DESTDIR)$(PREFIX)/share/man/man1/trigseq.1
+
+clean:
+	rm -rf $(B)
+
+# Keep the sanitizer objects between runs.
+.SECONDARY:
+
+-include $(B)/*.d

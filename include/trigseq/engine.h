@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The engine: a pure, deterministic function from (pattern, rate, tempo, seed, fill, frames) to
+ * MIDI events, implementing section 5 of spec/pattern-format.md to the letter.
+ *
+ * Time. Musical positions are integers in units U = S1 / 28800 (S1 = one 1x step, a 16th note), so
+ * every step start, swing delay, micro offset, gate, retrig hit and MIDI clock tick of any track
+ * speed is an exact integer (a 24-PPQN clock tick is 4800 U). Position p is at exact frame
+ * p * rate / (tempo10 * 192) and is emitted at floor(that + 0.5). Nothing accumulates rounding.
+ *
+ * Threads: ts_engine_new/free/load on a non-real-time thread. ts_engine_start, _run, _stop,
+ * _set_fill are real-time safe [RT]: no allocation, locks, I/O or syscalls; memory is fixed at
+ * ts_engine_new. One thread at a time per engine.
+ */
+#ifndef TRIGSEQ_ENGINE_H
+#define TRIGSEQ_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trigseq/pattern.h"
+#include "trigseq/status.h"
+
+#define TS_UNITS_PER_STEP 28800   /* U per 1x step */
+#define TS_UNITS_PER_TICK 4800    /* U per MIDI clock tick (24 PPQN) */
+
+/* Port index of MIDI clock output, beside the pattern's ports 0 … TS_MAX_PORTS-1. */
+#define TS_PORT_CLOCK 0xFE
+
+typedef struct {
+	uint32_t frame;          /* offset inside the current ts_engine_run() period */
+	uint8_t port;            /* pattern port index (ts_pattern_ports), or TS_PORT_CLOCK */
+	uint8_t track;           /* 1 … 12; 0 for clock and transport */
+	uint8_t size;            /* 1 … 3 */
+	uint8_t bytes[3];
+} ts_event;
+
+/* Receives every event of a period, in emission order (frame, then track, then spec §5.4). [RT] */
+typedef void (*ts_event_fn)(void *ctx, const ts_event *ev);
+
+typedef struct {
+	uint32_t rate;           /* frames per second, 1000 … 384000 */
+	uint16_t tempo10;        /* BPM x 10; 0 = the pattern's tempo */
+	uint64_t seed;           /* seed of the probability draws */
+	bool send_clock;         /* FA at start, F8 per tick, FC at stop on TS_PORT_CLOCK */
+} ts_engine_config;
+
+typedef struct {
+	uint64_t frames;         /* frames run since start */
+	uint32_t lost_events;    /* events dropped because a fixed queue was full (should stay 0) */
+	uint32_t queue_peak;     /* largest number of pending events seen */
+	uint8_t step[TS_TRACKS]; /* current step (1-based) of each track, 0 before start */
+	uint32_t pass[TS_TRACKS];
+} ts_engine_status;
+
+typedef struct ts_engine ts_engine;
+
+/* Allocate an engine with all its fixed memory. NULL when out of memory. */
+ts_engine *ts_engine_new(const ts_engine_config *cfg);
+void ts_engine_free(ts_engine *eng);
+
+/* Give the engine a pattern (copied). Not while running: stop first. */
+ts_status ts_engine_load(ts_engine *eng, const ts_pattern *pat);
+
+/* Begin play at the start of the next ts_engine_run() period, every track at step 1 of pass 1.
+ * Emits (at frame 0): clock Start and tick 0 if send_clock, then for each track 1 … 12 its program
+ * change and base cc values, then the notes of step 1. [RT] */
+void ts_engine_start(ts_engine *eng);
+
+/* Advance by nframes, handing every event in [now, now + nframes) to fn. Any nframes >= 1; the
+ * output for a given pattern is the same whatever the period sizes. Does nothing when stopped. [RT] */
+void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx);
+
+/* Stop at offset `frame` of the next period (0 = right now): clock Stop (FC) if send_clock, then a
+ * note-off for every sounding note, by track. Pending events are dropped. [RT] */
+void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx);
+
+/* The fill flag read by fill / !fill conditions. [RT] */
+void ts_engine_set_fill(ts_engine *eng, bool fill);
+
+bool ts_engine_running(const ts_engine *eng);
+void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st);
+
+/* Exact frame (rounded as the spec says) of musical position `pos` at this rate and tempo. */
+uint64_t ts_pos_to_frame(int64_t pos, uint32_t rate, uint16_t tempo10);
+
+#endif
