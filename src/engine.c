@@ -1,0 +1,893 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The engine: spec/pattern-format.md §5 over integer musical positions (units U, engine.h).
+ *
+ * Two clocks run inside ts_engine_run():
+ *   - evaluation walks the steps of all tracks in the global order (step start, track 1 … 12),
+ *     deciding which trigs fire (conditions, PRNG, passes, lock returns) and queueing what they play;
+ *   - emission pops the queue in (frame, track, class, origin) order and turns entries into MIDI,
+ *     keeping the table of sounding notes (cuts, held notes, slides).
+ * Evaluation only ever reads evaluation state and emission only emission state (with one exception,
+ * the stop of an endless retrig, argued in ts_engine_run()), and before any frame f is emitted
+ * every step that could emit at f has been evaluated. Hence the output does not depend on how the
+ * frames are cut into periods.
+ *
+ * Real-time: every table below is part of struct ts_engine, allocated once in ts_engine_new().
+ */
+#include "trigseq/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Capacity of the event queue. Pending entries per track are bounded by:
+ *   - gate note-offs: a note-off waits at most gate·S ≤ 128 steps, and (micro/swing reorder trigs by
+ *     less than 2 steps) at most 131 trigs of 4 notes start in such a window: ≤ 524, stale entries
+ *     of cut notes included (they stay queued until their frame and are skipped by generation);
+ *   - retrigs: a hit lasts ≤ its interval, so a live generator has ≤ 4 note-offs + its next hit;
+ *     with a 128-step retrig length on every step ≤ 131 live generators: ≤ 655;
+ *   - look-ahead: ≤ (largest S + 2·S) / S + 2 ≤ 20 steps of 2 entries (locks, hit 0).
+ * So ≤ 700 per track, 8400 for 12 tracks, plus the clock: 16384 cannot fill. If it ever did, the
+ * entry is dropped and counted in lost_events. */
+#define QCAP 16384
+
+/* Endless retrigs in flight per track (see struct inf_slot); the look-ahead window holds ≤ 22 trigs
+ * of a track whose generator can still be running. */
+#define INF_SLOTS 32
+/* Notes held by slide or an endless gate, per track. Each fired note trig ends the previous set,
+ * so this only fills when many overlapping finite retrigs slide; then the gate applies instead. */
+#define HELD_MAX 32
+
+#define NO_STEP 0xFF
+#define POS_MAX INT64_MAX
+
+enum ent_kind { ENT_CLOCK, ENT_OFF, ENT_LOCKS, ENT_HIT };
+/* Order within a frame and track (spec §6: note-offs, locks, note-ons; slide releases are sent
+ * inside the note-on entry, right after its note-ons). */
+enum ent_class { CLS_OFF = 0, CLS_LOCKS = 1, CLS_ON = 2 };
+
+typedef struct {
+	uint64_t key;            /* frame << 6 | track << 2 | class */
+	uint64_t sub;            /* trig ordinal << 24 | hit << 8 | note index: equal keys never
+				  * depend on when an entry was queued, only on the trigs' order */
+	union {
+		int64_t pos;     /* HIT: position of this hit; CLOCK: tick number */
+		uint32_t gen;    /* OFF: generation of the note it ends */
+	} u;
+	uint8_t kind, track;
+	uint8_t a, b;            /* OFF: port, channel-1. LOCKS: step, previous fired step.
+				  * HIT: step, endless-retrig slot */
+	uint16_t hit, n;         /* HIT: hit index, number of hits (0 = endless). OFF: note in n */
+} qent;
+
+enum note_state { NOTE_OFF = 0, NOTE_ON, NOTE_HELD };
+
+typedef struct {
+	uint32_t gen;            /* bumped at each note-on: a queued note-off of an older gen is stale */
+	uint8_t state;
+	uint8_t owner;           /* track 1 … 12 that sent the note-on */
+} note_slot;
+
+/* The stop of an endless retrig: the time of the track's next fired note trig, known once that
+ * trig is evaluated. */
+struct inf_slot {
+	uint64_t ord;
+	int64_t start;           /* position of hit 0 */
+	int64_t stop;            /* POS_MAX while no later note trig has fired */
+};
+
+struct held {
+	uint32_t gen;
+	uint8_t note;
+	uint8_t slide;           /* slide: released after the next note-ons, ties kept;
+				  * endless gate: released just before them */
+};
+
+typedef struct {
+	/* fixed while playing */
+	int64_t S;               /* step length in U */
+	bool midi;               /* channel on and send-midi on */
+	uint8_t port, chan;      /* chan = channel - 1 */
+	uint8_t note_trigs;      /* x/X trigs in the grid: a slide needs another one */
+	/* evaluation state */
+	int64_t reset_pos;       /* position of the last master reset (0 at start) */
+	int64_t j;               /* steps since that reset of the next step to evaluate */
+	int64_t next_start;
+	uint32_t pass;
+	bool has_result, last_result;
+	uint64_t rng;
+	uint32_t inf_count;
+	struct inf_slot inf[INF_SLOTS];
+	/* emission state */
+	uint8_t prev_fired;      /* step of the trig whose locks were sent last, NO_STEP */
+	bool has_base_cc;        /* any base cc: lock returns are possible */
+	int nheld;
+	struct held held[HELD_MAX];
+} trk_rt;
+
+struct ts_engine {
+	ts_engine_config cfg;
+	ts_pattern pat;
+	trk_rt trk[TS_TRACKS];
+	uint64_t K;              /* tempo10 · 192: position p is at frame p · rate / K */
+	int64_t master;          /* advanced master length in U, 0 = no resets */
+	int64_t max_step;        /* look-ahead: the largest S */
+	int64_t eval_min;        /* smallest next_start over the tracks */
+	uint64_t now;            /* frames run since start */
+	uint64_t base;           /* first frame of the period being run */
+	uint64_t ordinal;        /* fired trigs so far, in evaluation order */
+	bool running, start_pending, fill;
+	uint32_t lost, peak, nq;
+	ts_event_fn fn;
+	void *ctx;
+	qent q[QCAP];
+	note_slot notes[TS_MAX_PORTS][16][128];
+};
+
+/* ---- time ---- */
+
+uint64_t ts_pos_to_frame(int64_t pos, uint32_t rate, uint16_t tempo10)
+{
+	if (pos <= 0 || rate == 0 || tempo10 == 0)
+		return 0;
+	/* floor(pos·rate/K + 1/2) = floor((2·pos·rate + K) / 2K), split so nothing overflows. */
+	uint64_t K = (uint64_t)tempo10 * 192, p = (uint64_t)pos;
+	uint64_t q = p / K, r = p % K;
+	return q * rate + (2 * r * rate + K) / (2 * K);
+}
+
+static uint64_t pos_frame(const ts_engine *eng, int64_t pos)
+{
+	return ts_pos_to_frame(pos, eng->cfg.rate, (uint16_t)(eng->K / 192));
+}
+
+/* The smallest position whose frame is >= f: ceil(K·(2f − 1) / 2·rate). */
+static int64_t pos_ceil(const ts_engine *eng, uint64_t f)
+{
+	if (f == 0)
+		return 0;
+	uint64_t m = 2 * f - 1, d = 2 * (uint64_t)eng->cfg.rate;
+	uint64_t q = m / d, r = m % d;
+	return (int64_t)(q * eng->K + (r * eng->K + d - 1) / d);
+}
+
+/* ---- the queue: a binary heap ---- */
+
+static bool ent_less(const qent *x, const qent *y)
+{
+	return x->key < y->key || (x->key == y->key && x->sub < y->sub);
+}
+
+static void q_push(ts_engine *eng, qent e)
+{
+	if (eng->nq == QCAP) {
+		eng->lost++;
+		return;
+	}
+	uint32_t i = eng->nq++;
+	while (i > 0) {
+		uint32_t parent = (i - 1) / 2;
+		if (!ent_less(&e, &eng->q[parent]))
+			break;
+		eng->q[i] = eng->q[parent];
+		i = parent;
+	}
+	eng->q[i] = e;
+	if (eng->nq > eng->peak)
+		eng->peak = eng->nq;
+}
+
+static qent q_pop(ts_engine *eng)
+{
+	qent top = eng->q[0], last = eng->q[--eng->nq];
+	uint32_t i = 0, n = eng->nq;
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && ent_less(&eng->q[c + 1], &eng->q[c]))
+			c++;
+		if (!ent_less(&eng->q[c], &last))
+			break;
+		eng->q[i] = eng->q[c];
+		i = c;
+	}
+	if (n > 0)
+		eng->q[i] = last;
+	return top;
+}
+
+static qent ent_at(const ts_engine *eng, int64_t pos, int track, int cls, uint64_t ord, int hit,
+		   int idx)
+{
+	qent e;
+	memset(&e, 0, sizeof(e));
+	e.key = pos_frame(eng, pos) << 6 | (uint64_t)track << 2 | (uint64_t)cls;
+	e.sub = ord << 24 | (uint64_t)(hit > 0xFFFF ? 0xFFFF : hit) << 8 | (uint64_t)idx;
+	e.track = (uint8_t)track;
+	return e;
+}
+
+/* ---- output ---- */
+
+static void emit3(ts_engine *eng, uint64_t frame, int port, int track, int size, int b0, int b1,
+		  int b2)
+{
+	ts_event ev;
+	ev.frame = frame > eng->base ? (uint32_t)(frame - eng->base) : 0; /* never late: see run */
+	ev.port = (uint8_t)port;
+	ev.track = (uint8_t)track;
+	ev.size = (uint8_t)size;
+	ev.bytes[0] = (uint8_t)b0;
+	ev.bytes[1] = (uint8_t)b1;
+	ev.bytes[2] = (uint8_t)b2;
+	eng->fn(eng->ctx, &ev);
+}
+
+static void note_off(ts_engine *eng, uint64_t frame, const trk_rt *r, int owner, int note)
+{
+	emit3(eng, frame, r->port, owner, 3, 0x80 | r->chan, note, 0x40);
+}
+
+/* ---- PRNG: one splitmix64 stream per track, so editing a track never reshuffles another ---- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9E3779B97F4A7C15u);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+	return z ^ (z >> 31);
+}
+
+/* Uniform 0 … 99: rejecting the top partial block of 2^64 removes the modulo bias. */
+static int draw100(trk_rt *r)
+{
+	const uint64_t limit = UINT64_MAX - (UINT64_MAX % 100 + 1) % 100; /* 2^64 − 2^64 mod 100 − 1 */
+	for (;;) {
+		uint64_t x = splitmix64(&r->rng);
+		if (x <= limit)
+			return (int)(x % 100);
+	}
+}
+
+/* ---- evaluation ---- */
+
+static bool cond_true(ts_engine *eng, int t, trk_rt *r, const ts_track *tk, const ts_trig *tr)
+{
+	int c = tr->cond, a, b, pct;
+	bool v;
+
+	if (c == TS_COND_NONE)
+		return tk->prob >= 100 || draw100(r) < tk->prob;
+	switch (c) {
+	case TS_COND_PRE:
+		return r->has_result && r->last_result;
+	case TS_COND_NOT_PRE:
+		return !(r->has_result && r->last_result);
+	case TS_COND_NEI:
+		return t > 0 && eng->trk[t - 1].has_result && eng->trk[t - 1].last_result;
+	case TS_COND_NOT_NEI:
+		return !(t > 0 && eng->trk[t - 1].has_result && eng->trk[t - 1].last_result);
+	case TS_COND_FILL:
+		v = eng->fill;
+		break;
+	case TS_COND_NOT_FILL:
+		v = !eng->fill;
+		break;
+	case TS_COND_1ST:
+		v = r->pass == 1;
+		break;
+	case TS_COND_NOT_1ST:
+		v = r->pass != 1;
+		break;
+	default:
+		if ((pct = ts_cond_percent(c)) >= 0)
+			v = draw100(r) < pct;
+		else if (ts_cond_ab(c, &a, &b))
+			v = (int)((r->pass - 1) % (uint32_t)b) + 1 == a;
+		else
+			v = true; /* not reached: ts_engine_load() refuses unknown codes */
+		break;
+	}
+	r->has_result = true;
+	r->last_result = v;
+	return v;
+}
+
+static void evaluate_step(ts_engine *eng, int t)
+{
+	trk_rt *r = &eng->trk[t];
+	const ts_track *tk = &eng->pat.tracks[t];
+	int step = (int)(r->j % tk->length);
+	int64_t start = r->next_start;
+
+	if (step == 0)
+		r->pass++;
+	const ts_trig *tr = &tk->steps[step];
+	if (tr->kind == TS_TRIG_NONE || tr->kind == TS_TRIG_MUTED || tk->mute)
+		return;
+	if (!cond_true(eng, t, r, tk, tr))
+		return;
+
+	int64_t when = start + tr->micro * r->S / 24;
+	bool swung = tr->swing == TS_SWING_ON || (tr->swing == TS_SWING_AUTO && step % 2 == 1);
+	if (swung)
+		when += r->S * (2 * eng->pat.swing - 100) / 100;
+	/* Nothing sounds before play starts: pass 1 is clamped as the spec says, and so is a later
+	 * pass of an advanced pattern whose master length is shorter than a long step's negative
+	 * micro offset. Otherwise a later pass fires early into the previous one, as on the Rytm. */
+	if (when < 0)
+		when = 0;
+
+	uint64_t ord = ++eng->ordinal;
+	bool note = tr->kind == TS_TRIG_NOTE || tr->kind == TS_TRIG_ACCENT;
+	bool endless = note && tr->retrig && ts_trig_retrig_len(tk, tr) == TS_LEN_INF;
+
+	/* A track without MIDI (channel off, send-midi off) still evaluates and fires: its internal
+	 * voice plays, and its condition results feed pre/nei as on the Rytm. */
+	if (r->midi) {
+		/* Every fired trig of a track with base values passes through a LOCKS entry, so that
+		 * lock returns are decided when it sounds (see handle_locks). */
+		if (tr->nlocks > 0 || r->has_base_cc) {
+			qent e = ent_at(eng, when, t + 1, CLS_LOCKS, ord, 0, 0);
+			e.kind = ENT_LOCKS;
+			e.a = (uint8_t)step;
+			q_push(eng, e);
+		}
+		if (note) {
+			qent e = ent_at(eng, when, t + 1, CLS_ON, ord, 0, 0);
+			e.kind = ENT_HIT;
+			e.u.pos = when;
+			e.a = (uint8_t)step;
+			e.b = (uint8_t)(r->inf_count % INF_SLOTS);
+			e.n = 1;
+			if (tr->retrig && !endless) {
+				int len16 = ts_len16(ts_trig_retrig_len(tk, tr));
+				int d = ts_rate_div(ts_trig_retrig_rate(tk, tr));
+				/* hits i with i·16/D < len16/16 */
+				e.n = (uint16_t)((len16 * d + 255) / 256);
+			} else if (endless) {
+				e.n = 0;
+			}
+			q_push(eng, e);
+		}
+	}
+	if (note) {
+		/* A fired note trig stops every endless retrig of its track that started before it in
+		 * time; micro timing can make a step sound before the one evaluated just before it. */
+		for (int i = 0; i < INF_SLOTS; i++)
+			if (r->inf[i].start < when && r->inf[i].stop > when)
+				r->inf[i].stop = when;
+		if (endless) {
+			int slot = (int)(r->inf_count++ % INF_SLOTS);
+			r->inf[slot].ord = ord;
+			r->inf[slot].start = when;
+			r->inf[slot].stop = POS_MAX;
+		}
+	}
+}
+
+static void advance_track(ts_engine *eng, trk_rt *r)
+{
+	r->j++;
+	r->next_start = r->reset_pos + r->j * r->S;
+	if (eng->master > 0 && r->next_start >= r->reset_pos + eng->master) {
+		r->reset_pos += eng->master;
+		r->j = 0;
+		r->next_start = r->reset_pos;
+	}
+}
+
+/*
+ * Evaluate the next step in the global order (step start, track 1 … 12), so the evaluated steps are
+ * always a prefix of one fixed sequence, whatever the period sizes.
+ */
+static void evaluate_next(ts_engine *eng)
+{
+	int best = 0;
+	for (int t = 1; t < TS_TRACKS; t++)
+		if (eng->trk[t].next_start < eng->trk[best].next_start)
+			best = t;
+	evaluate_step(eng, best);
+	advance_track(eng, &eng->trk[best]);
+	eng->eval_min = eng->trk[0].next_start;
+	for (int t = 1; t < TS_TRACKS; t++)
+		if (eng->trk[t].next_start < eng->eval_min)
+			eng->eval_min = eng->trk[t].next_start;
+}
+
+/* ---- emission ---- */
+
+static void handle_locks(ts_engine *eng, uint64_t frame, const qent *e)
+{
+	int t = e->track - 1;
+	trk_rt *r = &eng->trk[t];
+	const ts_track *tk = &eng->pat.tracks[t];
+	const ts_trig *tr = &tk->steps[e->a];
+	uint8_t prev_step = r->prev_fired;
+
+	/* "The previous fired trig" is the one that sounded before this one, not the one evaluated
+	 * before: when micro timing or swing reorders trigs, a trig without a lock must still sound
+	 * with the base value, not with the lock of a later step that fired earlier. */
+	r->prev_fired = e->a;
+	for (int i = 0; i < tr->nlocks; i++)
+		emit3(eng, frame, r->port, e->track, 3, 0xB0 | r->chan, tr->locks[i].cc,
+		      tr->locks[i].value);
+	if (prev_step == NO_STEP)
+		return;
+	/* p-locks last one trig: controllers the previous fired trig locked go back to base values,
+	 * in ascending controller order. */
+	const ts_trig *prev = &tk->steps[prev_step];
+	uint8_t back[TS_MAX_LOCKS];
+	int nback = 0;
+	for (int i = 0; i < prev->nlocks; i++) {
+		int cc = prev->locks[i].cc;
+		bool locked_now = false;
+		for (int k = 0; k < tr->nlocks; k++)
+			locked_now |= tr->locks[k].cc == cc;
+		if (locked_now || tk->base_cc[cc] == TS_CC_NONE)
+			continue;
+		int k = nback++;
+		while (k > 0 && back[k - 1] > cc) {
+			back[k] = back[k - 1];
+			k--;
+		}
+		back[k] = (uint8_t)cc;
+	}
+	for (int i = 0; i < nback; i++)
+		emit3(eng, frame, r->port, e->track, 3, 0xB0 | r->chan, back[i], tk->base_cc[back[i]]);
+}
+
+static bool held_valid(const ts_engine *eng, const trk_rt *r, int track, const struct held *h)
+{
+	const note_slot *s = &eng->notes[r->port][r->chan][h->note];
+	return s->state == NOTE_HELD && s->owner == track && s->gen == h->gen;
+}
+
+static bool hold_note(ts_engine *eng, trk_rt *r, int track, int note, uint32_t gen, bool slide)
+{
+	if (r->nheld == HELD_MAX) {
+		int k = 0;
+		for (int i = 0; i < r->nheld; i++)
+			if (held_valid(eng, r, track, &r->held[i]))
+				r->held[k++] = r->held[i];
+		r->nheld = k;
+		if (k == HELD_MAX)
+			return false;
+	}
+	r->held[r->nheld].note = (uint8_t)note;
+	r->held[r->nheld].gen = gen;
+	r->held[r->nheld].slide = slide;
+	r->nheld++;
+	return true;
+}
+
+/* Round half away from zero of num/den, den > 0. */
+static int round_div(int num, int den)
+{
+	return num >= 0 ? (2 * num + den) / (2 * den) : -((-2 * num + den) / (2 * den));
+}
+
+static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
+{
+	int t = e->track - 1, track = e->track;
+	trk_rt *r = &eng->trk[t];
+	const ts_track *tk = &eng->pat.tracks[t];
+	const ts_trig *tr = &tk->steps[e->a];
+	uint64_t ord = e->sub >> 24;
+	int hit = e->hit;
+	bool first = hit == 0;
+	bool retrig = tr->retrig, endless = retrig && e->n == 0;
+	struct inf_slot *slot = &r->inf[e->b];
+
+	/* An endless retrig stops at the track's next fired note trig (hit 0 always plays). */
+	if (endless && !first && (slot->ord != ord || e->u.pos >= slot->stop))
+		return;
+
+	uint8_t notes[TS_MAX_NOTES];
+	int nnotes = ts_trig_notes(tk, tr, notes);
+	int vel = ts_trig_vel(tk, tr);
+	if (tr->kind == TS_TRIG_ACCENT)
+		vel = vel + eng->pat.accent > 127 ? 127 : vel + eng->pat.accent;
+	int g16 = ts_len16(ts_trig_gate(tk, tr)); /* 0 = inf */
+	int64_t len = g16 * r->S / 16, interval = 0;
+	bool slide_ok = tr->slide && r->note_trigs > 1;
+	bool hold = false, hold_slide = false;
+
+	if (retrig) {
+		int d = ts_rate_div(ts_trig_retrig_rate(tk, tr));
+		interval = 16 * r->S / d;
+		if (g16 == 0 || g16 * d > 256)
+			len = interval;
+		if (!endless) {
+			int rv = ts_trig_retrig_vel(tk, tr);
+			vel = round_div(vel * e->n + rv * hit, e->n);
+			vel = vel < 1 ? 1 : vel > 127 ? 127 : vel;
+		}
+		/* Slide applies to the last hit. An endless retrig's last hit is only known when the
+		 * next trig comes, so each of its hits is held until the next hit re-strikes it. */
+		hold = hold_slide = slide_ok && (endless || hit == e->n - 1);
+	} else {
+		hold = slide_ok || g16 == 0;
+		hold_slide = slide_ok;
+	}
+
+	struct held old[HELD_MAX];
+	int nold = 0;
+	bool tied[HELD_MAX] = {false};
+	if (first) {
+		/* A fired note trig ends the notes its track holds: endless gates right before its
+		 * note-ons, slides right after them (legato), a note in both continues (tie). */
+		nold = r->nheld;
+		memcpy(old, r->held, (size_t)nold * sizeof(old[0]));
+		r->nheld = 0;
+		for (int i = 0; i < nold; i++) {
+			if (old[i].slide || !held_valid(eng, r, track, &old[i]))
+				continue;
+			note_off(eng, frame, r, track, old[i].note);
+			eng->notes[r->port][r->chan][old[i].note].state = NOTE_OFF;
+		}
+	}
+	for (int k = 0; k < nnotes; k++) {
+		note_slot *s = &eng->notes[r->port][r->chan][notes[k]];
+		bool tie = false;
+		for (int i = 0; i < nold && !tie; i++)
+			if (old[i].slide && old[i].note == notes[k] && held_valid(eng, r, track, &old[i]))
+				tie = tied[i] = true;
+		if (!tie) {
+			/* Channels are shared across tracks: any note still sounding on this
+			 * port and channel ends here, and its pending note-off becomes stale. */
+			if (s->state != NOTE_OFF)
+				note_off(eng, frame, r, s->owner, notes[k]);
+			s->gen++;
+			emit3(eng, frame, r->port, track, 3, 0x90 | r->chan, notes[k], vel);
+		}
+		s->owner = (uint8_t)track;
+		s->state = NOTE_ON;
+		if (hold && hold_note(eng, r, track, notes[k], s->gen, hold_slide)) {
+			s->state = NOTE_HELD;
+			continue;
+		}
+		if (len == 0)
+			len = r->S; /* not reached: endless gates always hold (a fresh list has room) */
+		qent off = ent_at(eng, e->u.pos + len, track, CLS_OFF, ord, hit, k);
+		off.kind = ENT_OFF;
+		off.u.gen = s->gen;
+		off.a = r->port;
+		off.b = r->chan;
+		off.n = notes[k];
+		q_push(eng, off);
+	}
+	for (int i = 0; i < nold; i++) {
+		if (!old[i].slide || tied[i] || !held_valid(eng, r, track, &old[i]))
+			continue;
+		note_off(eng, frame, r, track, old[i].note);
+		eng->notes[r->port][r->chan][old[i].note].state = NOTE_OFF;
+	}
+
+	if (retrig && (endless || hit + 1 < e->n)) {
+		int64_t pos = e->u.pos + interval;
+		if (endless && pos >= slot->stop)
+			return;
+		qent next = ent_at(eng, pos, track, CLS_ON, ord, hit + 1, 0);
+		next.kind = ENT_HIT;
+		next.u.pos = pos;
+		next.a = e->a;
+		next.b = e->b;
+		next.n = e->n;
+		next.hit = (uint16_t)(hit + 1 > 0xFFFF ? 0xFFFF : hit + 1);
+		q_push(eng, next);
+	}
+}
+
+static void handle(ts_engine *eng, const qent *e)
+{
+	uint64_t frame = e->key >> 6;
+	switch (e->kind) {
+	case ENT_CLOCK: {
+		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
+		qent next = ent_at(eng, (e->u.pos + 1) * TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
+		next.kind = ENT_CLOCK;
+		next.u.pos = e->u.pos + 1;
+		q_push(eng, next);
+		break;
+	}
+	case ENT_OFF: {
+		note_slot *s = &eng->notes[e->a][e->b][e->n];
+		if (s->state == NOTE_OFF || s->gen != e->u.gen)
+			break; /* ended earlier by a cut or a tie took it over */
+		emit3(eng, frame, e->a, e->track, 3, 0x80 | e->b, e->n, 0x40);
+		s->state = NOTE_OFF;
+		break;
+	}
+	case ENT_LOCKS:
+		handle_locks(eng, frame, e);
+		break;
+	case ENT_HIT:
+		handle_hit(eng, frame, e);
+		break;
+	}
+}
+
+/* Frame 0 of play: clock start and tick 0, then each track's sound setup before any note. Muted
+ * tracks get theirs too: mute silences notes and locks, not the sound's setup. */
+static void emit_start(ts_engine *eng)
+{
+	if (eng->cfg.send_clock) {
+		emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xFA, 0, 0);
+		emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
+		qent e = ent_at(eng, TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
+		e.kind = ENT_CLOCK;
+		e.u.pos = 1;
+		q_push(eng, e);
+	}
+	for (int t = 0; t < TS_TRACKS; t++) {
+		const trk_rt *r = &eng->trk[t];
+		const ts_track *tk = &eng->pat.tracks[t];
+		if (!r->midi)
+			continue;
+		if (tk->program != TS_PROGRAM_NONE)
+			emit3(eng, 0, r->port, t + 1, 2, 0xC0 | r->chan, tk->program, 0);
+		for (int cc = 0; cc < 128; cc++)
+			if (tk->base_cc[cc] != TS_CC_NONE)
+				emit3(eng, 0, r->port, t + 1, 3, 0xB0 | r->chan, cc, tk->base_cc[cc]);
+	}
+}
+
+void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
+{
+	if (!eng || !eng->running || nframes == 0)
+		return;
+	uint64_t end = eng->now + nframes;
+	eng->base = eng->now;
+	eng->fn = fn;
+	eng->ctx = ctx;
+	if (eng->start_pending) {
+		eng->start_pending = false;
+		emit_start(eng);
+	}
+	/*
+	 * Before frame f is emitted, every step starting before pos_ceil(f + 1) + max_step is
+	 * evaluated: a trig fires at most 23/24 of its step before its step start, so no other step
+	 * can emit at or before f. Steps are evaluated one at a time and only when needed, which
+	 * keeps the queue short whatever the period size.
+	 * The same bound makes endless retrigs exact: a hit at h is emitted only once every step
+	 * starting before h + max_step is evaluated, which includes the track's next note trig if it
+	 * fires at or before h.
+	 */
+	for (;;) {
+		uint64_t f = end;
+		if (eng->nq > 0 && (eng->q[0].key >> 6) < end)
+			f = eng->q[0].key >> 6;
+		if (eng->eval_min < pos_ceil(eng, f + 1) + eng->max_step) {
+			evaluate_next(eng);
+			continue; /* its entries may come before the head */
+		}
+		if (eng->nq == 0 || (eng->q[0].key >> 6) >= end)
+			break;
+		qent e = q_pop(eng);
+		handle(eng, &e);
+	}
+	eng->now = end;
+}
+
+/* ---- control ---- */
+
+void ts_engine_start(ts_engine *eng)
+{
+	if (!eng)
+		return;
+	const ts_pattern *pat = &eng->pat;
+	int num, den;
+	ts_speed_ratio(pat->speed, &num, &den);
+	eng->master = pat->mode == TS_MODE_ADVANCED && pat->length > 0
+			      ? (int64_t)pat->length * TS_UNITS_PER_STEP * den / num
+			      : 0;
+	eng->K = (uint64_t)(eng->cfg.tempo10 ? eng->cfg.tempo10 : pat->tempo10) * 192;
+	eng->max_step = 0;
+	for (int t = 0; t < TS_TRACKS; t++) {
+		trk_rt *r = &eng->trk[t];
+		r->reset_pos = 0;
+		r->j = 0;
+		r->next_start = 0;
+		r->pass = 0;
+		r->prev_fired = NO_STEP;
+		r->has_result = false;
+		r->last_result = false;
+		r->rng = eng->cfg.seed ^ ((uint64_t)(t + 1) * 0x9E3779B97F4A7C15u);
+		r->inf_count = 0;
+		memset(r->inf, 0, sizeof(r->inf));
+		r->nheld = 0;
+		if (r->S > eng->max_step)
+			eng->max_step = r->S;
+		if (r->midi)
+			memset(eng->notes[r->port][r->chan], 0, sizeof(eng->notes[0][0]));
+	}
+	eng->eval_min = 0;
+	eng->nq = 0;
+	eng->now = 0;
+	eng->ordinal = 0;
+	eng->lost = 0;
+	eng->peak = 0;
+	eng->running = true;
+	eng->start_pending = true;
+}
+
+void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
+{
+	if (!eng || !eng->running)
+		return;
+	eng->fn = fn;
+	eng->ctx = ctx;
+	eng->base = 0;
+	if (eng->cfg.send_clock)
+		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xFC, 0, 0);
+	for (int t = 0; t < TS_TRACKS; t++) {
+		const trk_rt *r = &eng->trk[t];
+		if (!r->midi)
+			continue;
+		for (int n = 0; n < 128; n++) {
+			note_slot *s = &eng->notes[r->port][r->chan][n];
+			if (s->state != NOTE_OFF && s->owner == t + 1) {
+				note_off(eng, frame, r, t + 1, n);
+				s->state = NOTE_OFF;
+			}
+		}
+	}
+	eng->nq = 0;
+	eng->running = false;
+	eng->start_pending = false;
+}
+
+/* Steps are evaluated up to one longest step ahead of the output, so a change reaches the trigs
+ * of steps not yet evaluated: at most that much later than the call. */
+void ts_engine_set_fill(ts_engine *eng, bool fill)
+{
+	if (eng)
+		eng->fill = fill;
+}
+
+bool ts_engine_running(const ts_engine *eng)
+{
+	return eng && eng->running;
+}
+
+/* Step and pass of a track at position pos, from the step clock's closed form. */
+static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass)
+{
+	const trk_rt *r = &eng->trk[t];
+	int64_t len = eng->pat.tracks[t].length, k = 0, per_reset = 0;
+	if (eng->master > 0) {
+		k = pos / eng->master;
+		pos -= k * eng->master;
+		int64_t steps = (eng->master + r->S - 1) / r->S; /* step starts per master period */
+		per_reset = (steps + len - 1) / len;
+	}
+	int64_t j = pos / r->S;
+	*step = (uint8_t)(j % len + 1);
+	*pass = (uint32_t)(k * per_reset + j / len + 1);
+}
+
+void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!eng)
+		return;
+	st->frames = eng->now;
+	st->lost_events = eng->lost;
+	st->queue_peak = eng->peak;
+	if (!eng->running && eng->now == 0)
+		return;
+	/* the step sounding at the last frame run (frame 0 right after start) */
+	uint64_t f = eng->now > 0 ? eng->now - 1 : 0, rate = eng->cfg.rate;
+	int64_t pos = (int64_t)(f / rate * eng->K + f % rate * eng->K / rate);
+	for (int t = 0; t < TS_TRACKS; t++)
+		step_at(eng, t, pos, &st->step[t], &st->pass[t]);
+}
+
+/* ---- setup (not real-time) ---- */
+
+static bool trig_ok(const ts_trig *tr)
+{
+	if (tr->kind > TS_TRIG_MUTED || tr->nnotes > TS_MAX_NOTES || tr->nlocks > TS_MAX_LOCKS)
+		return false;
+	for (int i = 0; i < tr->nnotes; i++)
+		if (tr->notes[i] > 127)
+			return false;
+	for (int i = 0; i < tr->nlocks; i++)
+		if (tr->locks[i].cc > 127 || tr->locks[i].value > 127)
+			return false;
+	if ((tr->vel != TS_UNSET && (tr->vel < 1 || tr->vel > 127)) ||
+	    (tr->gate != TS_UNSET && tr->gate > TS_LEN_INF) ||
+	    (tr->retrig_rate != TS_UNSET && tr->retrig_rate >= TS_RATE_COUNT) ||
+	    (tr->retrig_len != TS_UNSET && tr->retrig_len > TS_LEN_INF) ||
+	    (tr->retrig_vel != TS_UNSET_I16 && (tr->retrig_vel < -128 || tr->retrig_vel > 127)) ||
+	    tr->micro < -23 || tr->micro > 23 || tr->swing > TS_SWING_OFF)
+		return false;
+	int a, b;
+	return tr->cond == TS_COND_NONE || ts_cond_percent(tr->cond) >= 0 ||
+	       ts_cond_ab(tr->cond, &a, &b) || (tr->cond >= TS_COND_FILL && tr->cond <= TS_COND_NOT_1ST);
+}
+
+static bool track_ok(const ts_track *tk)
+{
+	if (tk->channel > 16 || tk->nnotes < 1 || tk->nnotes > TS_MAX_NOTES || tk->velocity < 1 ||
+	    tk->velocity > 127 || tk->gate > TS_LEN_INF || tk->length < 1 ||
+	    tk->length > TS_MAX_STEPS || tk->speed >= TS_SPEED_COUNT || tk->prob > 100 ||
+	    tk->program > 127 || tk->retrig_rate >= TS_RATE_COUNT || tk->retrig_len > TS_LEN_INF ||
+	    tk->retrig_vel < -128 || tk->retrig_vel > 127)
+		return false;
+	for (int i = 0; i < tk->nnotes; i++)
+		if (tk->notes[i] > 127)
+			return false;
+	for (int c = 0; c < 128; c++)
+		if (tk->base_cc[c] > 127 || tk->base_cc[c] < TS_CC_NONE)
+			return false;
+	for (int k = 0; k < tk->length; k++)
+		if (!trig_ok(&tk->steps[k]))
+			return false;
+	return true;
+}
+
+static void prepare(ts_engine *eng);
+
+ts_status ts_engine_load(ts_engine *eng, const ts_pattern *pat)
+{
+	if (!eng || !pat)
+		return TS_ERR_RANGE;
+	if (eng->running)
+		return TS_ERR_USAGE; /* the pattern is read while playing: stop first */
+	if (pat->tempo10 < TS_TEMPO10_MIN || pat->tempo10 > TS_TEMPO10_MAX || pat->swing < 50 ||
+	    pat->swing > 80 || pat->speed >= TS_SPEED_COUNT || pat->mode > TS_MODE_ADVANCED ||
+	    pat->length > 1024 || (pat->mode == TS_MODE_NORMAL && pat->length < 1) ||
+	    pat->accent > 127)
+		return TS_ERR_RANGE;
+	for (int t = 0; t < TS_TRACKS; t++)
+		if (!track_ok(&pat->tracks[t]))
+			return TS_ERR_RANGE;
+
+	eng->pat = *pat;
+	prepare(eng);
+	return TS_OK;
+}
+
+/* Per-track constants of the loaded pattern. */
+static void prepare(ts_engine *eng)
+{
+	for (int t = 0; t < TS_TRACKS; t++) {
+		const ts_track *tk = &eng->pat.tracks[t];
+		trk_rt *r = &eng->trk[t];
+		int num, den;
+		ts_speed_ratio(tk->speed, &num, &den);
+		r->S = (int64_t)TS_UNITS_PER_STEP * den / num;
+		r->midi = tk->channel != TS_CHANNEL_OFF && tk->send_midi;
+		r->port = (uint8_t)ts_pattern_track_port(&eng->pat, t + 1);
+		r->chan = (uint8_t)(tk->channel > 0 ? tk->channel - 1 : 0);
+		r->has_base_cc = false;
+		for (int cc = 0; cc < 128; cc++)
+			r->has_base_cc |= tk->base_cc[cc] != TS_CC_NONE;
+		r->note_trigs = 0;
+		for (int k = 0; k < tk->length; k++)
+			if (tk->steps[k].kind == TS_TRIG_NOTE || tk->steps[k].kind == TS_TRIG_ACCENT)
+				r->note_trigs++;
+	}
+}
+
+/* The only allocation and release of the engine: all its memory is this one block. */
+ts_engine *ts_engine_new(const ts_engine_config *cfg)
+{
+	if (!cfg || cfg->rate < 1000 || cfg->rate > 384000 ||
+	    (cfg->tempo10 != 0 && (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)))
+		return NULL;
+	ts_engine *eng = calloc(1, sizeof(*eng));
+	if (!eng)
+		return NULL;
+	eng->cfg = *cfg;
+	ts_pattern_init(&eng->pat);
+	prepare(eng);
+	return eng;
+}
+
+void ts_engine_free(ts_engine *eng)
+{
+	free(eng);
+}

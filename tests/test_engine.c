@@ -1,0 +1,1520 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Engine tests: every expectation is computed by hand from spec/pattern-format.md §5; the
+ * arithmetic is in the comments. Unless a test says otherwise: 48000 Hz, 120.0 BPM, so one 1x step
+ * S1 = 48000·60/(120·4) = 6000 frames, 1/24 step = 250 frames; velocity 100 = 0x64, note 60 = 0x3C,
+ * track N on channel N (status 0x90 + N − 1), gate 1 step.
+ * Expected output is written like `trigseq dump` lines: "<frame> <bytes>".
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trigseq/engine.h"
+#include "trigseq/pattern.h"
+
+/* ---- allocation counting (for the no-allocation-after-new test) ---- */
+
+static unsigned long n_allocs, n_frees;
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#endif
+
+#ifdef TEST_ASAN
+/* Under ASan, malloc is the sanitizer's; it reports every allocation and release to these hooks. */
+int __sanitizer_install_malloc_and_free_hooks(void (*on_malloc)(const volatile void *, size_t),
+					      void (*on_free)(const volatile void *));
+static void hook_malloc(const volatile void *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	n_allocs++;
+}
+static void hook_free(const volatile void *p)
+{
+	(void)p;
+	n_frees++;
+}
+static void alloc_count_init(void)
+{
+	__sanitizer_install_malloc_and_free_hooks(hook_malloc, hook_free);
+}
+#else
+/* glibc lets a program replace malloc, free, calloc and realloc; these count and forward to
+ * glibc's own allocator. */
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t n);
+void __libc_free(void *p);
+void *malloc(size_t n)
+{
+	n_allocs++;
+	return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t size)
+{
+	n_allocs++;
+	return __libc_calloc(n, size);
+}
+void *realloc(void *p, size_t n)
+{
+	n_allocs++;
+	return __libc_realloc(p, n);
+}
+void free(void *p)
+{
+	if (p)
+		n_frees++;
+	__libc_free(p);
+}
+static void alloc_count_init(void)
+{
+}
+#endif
+
+/* ---- collecting events ---- */
+
+typedef struct {
+	uint64_t frame; /* absolute: run start + ev->frame */
+	uint8_t port, track, size, b[3];
+} rec;
+
+typedef struct {
+	rec *v;
+	size_t n, cap;
+	uint64_t base;
+} coll;
+
+static void collect(void *ctx, const ts_event *ev)
+{
+	coll *c = ctx;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 1024;
+		c->v = realloc(c->v, c->cap * sizeof(*c->v));
+		assert_non_null(c->v);
+	}
+	rec *r = &c->v[c->n++];
+	memset(r, 0, sizeof(*r));
+	r->frame = c->base + ev->frame;
+	r->port = ev->port;
+	r->track = ev->track;
+	r->size = ev->size;
+	memcpy(r->b, ev->bytes, 3);
+}
+
+static void coll_free(coll *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+static ts_engine_config cfg_std(void)
+{
+	ts_engine_config cfg = {.rate = 48000, .tempo10 = 0, .seed = 1, .send_clock = false};
+	return cfg;
+}
+
+/* Play `frames` frames in periods cycling through `periods` (one call when nper is 0; a 0 entry
+ * means a pseudo-random size 1 … 2000), then stop at the end. */
+static void render(coll *c, const ts_pattern *pat, const ts_engine_config *cfg, bool fill,
+		   uint64_t frames, const uint32_t *periods, size_t nper)
+{
+	ts_engine *eng = ts_engine_new(cfg);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load(eng, pat), TS_OK);
+	ts_engine_set_fill(eng, fill);
+	ts_engine_start(eng);
+	uint64_t done = 0, lcg = 12345;
+	size_t k = 0;
+	while (done < frames) {
+		uint64_t n = frames - done;
+		if (nper > 0) {
+			uint64_t want = periods[k++ % nper];
+			if (want == 0) {
+				lcg = lcg * 6364136223846793005u + 1442695040888963407u;
+				want = 1 + (lcg >> 33) % 2000;
+			}
+			if (want < n)
+				n = want;
+		}
+		c->base = done;
+		ts_engine_run(eng, (uint32_t)n, collect, c);
+		done += n;
+	}
+	c->base = frames;
+	ts_engine_stop(eng, 0, collect, c);
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.lost_events, 0);
+	ts_engine_free(eng);
+}
+
+static char textbuf[1 << 16];
+
+/* "frame B0 B1 B2\n" per event */
+static const char *text(const coll *c)
+{
+	size_t at = 0;
+	textbuf[0] = '\0';
+	for (size_t i = 0; i < c->n && at < sizeof(textbuf) - 64; i++) {
+		const rec *r = &c->v[i];
+		at += (size_t)snprintf(textbuf + at, sizeof(textbuf) - at, "%llu",
+				       (unsigned long long)r->frame);
+		for (int k = 0; k < r->size; k++)
+			at += (size_t)snprintf(textbuf + at, sizeof(textbuf) - at, " %02X", r->b[k]);
+		textbuf[at++] = '\n';
+		textbuf[at] = '\0';
+	}
+	return textbuf;
+}
+
+static coll last; /* the events of the last play(), for tests that look at ports and tracks */
+
+static const char *play_cfg(const ts_pattern *pat, const ts_engine_config *cfg, bool fill,
+			    uint64_t frames)
+{
+	coll_free(&last);
+	render(&last, pat, cfg, fill, frames, NULL, 0);
+	return text(&last);
+}
+
+static const char *play(const ts_pattern *pat, uint64_t frames)
+{
+	ts_engine_config cfg = cfg_std();
+	return play_cfg(pat, &cfg, false, frames);
+}
+
+static int count_note_ons(const coll *c, int status)
+{
+	int n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		n += c->v[i].size == 3 && c->v[i].b[0] == status && c->v[i].b[2] > 0;
+	return n;
+}
+
+/* ---- building patterns ---- */
+
+static ts_pattern pat;
+
+static int setup(void **state)
+{
+	(void)state;
+	ts_pattern_init(&pat);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	coll_free(&last);
+	return 0;
+}
+
+static ts_trig *put(int track, int step, int kind)
+{
+	ts_trig *t = &pat.tracks[track - 1].steps[step - 1];
+	t->kind = (uint8_t)kind;
+	return t;
+}
+
+static ts_trig *note(int track, int step, int n)
+{
+	ts_trig *t = put(track, step, TS_TRIG_NOTE);
+	t->nnotes = 1;
+	t->notes[0] = (uint8_t)n;
+	return t;
+}
+
+static int len_idx(int len16)
+{
+	int i = ts_len_index(len16);
+	assert_true(i >= 0);
+	return i;
+}
+
+static int rate_idx(int div)
+{
+	int i = ts_rate_index(div);
+	assert_true(i >= 0);
+	return i;
+}
+
+static void lock(ts_trig *t, int cc, int value)
+{
+	t->locks[t->nlocks].cc = (uint8_t)cc;
+	t->locks[t->nlocks].value = (uint8_t)value;
+	t->nlocks++;
+}
+
+/* ---- time ---- */
+
+static void test_pos_to_frame(void **state)
+{
+	(void)state;
+	/* K = tempo10·192; frame = floor(p·rate/K + 1/2) */
+	assert_int_equal(ts_pos_to_frame(0, 48000, 1200), 0);
+	assert_int_equal(ts_pos_to_frame(-100, 48000, 1200), 0);
+	assert_int_equal(ts_pos_to_frame(28800, 48000, 1200), 6000);
+	/* 120 BPM at 48 kHz: 4.8 U per frame. 12 U = 2.5 frames -> 3; 7 U = 1.458 -> 1; 3 U = 0.625 -> 1;
+	 * 2 U = 0.417 -> 0 */
+	assert_int_equal(ts_pos_to_frame(12, 48000, 1200), 3);
+	assert_int_equal(ts_pos_to_frame(7, 48000, 1200), 1);
+	assert_int_equal(ts_pos_to_frame(3, 48000, 1200), 1);
+	assert_int_equal(ts_pos_to_frame(2, 48000, 1200), 0);
+	/* 44100 Hz, 120 BPM: one step = 5512.5 frames -> 5513 (half rounds up) */
+	assert_int_equal(ts_pos_to_frame(28800, 44100, 1200), 5513);
+	/* 123.7 BPM: one step = 48000·60/(123.7·4) = 5820.53 -> 5821; two = 11641.07 -> 11641;
+	 * five = 29102.67 -> 29103 */
+	assert_int_equal(ts_pos_to_frame(28800, 48000, 1237), 5821);
+	assert_int_equal(ts_pos_to_frame(57600, 48000, 1237), 11641);
+	assert_int_equal(ts_pos_to_frame(5 * 28800, 48000, 1237), 29103);
+	/* a billion steps: 6·10^12 frames, no overflow */
+	assert_true(ts_pos_to_frame(28800LL * 1000000000LL, 48000, 1200) == 6000000000000ULL);
+	/* extremes: 384 kHz at 30.0 BPM, one step = 384000·60/120 = 192000 frames */
+	assert_int_equal(ts_pos_to_frame(28800, 384000, 300), 192000);
+	/* 1000 Hz at 300 BPM, one step = 50 frames; a 1/24 step = 2.083 -> 2 */
+	assert_int_equal(ts_pos_to_frame(1200, 1000, 3000), 2);
+}
+
+/* Every musical quantity is an exact integer in U for every speed (the time model's premise). */
+static void test_units_are_exact(void **state)
+{
+	(void)state;
+	for (int sp = 0; sp < TS_SPEED_COUNT; sp++) {
+		int num, den;
+		ts_speed_ratio(sp, &num, &den);
+		assert_int_equal((28800 * den) % num, 0);
+		int64_t S = 28800LL * den / num;
+		assert_int_equal(S % 24, 0);           /* micro */
+		for (int sw = 50; sw <= 80; sw++)      /* swing */
+			assert_int_equal((S * (2 * sw - 100)) % 100, 0);
+		for (int g = 0; g < TS_LEN_COUNT; g++) /* gate, retrig length */
+			assert_int_equal((ts_len16(g) * S) % 16, 0);
+		for (int r = 0; r < TS_RATE_COUNT; r++) /* retrig interval */
+			assert_int_equal((16 * S) % ts_rate_div(r), 0);
+	}
+	assert_int_equal(TS_UNITS_PER_TICK * 6, TS_UNITS_PER_STEP); /* 6 ticks per 16th */
+}
+
+static void test_plain_timing(void **state)
+{
+	(void)state;
+	put(1, 1, TS_TRIG_NOTE);
+	put(1, 5, TS_TRIG_NOTE);
+	/* steps 1 and 5 at 0 and 4·6000; gate one step */
+	assert_string_equal(play(&pat, 96000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "24000 90 3C 64\n"
+					       "30000 80 3C 40\n");
+}
+
+static void test_fractional_tempo(void **state)
+{
+	(void)state;
+	put(1, 2, TS_TRIG_NOTE);
+	put(1, 6, TS_TRIG_NOTE);
+	/* 123.7 BPM: S1 = 5820.53; step 2 at 5820.53 -> 5821, its end 11641.07 -> 11641;
+	 * step 6 at 5·S1 = 29102.67 -> 29103, end 6·S1 = 34923.20 -> 34923 */
+	const char *want = "5821 90 3C 64\n"
+			   "11641 80 3C 40\n"
+			   "29103 90 3C 64\n"
+			   "34923 80 3C 40\n";
+	ts_engine_config cfg = cfg_std();
+	cfg.tempo10 = 1237; /* the config's tempo wins over the pattern's */
+	pat.tempo10 = 900;
+	assert_string_equal(play_cfg(&pat, &cfg, false, 40000), want);
+	pat.tempo10 = 1237; /* tempo10 0: the pattern's */
+	assert_string_equal(play(&pat, 40000), want);
+	/* 44100 Hz, 120 BPM: S1 = 5512.5; step 2 at 5512.5 -> 5513, end 11025 */
+	pat.tempo10 = 1200;
+	cfg = cfg_std();
+	cfg.rate = 44100;
+	assert_string_equal(play_cfg(&pat, &cfg, false, 12000), "5513 90 3C 64\n"
+								 "11025 80 3C 40\n");
+}
+
+static void test_speeds(void **state)
+{
+	(void)state;
+	/* step 2 starts at S = S1/m and the gate ends at 2·S */
+	static const uint64_t start[TS_SPEED_COUNT] = {3000, 4000, 6000, 8000, 12000, 24000, 48000};
+	for (int sp = 0; sp < TS_SPEED_COUNT; sp++) {
+		ts_pattern_init(&pat);
+		pat.speed = (uint8_t)sp;
+		ts_pattern_settle(&pat);
+		put(1, 2, TS_TRIG_NOTE);
+		char want[128];
+		snprintf(want, sizeof(want), "%llu 90 3C 64\n%llu 80 3C 40\n",
+			 (unsigned long long)start[sp], (unsigned long long)(2 * start[sp]));
+		assert_string_equal(play(&pat, 2 * start[sp] + 1), want);
+	}
+}
+
+static void test_track_length_wrap(void **state)
+{
+	(void)state;
+	pat.mode = TS_MODE_ADVANCED;
+	pat.length = 0; /* inf: no master resets */
+	pat.tracks[0].length = 3;
+	pat.tracks[0].length_set = true;
+	pat.tracks[1].length = 5;
+	pat.tracks[1].length_set = true;
+	ts_pattern_settle(&pat);
+	put(1, 1, TS_TRIG_NOTE);
+	put(2, 1, TS_TRIG_NOTE);
+	/* track 1 every 3 steps (0, 18000, 36000, 54000), track 2 every 5 (0, 30000); at 36000
+	 * track 1's note-on comes before track 2's note-off (track order first); the note still
+	 * sounding at 60000 ends at stop */
+	assert_string_equal(play(&pat, 60000), "0 90 3C 64\n"
+					       "0 91 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 81 3C 40\n"
+					       "18000 90 3C 64\n"
+					       "24000 80 3C 40\n"
+					       "30000 91 3C 64\n"
+					       "36000 90 3C 64\n"
+					       "36000 81 3C 40\n"
+					       "42000 80 3C 40\n"
+					       "54000 90 3C 64\n"
+					       "60000 80 3C 40\n");
+	/* status at the last frame run, 59999: 59999/6000 -> step count 9; track 1: 9 mod 3 + 1 = 1,
+	 * pass 9/3 + 1 = 4; track 2: 9 mod 5 + 1 = 5, pass 2 */
+	ts_engine_config cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.step[0], 0);
+	assert_int_equal(ts_engine_load(eng, &pat), TS_OK);
+	ts_engine_start(eng);
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.step[0], 1);
+	assert_int_equal(st.pass[0], 1);
+	coll c = {0};
+	ts_engine_run(eng, 60000, collect, &c);
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.frames, 60000);
+	assert_int_equal(st.step[0], 1);
+	assert_int_equal(st.pass[0], 4);
+	assert_int_equal(st.step[1], 5);
+	assert_int_equal(st.pass[1], 2);
+	assert_int_equal(st.step[2], 10); /* 16 steps: 9 mod 16 + 1 */
+	assert_true(st.queue_peak > 0);
+	ts_engine_free(eng);
+	coll_free(&c);
+}
+
+static void test_master_reset(void **state)
+{
+	(void)state;
+	pat.mode = TS_MODE_ADVANCED;
+	pat.length = 4; /* master: 4 steps at 1x = 24000 frames */
+	pat.tracks[1].length = 3;
+	pat.tracks[1].length_set = true;
+	ts_pattern_settle(&pat);
+	put(1, 1, TS_TRIG_NOTE);
+	put(1, 5, TS_TRIG_NOTE); /* never reached: the reset comes after step 4 */
+	put(2, 1, TS_TRIG_NOTE);
+	/* track 2: 0, 18000 (wrap), 24000 (reset), 42000 (wrap); track 1: 0, 24000 */
+	assert_string_equal(play(&pat, 48000), "0 90 3C 64\n"
+					       "0 91 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 81 3C 40\n"
+					       "18000 91 3C 64\n"
+					       "24000 90 3C 64\n"
+					       "24000 81 3C 40\n"
+					       "24000 91 3C 64\n"
+					       "30000 80 3C 40\n"
+					       "30000 81 3C 40\n"
+					       "42000 91 3C 64\n"
+					       "48000 81 3C 40\n");
+
+	/* passes count resets too: track 2's step 1 starts passes 1 (0), 2 (18000), 3 (24000),
+	 * 4 (42000); 2:2 fires on 2 and 4 */
+	pat.tracks[1].steps[0].cond = (uint8_t)ts_cond_from_ab(2, 2);
+	put(1, 1, TS_TRIG_NONE);
+	put(1, 5, TS_TRIG_NONE);
+	assert_string_equal(play(&pat, 48000), "18000 91 3C 64\n"
+					       "24000 81 3C 40\n"
+					       "42000 91 3C 64\n"
+					       "48000 81 3C 40\n");
+
+	/* master speed: pattern speed 1/2x, length 2 -> reset every 2·12000 = 24000 frames; track 1
+	 * set to 1x keeps its own step clock: steps 1 (0) and 4 (18000), then 1 again at 24000 */
+	ts_pattern_init(&pat);
+	pat.mode = TS_MODE_ADVANCED;
+	pat.length = 2;
+	pat.speed = TS_SPEED_1_2X;
+	pat.tracks[0].speed = TS_SPEED_1X;
+	pat.tracks[0].speed_set = true;
+	ts_pattern_settle(&pat);
+	put(1, 1, TS_TRIG_NOTE)->gate = (uint8_t)len_idx(8);
+	put(1, 4, TS_TRIG_NOTE)->gate = (uint8_t)len_idx(8);
+	assert_string_equal(play(&pat, 48000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "18000 90 3C 64\n"
+					       "21000 80 3C 40\n"
+					       "24000 90 3C 64\n"
+					       "27000 80 3C 40\n"
+					       "42000 90 3C 64\n"
+					       "45000 80 3C 40\n");
+
+	/* length inf: no reset, the track plays its 16 steps */
+	pat.length = 0;
+	assert_string_equal(play(&pat, 48000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "18000 90 3C 64\n"
+					       "21000 80 3C 40\n");
+}
+
+static void test_swing(void **state)
+{
+	(void)state;
+	int half = len_idx(8); /* gate 0.5 step = 3000 */
+	pat.swing = 66;        /* delay (2·66/100 − 1)·6000 = 1920 */
+	put(1, 1, TS_TRIG_NOTE)->gate = (uint8_t)half;
+	put(1, 2, TS_TRIG_NOTE)->gate = (uint8_t)half;
+	put(1, 3, TS_TRIG_NOTE)->gate = (uint8_t)half;
+	put(1, 4, TS_TRIG_NOTE)->gate = (uint8_t)half;
+	pat.tracks[0].steps[2].swing = TS_SWING_ON;  /* odd step forced: 12000 + 1920 */
+	pat.tracks[0].steps[3].swing = TS_SWING_OFF; /* even step straight: 18000 */
+	assert_string_equal(play(&pat, 24000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "7920 90 3C 64\n"
+					       "10920 80 3C 40\n"
+					       "13920 90 3C 64\n"
+					       "16920 80 3C 40\n"
+					       "18000 90 3C 64\n"
+					       "21000 80 3C 40\n");
+	/* step 2 alone: 50% no delay; 80% delay 0.6·6000 = 3600 */
+	ts_pattern_init(&pat);
+	put(1, 2, TS_TRIG_NOTE)->gate = (uint8_t)half;
+	pat.swing = 50;
+	assert_string_equal(play(&pat, 12000), "6000 90 3C 64\n9000 80 3C 40\n");
+	pat.swing = 80;
+	assert_string_equal(play(&pat, 13000), "9600 90 3C 64\n12600 80 3C 40\n");
+	/* at 2x a step is 3000: delay 0.6·3000 = 1800 on step 2 (3000) */
+	pat.speed = TS_SPEED_2X;
+	ts_pattern_settle(&pat);
+	assert_string_equal(play(&pat, 12000), "4800 90 3C 64\n6300 80 3C 40\n");
+}
+
+static void test_micro(void **state)
+{
+	(void)state;
+	int half = len_idx(8);
+	pat.length = 4; /* a pass is 24000 frames */
+	ts_pattern_settle(&pat);
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->micro = -12; /* pass 1: clamped to 0; pass 2: 24000 − 12·250 = 21000 */
+	t->gate = (uint8_t)half;
+	t = note(1, 2, 62);
+	t->micro = 12; /* 6000 + 3000 = 9000 */
+	t->gate = (uint8_t)half;
+	t = note(1, 3, 64);
+	t->micro = -23; /* 12000 − 5750 = 6250: before step 2's trig */
+	t->gate = (uint8_t)half;
+	assert_string_equal(play(&pat, 27000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "6250 90 40 64\n"
+					       "9000 90 3E 64\n"
+					       "9250 80 40 40\n"
+					       "12000 80 3E 40\n"
+					       "21000 90 3C 64\n"
+					       "24000 80 3C 40\n");
+}
+
+static void test_accent(void **state)
+{
+	(void)state;
+	pat.tracks[0].velocity = 120;
+	put(1, 1, TS_TRIG_ACCENT);       /* 120 + 32 -> clamped 127 */
+	put(1, 2, TS_TRIG_ACCENT)->vel = 90; /* 90 + 32 = 122 = 0x7A */
+	put(1, 3, TS_TRIG_NOTE)->vel = 90;   /* 0x5A */
+	assert_string_equal(play(&pat, 18000), "0 90 3C 7F\n"
+					       "6000 80 3C 40\n"
+					       "6000 90 3C 7A\n"
+					       "12000 80 3C 40\n"
+					       "12000 90 3C 5A\n"
+					       "18000 80 3C 40\n");
+	pat.accent = 5; /* 90 + 5 = 95 = 0x5F */
+	assert_string_equal(play(&pat, 7000), "0 90 3C 7D\n"
+					      "6000 80 3C 40\n"
+					      "6000 90 3C 5F\n"
+					      "7000 80 3C 40\n");
+}
+
+static void test_locks_and_returns(void **state)
+{
+	(void)state;
+	ts_track *tk = &pat.tracks[0];
+	tk->base_cc[74] = 64; /* 4A = 40 */
+	tk->base_cc[71] = 20; /* 47 = 14 */
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	lock(t, 74, 10); /* in the trig's order: 74 then 71 */
+	lock(t, 71, 30);
+	t = put(1, 2, TS_TRIG_LOCK); /* locks 71: 74 returns to 64; no note */
+	lock(t, 71, 40);
+	put(1, 3, TS_TRIG_NOTE);     /* 71 returns to 20 */
+	lock(put(1, 4, TS_TRIG_NOTE), 1, 5); /* step 3 locked nothing: no return */
+	put(1, 5, TS_TRIG_NOTE);     /* cc 1 has no base value: no return */
+	/* frame 0: base values ascending first (71, 74), then step 1 */
+	assert_string_equal(play(&pat, 30000), "0 B0 47 14\n"
+					       "0 B0 4A 40\n"
+					       "0 B0 4A 0A\n"
+					       "0 B0 47 1E\n"
+					       "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 B0 47 28\n"
+					       "6000 B0 4A 40\n"
+					       "12000 B0 47 14\n"
+					       "12000 90 3C 64\n"
+					       "18000 80 3C 40\n"
+					       "18000 B0 01 05\n"
+					       "18000 90 3C 64\n"
+					       "24000 80 3C 40\n"
+					       "24000 90 3C 64\n"
+					       "30000 80 3C 40\n");
+	/* a trig whose condition fails is not the "previous fired trig": step 6 (fill, false) locks
+	 * 74, step 7 follows step 5, which locked nothing, so nothing returns */
+	ts_pattern_init(&pat);
+	pat.tracks[0].base_cc[74] = 64;
+	t = put(1, 1, TS_TRIG_NOTE);
+	lock(t, 74, 1);
+	t->gate = (uint8_t)len_idx(8);
+	t = put(1, 2, TS_TRIG_NOTE);
+	lock(t, 74, 2);
+	t->cond = TS_COND_FILL;
+	put(1, 3, TS_TRIG_NOTE)->gate = (uint8_t)len_idx(8);
+	/* step 3 returns 74 (locked by step 1, the previous fired trig) */
+	assert_string_equal(play(&pat, 18000), "0 B0 4A 40\n"
+					       "0 B0 4A 01\n"
+					       "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "12000 B0 4A 40\n"
+					       "12000 90 3C 64\n"
+					       "15000 80 3C 40\n");
+}
+
+static void test_start_setup(void **state)
+{
+	(void)state;
+	ts_track *t1 = &pat.tracks[0];
+	t1->program = 5;
+	t1->base_cc[7] = 100;
+	t1->base_cc[1] = 0;
+	pat.tracks[1].program = 7; /* muted: the sound is still set up */
+	pat.tracks[1].mute = true;
+	pat.tracks[1].base_cc[10] = 64;
+	put(2, 1, TS_TRIG_NOTE);
+	pat.tracks[2].program = 9; /* channel off: nothing */
+	pat.tracks[2].channel = TS_CHANNEL_OFF;
+	pat.tracks[3].program = 3; /* send-midi off: nothing */
+	pat.tracks[3].send_midi = false;
+	put(1, 1, TS_TRIG_NOTE);
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	/* clock start and tick 0, then per track program and base values, then notes; the stop at
+	 * 1000 sends clock stop, then the note-off */
+	assert_string_equal(play_cfg(&pat, &cfg, false, 1000), "0 FA\n"
+							       "0 F8\n"
+							       "0 C0 05\n"
+							       "0 B0 01 00\n"
+							       "0 B0 07 64\n"
+							       "0 C1 07\n"
+							       "0 B1 0A 40\n"
+							       "0 90 3C 64\n"
+							       "1000 FC\n"
+							       "1000 80 3C 40\n");
+	assert_int_equal(last.v[0].port, TS_PORT_CLOCK);
+	assert_int_equal(last.v[0].track, 0);
+	assert_int_equal(last.v[2].port, 0);
+	assert_int_equal(last.v[2].track, 1);
+	assert_int_equal(last.v[5].track, 2);
+}
+
+static void test_mute_and_muted_trig(void **state)
+{
+	(void)state;
+	ts_trig *t = put(1, 1, TS_TRIG_MUTED); /* '-': nothing, no condition, no lock */
+	t->cond = (uint8_t)ts_cond_from_percent(50);
+	lock(t, 74, 1);
+	put(1, 2, TS_TRIG_NOTE);
+	pat.tracks[1].mute = true;
+	put(2, 1, TS_TRIG_NOTE)->cond = TS_COND_1ST; /* not evaluated: no stored result */
+	lock(put(2, 2, TS_TRIG_LOCK), 74, 1);
+	put(3, 1, TS_TRIG_NOTE)->cond = TS_COND_NEI;     /* track 2 has no result: false */
+	put(3, 2, TS_TRIG_NOTE)->cond = TS_COND_NOT_NEI; /* true */
+	assert_string_equal(play(&pat, 12000), "6000 90 3C 64\n"
+					       "6000 92 3C 64\n"
+					       "12000 80 3C 40\n"
+					       "12000 82 3C 40\n");
+}
+
+static void test_channel_off_send_midi_off(void **state)
+{
+	(void)state;
+	pat.tracks[0].channel = TS_CHANNEL_OFF;
+	pat.tracks[0].program = 5;
+	pat.tracks[0].base_cc[7] = 1;
+	lock(put(1, 1, TS_TRIG_NOTE), 7, 2);
+	pat.tracks[0].steps[0].cond = TS_COND_1ST; /* evaluated (the internal voice plays): true */
+	put(2, 1, TS_TRIG_NOTE)->cond = TS_COND_NEI; /* sees track 1's true */
+	pat.tracks[2].send_midi = false;
+	pat.tracks[2].program = 3;
+	put(3, 1, TS_TRIG_NOTE);
+	put(4, 1, TS_TRIG_NOTE)->cond = TS_COND_NOT_NEI; /* track 3 stored nothing: true */
+	assert_string_equal(play(&pat, 6000), "0 91 3C 64\n"
+					      "0 93 3C 64\n"
+					      "6000 81 3C 40\n"
+					      "6000 83 3C 40\n");
+}
+
+static void test_cond_fill(void **state)
+{
+	(void)state;
+	pat.length = 2;
+	ts_pattern_settle(&pat);
+	put(1, 1, TS_TRIG_NOTE)->cond = TS_COND_FILL;
+	put(1, 2, TS_TRIG_NOTE)->cond = TS_COND_NOT_FILL;
+	ts_engine_config cfg = cfg_std();
+	assert_string_equal(play_cfg(&pat, &cfg, false, 12000), "6000 90 3C 64\n"
+								"12000 80 3C 40\n");
+	assert_string_equal(play_cfg(&pat, &cfg, true, 12000), "0 90 3C 64\n"
+							       "6000 80 3C 40\n");
+}
+
+static void test_cond_1st(void **state)
+{
+	(void)state;
+	pat.length = 2; /* a pass is 12000 */
+	ts_pattern_settle(&pat);
+	put(1, 1, TS_TRIG_NOTE)->cond = TS_COND_1ST;
+	put(1, 2, TS_TRIG_NOTE)->cond = TS_COND_NOT_1ST;
+	assert_string_equal(play(&pat, 36000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "18000 90 3C 64\n"
+					       "24000 80 3C 40\n"
+					       "30000 90 3C 64\n"
+					       "36000 80 3C 40\n");
+}
+
+static void test_cond_ab(void **state)
+{
+	(void)state;
+	int half = len_idx(8);
+	pat.length = 1; /* pass k starts at (k − 1)·6000 */
+	ts_pattern_settle(&pat);
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->cond = (uint8_t)ts_cond_from_ab(2, 3); /* passes 2, 5, 8 */
+	t->gate = (uint8_t)half;
+	t = put(2, 1, TS_TRIG_NOTE);
+	t->cond = (uint8_t)ts_cond_from_ab(1, 2); /* passes 1, 3, 5, 7 */
+	t->gate = (uint8_t)half;
+	assert_string_equal(play(&pat, 48000), "0 91 3C 64\n"
+					       "3000 81 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "9000 80 3C 40\n"
+					       "12000 91 3C 64\n"
+					       "15000 81 3C 40\n"
+					       "24000 90 3C 64\n"
+					       "24000 91 3C 64\n"
+					       "27000 80 3C 40\n"
+					       "27000 81 3C 40\n"
+					       "36000 91 3C 64\n"
+					       "39000 81 3C 40\n"
+					       "42000 90 3C 64\n"
+					       "45000 80 3C 40\n");
+}
+
+static void test_cond_pre(void **state)
+{
+	(void)state;
+	int half = len_idx(8);
+	pat.length = 4; /* a pass is 24000 */
+	ts_pattern_settle(&pat);
+	static const uint8_t conds1[4] = {TS_COND_1ST, TS_COND_PRE, TS_COND_PRE, TS_COND_NOT_PRE};
+	for (int k = 0; k < 4; k++) {
+		ts_trig *t = put(1, k + 1, TS_TRIG_NOTE);
+		t->cond = conds1[k];
+		t->gate = (uint8_t)half;
+	}
+	ts_trig *t = put(2, 1, TS_TRIG_NOTE);
+	t->cond = TS_COND_PRE; /* nothing stored yet: false */
+	t->gate = (uint8_t)half;
+	t = put(2, 2, TS_TRIG_NOTE);
+	t->cond = TS_COND_NOT_PRE; /* true */
+	t->gate = (uint8_t)half;
+	/* pass 1: 1st true (stored), pre, pre (the first pre did not overwrite), !pre false;
+	 * pass 2: 1st false (stored), pre false, pre false, !pre true at 24000 + 18000 */
+	assert_string_equal(play(&pat, 48000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "6000 91 3C 64\n"
+					       "9000 80 3C 40\n"
+					       "9000 81 3C 40\n"
+					       "12000 90 3C 64\n"
+					       "15000 80 3C 40\n"
+					       "30000 91 3C 64\n"
+					       "33000 81 3C 40\n"
+					       "42000 90 3C 64\n"
+					       "45000 80 3C 40\n");
+}
+
+static void test_cond_nei(void **state)
+{
+	(void)state;
+	int half = len_idx(8);
+	pat.length = 4;
+	ts_pattern_settle(&pat);
+	static const struct {
+		int track, step;
+		uint8_t cond;
+	} trigs[] = {
+		{1, 1, TS_COND_NOT_NEI}, /* track 1 has no neighbour: true, stores nothing */
+		{1, 2, TS_COND_NEI},     /* false */
+		{1, 3, TS_COND_1ST},     /* true, stored */
+		{2, 1, TS_COND_NEI},     /* track 1 has no stored result yet: false */
+		{2, 3, TS_COND_NEI},     /* track 1's result of this same step: true */
+		{2, 4, TS_COND_NOT_NEI}, /* false */
+	};
+	for (size_t i = 0; i < sizeof(trigs) / sizeof(trigs[0]); i++) {
+		ts_trig *t = put(trigs[i].track, trigs[i].step, TS_TRIG_NOTE);
+		t->cond = trigs[i].cond;
+		t->gate = (uint8_t)half;
+	}
+	assert_string_equal(play(&pat, 24000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "12000 90 3C 64\n"
+					       "12000 91 3C 64\n"
+					       "15000 80 3C 40\n"
+					       "15000 81 3C 40\n");
+}
+
+static void test_cond_probability(void **state)
+{
+	(void)state;
+	int half = len_idx(8);
+	for (int k = 1; k <= 16; k++) {
+		ts_trig *t = put(1, k, TS_TRIG_NOTE);
+		t->cond = (uint8_t)ts_cond_from_percent(50);
+		t->gate = (uint8_t)half;
+		put(2, k, TS_TRIG_NOTE)->gate = (uint8_t)half;
+		put(3, k, TS_TRIG_NOTE)->gate = (uint8_t)half;
+		put(4, k, TS_TRIG_NOTE)->gate = (uint8_t)half;
+	}
+	pat.tracks[1].prob = 25; /* no condition: track prob */
+	pat.tracks[2].prob = 0;
+	/* track 4: prob 100, always */
+	const uint64_t bars = 1000, frames = bars * 96000; /* 16000 trigs per track */
+	ts_engine_config cfg = cfg_std();
+	cfg.seed = 7;
+	coll a = {0}, b = {0}, c = {0};
+	render(&a, &pat, &cfg, false, frames, NULL, 0);
+	render(&b, &pat, &cfg, false, frames, NULL, 0);
+	assert_int_equal(a.n, b.n);
+	assert_memory_equal(a.v, b.v, a.n * sizeof(rec)); /* same seed, same output */
+	/* 50%: mean 8000, sigma 63; 25%: mean 4000, sigma 55. Tolerances are > 5 sigma. */
+	int on1 = count_note_ons(&a, 0x90), on2 = count_note_ons(&a, 0x91);
+	assert_in_range(on1, 8000 - 400, 8000 + 400);
+	assert_in_range(on2, 4000 - 300, 4000 + 300);
+	assert_int_equal(count_note_ons(&a, 0x92), 0);
+	assert_int_equal(count_note_ons(&a, 0x93), 16000);
+
+	cfg.seed = 8; /* another seed, other draws */
+	render(&c, &pat, &cfg, false, 96000 * 10, NULL, 0);
+	bool differs = false;
+	for (size_t i = 0; i < c.n && i < a.n && !differs; i++)
+		differs = memcmp(&a.v[i], &c.v[i], sizeof(rec)) != 0;
+	assert_true(differs);
+	coll_free(&b);
+	coll_free(&c);
+
+	/* one stream per track: without tracks 2 … 4, track 1 draws the same */
+	ts_pattern_init(&pat);
+	for (int k = 1; k <= 16; k++) {
+		ts_trig *t = put(1, k, TS_TRIG_NOTE);
+		t->cond = (uint8_t)ts_cond_from_percent(50);
+		t->gate = (uint8_t)half;
+	}
+	cfg.seed = 7;
+	render(&b, &pat, &cfg, false, 96000 * 20, NULL, 0);
+	size_t n1 = 0;
+	for (size_t i = 0; i < a.n && a.v[i].frame < 96000 * 20; i++)
+		if ((a.v[i].b[0] & 0x0F) == 0)
+			a.v[n1++] = a.v[i];
+	assert_int_equal(n1, b.n);
+	assert_memory_equal(a.v, b.v, n1 * sizeof(rec));
+	coll_free(&a);
+	coll_free(&b);
+}
+
+/* A muted trig draws nothing: the same 50% trigs with or without muted 50% trigs between them. */
+static void test_muted_trig_draws_nothing(void **state)
+{
+	(void)state;
+	int half = len_idx(8);
+	coll a = {0}, b = {0};
+	ts_engine_config cfg = cfg_std();
+	for (int k = 2; k <= 16; k += 2) {
+		ts_trig *t = put(1, k, TS_TRIG_NOTE);
+		t->cond = (uint8_t)ts_cond_from_percent(50);
+		t->gate = (uint8_t)half;
+	}
+	render(&a, &pat, &cfg, false, 96000 * 20, NULL, 0);
+	for (int k = 1; k <= 16; k += 2)
+		put(1, k, TS_TRIG_MUTED)->cond = (uint8_t)ts_cond_from_percent(50);
+	render(&b, &pat, &cfg, false, 96000 * 20, NULL, 0);
+	assert_int_equal(a.n, b.n);
+	assert_memory_equal(a.v, b.v, a.n * sizeof(rec));
+	coll_free(&a);
+	coll_free(&b);
+}
+
+static void test_chord(void **state)
+{
+	(void)state;
+	ts_track *tk = &pat.tracks[0];
+	tk->nnotes = 3;
+	tk->notes[0] = 60;
+	tk->notes[1] = 64;
+	tk->notes[2] = 67;
+	put(1, 1, TS_TRIG_NOTE);
+	ts_trig *t = put(1, 3, TS_TRIG_NOTE); /* the trig's own chord */
+	t->nnotes = 2;
+	t->notes[0] = 62;
+	t->notes[1] = 65;
+	assert_string_equal(play(&pat, 18000), "0 90 3C 64\n"
+					       "0 90 40 64\n"
+					       "0 90 43 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 80 40 40\n"
+					       "6000 80 43 40\n"
+					       "12000 90 3E 64\n"
+					       "12000 90 41 64\n"
+					       "18000 80 3E 40\n"
+					       "18000 80 41 40\n");
+}
+
+static void test_gate_inf(void **state)
+{
+	(void)state;
+	pat.tracks[0].gate = TS_LEN_INF;
+	put(1, 1, TS_TRIG_NOTE);
+	note(1, 5, 62); /* ends 60 just before its note-on */
+	lock(note(1, 9, 62), 74, 3); /* same note: off, then on again; locks before both */
+	put(1, 13, TS_TRIG_NOTE)->cond = TS_COND_FILL; /* does not fire: 62 goes on sounding */
+	assert_string_equal(play(&pat, 90000), "0 90 3C 64\n"
+					       "24000 80 3C 40\n"
+					       "24000 90 3E 64\n"
+					       "48000 B0 4A 03\n"
+					       "48000 80 3E 40\n"
+					       "48000 90 3E 64\n"
+					       "90000 80 3E 40\n");
+}
+
+static void test_note_cut(void **state)
+{
+	(void)state;
+	/* same track: gate 4 steps; the second note-on ends the first (its 24000 note-off is
+	 * dropped), the second ends at 6000 + 24000 */
+	pat.tracks[0].gate = (uint8_t)len_idx(64);
+	put(1, 1, TS_TRIG_NOTE);
+	put(1, 2, TS_TRIG_NOTE);
+	assert_string_equal(play(&pat, 36000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "30000 80 3C 40\n");
+
+	/* two tracks on channel 1: track 2 cuts track 1's long note */
+	put(1, 2, TS_TRIG_NONE);
+	pat.tracks[1].channel = 1;
+	put(2, 2, TS_TRIG_NOTE);
+	assert_string_equal(play(&pat, 36000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "12000 80 3C 40\n");
+	assert_int_equal(last.v[1].track, 1); /* the cut note is track 1's */
+	assert_int_equal(last.v[2].track, 2);
+
+	/* another port, same channel number: no cut */
+	strcpy(pat.tracks[1].port, "synth");
+	assert_string_equal(play(&pat, 36000), "0 90 3C 64\n"
+					       "6000 90 3C 64\n"
+					       "12000 80 3C 40\n"
+					       "24000 80 3C 40\n");
+	assert_int_equal(last.v[0].port, 0);
+	assert_int_equal(last.v[1].port, 1);
+	assert_int_equal(last.v[2].port, 1);
+
+	/* equal frames: a track's own note-off before its note-on; across tracks, track order */
+	ts_pattern_init(&pat);
+	put(1, 1, TS_TRIG_NOTE);
+	put(1, 2, TS_TRIG_NOTE);
+	put(2, 1, TS_TRIG_NOTE);
+	assert_string_equal(play(&pat, 12000), "0 90 3C 64\n"
+					       "0 91 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "6000 81 3C 40\n"
+					       "12000 80 3C 40\n");
+	/* track 2's note-on at 6000 comes after track 1's note-off, though on the same channel */
+	ts_pattern_init(&pat);
+	pat.tracks[1].channel = 1;
+	put(1, 1, TS_TRIG_NOTE);
+	put(2, 2, TS_TRIG_NOTE);
+	assert_string_equal(play(&pat, 12000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "12000 80 3C 40\n");
+}
+
+static void test_retrig(void **state)
+{
+	(void)state;
+	/* 1/32, length 1: hits while i·16/32 < 1 -> i = 0, 1 (n = 2) every 3000; each lasts
+	 * min(1, 1/2) step = 3000; velocity curve −100: 100, 100 − 100·1/2 = 50 = 0x32; the lock
+	 * once before hit 0 */
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_rate = (uint8_t)rate_idx(32);
+	t->retrig_vel = -100;
+	lock(t, 74, 1);
+	assert_string_equal(play(&pat, 12000), "0 B0 4A 01\n"
+					       "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "3000 90 3C 32\n"
+					       "6000 80 3C 40\n");
+}
+
+static void test_retrig_velocity_curve(void **state)
+{
+	(void)state;
+	/* 1/64, length 1: n = 4 hits every 1500 frames, each 1500 long.
+	 * track 1, +10: 100, 102.5 -> 103 (0x67), 105 (0x69), 107.5 -> 108 (0x6C)
+	 * track 2, −10: 100, 97.5 -> 98 (0x62), 95 (0x5F), 92.5 -> 93 (0x5D) */
+	static const int rv[2] = {10, -10};
+	for (int k = 0; k < 2; k++) {
+		ts_trig *t = put(k + 1, 1, TS_TRIG_NOTE);
+		t->retrig = true;
+		t->retrig_rate = (uint8_t)rate_idx(64);
+		t->retrig_vel = (int16_t)rv[k];
+	}
+	assert_string_equal(play(&pat, 7000), "0 90 3C 64\n"
+					      "0 91 3C 64\n"
+					      "1500 80 3C 40\n"
+					      "1500 90 3C 67\n"
+					      "1500 81 3C 40\n"
+					      "1500 91 3C 62\n"
+					      "3000 80 3C 40\n"
+					      "3000 90 3C 69\n"
+					      "3000 81 3C 40\n"
+					      "3000 91 3C 5F\n"
+					      "4500 80 3C 40\n"
+					      "4500 90 3C 6C\n"
+					      "4500 81 3C 40\n"
+					      "4500 91 3C 5D\n"
+					      "6000 80 3C 40\n"
+					      "6000 81 3C 40\n");
+	/* clamps: 120 + 127·1/2 = 183.5 -> 127; 10 − 128·1/2 = −54 -> 1; the curve starts from
+	 * the accented velocity: 100 + 32 = 132 -> 127, then 127 − 100/2 = 77 = 0x4D */
+	ts_pattern_init(&pat);
+	static const int vel[3] = {120, 10, 100}, rv2[3] = {127, -128, -100};
+	for (int k = 0; k < 3; k++) {
+		ts_trig *t = put(k + 1, 1, k == 2 ? TS_TRIG_ACCENT : TS_TRIG_NOTE);
+		t->retrig = true;
+		t->retrig_rate = (uint8_t)rate_idx(32);
+		t->retrig_vel = (int16_t)rv2[k];
+		t->vel = (uint8_t)vel[k];
+	}
+	assert_string_equal(play(&pat, 5000), "0 90 3C 78\n"
+					      "0 91 3C 0A\n"
+					      "0 92 3C 7F\n"
+					      "3000 80 3C 40\n"
+					      "3000 90 3C 7F\n"
+					      "3000 81 3C 40\n"
+					      "3000 91 3C 01\n"
+					      "3000 82 3C 40\n"
+					      "3000 92 3C 4D\n"
+					      "5000 80 3C 40\n"
+					      "5000 81 3C 40\n"
+					      "5000 82 3C 40\n");
+}
+
+static void test_retrig_rates(void **state)
+{
+	(void)state;
+	/* 1/5, length 8: i·16/5 < 8 -> i = 0, 1, 2; interval 3.2 steps = 19200; each hit
+	 * min(gate 1, 3.2) = 6000 */
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_rate = (uint8_t)rate_idx(5);
+	t->retrig_len = (uint8_t)len_idx(128);
+	assert_string_equal(play(&pat, 60000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "19200 90 3C 64\n"
+					       "25200 80 3C 40\n"
+					       "38400 90 3C 64\n"
+					       "44400 80 3C 40\n");
+	/* 1/16, length 2, gate 0.5: two hits 6000 apart, each 3000 */
+	t->retrig_rate = (uint8_t)rate_idx(16);
+	t->retrig_len = (uint8_t)len_idx(32);
+	t->gate = (uint8_t)len_idx(8);
+	assert_string_equal(play(&pat, 20000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "9000 80 3C 40\n");
+	/* 1/80, length 0.125: 0·16/80 < 0.125 but 1·0.2 is not: one hit, min(1, 0.2) = 1200 */
+	t->retrig_rate = (uint8_t)rate_idx(80);
+	t->retrig_len = 0;
+	t->gate = TS_UNSET;
+	assert_string_equal(play(&pat, 20000), "0 90 3C 64\n"
+					       "1200 80 3C 40\n");
+	/* at 2x (step 3000) 1/32, length 1: hits every 1500, each 1500; gate inf counts as longer
+	 * than the interval */
+	pat.speed = TS_SPEED_2X;
+	ts_pattern_settle(&pat);
+	t->retrig_rate = (uint8_t)rate_idx(32);
+	t->retrig_len = TS_LEN_ONE;
+	t->gate = TS_LEN_INF;
+	assert_string_equal(play(&pat, 20000), "0 90 3C 64\n"
+					       "1500 80 3C 40\n"
+					       "1500 90 3C 64\n"
+					       "3000 80 3C 40\n");
+	/* 1/3 at 1x: interval 16/3 steps = 32000; length 16 -> i·16/3 < 16: i = 0, 1, 2 */
+	ts_pattern_init(&pat);
+	t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_rate = (uint8_t)rate_idx(3);
+	t->retrig_len = (uint8_t)len_idx(256);
+	assert_string_equal(play(&pat, 90000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "32000 90 3C 64\n"
+					       "38000 80 3C 40\n"
+					       "64000 90 3C 64\n"
+					       "70000 80 3C 40\n");
+}
+
+static void test_retrig_inf(void **state)
+{
+	(void)state;
+	/* endless 1/16 retrig from step 1, velocity constant; the next note trig (step 4, 18000)
+	 * ends it: no hit at 18000 */
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_len = TS_LEN_INF;
+	t->retrig_vel = 50;
+	note(1, 4, 62);
+	put(1, 3, TS_TRIG_LOCK); /* a lock trig does not end it */
+	assert_string_equal(play(&pat, 30000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "12000 80 3C 40\n"
+					       "12000 90 3C 64\n"
+					       "18000 80 3C 40\n"
+					       "18000 90 3E 64\n"
+					       "24000 80 3E 40\n");
+	/* alone, 1/8 (every 12000): until stop */
+	ts_pattern_init(&pat);
+	t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_len = TS_LEN_INF;
+	t->retrig_rate = (uint8_t)rate_idx(8);
+	assert_string_equal(play(&pat, 30000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "12000 90 3C 64\n"
+					       "18000 80 3C 40\n"
+					       "24000 90 3C 64\n"
+					       "30000 80 3C 40\n");
+	/* the next trig fires earlier than a hit by micro timing: step 3 with micro −12 at 9000
+	 * stops the 1/32 hits (every 3000) from 9000 on */
+	ts_pattern_init(&pat);
+	t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_len = TS_LEN_INF;
+	t->retrig_rate = (uint8_t)rate_idx(32);
+	t = note(1, 3, 62);
+	t->micro = -12;
+	assert_string_equal(play(&pat, 16000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "3000 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "9000 80 3C 40\n"
+					       "9000 90 3E 64\n"
+					       "15000 80 3E 40\n");
+}
+
+static void test_slide(void **state)
+{
+	(void)state;
+	/* legato: the next note-on first, then the slid note's note-off */
+	put(1, 1, TS_TRIG_NOTE)->slide = true;
+	note(1, 2, 64);
+	assert_string_equal(play(&pat, 13000), "0 90 3C 64\n"
+					       "6000 90 40 64\n"
+					       "6000 80 3C 40\n"
+					       "12000 80 40 40\n");
+	/* tie: 64 is in both chords, not re-sent, and ends with step 2's gate */
+	ts_pattern_init(&pat);
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->slide = true;
+	t->nnotes = 2;
+	t->notes[0] = 60;
+	t->notes[1] = 64;
+	t = put(1, 2, TS_TRIG_NOTE);
+	t->nnotes = 2;
+	t->notes[0] = 64;
+	t->notes[1] = 67;
+	assert_string_equal(play(&pat, 13000), "0 90 3C 64\n"
+					       "0 90 40 64\n"
+					       "6000 90 43 64\n"
+					       "6000 80 3C 40\n"
+					       "12000 80 40 40\n"
+					       "12000 80 43 40\n");
+	/* alone on its track (a lock trig is not a note trig): the gate applies */
+	ts_pattern_init(&pat);
+	put(1, 1, TS_TRIG_NOTE)->slide = true;
+	put(1, 5, TS_TRIG_LOCK);
+	assert_string_equal(play(&pat, 13000), "0 90 3C 64\n"
+					       "6000 80 3C 40\n");
+	/* held until stop when the next note trig is later */
+	ts_pattern_init(&pat);
+	put(1, 1, TS_TRIG_NOTE)->slide = true;
+	note(1, 9, 64);
+	assert_string_equal(play(&pat, 30000), "0 90 3C 64\n"
+					       "30000 80 3C 40\n");
+	/* with retrig the last hit slides: 1/32 hits at 0 and 3000; the second is held into
+	 * step 2 */
+	ts_pattern_init(&pat);
+	t = put(1, 1, TS_TRIG_NOTE);
+	t->slide = true;
+	t->retrig = true;
+	t->retrig_rate = (uint8_t)rate_idx(32);
+	note(1, 2, 64);
+	assert_string_equal(play(&pat, 13000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "3000 90 3C 64\n"
+					       "6000 90 40 64\n"
+					       "6000 80 3C 40\n"
+					       "12000 80 40 40\n");
+}
+
+static void test_stop(void **state)
+{
+	(void)state;
+	ts_track *t1 = &pat.tracks[0];
+	t1->gate = TS_LEN_INF;
+	t1->nnotes = 2;
+	t1->notes[0] = 67; /* sent in chord order, ended in ascending order */
+	t1->notes[1] = 60;
+	pat.tracks[1].gate = TS_LEN_INF;
+	note(2, 1, 50);
+	put(1, 1, TS_TRIG_NOTE);
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_int_equal(ts_engine_load(eng, &pat), TS_OK);
+	ts_engine_start(eng);
+	assert_true(ts_engine_running(eng));
+	coll c = {0};
+	ts_engine_run(eng, 12000, collect, &c);
+	assert_int_equal(ts_engine_load(eng, &pat), TS_ERR_USAGE); /* not while playing */
+	c.n = 0;
+	c.base = 0;
+	ts_engine_stop(eng, 100, collect, &c);
+	assert_string_equal(text(&c), "100 FC\n"
+				      "100 80 3C 40\n"
+				      "100 80 43 40\n"
+				      "100 81 32 40\n");
+	assert_false(ts_engine_running(eng));
+	c.n = 0;
+	ts_engine_run(eng, 100000, collect, &c); /* stopped: nothing */
+	ts_engine_stop(eng, 0, collect, &c);
+	assert_int_equal(c.n, 0);
+	/* start again: the same as the first time */
+	ts_engine_start(eng);
+	ts_engine_run(eng, 1, collect, &c);
+	assert_string_equal(text(&c), "0 FA\n"
+				      "0 F8\n"
+				      "0 90 43 64\n"
+				      "0 90 3C 64\n"
+				      "0 91 32 64\n");
+	ts_engine_free(eng);
+	ts_engine_free(NULL);
+	coll_free(&c);
+}
+
+static void test_clock(void **state)
+{
+	(void)state;
+	put(1, 2, TS_TRIG_NOTE);
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	/* a tick every 6000/6 = 1000 frames; tick 6 before the note at 6000 */
+	assert_string_equal(play_cfg(&pat, &cfg, false, 6001), "0 FA\n"
+							       "0 F8\n"
+							       "1000 F8\n"
+							       "2000 F8\n"
+							       "3000 F8\n"
+							       "4000 F8\n"
+							       "5000 F8\n"
+							       "6000 F8\n"
+							       "6000 90 3C 64\n"
+							       "6001 FC\n"
+							       "6001 80 3C 40\n");
+	/* 123.7 BPM: tick k at floor(k·48000·60/(123.7·24) + 0.5) = floor(k·970.09 + 0.5) */
+	ts_pattern_init(&pat);
+	cfg.tempo10 = 1237;
+	assert_string_equal(play_cfg(&pat, &cfg, false, 2500), "0 FA\n"
+							       "0 F8\n"
+							       "970 F8\n"
+							       "1940 F8\n"
+							       "2500 FC\n");
+}
+
+static void test_api_edges(void **state)
+{
+	(void)state;
+	ts_engine_config cfg = cfg_std();
+	cfg.rate = 999;
+	assert_null(ts_engine_new(&cfg));
+	cfg = cfg_std();
+	cfg.tempo10 = 299;
+	assert_null(ts_engine_new(&cfg));
+	assert_null(ts_engine_new(NULL));
+	cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_non_null(eng);
+	pat.tracks[0].steps[0].kind = TS_TRIG_NOTE;
+	pat.tracks[0].steps[0].micro = 24;
+	assert_int_equal(ts_engine_load(eng, &pat), TS_ERR_RANGE);
+	pat.tracks[0].steps[0].micro = 0;
+	pat.tracks[0].steps[0].cond = 65;
+	assert_int_equal(ts_engine_load(eng, &pat), TS_ERR_RANGE);
+	pat.tracks[0].steps[0].cond = TS_COND_NONE;
+	pat.tracks[0].channel = 17;
+	assert_int_equal(ts_engine_load(eng, &pat), TS_ERR_RANGE);
+	pat.tracks[0].channel = 1;
+	assert_int_equal(ts_engine_load(eng, &pat), TS_OK);
+	/* the default pattern of a new engine plays nothing */
+	ts_engine_free(eng);
+	eng = ts_engine_new(&cfg);
+	coll c = {0};
+	ts_engine_run(eng, 100, collect, &c); /* not started: nothing */
+	ts_engine_start(eng);
+	ts_engine_run(eng, 100000, collect, &c);
+	ts_engine_stop(eng, 0, collect, &c);
+	assert_int_equal(c.n, 0);
+	ts_engine_free(eng);
+	coll_free(&c);
+}
+
+/* ---- the property: period sizes do not change the output ---- */
+
+static uint64_t rnd_state;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state = rnd_state * 6364136223846793005u + 1442695040888963407u;
+	return (uint32_t)((rnd_state >> 33) % n);
+}
+
+/* 12 tracks with every feature: advanced mode, speeds and lengths of all kinds, negative micro,
+ * swing, finite and endless retrigs, slides, endless gates, chords, locks, every condition kind,
+ * shared channels, two ports, a muted and a channel-off track. */
+static void dense_pattern(ts_pattern *p, uint64_t seed, bool master_inf)
+{
+	static const uint8_t conds[] = {TS_COND_NONE, TS_COND_NONE, TS_COND_NONE, 10, 3, 18,
+					31, 33, 47, TS_COND_FILL, TS_COND_NOT_FILL, TS_COND_PRE,
+					TS_COND_NOT_PRE, TS_COND_NEI, TS_COND_NOT_NEI, TS_COND_1ST,
+					TS_COND_NOT_1ST};
+	rnd_state = seed;
+	ts_pattern_init(p);
+	p->mode = TS_MODE_ADVANCED;
+	p->length = master_inf ? 0 : 37;
+	p->speed = TS_SPEED_1X;
+	p->swing = 62;
+	for (int t = 0; t < TS_TRACKS; t++) {
+		ts_track *tk = &p->tracks[t];
+		tk->speed = (uint8_t)(t % TS_SPEED_COUNT);
+		tk->speed_set = true;
+		tk->length = (uint8_t)(3 + rnd(62));
+		tk->length_set = true;
+		tk->prob = (uint8_t)(t % 3 == 0 ? 70 : 100);
+		tk->program = (int16_t)(t % 2 ? t : TS_PROGRAM_NONE);
+		tk->base_cc[10 + t] = (int16_t)(t * 5);
+		tk->base_cc[74] = 64;
+		tk->retrig_vel = (int16_t)(rnd(200) - 100);
+		if (t == 5)
+			tk->channel = 5; /* shares channel 5 with track 5 */
+		if (t == 8)
+			strcpy(tk->port, "synth");
+		tk->mute = t == 10;
+		if (t == 11)
+			tk->channel = TS_CHANNEL_OFF;
+		for (int k = 0; k < tk->length; k++) {
+			ts_trig *tr = &tk->steps[k];
+			uint32_t kind = rnd(10);
+			tr->kind = kind < 6   ? TS_TRIG_NOTE
+				   : kind < 7 ? TS_TRIG_ACCENT
+				   : kind < 8 ? TS_TRIG_LOCK
+				   : kind < 9 ? TS_TRIG_MUTED
+					      : TS_TRIG_NONE;
+			tr->micro = (int8_t)(rnd(47) - 23);
+			tr->cond = conds[rnd(sizeof(conds))];
+			if (rnd(4) == 0) {
+				tr->nnotes = (uint8_t)(1 + rnd(4));
+				for (int n = 0; n < tr->nnotes; n++)
+					tr->notes[n] = (uint8_t)(55 + rnd(12));
+			}
+			if (rnd(3) == 0)
+				tr->gate = (uint8_t)(rnd(5) == 0 ? TS_LEN_INF : rnd(80));
+			if (rnd(4) == 0) {
+				tr->retrig = true;
+				tr->retrig_rate = (uint8_t)rnd(TS_RATE_COUNT);
+				tr->retrig_len = (uint8_t)(rnd(6) == 0 ? TS_LEN_INF : rnd(70));
+			}
+			tr->slide = rnd(6) == 0;
+			tr->swing = (uint8_t)rnd(3);
+			int nl = (int)rnd(4);
+			for (int l = 0; l < nl; l++)
+				lock(tr, l == 0 ? 74 : (int)(10 + rnd(20)), (int)rnd(128));
+			/* locks name each controller once */
+			if (tr->nlocks == 3 && tr->locks[1].cc == tr->locks[2].cc)
+				tr->nlocks = 2;
+		}
+	}
+	ts_pattern_settle(p);
+}
+
+static void test_period_independence(void **state)
+{
+	(void)state;
+	static const uint32_t one[] = {1}, p64[] = {64}, p256[] = {256}, p1024[] = {1024},
+			      random_sizes[] = {0}, mixed[] = {7, 1, 999, 64, 3, 2048, 1};
+	static const struct {
+		const uint32_t *v;
+		size_t n;
+	} splits[] = {{one, 1}, {p64, 1}, {p256, 1}, {p1024, 1}, {random_sizes, 1}, {mixed, 7}};
+	static ts_pattern dense;
+	const uint64_t frames = 16 * 96000; /* 16 bars */
+	for (uint64_t seed = 1; seed <= 4; seed++) {
+		dense_pattern(&dense, seed * 7919, seed == 4);
+		ts_engine_config cfg = cfg_std();
+		cfg.seed = seed;
+		cfg.send_clock = seed % 2 == 0;
+		cfg.tempo10 = (uint16_t)(seed == 3 ? 1237 : 0);
+		bool fill = seed == 2;
+		coll whole = {0};
+		render(&whole, &dense, &cfg, fill, frames, NULL, 0);
+		assert_true(whole.n > 1000);
+		for (size_t s = 0; s < sizeof(splits) / sizeof(splits[0]); s++) {
+			coll part = {0};
+			render(&part, &dense, &cfg, fill, frames, splits[s].v, splits[s].n);
+			assert_int_equal(part.n, whole.n);
+			for (size_t i = 0; i < whole.n; i++)
+				if (memcmp(&part.v[i], &whole.v[i], sizeof(rec)) != 0)
+					fail_msg("seed %llu split %zu: event %zu differs (frame %llu vs "
+						 "%llu)",
+						 (unsigned long long)seed, s, i,
+						 (unsigned long long)part.v[i].frame,
+						 (unsigned long long)whole.v[i].frame);
+			coll_free(&part);
+		}
+		/* frames never go backwards */
+		for (size_t i = 1; i < whole.n; i++)
+			assert_true(whole.v[i].frame >= whole.v[i - 1].frame);
+		coll_free(&whole);
+	}
+}
+
+/* ---- no allocation after ts_engine_new ---- */
+
+static unsigned long counted;
+
+static void count_sink(void *ctx, const ts_event *ev)
+{
+	(void)ctx;
+	counted += ev->size;
+}
+
+static void test_no_allocation(void **state)
+{
+	(void)state;
+	static ts_pattern dense;
+	dense_pattern(&dense, 99, false);
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load(eng, &dense), TS_OK);
+	alloc_count_init();
+	unsigned long a0 = n_allocs, f0 = n_frees;
+	ts_engine_status st;
+	for (int round = 0; round < 2; round++) {
+		ts_engine_set_fill(eng, round == 1);
+		ts_engine_start(eng);
+		/* 10 minutes of audio in 64-frame periods, then 10 more in 256-frame ones */
+		for (uint64_t f = 0; f < 48000ULL * 600; f += 64)
+			ts_engine_run(eng, 64, count_sink, NULL);
+		for (uint64_t f = 0; f < 48000ULL * 600; f += 256)
+			ts_engine_run(eng, 256, count_sink, NULL);
+		ts_engine_get_status(eng, &st);
+		ts_engine_stop(eng, 0, count_sink, NULL);
+	}
+	unsigned long a1 = n_allocs, f1 = n_frees;
+	assert_int_equal(a1 - a0, 0);
+	assert_int_equal(f1 - f0, 0);
+	assert_true(counted > 100000);
+	assert_int_equal(st.lost_events, 0);
+	ts_engine_free(eng);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_pos_to_frame, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units_are_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plain_timing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fractional_tempo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_speeds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_track_length_wrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_master_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_swing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_micro, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locks_and_returns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_setup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mute_and_muted_trig, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_channel_off_send_midi_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cond_fill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cond_1st, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cond_ab, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cond_pre, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cond_nei, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cond_probability, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_muted_trig_draws_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chord, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gate_inf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_note_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retrig, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retrig_velocity_curve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retrig_rates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retrig_inf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slide, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_api_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_period_independence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_allocation, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
