@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command line: `trigseq check | fmt | dump`. Only argument handling and printing live here. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trigseq/engine.h"
+#include "trigseq/patfile.h"
+#include "trigseq/pattern.h"
+
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+
+static const char *const usage_main =
+	"usage: trigseq COMMAND [OPTIONS] FILE...\n"
+	"\n"
+	"A step sequencer with Elektron Analog Rytm semantics for JACK MIDI.\n"
+	"\n"
+	"commands:\n"
+	"  check FILE...          validate pattern files; silent and exit 0 when all are valid\n"
+	"  fmt FILE... [--write]  print the canonical form (or rewrite the files atomically)\n"
+	"  dump FILE [OPTIONS]    print every MIDI event the engine sends, frame by frame\n"
+	"\n"
+	"options:\n"
+	"  -h, --help             this help; 'trigseq COMMAND --help' for a command\n"
+	"  -V, --version          print the version\n"
+	"\n"
+	"Exit status: 0 success, 1 invalid pattern or file error, 2 bad usage.\n"
+	"See trigseq(1).\n";
+
+static const char *const usage_check =
+	"usage: trigseq check FILE...\n"
+	"\n"
+	"Validate pattern files. Valid files print nothing; every problem is printed as\n"
+	"FILE:LINE:COL: what is wrong, what was expected.\n"
+	"Exit status: 0 all valid, 1 a file is invalid or unreadable, 2 bad usage.\n";
+
+static const char *const usage_fmt =
+	"usage: trigseq fmt FILE... [--write | --check]\n"
+	"\n"
+	"Print the canonical form of pattern files (comments are kept).\n"
+	"  -w, --write   rewrite each file in place, atomically, keeping FILE~ as the old version\n"
+	"                (files already canonical are left untouched)\n"
+	"  -c, --check   print nothing; exit 1 and name each file that is not canonical\n"
+	"Exit status: 0 success, 1 an invalid or non-canonical file, 2 bad usage.\n";
+
+static const char *const usage_dump =
+	"usage: trigseq dump FILE [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]\n"
+	"\n"
+	"Print every event the engine sends for the first N bars, one line each:\n"
+	"  <frame> <port> <byte> <byte> ...\n"
+	"  -b, --bars N    bars of 16 steps at 1x to play (default 4, at most 100000)\n"
+	"  -r, --rate HZ   sample rate (default 48000; 1000 ... 384000)\n"
+	"  -t, --bpm T     tempo 30.0 ... 300.0 instead of the pattern's\n"
+	"  -s, --seed S    seed of the probability draws (default 0)\n"
+	"  -f, --fill      fill mode on (fill / !fill conditions)\n"
+	"  -c, --clock     add MIDI clock on port clock_out (FA, F8 every tick, FC)\n"
+	"Exit status: 0 success, 1 invalid pattern, 2 bad usage.\n";
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print a usage problem and the help hint; returns the usage exit status. */
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "trigseq: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'trigseq %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+/* An option of a command: long and short names, and whether it takes a value. */
+typedef struct {
+	const char *name;
+	char short_name;
+	bool has_value;
+} option_def;
+
+typedef struct {
+	int opt;           /* index into the option table, or -1 for a positional argument */
+	const char *value; /* the option's value, or the positional argument */
+} parsed_arg;
+
+/* Split argv into options and positionals; "--" ends options. Returns the count, or -1 after
+ * printing a usage error. */
+static int parse_args(const char *cmd, int argc, char **argv, const option_def *defs, int ndefs,
+		      parsed_arg *out)
+{
+	int n = 0;
+	bool only_pos = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_pos || a[0] != '-' || a[1] == '\0') {
+			out[n++] = (parsed_arg){-1, a};
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		const char *eq = NULL;
+		int found = -1;
+		for (int d = 0; d < ndefs; d++) {
+			if (a[1] == '-') {
+				size_t len = strcspn(a + 2, "=");
+				if (strlen(defs[d].name) == len && strncmp(a + 2, defs[d].name, len) == 0) {
+					found = d;
+					eq = a[2 + len] == '=' ? a + 3 + len : NULL;
+				}
+			} else if (a[1] == defs[d].short_name && a[2] == '\0') {
+				found = d;
+			}
+		}
+		if (found < 0) {
+			usage_error(cmd, "unknown option '%s'", a);
+			return -1;
+		}
+		const char *value = NULL;
+		if (defs[found].has_value) {
+			if (eq) {
+				value = eq;
+			} else if (i + 1 < argc) {
+				value = argv[++i];
+			} else {
+				usage_error(cmd, "option '%s' needs a value", a);
+				return -1;
+			}
+		} else if (eq) {
+			usage_error(cmd, "option '%s' takes no value", a);
+			return -1;
+		}
+		out[n++] = (parsed_arg){found, value};
+	}
+	return n;
+}
+
+/* A whole decimal number in [lo, hi]; false if it is not one. */
+static bool parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Tempo "120", "120.5" -> tenths of a BPM within the spec's range; false if invalid. */
+static bool parse_tempo(const char *s, uint16_t *tempo10)
+{
+	unsigned whole = 0, tenth = 0;
+	const char *p = s;
+	int digits = 0;
+	while (*p >= '0' && *p <= '9' && digits < 4) {
+		whole = whole * 10 + (unsigned)(*p++ - '0');
+		digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		tenth = (unsigned)(*p++ - '0');
+	}
+	if (*p != '\0')
+		return false;
+	unsigned t = whole * 10 + tenth;
+	if (t < TS_TEMPO10_MIN || t > TS_TEMPO10_MAX)
+		return false;
+	*tempo10 = (uint16_t)t;
+	return true;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Load a pattern, printing its problems. */
+static bool load_or_report(const char *path, ts_pattern *pat, ts_comments **comments)
+{
+	static ts_diags diags;
+	ts_status st = ts_patfile_load(path, pat, comments, &diags);
+	if (st == TS_OK)
+		return true;
+	if (st == TS_ERR_NOMEM)
+		fprintf(stderr, "%s: %s\n", path, ts_strerror(st));
+	else
+		ts_diags_print(stderr, path, &diags);
+	return false;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_check, stdout);
+		return 0;
+	}
+	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return EXIT_INVALID;
+	int n = parse_args("check", argc, argv, NULL, 0, args);
+	int rc = 0;
+	if (n < 0) {
+		rc = EXIT_USAGE;
+	} else if (n == 0) {
+		rc = usage_error("check", "%s", "no pattern file given");
+	} else {
+		ts_pattern *pat = malloc(sizeof(*pat));
+		if (!pat) {
+			free(args);
+			fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+			return EXIT_INVALID;
+		}
+		for (int i = 0; i < n; i++)
+			if (!load_or_report(args[i].value, pat, NULL))
+				rc = EXIT_INVALID;
+		free(pat);
+	}
+	free(args);
+	return rc;
+}
+
+/* Whether the file at path holds exactly these bytes. */
+static bool file_equals(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	bool same = true;
+	char buf[4096];
+	size_t off = 0, got;
+	while (same && (got = fread(buf, 1, sizeof(buf), f)) > 0) {
+		same = off + got <= len && memcmp(buf, text + off, got) == 0;
+		off += got;
+	}
+	same = same && !ferror(f) && off == len;
+	fclose(f);
+	return same;
+}
+
+static int cmd_fmt(int argc, char **argv)
+{
+	enum { OPT_WRITE, OPT_CHECK };
+	static const option_def defs[] = {{"write", 'w', false}, {"check", 'c', false}};
+	if (wants_help(argc, argv)) {
+		fputs(usage_fmt, stdout);
+		return 0;
+	}
+	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
+	ts_pattern *pat = malloc(sizeof(*pat));
+	int rc = 0;
+	if (!args || !pat) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		rc = EXIT_INVALID;
+		goto out;
+	}
+	int n = parse_args("fmt", argc, argv, defs, 2, args);
+	if (n < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	bool write = false, check = false;
+	int files = 0;
+	for (int i = 0; i < n; i++) {
+		write |= args[i].opt == OPT_WRITE;
+		check |= args[i].opt == OPT_CHECK;
+		files += args[i].opt < 0;
+	}
+	if (write && check) {
+		rc = usage_error("fmt", "%s", "--write and --check exclude each other");
+		goto out;
+	}
+	if (files == 0) {
+		rc = usage_error("fmt", "%s", "no pattern file given");
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		if (args[i].opt >= 0)
+			continue;
+		const char *path = args[i].value;
+		ts_comments *comments = NULL;
+		if (!load_or_report(path, pat, &comments)) {
+			rc = EXIT_INVALID;
+			continue;
+		}
+		size_t len;
+		char *text = ts_patfile_format(pat, comments, &len);
+		if (!text) {
+			fprintf(stderr, "%s: %s\n", path, ts_strerror(TS_ERR_NOMEM));
+			rc = EXIT_INVALID;
+		} else if (check) {
+			if (!file_equals(path, text, len)) {
+				printf("%s: not in canonical form\n", path);
+				rc = EXIT_INVALID;
+			}
+		} else if (write) {
+			if (!file_equals(path, text, len) &&
+			    ts_patfile_save(path, pat, comments) != TS_OK) {
+				fprintf(stderr, "%s: cannot write: %s (the file is unchanged)\n", path,
+					strerror(errno));
+				rc = EXIT_INVALID;
+			}
+		} else {
+			fwrite(text, 1, len, stdout);
+		}
+		free(text);
+		ts_comments_free(comments);
+	}
+out:
+	free(pat);
+	free(args);
+	return rc;
+}
+
+typedef struct {
+	FILE *out;
+	uint64_t base;                      /* absolute frame of the current period's start */
+	const char *ports[TS_MAX_PORTS];
+	int nports;
+} dump_ctx;
+
+static void dump_event(void *ctx, const ts_event *ev)
+{
+	dump_ctx *d = ctx;
+	const char *port = ev->port == TS_PORT_CLOCK ? "clock_out"
+			   : ev->port < d->nports   ? d->ports[ev->port]
+						    : "?";
+	fprintf(d->out, "%" PRIu64 " %s", d->base + ev->frame, port);
+	for (int i = 0; i < ev->size; i++)
+		fprintf(d->out, " %02X", ev->bytes[i]);
+	fputc('\n', d->out);
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	enum { OPT_BARS, OPT_RATE, OPT_BPM, OPT_SEED, OPT_FILL, OPT_CLOCK };
+	static const option_def defs[] = {
+		{"bars", 'b', true}, {"rate", 'r', true}, {"bpm", 't', true},
+		{"seed", 's', true}, {"fill", 'f', false}, {"clock", 'c', false},
+	};
+	if (wants_help(argc, argv)) {
+		fputs(usage_dump, stdout);
+		return 0;
+	}
+	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return EXIT_INVALID;
+	int n = parse_args("dump", argc, argv, defs, 6, args);
+	if (n < 0) {
+		free(args);
+		return EXIT_USAGE;
+	}
+	const char *file = NULL;
+	uint64_t bars = 4, rate = 48000, seed = 0;
+	uint16_t tempo10 = 0;
+	bool fill = false, clock = false;
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *v = args[i].value;
+		switch (args[i].opt) {
+		case -1:
+			if (file)
+				rc = usage_error("dump", "only one pattern file, got also '%s'", v);
+			file = v;
+			break;
+		case OPT_BARS:
+			if (!parse_u64(v, 1, 100000, &bars))
+				rc = usage_error("dump", "--bars '%s': expected a whole number 1 ... 100000", v);
+			break;
+		case OPT_RATE:
+			if (!parse_u64(v, 1000, 384000, &rate))
+				rc = usage_error("dump", "--rate '%s': expected a rate in Hz, 1000 ... 384000", v);
+			break;
+		case OPT_BPM:
+			if (!parse_tempo(v, &tempo10))
+				rc = usage_error("dump", "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
+			break;
+		case OPT_SEED:
+			if (!parse_u64(v, 0, UINT64_MAX, &seed))
+				rc = usage_error("dump", "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
+			break;
+		case OPT_FILL:
+			fill = true;
+			break;
+		case OPT_CLOCK:
+			clock = true;
+			break;
+		}
+	}
+	free(args);
+	if (rc)
+		return rc;
+	if (!file)
+		return usage_error("dump", "%s", "no pattern file given");
+
+	ts_pattern *pat = malloc(sizeof(*pat));
+	if (!pat) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		return EXIT_INVALID;
+	}
+	if (!load_or_report(file, pat, NULL)) {
+		free(pat);
+		return EXIT_INVALID;
+	}
+	ts_engine_config cfg = {
+		.rate = (uint32_t)rate, .tempo10 = tempo10, .seed = seed, .send_clock = clock,
+	};
+	ts_engine *eng = ts_engine_new(&cfg);
+	if (!eng || ts_engine_load(eng, pat) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		ts_engine_free(eng);
+		free(pat);
+		return EXIT_INVALID;
+	}
+	dump_ctx d = {.out = stdout};
+	d.nports = ts_pattern_ports(pat, d.ports);
+	uint64_t end = ts_pos_to_frame((int64_t)bars * 16 * TS_UNITS_PER_STEP, (uint32_t)rate,
+				       tempo10 ? tempo10 : pat->tempo10);
+	ts_engine_set_fill(eng, fill);
+	ts_engine_start(eng);
+	/* Periods of a typical JACK size; the engine's output does not depend on it. */
+	while (d.base < end) {
+		uint32_t period = end - d.base < 1024 ? (uint32_t)(end - d.base) : 1024;
+		ts_engine_run(eng, period, dump_event, &d);
+		d.base += period;
+	}
+	ts_engine_stop(eng, 0, dump_event, &d);
+	ts_engine_free(eng);
+	free(pat);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "trigseq: writing the dump failed: %s\n", strerror(errno));
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} commands[] = {
+		{"check", cmd_check},
+		{"fmt", cmd_fmt},
+		{"dump", cmd_dump},
+	};
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("trigseq %s\n", TS_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 2, argv + 2);
+	if (cmd[0] == '-')
+		return usage_error(NULL, "unknown option '%s'", cmd);
+	return usage_error(NULL, "unknown command '%s' (expected check, fmt or dump)", cmd);
+}
