@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Every example pattern through `trigseq dump` and the independent oracle, with several options.
+# usage: tests/oracle/examples.sh path/to/trigseq
+set -uo pipefail
+TRIGSEQ=$1
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/../.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+for f in patterns/*.tsq; do
+	for opts in "" "--bars 8 --seed 7 --fill --clock" "--rate 44100 --bpm 123.7 --bars 3 --seed 99"; do
+		# shellcheck disable=SC2086
+		"$TRIGSEQ" dump "$f" $opts >"$tmp/e"
+		# shellcheck disable=SC2086
+		python3 "$here/oracle.py" "$f" $opts >"$tmp/o"
+		if cmp -s "$tmp/e" "$tmp/o"; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL: $f $opts: engine and oracle differ"
+			diff "$tmp/e" "$tmp/o" | head -10
+		fi
+	done
+done
+echo "oracle examples: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,456 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""An independent second implementation of spec/pattern-format.md section 5 and 6.
+
+Written from the spec (and the decisions in the README), not from src/engine.c, with exact
+rational arithmetic (fractions.Fraction) and a plain event simulation instead of the engine's
+integer units and look-ahead queue. tests/cli/oracle.sh compares its output with `trigseq dump`
+for every example pattern; a difference means one of the two misreads the spec.
+
+usage: oracle.py FILE [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]
+Only canonical files are read (run `trigseq fmt` first); the parser here is deliberately small.
+"""
+import argparse
+import heapq
+import math
+import shlex
+import sys
+from fractions import Fraction as F
+
+SPEEDS = {'2x': F(2), '3/2x': F(3, 2), '1x': F(1), '3/4x': F(3, 4), '1/2x': F(1, 2),
+          '1/4x': F(1, 4), '1/8x': F(1, 8)}
+PERCENTS = [1, 3, 4, 6, 9, 13, 19, 25, 33, 41, 50, 59, 67, 75, 81, 87, 91, 94, 96, 98, 99, 100]
+PC = {'C': 0, 'D': 2, 'E': 4, 'F': 5, 'G': 7, 'A': 9, 'B': 11}
+MASK64 = (1 << 64) - 1
+
+
+def note_value(text):
+    if text[0].isdigit():
+        return int(text)
+    pc = PC[text[0]]
+    rest = text[1:]
+    if rest[:1] == '#':
+        pc, rest = pc + 1, rest[1:]
+    elif rest[:1] == 'b':
+        pc, rest = pc - 1, rest[1:]
+    return (int(rest) + 1) * 12 + pc
+
+
+def length_value(text):
+    """A gate or retrig length in steps, or None for inf."""
+    return None if text == 'inf' else F(text)
+
+
+class Track:
+    def __init__(self, n):
+        self.n = n
+        self.channel = n
+        self.port = 'midi_out'
+        self.notes = [60]
+        self.velocity = 100
+        self.gate = F(1)
+        self.length = None
+        self.speed = None
+        self.send_midi = True
+        self.mute = False
+        self.prob = 100
+        self.program = None
+        self.base_cc = {}
+        self.retrig_rate = 16
+        self.retrig_len = F(1)
+        self.retrig_vel = 0
+        self.grid = ''
+        self.trigs = {}       # step number -> attribute dict
+
+
+def strip_comment(line):
+    """Cut a comment: a '#' that begins a token, outside quotes (spec section 1)."""
+    quoted = False
+    for i, c in enumerate(line):
+        if c == '"' and (i == 0 or line[i - 1] != '\\'):
+            quoted = not quoted
+        elif c == '#' and not quoted and (i == 0 or line[i - 1] in ' \t'):
+            return line[:i]
+    return line
+
+
+def parse(path):
+    pat = {'tempo': F(120), 'swing': 50, 'mode': 'normal', 'length': 16, 'speed': '1x',
+           'accent': 32}
+    tracks = [Track(n) for n in range(1, 13)]
+    cur = None
+    with open(path, encoding='utf-8') as f:
+        for raw in f:
+            toks = shlex.split(strip_comment(raw))
+            if not toks or toks[0] == 'trigseq':
+                continue
+            key, args = toks[0], toks[1:]
+            if key == 'track':
+                cur = tracks[int(args[0]) - 1]
+            elif cur is None:
+                if key == 'tempo':
+                    pat['tempo'] = F(args[0])
+                elif key in ('swing', 'accent', 'change'):
+                    pat[key] = args[0] if args[0] == 'off' else int(args[0])
+                elif key == 'length':
+                    pat['length'] = None if args[0] == 'inf' else int(args[0])
+                elif key in ('mode', 'speed', 'name'):
+                    pat[key] = args[0]
+            elif key == 'steps':
+                cur.grid = ''.join(args)
+            elif key == 'step':
+                cur.trigs[int(args[0])] = parse_trig(args[1:])
+            elif key == 'channel':
+                cur.channel = None if args[0] == 'off' else int(args[0])
+            elif key == 'note':
+                cur.notes = [note_value(x) for x in args[0].split('+')]
+            elif key == 'gate':
+                cur.gate = length_value(args[0])
+            elif key == 'retrig-len':
+                cur.retrig_len = length_value(args[0])
+            elif key == 'retrig-rate':
+                cur.retrig_rate = int(args[0].split('/')[1])
+            elif key == 'cc':
+                for pair in args:
+                    c, v = pair.split('=')
+                    cur.base_cc[int(c)] = int(v)
+            elif key in ('send-midi', 'mute'):
+                setattr(cur, key.replace('-', '_'), args[0] == 'on')
+            elif key == 'speed':
+                cur.speed = args[0]
+            elif key == 'port':
+                cur.port = args[0]
+            elif key in ('velocity', 'length', 'prob', 'program', 'retrig-vel'):
+                setattr(cur, key.replace('-', '_'), int(args[0]))
+    for t in tracks:
+        if pat['mode'] == 'normal' or t.length is None:
+            t.length = pat['length'] if pat['mode'] == 'normal' else 16
+        if pat['mode'] == 'normal' or t.speed is None:
+            t.speed = pat['speed']
+        if not t.grid:
+            t.grid = '.' * t.length
+    return pat, tracks
+
+
+def parse_trig(toks):
+    a = {'locks': []}
+    i = 0
+    while i < len(toks):
+        k = toks[i]
+        if k in ('slide', 'swing', 'noswing', 'retrig'):
+            a[k] = True
+        elif k.startswith('retrig='):
+            a['retrig'] = True
+            a['retrig_rate'] = int(k.split('/')[1])
+        elif k == 'cc':
+            i += 1
+            while i < len(toks) and '=' in toks[i] and toks[i][0].isdigit():
+                c, v = toks[i].split('=')
+                a['locks'].append((int(c), int(v)))
+                i += 1
+            continue
+        else:
+            v = toks[i + 1]
+            i += 1
+            if k == 'note':
+                a['notes'] = [note_value(x) for x in v.split('+')]
+            elif k in ('gate', 'retrig-len'):
+                a[k] = length_value(v)
+            elif k == 'cond':
+                a['cond'] = v
+            else:
+                a[k] = int(v)
+        i += 1
+    return a
+
+
+def splitmix64(state):
+    """One step of splitmix64: returns (new_state, output)."""
+    state = (state + 0x9E3779B97F4A7C15) & MASK64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return state, z ^ (z >> 31)
+
+
+class Rng:
+    """The engine's documented per-track stream (see the README, "Probability")."""
+
+    def __init__(self, seed, track):
+        self.state = (seed ^ (track * 0x9E3779B97F4A7C15)) & MASK64
+
+    def percent(self):
+        while True:
+            self.state, x = splitmix64(self.state)
+            # Unbiased 0 ... 99 by rejection of the top partial block.
+            limit = (1 << 64) - ((1 << 64) % 100)
+            if x < limit:
+                return x % 100
+
+
+def run(args):
+    pat, tracks = parse(args.file)
+    rate = args.rate
+    tempo = F(args.bpm) if args.bpm else pat['tempo']
+    s1 = F(rate * 60) / (tempo * 4)              # frames per 1x step
+    end_time = args.bars * 16 * s1
+    end = math.floor(end_time + F(1, 2))
+    frame = lambda t: math.floor(t + F(1, 2))
+
+    step_len = {t.n: s1 / SPEEDS[t.speed] for t in tracks}
+    horizon = end_time + max(step_len.values()) * 2
+
+    # 1. Every step instance up to the horizon, with its pass, in evaluation order.
+    master = None
+    if pat['mode'] == 'advanced' and pat['length']:
+        master = pat['length'] * s1 / SPEEDS[pat['speed']]
+    inst = []
+    for t in tracks:
+        s = step_len[t.n]
+        passes = 0
+        reset = F(0)
+        while reset < horizon:
+            cycle_end = reset + master if master else horizon
+            j = 0
+            while reset + j * s < min(cycle_end, horizon):
+                k = j % t.length + 1
+                if k == 1:
+                    passes += 1
+                inst.append((reset + j * s, t.n, k, passes))
+                j += 1
+            reset = cycle_end
+    inst.sort(key=lambda x: (x[0], x[1]))
+
+    # 2. Evaluate conditions in that order; collect fired trigs.
+    last = {}
+    rngs = {t.n: Rng(args.seed, t.n) for t in tracks}
+    fires = []
+    for seq, (start, n, k, passno) in enumerate(inst):
+        t = tracks[n - 1]
+        ch = t.grid[k - 1]
+        if ch in '.-' or t.mute:
+            continue
+        a = t.trigs.get(k, {'locks': []})
+        cond = a.get('cond')
+        if cond is None:
+            if t.prob < 100 and rngs[n].percent() >= t.prob:
+                continue
+        else:
+            if cond in ('pre', '!pre', 'nei', '!nei'):
+                src = n if cond.endswith('pre') else n - 1
+                r = last.get(src)
+                ok = bool(r) if not cond.startswith('!') else (r is None or not r)
+            else:
+                if cond in ('fill', '!fill'):
+                    ok = args.fill == (cond == 'fill')
+                elif cond in ('1st', '!1st'):
+                    ok = (passno == 1) == (cond == '1st')
+                elif cond.endswith('%'):
+                    ok = rngs[n].percent() < int(cond[:-1])
+                else:
+                    ca, cb = map(int, cond.split(':'))
+                    ok = (passno - 1) % cb + 1 == ca
+                last[n] = ok
+            if not ok:
+                continue
+        s = step_len[n]
+        swung = (k % 2 == 0) if not (a.get('swing') or a.get('noswing')) else bool(a.get('swing'))
+        tt = start + (F(2 * pat['swing'], 100) - 1) * s * swung + F(a.get('micro', 0), 24) * s
+        if tt < 0:      # pass 1, or a master length shorter than a negative micro offset
+            tt = F(0)
+        fires.append((tt, n, k, ch, a, seq))
+
+    # 3. Simulate emission in (frame, track, class, seq) order.
+    out = []
+    queue = []
+    counter = [0]
+
+    def push(t_exact, n, cls, action, order=None):
+        counter[0] += 1
+        key = order if order is not None else (counter[0], 0, 0)
+        heapq.heappush(queue, (frame(t_exact), n, cls, key, t_exact, action))
+
+    for f in fires:
+        push(f[0], f[1], 1, ('fire',) + f, order=(f[5], 0, 0))
+    if args.clock:
+        k = 0
+        while frame(k * s1 / 6) < end:
+            push(k * s1 / 6, 0, 0, ('tick',))
+            k += 1
+
+    sounding = {}           # (port, ch, note) -> dict(track, off_id, held)
+    prev_locks = {t.n: set() for t in tracks}
+    inf_retrig = {}         # (track, start) of an endless retrig -> time it stops, or None
+    off_ids = [0]
+
+    def midi(t):
+        return t.channel is not None and t.send_midi
+
+    def emit(fr, port, *b):
+        out.append((fr, port, b))
+
+    def note_off(fr, t, key):
+        emit(fr, t.port, 0x80 + t.channel - 1, key[2], 0x40)
+        del sounding[key]
+
+    def note_on(fr, t, note, vel, off_time, held, order):
+        key = (t.port, t.channel, note)
+        if key in sounding:
+            note_off(fr, tracks[sounding[key]['track'] - 1], key)
+        emit(fr, t.port, 0x90 + t.channel - 1, note, vel)
+        off_ids[0] += 1
+        sounding[key] = {'track': t.n, 'off_id': off_ids[0], 'held': held}
+        if off_time is not None:
+            push(off_time, t.n, 0, ('off', key, off_ids[0]), order=order)
+
+    def take_over(t, key, off_time, held, order):
+        """A tied note: not re-sent; it now belongs to the new trig and its gate."""
+        off_ids[0] += 1
+        sounding[key] = {'track': t.n, 'off_id': off_ids[0], 'held': held}
+        if off_time is not None:
+            push(off_time, t.n, 0, ('off', key, off_ids[0]), order=order)
+
+    other_note_trig = {t.n: sum(c in 'xX' for c in t.grid[:t.length]) > 1 for t in tracks}
+
+    if True:  # frame 0: programs and base ccs, after clock start
+        pre = []
+        if args.clock:
+            emit(0, 'clock_out', 0xFA)
+        for t in tracks:
+            if not midi(t):
+                continue
+            if t.program is not None:
+                pre.append((0, t.port, (0xC0 + t.channel - 1, t.program)))
+            for c in sorted(t.base_cc):
+                pre.append((0, t.port, (0xB0 + t.channel - 1, c, t.base_cc[c])))
+        pending_pre = pre
+
+    while queue and queue[0][0] < end:
+        fr, n, cls, order, t_exact, action = heapq.heappop(queue)
+        if pending_pre is not None and not (action[0] == 'tick' and fr == 0):
+            out.extend(pending_pre)
+            pending_pre = None
+        if action[0] == 'tick':
+            emit(fr, 'clock_out', 0xF8)
+            continue
+        t = tracks[n - 1]
+        if action[0] == 'off':
+            key, oid = action[1], action[2]
+            if key in sounding and sounding[key]['off_id'] == oid:
+                note_off(fr, t, key)
+            continue
+        if action[0] == 'hit':
+            _, i, nh, notes, vel, hit_len, rv, interval, start_t, slide = action
+            stop = inf_retrig.get((n, start_t))
+            if nh is None and stop is not None and t_exact >= stop:
+                continue
+            play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, slide,
+                     push, note_on, midi, frozenset(), order)
+            continue
+        if action[0] == 'fire':
+            _, tt, _, k, ch, a, seq = action
+            # A note trig ends an infinite retrig of its track at this time.
+            if ch in 'xX':
+                for gen in [g for g, v in inf_retrig.items() if g[0] == n and v is None]:
+                    inf_retrig[gen] = tt
+            if not midi(t):
+                continue
+            c0 = t.channel - 1
+            locks = a['locks']
+            for c, v in locks:
+                emit(fr, t.port, 0xB0 + c0, c, v)
+            now = {c for c, _ in locks}
+            for c in sorted(prev_locks[n] - now):
+                if c in t.base_cc:
+                    emit(fr, t.port, 0xB0 + c0, c, t.base_cc[c])
+            prev_locks[n] = now
+            if ch in 'xX':
+                # Its notes come after the locks of every trig of this frame and track, and in
+                # trig order with the hits of earlier retrigs (the newest trig sounds last).
+                push(tt, n, 2, ('notes', tt, k, ch, a), order=(seq, 0, 0))
+            continue
+        _, tt, k, ch, a = action
+        notes = a.get('notes', t.notes)
+        vel = a.get('vel', t.velocity)
+        if ch == 'X':
+            vel = min(127, vel + pat['accent'])
+        gate = a.get('gate', t.gate) if 'gate' in a else t.gate
+        # Infinite gates of this track end at its next note-on, before it (in the order played).
+        for key in [k2 for k2, v in sounding.items() if v['track'] == n and v['held'] == 'inf']:
+            note_off(fr, t, key)
+        held = [k2 for k2, v in sounding.items() if v['track'] == n and v['held'] == 'slide']
+        tied = {key for key in held if key[2] in notes}
+        s = step_len[n]
+        slide = bool(a.get('slide')) and other_note_trig[n]
+        if a.get('retrig'):
+            d = a.get('retrig_rate', t.retrig_rate)
+            lr = a.get('retrig-len', t.retrig_len)
+            interval = F(16, d)
+            nh = None if lr is None else max(1, math.ceil(lr / interval))
+            rv = a.get('retrig-vel', t.retrig_vel)
+            hit_len = interval if gate is None else min(gate, interval)
+            if nh is None:
+                inf_retrig[(n, tt)] = None
+            play_hit(t, fr, tt, 0, nh, notes, vel, hit_len * s, rv, interval * s, tt, slide,
+                     push, note_on, midi, tied, order, take_over)
+        else:
+            hold = 'slide' if slide else ('inf' if gate is None else None)
+            for idx, note in enumerate(notes):
+                key = (t.port, t.channel, note)
+                if key in tied:
+                    take_over(t, key, None if hold else tt + gate * s, hold, (order[0], 0, idx))
+                    continue
+                note_on(fr, t, note, vel, None if hold else tt + gate * s, hold, (order[0], 0, idx))
+        for key in held:
+            if key not in tied and key in sounding and sounding[key]['held'] == 'slide' \
+                    and sounding[key]['track'] == n:
+                note_off(fr, t, key)
+
+    if pending_pre is not None:
+        out.extend(pending_pre)
+    # Stop: clock Stop, then every sounding note by track, ascending note.
+    if args.clock:
+        emit(end, 'clock_out', 0xFC)
+    for key in sorted(sounding, key=lambda k2: (sounding[k2]['track'], k2[2])):
+        t = tracks[sounding[key]['track'] - 1]
+        emit(end, t.port, 0x80 + t.channel - 1, key[2], 0x40)
+    for fr, port, b in out:
+        print(fr, port, ' '.join('%02X' % x for x in b))
+
+
+def play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, slide,
+             push, note_on, midi, tied, order, take_over=None):
+    if nh is None:
+        v = vel
+    else:
+        x = F(vel) + F(rv * i, nh)
+        v = max(1, min(127, math.floor(x + F(1, 2))))
+    # The last hit slides; an endless retrig that slides holds every hit (the next re-strikes it).
+    last = i == nh - 1 if nh is not None else True
+    for idx, note in enumerate(notes):
+        off = None if (slide and last) else t_exact + hit_len
+        hold = 'slide' if (slide and last) else None
+        if (t.port, t.channel, note) in tied:
+            take_over(t, (t.port, t.channel, note), off, hold, (order[0], i, idx))
+            continue
+        note_on(fr, t, note, v, off, hold, (order[0], i, idx))
+    if nh is None or i + 1 < nh:
+        push(start_t + (i + 1) * interval, t.n, 2,
+             ('hit', i + 1, nh, notes, vel, hit_len, rv, interval, start_t, slide),
+             order=(order[0], i + 1, 0))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument('file')
+    p.add_argument('--bars', type=int, default=4)
+    p.add_argument('--rate', type=int, default=48000)
+    p.add_argument('--bpm', type=str, default=None)
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--fill', action='store_true')
+    p.add_argument('--clock', action='store_true')
+    run(p.parse_args())
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Write a random but valid pattern file (for differential tests of the engine against oracle.py).
+
+usage: random_pattern.py SEED > FILE.tsq
+Covers both modes, every speed, lengths, swing, micro, accents, lock/muted trigs, chords, gates
+(inf included), every condition kind, track prob, retrigs, locks with base values, slides,
+program changes, shared channels and extra ports.
+"""
+import random
+import sys
+
+SPEEDS = ['2x', '3/2x', '1x', '3/4x', '1/2x', '1/4x', '1/8x']
+GATES = ['0.125', '0.25', '0.5', '0.75', '1', '1.5', '2', '3', '4', '8', 'inf']
+RLENS = ['0.125', '0.5', '1', '2', '4', '16', 'inf']
+RATES = ['1/1', '1/3', '1/5', '1/8', '1/12', '1/16', '1/24', '1/32', '1/48', '1/80']
+CONDS = ['50%', '1%', '99%', '100%', '1:2', '2:3', '4:8', 'fill', '!fill', 'pre', '!pre', 'nei',
+         '!nei', '1st', '!1st']
+
+
+def main():
+    rnd = random.Random(int(sys.argv[1]))
+    advanced = rnd.random() < 0.5
+    out = ['trigseq 1', 'tempo %d.%d' % (rnd.randint(30, 299), rnd.randint(0, 9)),
+           'swing %d' % rnd.randint(50, 80)]
+    if advanced:
+        out.append('mode advanced')
+        out.append('length %s' % rnd.choice(['inf', str(rnd.randint(2, 80))]))
+        out.append('speed %s' % rnd.choice(SPEEDS))
+        plen = None
+    else:
+        plen = rnd.randint(1, 32)
+        out.append('length %d' % plen)
+        out.append('speed %s' % rnd.choice(SPEEDS[:5]))
+    out.append('accent %d' % rnd.randint(0, 127))
+    for n in rnd.sample(range(1, 13), rnd.randint(1, 12)):
+        out.append('track %d' % n)
+        out.append('  channel %s' % rnd.choice([str(rnd.randint(1, 4)), str(n), 'off'] + [str(n)] * 6))
+        base = rnd.randint(24, 96)
+        out.append('  note %s' % '+'.join(str(base + d) for d in rnd.sample([0, 3, 4, 7, 10, 12], rnd.randint(1, 3))))
+        out.append('  gate %s' % rnd.choice(GATES))
+        if rnd.random() < 0.2:
+            out.append('  port %s' % rnd.choice(['virus', 'rev2']))
+        if rnd.random() < 0.1:
+            out.append('  send-midi off')
+        if rnd.random() < 0.1:
+            out.append('  mute on')
+        if rnd.random() < 0.3:
+            out.append('  prob %d' % rnd.randint(0, 100))
+        if rnd.random() < 0.3:
+            out.append('  program %d' % rnd.randint(0, 127))
+        bases = rnd.sample(range(1, 120), rnd.randint(0, 3))
+        for c in bases:
+            out.append('  cc %d=%d' % (c, rnd.randint(0, 127)))
+        if rnd.random() < 0.3:
+            out.append('  retrig-rate %s' % rnd.choice(RATES))
+            out.append('  retrig-len %s' % rnd.choice(RLENS[:-1]))
+            out.append('  retrig-vel %d' % rnd.randint(-128, 127))
+        if advanced:
+            length = rnd.randint(1, 24)
+            out.append('  length %d' % length)
+            out.append('  speed %s' % rnd.choice(SPEEDS))
+        else:
+            length = plen
+        grid = ''.join(rnd.choice('....xxXo-') for _ in range(length))
+        out.append('  steps %s' % grid)
+        for k, ch in enumerate(grid, 1):
+            if ch == '.' or rnd.random() < 0.4:
+                continue
+            attrs = []
+            if rnd.random() < 0.3:
+                attrs.append('note %d' % rnd.randint(0, 127))
+            if rnd.random() < 0.3:
+                attrs.append('vel %d' % rnd.randint(1, 127))
+            if rnd.random() < 0.3:
+                attrs.append('gate %s' % rnd.choice(GATES))
+            if rnd.random() < 0.5:
+                attrs.append('micro %d' % rnd.randint(-23, 23))
+            if rnd.random() < 0.4:
+                attrs.append('cond %s' % rnd.choice(CONDS))
+            if rnd.random() < 0.2:
+                attrs.append(rnd.choice(['retrig', 'retrig=%s' % rnd.choice(RATES)]))
+                if rnd.random() < 0.5:
+                    attrs.append('retrig-len %s' % rnd.choice(RLENS))
+                if rnd.random() < 0.5:
+                    attrs.append('retrig-vel %d' % rnd.randint(-128, 127))
+            pool = sorted(set(bases + [rnd.randint(0, 127)]))
+            for c in rnd.sample(pool, min(len(pool), rnd.randint(0, 2))):
+                attrs.append('cc %d=%d' % (c, rnd.randint(0, 127)))
+            if rnd.random() < 0.15:
+                attrs.append('slide')
+            if rnd.random() < 0.1:
+                attrs.append(rnd.choice(['swing', 'noswing']))
+            if attrs:
+                out.append('  step %d %s' % (k, ' '.join(attrs)))
+    print('\n'.join(out))
+
+
+if __name__ == '__main__':
+    main()
