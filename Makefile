@@ -17,11 +17,11 @@ B := build
 SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
-LIB_SRC := src/status.c src/pattern.c src/patfile.c src/engine.c
+LIB_SRC := src/status.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
-UNIT_TESTS := test_pattern test_patfile test_engine
+UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san cli-test oracle-test lint-man check-patterns bench fuzz clean install

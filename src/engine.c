@@ -16,8 +16,9 @@
  */
 #include "trigseq/engine.h"
 
-#include <stdlib.h>
 #include <string.h>
+
+#include "trigseq/rtmem.h"
 
 /* Capacity of the event queue. Pending entries per track are bounded by:
  *   - gate note-offs: a note-off waits at most gate·S ≤ 128 steps, and (micro/swing reorder trigs by
@@ -878,7 +879,7 @@ ts_engine *ts_engine_new(const ts_engine_config *cfg)
 	if (!cfg || cfg->rate < 1000 || cfg->rate > 384000 ||
 	    (cfg->tempo10 != 0 && (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)))
 		return NULL;
-	ts_engine *eng = calloc(1, sizeof(*eng));
+	ts_engine *eng = ts_rtmem_alloc(sizeof(*eng));
 	if (!eng)
 		return NULL;
 	eng->cfg = *cfg;
@@ -889,5 +890,5 @@ ts_engine *ts_engine_new(const ts_engine_config *cfg)
 
 void ts_engine_free(ts_engine *eng)
 {
-	free(eng);
+	ts_rtmem_free(eng);
 }

@@ -1152,6 +1152,88 @@ static void test_retrig_inf(void **state)
 					       "15000 80 3E 40\n");
 }
 
+/* Micro timing can make a step sound before the step evaluated just before it. What follows the
+ * previous trig then follows it in time, not in evaluation order. */
+static void test_reordered_trigs(void **state)
+{
+	(void)state;
+	/* Lock returns: step 3 (micro −20: 12000 − 5000 = 7000) sounds before step 2 (micro +20:
+	 * 6000 + 5000 = 11000), which locks 74. Step 3 follows step 1 in time, which locked
+	 * nothing: no return at 7000. Step 5 (24000) follows step 2: 74 returns to 64.
+	 * Gates 0.25 step = 1500 frames. */
+	ts_track *tk = &pat.tracks[0];
+	tk->base_cc[74] = 64;
+	tk->gate = (uint8_t)len_idx(4);
+	put(1, 1, TS_TRIG_NOTE);
+	ts_trig *t = put(1, 2, TS_TRIG_NOTE);
+	t->micro = 20;
+	lock(t, 74, 10);
+	put(1, 3, TS_TRIG_NOTE)->micro = -20;
+	put(1, 5, TS_TRIG_NOTE);
+	assert_string_equal(play(&pat, 30000), "0 B0 4A 40\n"
+					       "0 90 3C 64\n"
+					       "1500 80 3C 40\n"
+					       "7000 90 3C 64\n"
+					       "8500 80 3C 40\n"
+					       "11000 B0 4A 0A\n"
+					       "11000 90 3C 64\n"
+					       "12500 80 3C 40\n"
+					       "24000 B0 4A 40\n"
+					       "24000 90 3C 64\n"
+					       "25500 80 3C 40\n");
+	/* Endless retrig 1/32 (hits every 3000) from step 1: step 4 (micro −20: 13000) is the next
+	 * note trig in time, before step 3 (micro +20: 17000). Hits stop from 13000: the hit at
+	 * 15000 is not played. Hits last min(gate 1, 1/32 = 0.5 step) = 3000. */
+	ts_pattern_init(&pat);
+	t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_len = TS_LEN_INF;
+	t->retrig_rate = (uint8_t)rate_idx(32);
+	note(1, 3, 62)->micro = 20;
+	note(1, 4, 64)->micro = -20;
+	assert_string_equal(play(&pat, 24000), "0 90 3C 64\n"
+					       "3000 80 3C 40\n"
+					       "3000 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 90 3C 64\n"
+					       "9000 80 3C 40\n"
+					       "9000 90 3C 64\n"
+					       "12000 80 3C 40\n"
+					       "12000 90 3C 64\n"
+					       "13000 90 40 64\n"
+					       "15000 80 3C 40\n"
+					       "17000 90 3E 64\n"
+					       "19000 80 40 40\n"
+					       "23000 80 3E 40\n");
+}
+
+/* Nothing sounds before play starts, on any pass: an advanced pattern whose master length
+ * (2 steps = 12000) is shorter than a 1/8x step's micro offset (−12/24 · 48000 = −24000) puts
+ * passes 2 and 3 of step 1 before frame 0 too; they are sent at 0 (each cutting the one before)
+ * and their gates (0.125 step = 6000) count from 0. Pass 4 is at 36000 − 24000 = 12000. */
+static void test_clamp_before_start(void **state)
+{
+	(void)state;
+	pat.mode = TS_MODE_ADVANCED;
+	pat.length = 2;
+	pat.tracks[0].speed = TS_SPEED_1_8X;
+	pat.tracks[0].speed_set = true;
+	ts_pattern_settle(&pat);
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->micro = -12;
+	t->gate = (uint8_t)len_idx(2);
+	assert_string_equal(play(&pat, 36000), "0 90 3C 64\n"
+					       "0 80 3C 40\n"
+					       "0 90 3C 64\n"
+					       "0 80 3C 40\n"
+					       "0 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "12000 90 3C 64\n"
+					       "18000 80 3C 40\n"
+					       "24000 90 3C 64\n"
+					       "30000 80 3C 40\n");
+}
+
 static void test_slide(void **state)
 {
 	(void)state;
@@ -1510,6 +1592,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retrig_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retrig_inf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slide, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reordered_trigs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clamp_before_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_edges, setup, teardown),
