@@ -95,7 +95,6 @@ typedef struct {
 	int64_t next_start;
 	uint32_t pass;
 	bool has_result, last_result;
-	uint64_t rng;
 	uint32_t inf_count;
 	struct inf_slot inf[INF_SLOTS];
 	/* emission state */
@@ -116,6 +115,7 @@ struct ts_engine {
 	uint64_t now;            /* frames run since start */
 	uint64_t base;           /* first frame of the period being run */
 	uint64_t ordinal;        /* fired trigs so far, in evaluation order */
+	int64_t start_pos;       /* position play (re)started from */
 	bool running, start_pending, fill;
 	uint32_t lost, peak, nq;
 	ts_event_fn fn;
@@ -229,22 +229,30 @@ static void note_off(ts_engine *eng, uint64_t frame, const trk_rt *r, int owner,
 	emit3(eng, frame, r->port, owner, 3, 0x80 | r->chan, note, 0x40);
 }
 
-/* ---- PRNG: one splitmix64 stream per track, so editing a track never reshuffles another ---- */
+/*
+ * ---- random draws ----
+ * A draw is a pure function of (seed, track, step start position): the splitmix64 finaliser of
+ * key = seed ^ track·G ^ start·H, then of key + G, key + 2G … while rejecting. So a relocation
+ * (Continue, Song Position Pointer) plays the same random choices as playing from the start did,
+ * and editing one track or step never reshuffles another's. A trig draws at most once per step.
+ */
+#define DRAW_G 0x9E3779B97F4A7C15u
+#define DRAW_H 0xD1B54A32D192ED03u
 
-static uint64_t splitmix64(uint64_t *state)
+static uint64_t mix64(uint64_t z)
 {
-	uint64_t z = (*state += 0x9E3779B97F4A7C15u);
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
 	return z ^ (z >> 31);
 }
 
 /* Uniform 0 … 99: rejecting the top partial block of 2^64 removes the modulo bias. */
-static int draw100(trk_rt *r)
+static int draw100(const ts_engine *eng, int t, int64_t start)
 {
 	const uint64_t limit = UINT64_MAX - (UINT64_MAX % 100 + 1) % 100; /* 2^64 − 2^64 mod 100 − 1 */
-	for (;;) {
-		uint64_t x = splitmix64(&r->rng);
+	uint64_t key = eng->cfg.seed ^ (uint64_t)(t + 1) * DRAW_G ^ (uint64_t)start * DRAW_H;
+	for (uint64_t k = 0;; k++) {
+		uint64_t x = mix64(key + k * DRAW_G);
 		if (x <= limit)
 			return (int)(x % 100);
 	}
@@ -252,13 +260,14 @@ static int draw100(trk_rt *r)
 
 /* ---- evaluation ---- */
 
-static bool cond_true(ts_engine *eng, int t, trk_rt *r, const ts_track *tk, const ts_trig *tr)
+static bool cond_true(ts_engine *eng, int t, trk_rt *r, const ts_track *tk, const ts_trig *tr,
+		      int64_t start)
 {
 	int c = tr->cond, a, b, pct;
 	bool v;
 
 	if (c == TS_COND_NONE)
-		return tk->prob >= 100 || draw100(r) < tk->prob;
+		return tk->prob >= 100 || draw100(eng, t, start) < tk->prob;
 	switch (c) {
 	case TS_COND_PRE:
 		return r->has_result && r->last_result;
@@ -282,7 +291,7 @@ static bool cond_true(ts_engine *eng, int t, trk_rt *r, const ts_track *tk, cons
 		break;
 	default:
 		if ((pct = ts_cond_percent(c)) >= 0)
-			v = draw100(r) < pct;
+			v = draw100(eng, t, start) < pct;
 		else if (ts_cond_ab(c, &a, &b))
 			v = (int)((r->pass - 1) % (uint32_t)b) + 1 == a;
 		else
@@ -306,7 +315,7 @@ static void evaluate_step(ts_engine *eng, int t)
 	const ts_trig *tr = &tk->steps[step];
 	if (tr->kind == TS_TRIG_NONE || tr->kind == TS_TRIG_MUTED || tk->mute)
 		return;
-	if (!cond_true(eng, t, r, tk, tr))
+	if (!cond_true(eng, t, r, tk, tr, start))
 		return;
 
 	int64_t when = start + tr->micro * r->S / 24;
@@ -614,11 +623,23 @@ static void handle(ts_engine *eng, const qent *e)
 static void emit_start(ts_engine *eng)
 {
 	if (eng->cfg.send_clock) {
-		emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xFA, 0, 0);
-		emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
-		qent e = ent_at(eng, TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
+		/* From the start: Start. From elsewhere: where (Song Position Pointer, in 16ths), then
+		 * Continue; either way the tick at the position right away if it is on one. */
+		int64_t first = (eng->start_pos + TS_UNITS_PER_TICK - 1) / TS_UNITS_PER_TICK;
+		if (eng->start_pos == 0) {
+			emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xFA, 0, 0);
+		} else {
+			int64_t spp = eng->start_pos / TS_UNITS_PER_STEP;
+			emit3(eng, 0, TS_PORT_CLOCK, 0, 3, 0xF2, (int)(spp & 0x7F), (int)(spp >> 7 & 0x7F));
+			emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xFB, 0, 0);
+		}
+		if (first * TS_UNITS_PER_TICK == eng->start_pos) {
+			emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
+			first++;
+		}
+		qent e = ent_at(eng, first * TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
 		e.kind = ENT_CLOCK;
-		e.u.pos = 1;
+		e.u.pos = first;
 		q_push(eng, e);
 	}
 	for (int t = 0; t < TS_TRACKS; t++) {
@@ -673,9 +694,39 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 
 /* ---- control ---- */
 
+/* Step and pass of a track at position pos, from the step clock's closed form (below). */
+static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass);
+
+/* Where a track's step clock is at `pos`: its next step to evaluate is the first one starting at
+ * or after pos, and its pass counts the step 1 starts before that one. */
+static void place_track(ts_engine *eng, trk_rt *r, int64_t len, int64_t pos)
+{
+	int64_t cycle = 0, steps = 0;
+	r->reset_pos = 0;
+	if (eng->master > 0) {
+		cycle = pos / eng->master;
+		r->reset_pos = cycle * eng->master;
+		steps = (eng->master + r->S - 1) / r->S; /* step starts per master period */
+	}
+	r->j = (pos - r->reset_pos + r->S - 1) / r->S;
+	if (eng->master > 0 && r->j >= steps) {
+		cycle++;
+		r->reset_pos += eng->master;
+		r->j = 0;
+	}
+	r->next_start = r->reset_pos + r->j * r->S;
+	int64_t per_cycle = eng->master > 0 ? (steps + len - 1) / len : 0;
+	r->pass = (uint32_t)(cycle * per_cycle + (r->j + len - 1) / len);
+}
+
 void ts_engine_start(ts_engine *eng)
 {
-	if (!eng)
+	ts_engine_continue(eng, 0);
+}
+
+void ts_engine_continue(ts_engine *eng, int64_t pos)
+{
+	if (!eng || pos < 0)
 		return;
 	const ts_pattern *pat = &eng->pat;
 	int num, den;
@@ -687,14 +738,10 @@ void ts_engine_start(ts_engine *eng)
 	eng->max_step = 0;
 	for (int t = 0; t < TS_TRACKS; t++) {
 		trk_rt *r = &eng->trk[t];
-		r->reset_pos = 0;
-		r->j = 0;
-		r->next_start = 0;
-		r->pass = 0;
+		place_track(eng, r, pat->tracks[t].length, pos);
 		r->prev_fired = NO_STEP;
 		r->has_result = false;
 		r->last_result = false;
-		r->rng = eng->cfg.seed ^ ((uint64_t)(t + 1) * 0x9E3779B97F4A7C15u);
 		r->inf_count = 0;
 		memset(r->inf, 0, sizeof(r->inf));
 		r->nheld = 0;
@@ -703,9 +750,14 @@ void ts_engine_start(ts_engine *eng)
 		if (r->midi)
 			memset(eng->notes[r->port][r->chan], 0, sizeof(eng->notes[0][0]));
 	}
-	eng->eval_min = 0;
+	eng->eval_min = eng->trk[0].next_start;
+	for (int t = 1; t < TS_TRACKS; t++)
+		if (eng->trk[t].next_start < eng->eval_min)
+			eng->eval_min = eng->trk[t].next_start;
 	eng->nq = 0;
-	eng->now = 0;
+	/* Frames keep counting on the timeline where position 0 is frame 0. */
+	eng->start_pos = pos;
+	eng->now = pos_frame(eng, pos);
 	eng->ordinal = 0;
 	eng->lost = 0;
 	eng->peak = 0;
@@ -752,7 +804,11 @@ bool ts_engine_running(const ts_engine *eng)
 	return eng && eng->running;
 }
 
-/* Step and pass of a track at position pos, from the step clock's closed form. */
+int64_t ts_engine_position(const ts_engine *eng)
+{
+	return eng ? pos_ceil(eng, eng->now) : 0;
+}
+
 static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass)
 {
 	const trk_rt *r = &eng->trk[t];

@@ -1234,6 +1234,117 @@ static void test_clamp_before_start(void **state)
 					       "30000 80 3C 40\n");
 }
 
+/* Note-ons (status 9x, velocity > 0) of a collection, with frames shifted by `shift`. */
+static size_t note_ons(const coll *c, uint64_t from, int64_t shift, rec *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->n && n < max; i++) {
+		const rec *r = &c->v[i];
+		if (r->size == 3 && (r->b[0] & 0xF0) == 0x90 && r->b[2] > 0 && r->frame >= from) {
+			out[n] = *r;
+			out[n].frame = (uint64_t)((int64_t)r->frame + shift);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Play from position pos for `frames` frames (events framed from 0 = pos). */
+static void render_from(coll *c, const ts_pattern *p, int64_t pos, uint64_t frames)
+{
+	ts_engine_config cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load(eng, p), TS_OK);
+	ts_engine_continue(eng, pos);
+	/* positions are finer than frames: one frame is 1200·192/48000 = 4.8 U at 120 BPM */
+	int64_t at = ts_engine_position(eng);
+	assert_true(at > pos - 5 && at <= pos);
+	for (uint64_t done = 0; done < frames; done += 700) {
+		c->base = done;
+		ts_engine_run(eng, (uint32_t)(frames - done < 700 ? frames - done : 700), collect, c);
+	}
+	ts_engine_free(eng);
+}
+
+/* Continuing at a position plays, from there on, exactly the note-ons that playing from the start
+ * plays: same steps, passes (1st, A:B) and random draws. No pre/nei (their stored results start
+ * empty), no micro timing (a negative one would reach before the position), swing 50. */
+static void test_continue_matches_play(void **state)
+{
+	(void)state;
+	static const uint8_t conds[] = {10, 30, TS_COND_1ST, TS_COND_NOT_1ST, TS_COND_NONE, 3, 38, 7};
+	for (int variant = 0; variant < 2; variant++) {
+		ts_pattern_init(&pat);
+		if (variant == 1) {
+			pat.mode = TS_MODE_ADVANCED;
+			pat.length = 12; /* resets every 12 steps = 72000 frames */
+		}
+		for (int t = 1; t <= 4; t++) {
+			ts_track *tk = &pat.tracks[t - 1];
+			tk->prob = t == 4 ? 70 : 100;
+			if (variant == 1) {
+				tk->length = (uint8_t)(3 + 2 * t);
+				tk->length_set = true;
+				tk->speed = (uint8_t)(t == 2 ? TS_SPEED_2X : t == 3 ? TS_SPEED_3_4X : TS_SPEED_1X);
+				tk->speed_set = true;
+			}
+		}
+		ts_pattern_settle(&pat);
+		for (int t = 1; t <= 4; t++)
+			for (int k = 1; k <= pat.tracks[t - 1].length; k++)
+				note(t, k, 40 + k)->cond = conds[(t + k) % 8];
+		static const int64_t steps[] = {16, 21, 100};
+		for (size_t i = 0; i < 3; i++) {
+			int64_t pos = steps[i] * TS_UNITS_PER_STEP;
+			uint64_t f0 = ts_pos_to_frame(pos, 48000, 1200), span = 200000;
+			coll full = {0}, part = {0};
+			render(&full, &pat, &(ts_engine_config){.rate = 48000, .seed = 1}, false, f0 + span,
+			       NULL, 0);
+			render_from(&part, &pat, pos, span);
+			static rec a[4096], b[4096];
+			size_t na = note_ons(&full, f0, -(int64_t)f0, a, 4096);
+			size_t nb = note_ons(&part, 0, 0, b, 4096);
+			assert_true(na > 20);
+			assert_int_equal(na, nb);
+			for (size_t k = 0; k < na; k++) {
+				assert_int_equal(a[k].frame, b[k].frame);
+				assert_memory_equal(a[k].b, b[k].b, 3);
+			}
+			coll_free(&full);
+			coll_free(&part);
+		}
+	}
+}
+
+/* Continue at step 18 (position 17 · 28800 = 489600, frame 102000) with clock: Song Position
+ * Pointer 17 sixteenths (F2 11 00), Continue, the tick at the position, and the next tick 1000
+ * frames later; step 18 sounds at once. */
+static void test_continue_clock(void **state)
+{
+	(void)state;
+	note(1, 18 - 16, 62);
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load(eng, &pat), TS_OK);
+	ts_engine_continue(eng, 17 * TS_UNITS_PER_STEP);
+	coll c = {0};
+	ts_engine_run(eng, 1500, collect, &c);
+	assert_string_equal(text(&c), "0 F2 11 00\n"
+				      "0 FB\n"
+				      "0 F8\n"
+				      "0 90 3E 64\n"
+				      "1000 F8\n");
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.step[0], 2);
+	assert_int_equal(st.pass[0], 2);
+	coll_free(&c);
+	ts_engine_free(eng);
+}
+
 static void test_slide(void **state)
 {
 	(void)state;
@@ -1594,6 +1705,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slide, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reordered_trigs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clamp_before_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_continue_matches_play, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_continue_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_api_edges, setup, teardown),

@@ -67,6 +67,18 @@ ts_status ts_engine_load(ts_engine *eng, const ts_pattern *pat);
  * change and base cc values, then the notes of step 1. [RT] */
 void ts_engine_start(ts_engine *eng);
 
+/* Begin play at musical position `pos` (>= 0; 0 is ts_engine_start) at the start of the next
+ * period: where a Song Position Pointer or a stop left the song. Every track is at the step and
+ * pass it has at pos (steps starting before pos are not played); random draws are the ones a play
+ * from the start makes, but stored condition results (pre, nei) start empty. With send_clock,
+ * frame 0 carries Song Position Pointer (pos in 16ths: a multiple of TS_UNITS_PER_STEP is sent
+ * exactly, others rounded down), Continue, and the tick at pos if pos is on one. [RT] */
+void ts_engine_continue(ts_engine *eng, int64_t pos);
+
+/* The musical position of the next frame to run: the smallest position that sounds at or after
+ * that frame (positions are finer than frames). [RT] */
+int64_t ts_engine_position(const ts_engine *eng);
+
 /* Advance by nframes, handing every event in [now, now + nframes) to fn. Any nframes >= 1; the
  * output for a given pattern is the same whatever the period sizes. Does nothing when stopped. [RT] */
 void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx);

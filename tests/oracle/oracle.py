@@ -164,28 +164,25 @@ def parse_trig(toks):
     return a
 
 
-def splitmix64(state):
-    """One step of splitmix64: returns (new_state, output)."""
-    state = (state + 0x9E3779B97F4A7C15) & MASK64
-    z = state
+def mix64(z):
+    """The splitmix64 finaliser."""
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-    return state, z ^ (z >> 31)
+    return z ^ (z >> 31)
 
 
-class Rng:
-    """The engine's documented per-track stream (see the README, "Probability")."""
-
-    def __init__(self, seed, track):
-        self.state = (seed ^ (track * 0x9E3779B97F4A7C15)) & MASK64
-
-    def percent(self):
-        while True:
-            self.state, x = splitmix64(self.state)
-            # Unbiased 0 ... 99 by rejection of the top partial block.
-            limit = (1 << 64) - ((1 << 64) % 100)
-            if x < limit:
-                return x % 100
+def draw100(seed, track, start_pos):
+    """The documented draw (README, "Probability"): a function of seed, track and the step's start
+    position in units of S1/28800; unbiased 0 ... 99 by rejecting the top partial block."""
+    g, h = 0x9E3779B97F4A7C15, 0xD1B54A32D192ED03
+    key = (seed ^ ((track * g) & MASK64) ^ ((start_pos * h) & MASK64)) & MASK64
+    limit = (1 << 64) - ((1 << 64) % 100)
+    k = 0
+    while True:
+        x = mix64((key + k * g) & MASK64)
+        if x < limit:
+            return x % 100
+        k += 1
 
 
 def run(args):
@@ -223,7 +220,7 @@ def run(args):
 
     # 2. Evaluate conditions in that order; collect fired trigs.
     last = {}
-    rngs = {t.n: Rng(args.seed, t.n) for t in tracks}
+    draw = lambda n, start: draw100(args.seed, n, int(start / s1 * 28800))
     fires = []
     for seq, (start, n, k, passno) in enumerate(inst):
         t = tracks[n - 1]
@@ -233,7 +230,7 @@ def run(args):
         a = t.trigs.get(k, {'locks': []})
         cond = a.get('cond')
         if cond is None:
-            if t.prob < 100 and rngs[n].percent() >= t.prob:
+            if t.prob < 100 and draw(n, start) >= t.prob:
                 continue
         else:
             if cond in ('pre', '!pre', 'nei', '!nei'):
@@ -246,7 +243,7 @@ def run(args):
                 elif cond in ('1st', '!1st'):
                     ok = (passno == 1) == (cond == '1st')
                 elif cond.endswith('%'):
-                    ok = rngs[n].percent() < int(cond[:-1])
+                    ok = draw(n, start) < int(cond[:-1])
                 else:
                     ca, cb = map(int, cond.split(':'))
                     ok = (passno - 1) % cb + 1 == ca
