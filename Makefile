@@ -12,19 +12,26 @@ WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wmissing-
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -DTS_VERSION='"$(VERSION)"' $(CFLAGS)
 LDLIBS := -lm
+JACK_CFLAGS := $(shell $(PKG_CONFIG) --cflags jack)
+JACK_LIBS := $(shell $(PKG_CONFIG) --libs jack)
 
 B := build
 SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
-LIB_SRC := src/status.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c
+LIB_SRC := src/status.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
-UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine
+# The JACK side of the program: only the trigseq binary links it, not the unit tests.
+PLAY_SRC := src/jack_io.c src/play.c
+PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
+
+UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test lint-man check-patterns bench fuzz clean install
+.PHONY: all test unit unit-san cli-test oracle-test jack-test lint-man check-patterns bench fuzz clean \
+	install
 
 all: $(B)/trigseq
 
@@ -37,8 +44,11 @@ $(SAN)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(SAN)
 $(B) $(SAN):
 	mkdir -p $@
 
-$(B)/trigseq: $(B)/main.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+$(PLAY_OBJ): $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -MMD -c -o $@ $<
+
+$(B)/trigseq: $(B)/main.o $(PLAY_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(LDLIBS)
 
 $(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
@@ -69,19 +79,34 @@ oracle-test: $(B)/trigseq
 	tests/oracle/examples.sh $(B)/trigseq
 	tests/oracle/differential.sh $(B)/trigseq $(DIFF_SEED) $(DIFF_COUNT)
 
+# Integration tests on a private JACK dummy server with real peers (tests/jack/): the RT-safety
+# interposer and a client that breaks the rules on purpose, to prove the interposer sees it.
+$(B)/rtcheck.so: tests/jack/rtcheck.c | $(B)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g -fPIC -shared $(JACK_CFLAGS) -o $@ $< -ldl
+
+$(B)/rt_bad_client: tests/jack/rt_bad_client.c | $(B)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -fno-builtin -o $@ $< $(JACK_LIBS)
+
+jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client
+	tests/jack/run-all.sh $(B)
+
 check-patterns: $(B)/trigseq
 	./$(B)/trigseq check patterns/*.tsq
 
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test oracle-test
+test: unit unit-san check-patterns lint-man cli-test oracle-test jack-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
-bench: $(B)/bench_engine
+$(B)/bench_clock: bench/bench_clock.c $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+bench: $(B)/bench_engine $(B)/bench_clock
 	./$(B)/bench_engine
+	./$(B)/bench_clock
 
 FUZZ_SECONDS ?= 60
 $(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c | $(B)

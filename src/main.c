@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The command line: `trigseq check | fmt | dump`. Only argument handling and printing live here. */
+/* The command line: `trigseq check | fmt | dump | play`. Only argument handling and printing live here. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include "trigseq/engine.h"
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
+#include "trigseq/play.h"
 
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
@@ -24,6 +25,7 @@ static const char *const usage_main =
 	"  check FILE...          validate pattern files; silent and exit 0 when all are valid\n"
 	"  fmt FILE... [--write]  print the canonical form (or rewrite the files atomically)\n"
 	"  dump FILE [OPTIONS]    print every MIDI event the engine sends, frame by frame\n"
+	"  play FILE [OPTIONS]    play a pattern on JACK until a signal or --duration\n"
 	"\n"
 	"options:\n"
 	"  -h, --help             this help; 'trigseq COMMAND --help' for a command\n"
@@ -461,6 +463,7 @@ int main(int argc, char **argv)
 		{"check", cmd_check},
 		{"fmt", cmd_fmt},
 		{"dump", cmd_dump},
+		{"play", ts_play_main},
 	};
 	if (argc < 2) {
 		fputs(usage_main, stderr);
@@ -480,5 +483,5 @@ int main(int argc, char **argv)
 			return commands[i].run(argc - 2, argv + 2);
 	if (cmd[0] == '-')
 		return usage_error(NULL, "unknown option '%s'", cmd);
-	return usage_error(NULL, "unknown command '%s' (expected check, fmt or dump)", cmd);
+	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump or play)", cmd);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Set up a Debian 12 machine for trigseq, build it, and either demo it or run every test.
-#   tools/quickstart.sh demo   install what is missing, build, show an example pattern's output
+#   tools/quickstart.sh demo   install what is missing, build, play an example pattern on JACK
+#                              (a private dummy server if none runs), showing every MIDI event
 #   tools/quickstart.sh test   install what is missing, build, run `make test`
 # Run as root or with sudo (apt-get needs it); nothing is installed when everything is there.
 set -euo pipefail
@@ -43,10 +44,25 @@ demo)
 	install_missing
 	make -j"$jobs"
 	example=patterns/virus-acid.tsq
-	echo "== trigseq check $example"
-	./build/trigseq check "$example" && echo "valid"
-	echo "== trigseq dump $example --bars 1 (frame, port, MIDI bytes)"
-	./build/trigseq dump "$example" --bars 1
+	./build/trigseq check "$example"
+	# Use the running JACK server if there is one; otherwise start a private dummy one (no sound
+	# card needed) and stop it again on exit.
+	started=
+	if ! jack_lsp >/dev/null 2>&1; then
+		export JACK_DEFAULT_SERVER="trigseq-demo-$$"
+		jackd --no-realtime -d dummy -r 48000 -p 256 >/dev/null 2>&1 &
+		started=$!
+		trap 'kill "$started" 2>/dev/null; wait "$started" 2>/dev/null' EXIT
+		for _ in $(seq 50); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
+		echo "quickstart: started a private JACK dummy server \"$JACK_DEFAULT_SERVER\""
+	fi
+	# A MIDI monitor shows every event trigseq sends (frame: bytes); Ctrl-C stops both.
+	jack_midi_dump trigseq-monitor &
+	monitor=$!
+	trap 'kill "$monitor" 2>/dev/null; [ -n "$started" ] && kill "$started" 2>/dev/null; wait 2>/dev/null' EXIT
+	sleep 0.5
+	echo "quickstart: playing $example (trigseq play); Ctrl-C stops"
+	./build/trigseq play "$example" --verbose --connect midi_out=trigseq-monitor:input ${DEMO_ARGS:-}
 	;;
 test)
 	install_missing

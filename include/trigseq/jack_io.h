@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The JACK adapter: one JACK client with trigseq's ports, whose process callback runs the engine
+ * and writes its events at their exact frame offsets. Nothing else happens in the callback.
+ *
+ * Ports (DESIGN.md): one MIDI output per pattern port (index 0 is `midi_out`), `clock_out`,
+ * `clock_in`, `midi_in`, `audio_out_1`, `audio_out_2`. Inputs are not read yet; audio is silence.
+ *
+ * Lifecycle, all on one non-real-time thread (the "main" thread):
+ *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
+ *   ts_jack_connect ... -> ts_jack_start -> ... ts_jack_get_status ... -> ts_jack_stop ->
+ *   ts_jack_close.
+ * The process callback [RT] talks to the main thread only through _Atomic variables: commands
+ * (start, stop) one way, status the other. JACK's other callbacks (xrun, shutdown) only touch
+ * atomics and write one byte to the caller's wake-up descriptor.
+ */
+#ifndef TRIGSEQ_JACK_IO_H
+#define TRIGSEQ_JACK_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trigseq/engine.h"
+#include "trigseq/pattern.h"
+#include "trigseq/status.h"
+
+typedef struct ts_jack ts_jack;
+
+typedef struct {
+	const char *client_name;          /* "trigseq" unless --name */
+	const char *server_name;          /* NULL: JACK_DEFAULT_SERVER, else the default server */
+	const char *ports[TS_MAX_PORTS];  /* the pattern's output ports, ts_pattern_ports() order */
+	int nports;
+	bool send_clock;                  /* F8 ticks on clock_out */
+	bool send_transport;              /* FA at start, FC at stop on clock_out */
+	int wake_fd;                      /* one byte is written here when the server goes away */
+	bool jack_messages;               /* show libjack's own messages on stderr (else quiet) */
+} ts_jack_config;
+
+typedef struct {
+	bool started;                     /* the engine's frame 0 has been played */
+	bool running;                     /* the engine is playing */
+	bool server_gone;                 /* JACK shut us down: the client is unusable */
+	uint32_t start_frame;             /* JACK frame time of the engine's frame 0 */
+	uint64_t cycles;                  /* process cycles run */
+	uint64_t frames;                  /* engine frames since start */
+	uint32_t xruns;
+	uint32_t lost_events;             /* events JACK refused (port buffer full) + engine losses */
+	uint8_t step1;                    /* current step of track 1, 0 before start */
+	uint32_t callback_ns_max;         /* longest process callback since the last status read */
+	uint32_t period_frames;
+	float dsp_load;                   /* JACK's DSP load estimate, percent */
+} ts_jack_status;
+
+/* Open a client and register every port. On failure returns NULL and writes one line to err;
+ * *no_server tells whether the failure is that no server runs. The client is not active. */
+ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, size_t errlen);
+
+/* Sample rate of the server, and the name JACK gave the client (may differ from the one asked). */
+uint32_t ts_jack_rate(const ts_jack *j);
+const char *ts_jack_client_name(const ts_jack *j);
+
+/* Whether `port` is one of our port names (short form, e.g. "midi_out"). */
+bool ts_jack_has_port(const ts_jack *j, const char *port);
+
+/* Hand over the engine (made at ts_jack_rate(), pattern loaded, stopped) and activate. The
+ * engine belongs to the process callback until ts_jack_close(). */
+ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, char *err, size_t errlen);
+
+/* Connect our `port` to `dest`: a full JACK port name, or else an extended regular expression
+ * matched against every port of the right direction and type. Connects every match; returns the
+ * number connected in *count. TS_ERR_RANGE and a message in err when nothing matches. */
+ts_status ts_jack_connect(ts_jack *j, const char *port, const char *dest, int *count, char *err,
+			  size_t errlen);
+
+/* Start play in the next process cycle (frame 0 of the engine = the first frame of that cycle)
+ * and wait until it has happened. False if it did not within timeout_ms or the server went away. */
+bool ts_jack_start(ts_jack *j, int timeout_ms);
+
+/* Stop in the next process cycle (note-offs and FC at its first frame) and wait until that cycle
+ * has been written and one more has run, so that peers have read it. False on timeout. */
+bool ts_jack_stop(ts_jack *j, int timeout_ms);
+
+/* Whether JACK has shut the client down (the server went away). */
+bool ts_jack_server_gone(const ts_jack *j);
+
+/* A snapshot of the status. Resets callback_ns_max. */
+void ts_jack_get_status(ts_jack *j, ts_jack_status *st);
+
+/* Deactivate (unless the server went away) and close. NULL is fine. The engine is not freed. */
+void ts_jack_close(ts_jack *j);
+
+#endif

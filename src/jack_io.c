@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The JACK adapter (jack_io.h). The process callback clears every output, runs the engine for the
+ * period and writes each event at its frame offset: the engine hands them over in frame order,
+ * clock bytes first within a frame, so jack_midi_event_write() sees non-decreasing times.
+ *
+ * Threads and what they touch:
+ *   - main: everything in struct ts_jack before activation; afterwards only the atomics and the
+ *     read-only configuration.
+ *   - process [RT]: the engine, the port buffers, the atomics. No allocation, locks, I/O, syscalls.
+ *   - JACK's notification thread: the xrun counter; the shutdown flag and one write() to wake_fd.
+ */
+#define _DEFAULT_SOURCE /* clock_gettime, nanosleep with the strict C11 flags */
+#include "trigseq/jack_io.h"
+
+#include <errno.h>
+#include <jack/jack.h>
+#include <jack/midiport.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trigseq/rtmem.h"
+
+enum { IN_CLOCK, IN_MIDI, N_IN };
+enum { AUDIO_OUTS = 2 };
+
+static const char *const in_names[N_IN] = {"clock_in", "midi_in"};
+static const char *const audio_names[AUDIO_OUTS] = {"audio_out_1", "audio_out_2"};
+static const char clock_name[] = "clock_out";
+
+struct ts_jack {
+	/* fixed after ts_jack_open */
+	ts_jack_config cfg;
+	char port_names[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1];
+	jack_client_t *client;
+	jack_port_t *out[TS_MAX_PORTS];   /* pattern ports */
+	jack_port_t *clock_out;
+	jack_port_t *in[N_IN];
+	jack_port_t *audio[AUDIO_OUTS];
+	uint32_t rate;
+	bool active;
+
+	/* process thread only */
+	ts_engine *eng;
+	void *buf[TS_MAX_PORTS];          /* this period's pattern port buffers */
+	void *clock_buf;
+	uint32_t nframes;
+	uint32_t lost_here;               /* refused writes, total */
+	bool stopped_here;
+
+	/* main -> process */
+	atomic_bool start_req;
+	atomic_bool stop_req;
+	/* process -> main */
+	atomic_bool started, running, stop_done;
+	atomic_uint start_frame;
+	atomic_uint_fast64_t cycles;
+	atomic_uint_fast64_t frames;
+	atomic_uint lost;
+	atomic_uint step1;
+	atomic_uint cb_ns_max;
+	atomic_uint period;
+	/* notification thread -> main */
+	atomic_uint xruns;
+	atomic_bool gone;
+};
+
+/* ---- the process callback [RT] ---- */
+
+/* The engine's event sink: route to the port and drop the clock kinds not asked for. */
+static void put_event(void *ctx, const ts_event *ev)
+{
+	ts_jack *j = ctx;
+	void *buf;
+	if (ev->port == TS_PORT_CLOCK) {
+		bool tick = ev->bytes[0] == 0xF8;
+		if (tick ? !j->cfg.send_clock : !j->cfg.send_transport)
+			return;
+		buf = j->clock_buf;
+	} else if (ev->port < j->cfg.nports) {
+		buf = j->buf[ev->port];
+	} else {
+		j->lost_here++;
+		return;
+	}
+	if (ev->frame >= j->nframes ||
+	    jack_midi_event_write(buf, ev->frame, ev->bytes, ev->size) != 0)
+		j->lost_here++;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int process(jack_nframes_t nframes, void *arg)
+{
+	ts_jack *j = arg;
+	uint64_t t0 = now_ns();
+
+	/* Every output is cleared before anything can return early. */
+	for (int p = 0; p < j->cfg.nports; p++) {
+		j->buf[p] = jack_port_get_buffer(j->out[p], nframes);
+		jack_midi_clear_buffer(j->buf[p]);
+	}
+	j->clock_buf = jack_port_get_buffer(j->clock_out, nframes);
+	jack_midi_clear_buffer(j->clock_buf);
+	for (int a = 0; a < AUDIO_OUTS; a++)
+		memset(jack_port_get_buffer(j->audio[a], nframes), 0, nframes * sizeof(float));
+	j->nframes = nframes;
+
+	if (j->eng) {
+		if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
+			if (!j->stopped_here) {
+				ts_engine_stop(j->eng, 0, put_event, j);
+				j->stopped_here = true;
+				atomic_store_explicit(&j->running, false, memory_order_relaxed);
+				atomic_store_explicit(&j->stop_done, true, memory_order_release);
+			}
+		} else if (atomic_load_explicit(&j->start_req, memory_order_acquire) &&
+			   !atomic_load_explicit(&j->started, memory_order_relaxed)) {
+			ts_engine_start(j->eng);
+			atomic_store_explicit(&j->start_frame, jack_last_frame_time(j->client),
+					      memory_order_relaxed);
+			atomic_store_explicit(&j->running, true, memory_order_relaxed);
+			atomic_store_explicit(&j->started, true, memory_order_release);
+		}
+		ts_engine_run(j->eng, nframes, put_event, j);
+
+		ts_engine_status es;
+		ts_engine_get_status(j->eng, &es);
+		atomic_store_explicit(&j->frames, es.frames, memory_order_relaxed);
+		atomic_store_explicit(&j->step1, es.step[0], memory_order_relaxed);
+		atomic_store_explicit(&j->lost, j->lost_here + es.lost_events, memory_order_relaxed);
+	}
+	atomic_store_explicit(&j->period, nframes, memory_order_relaxed);
+
+	uint64_t dt = now_ns() - t0;
+	unsigned ns = dt > UINT32_MAX ? UINT32_MAX : (unsigned)dt;
+	unsigned seen = atomic_load_explicit(&j->cb_ns_max, memory_order_relaxed);
+	while (ns > seen && !atomic_compare_exchange_weak_explicit(&j->cb_ns_max, &seen, ns,
+								     memory_order_relaxed,
+								     memory_order_relaxed))
+		;
+	atomic_fetch_add_explicit(&j->cycles, 1, memory_order_release);
+	return 0;
+}
+
+/* ---- other JACK callbacks (not real-time, but not ours either: atomics only) ---- */
+
+static int on_xrun(void *arg)
+{
+	ts_jack *j = arg;
+	atomic_fetch_add_explicit(&j->xruns, 1, memory_order_relaxed);
+	return 0;
+}
+
+static void on_shutdown(jack_status_t code, const char *reason, void *arg)
+{
+	(void)code;
+	(void)reason;
+	ts_jack *j = arg;
+	atomic_store(&j->gone, true);
+	if (j->cfg.wake_fd >= 0) {
+		int saved = errno;
+		ssize_t w = write(j->cfg.wake_fd, "j", 1);
+		(void)w; /* a full pipe already wakes the reader */
+		errno = saved;
+	}
+}
+
+/* ---- setup and control (main thread) ---- */
+
+/* libjack reports through these. Its lines repeat what our own messages say (no server, the
+ * server went away) in its own words, so they are shown only when asked for (--verbose), and
+ * never while opening: a missing server gets one line, ours. */
+static atomic_bool jack_quiet;
+
+static void jack_message(const char *msg)
+{
+	if (!atomic_load(&jack_quiet))
+		fprintf(stderr, "trigseq: JACK: %s\n", msg);
+}
+
+static bool is_fixed_name(const char *name)
+{
+	if (strcmp(name, clock_name) == 0)
+		return true;
+	for (int i = 0; i < N_IN; i++)
+		if (strcmp(name, in_names[i]) == 0)
+			return true;
+	for (int i = 0; i < AUDIO_OUTS; i++)
+		if (strcmp(name, audio_names[i]) == 0)
+			return true;
+	return false;
+}
+
+ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, size_t errlen)
+{
+	*no_server = false;
+	if (cfg->nports < 1 || cfg->nports > TS_MAX_PORTS) {
+		snprintf(err, errlen, "%s", "no output port");
+		return NULL;
+	}
+	for (int p = 0; p < cfg->nports; p++) {
+		if (is_fixed_name(cfg->ports[p])) {
+			snprintf(err, errlen,
+				 "a track's port '%s' has the name of one of trigseq's own ports; "
+				 "rename it in the pattern",
+				 cfg->ports[p]);
+			return NULL;
+		}
+	}
+	ts_jack *j = ts_rtmem_alloc(sizeof(*j));
+	if (!j) {
+		snprintf(err, errlen, "%s", ts_strerror(TS_ERR_NOMEM));
+		return NULL;
+	}
+	j->cfg = *cfg;
+	for (int p = 0; p < cfg->nports; p++) {
+		snprintf(j->port_names[p], sizeof(j->port_names[p]), "%s", cfg->ports[p]);
+		j->cfg.ports[p] = j->port_names[p];
+	}
+
+	jack_status_t st = 0;
+	jack_options_t opts = JackNoStartServer;
+	if (cfg->server_name)
+		opts |= JackServerName;
+	jack_set_error_function(jack_message);
+	jack_set_info_function(jack_message);
+	atomic_store(&jack_quiet, true);
+	j->client = cfg->server_name ? jack_client_open(cfg->client_name, opts, &st, cfg->server_name)
+				     : jack_client_open(cfg->client_name, opts, &st);
+	atomic_store(&jack_quiet, !cfg->jack_messages);
+	if (!j->client) {
+		const char *server = cfg->server_name ? cfg->server_name : getenv("JACK_DEFAULT_SERVER");
+		if (!server || !*server)
+			server = "default";
+		if (st & JackServerFailed) {
+			*no_server = true;
+			snprintf(err, errlen,
+				 "no JACK server is running (server \"%s\"); start one, e.g. "
+				 "'jackd -d dummy -r 48000 -p 256 &' or with qjackctl",
+				 server);
+		} else if (st & (JackInvalidOption | JackNameNotUnique)) {
+			snprintf(err, errlen, "JACK refused the client name '%s'", cfg->client_name);
+		} else {
+			snprintf(err, errlen, "cannot open a JACK client on server \"%s\" (status 0x%x)",
+				 server, (unsigned)st);
+		}
+		ts_rtmem_free(j);
+		return NULL;
+	}
+	j->rate = jack_get_sample_rate(j->client);
+
+	const char *failed = NULL;
+	for (int p = 0; p < cfg->nports && !failed; p++) {
+		j->out[p] = jack_port_register(j->client, j->port_names[p], JACK_DEFAULT_MIDI_TYPE,
+					       JackPortIsOutput, 0);
+		if (!j->out[p])
+			failed = j->port_names[p];
+	}
+	if (!failed && !(j->clock_out = jack_port_register(j->client, clock_name,
+							    JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0)))
+		failed = clock_name;
+	for (int i = 0; i < N_IN && !failed; i++)
+		if (!(j->in[i] = jack_port_register(j->client, in_names[i], JACK_DEFAULT_MIDI_TYPE,
+						    JackPortIsInput, 0)))
+			failed = in_names[i];
+	for (int a = 0; a < AUDIO_OUTS && !failed; a++)
+		if (!(j->audio[a] = jack_port_register(j->client, audio_names[a],
+						       JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0)))
+			failed = audio_names[a];
+	if (failed || jack_set_process_callback(j->client, process, j) != 0 ||
+	    jack_set_xrun_callback(j->client, on_xrun, j) != 0) {
+		snprintf(err, errlen, "cannot register JACK port '%s'", failed ? failed : "(callback)");
+		jack_client_close(j->client);
+		ts_rtmem_free(j);
+		return NULL;
+	}
+	jack_on_info_shutdown(j->client, on_shutdown, j);
+	return j;
+}
+
+uint32_t ts_jack_rate(const ts_jack *j)
+{
+	return j->rate;
+}
+
+const char *ts_jack_client_name(const ts_jack *j)
+{
+	return jack_get_client_name(j->client);
+}
+
+static jack_port_t *our_port(const ts_jack *j, const char *name)
+{
+	for (int p = 0; p < j->cfg.nports; p++)
+		if (strcmp(name, j->port_names[p]) == 0)
+			return j->out[p];
+	if (strcmp(name, clock_name) == 0)
+		return j->clock_out;
+	for (int i = 0; i < N_IN; i++)
+		if (strcmp(name, in_names[i]) == 0)
+			return j->in[i];
+	for (int a = 0; a < AUDIO_OUTS; a++)
+		if (strcmp(name, audio_names[a]) == 0)
+			return j->audio[a];
+	return NULL;
+}
+
+bool ts_jack_has_port(const ts_jack *j, const char *port)
+{
+	return our_port(j, port) != NULL;
+}
+
+ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, char *err, size_t errlen)
+{
+	j->eng = eng;
+	if (jack_activate(j->client) != 0) {
+		snprintf(err, errlen, "%s", "cannot activate the JACK client");
+		j->eng = NULL;
+		return TS_ERR_IO;
+	}
+	j->active = true;
+	return TS_OK;
+}
+
+/* Connect ours -> theirs in the direction the port flags say. */
+static int connect_pair(ts_jack *j, jack_port_t *ours, const char *theirs)
+{
+	const char *mine = jack_port_name(ours);
+	int rc = (jack_port_flags(ours) & JackPortIsOutput) ? jack_connect(j->client, mine, theirs)
+							     : jack_connect(j->client, theirs, mine);
+	return rc == EEXIST ? 0 : rc;
+}
+
+ts_status ts_jack_connect(ts_jack *j, const char *port, const char *dest, int *count, char *err,
+			  size_t errlen)
+{
+	*count = 0;
+	jack_port_t *ours = our_port(j, port);
+	if (!ours) {
+		snprintf(err, errlen, "'%s' is not a port of trigseq", port);
+		return TS_ERR_USAGE;
+	}
+	bool output = jack_port_flags(ours) & JackPortIsOutput;
+	const char *type = jack_port_type(ours);
+	jack_port_t *exact = jack_port_by_name(j->client, dest);
+	if (exact) {
+		if (strcmp(jack_port_type(exact), type) != 0 ||
+		    !(jack_port_flags(exact) & (output ? JackPortIsInput : JackPortIsOutput))) {
+			snprintf(err, errlen, "cannot connect %s to '%s': it is not %s %s port", port,
+				 dest, strcmp(type, JACK_DEFAULT_MIDI_TYPE) == 0 ? "a MIDI" : "an audio",
+				 output ? "input" : "output");
+			return TS_ERR_RANGE;
+		}
+		if (connect_pair(j, ours, dest) != 0) {
+			snprintf(err, errlen, "JACK refused to connect %s to '%s'", port, dest);
+			return TS_ERR_IO;
+		}
+		*count = 1;
+		return TS_OK;
+	}
+	/* jack_get_ports matches an extended regular expression; the type name is one too, so it
+	 * is anchored. Our own ports never match. */
+	char type_re[64];
+	snprintf(type_re, sizeof(type_re), "^%s$", type);
+	const char **names = jack_get_ports(j->client, dest, type_re,
+					    output ? JackPortIsInput : JackPortIsOutput);
+	const char *self = jack_get_client_name(j->client);
+	size_t self_len = strlen(self);
+	ts_status st = TS_OK;
+	for (int i = 0; names && names[i] && st == TS_OK; i++) {
+		if (strncmp(names[i], self, self_len) == 0 && names[i][self_len] == ':')
+			continue;
+		if (connect_pair(j, ours, names[i]) != 0) {
+			snprintf(err, errlen, "JACK refused to connect %s to '%s'", port, names[i]);
+			st = TS_ERR_IO;
+		} else {
+			++*count;
+		}
+	}
+	jack_free(names);
+	if (st == TS_OK && *count == 0) {
+		snprintf(err, errlen, "no JACK %s %s port matches '%s' (to connect %s)",
+			 strcmp(type, JACK_DEFAULT_MIDI_TYPE) == 0 ? "MIDI" : "audio",
+			 output ? "input" : "output", dest, port);
+		st = TS_ERR_RANGE;
+	}
+	return st;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Wait until the process callback has run `n` more cycles after `from`. */
+static bool wait_cycles(ts_jack *j, uint64_t from, uint64_t n, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited++) {
+		if (atomic_load(&j->gone))
+			return false;
+		if (atomic_load_explicit(&j->cycles, memory_order_acquire) >= from + n)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+bool ts_jack_start(ts_jack *j, int timeout_ms)
+{
+	if (!j->active)
+		return false;
+	/* Connections made just before take effect with the next graph cycle: let two cycles run
+	 * so that the first events are not sent into ports nobody reads yet. */
+	if (!wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms))
+		return false;
+	atomic_store_explicit(&j->start_req, true, memory_order_release);
+	for (int waited = 0; waited <= timeout_ms; waited++) {
+		if (atomic_load(&j->gone))
+			return false;
+		if (atomic_load_explicit(&j->started, memory_order_acquire))
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+bool ts_jack_stop(ts_jack *j, int timeout_ms)
+{
+	if (!j->active)
+		return true;
+	atomic_store_explicit(&j->stop_req, true, memory_order_release);
+	for (int waited = 0; waited <= timeout_ms; waited++) {
+		if (atomic_load(&j->gone))
+			return false;
+		if (atomic_load_explicit(&j->stop_done, memory_order_acquire))
+			break;
+		sleep_ms(1);
+	}
+	if (!atomic_load_explicit(&j->stop_done, memory_order_acquire))
+		return false;
+	/* The stop cycle is written once the callback returns and read by peers later in the
+	 * same cycle; one more complete cycle makes sure of both. */
+	return wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms);
+}
+
+bool ts_jack_server_gone(const ts_jack *j)
+{
+	return atomic_load(&j->gone);
+}
+
+void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->server_gone = atomic_load(&j->gone);
+	st->started = atomic_load_explicit(&j->started, memory_order_acquire);
+	st->running = atomic_load(&j->running);
+	st->start_frame = atomic_load(&j->start_frame);
+	st->cycles = atomic_load(&j->cycles);
+	st->frames = atomic_load(&j->frames);
+	st->xruns = atomic_load(&j->xruns);
+	st->lost_events = atomic_load(&j->lost);
+	st->step1 = (uint8_t)atomic_load(&j->step1);
+	st->callback_ns_max = atomic_exchange(&j->cb_ns_max, 0);
+	st->period_frames = atomic_load(&j->period);
+	if (!st->server_gone && j->active)
+		st->dsp_load = jack_cpu_load(j->client);
+}
+
+void ts_jack_close(ts_jack *j)
+{
+	if (!j)
+		return;
+	bool gone = atomic_load(&j->gone);
+	if (j->active && !gone)
+		jack_deactivate(j->client);
+	jack_client_close(j->client);
+	ts_rtmem_free(j);
+}

@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `trigseq play`: options, the lifecycle of the JACK client and the engine, signals, status.
+ *
+ * The main thread sleeps in poll() on a self-pipe, with a timeout of at most a second for
+ * --verbose and --duration. SIGINT and SIGTERM, and JACK's shutdown notice, only set an atomic
+ * flag and write one byte to that pipe. Signals are blocked while JACK creates its threads, so
+ * they are only ever delivered to the main thread, never to the process thread.
+ */
+#define _DEFAULT_SOURCE /* mlockall, pthread_sigmask, clock_gettime */
+#include "trigseq/play.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trigseq/engine.h"
+#include "trigseq/jack_io.h"
+#include "trigseq/patfile.h"
+#include "trigseq/pattern.h"
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define MAX_CONNECT 64
+#define STOP_TIMEOUT_MS 2000
+
+static const char *const usage_play =
+	"usage: trigseq play FILE [OPTIONS]\n"
+	"\n"
+	"Play a pattern on JACK, headless, until SIGINT, SIGTERM or --duration; then stop\n"
+	"(note-offs for every sounding note, MIDI Stop) and exit 0.\n"
+	"  --name NAME             JACK client name (default trigseq)\n"
+	"  --server NAME           JACK server (default: $JACK_DEFAULT_SERVER, else the default)\n"
+	"  --connect PORT=DEST     connect our PORT (midi_out, clock_out, a track port ...) to DEST,\n"
+	"                          a full JACK port name or an extended regex (every match);\n"
+	"                          repeatable\n"
+	"  --sync int              tempo source: int = the pattern's tempo, trigseq is the master\n"
+	"                          (midi and jack are not available yet)\n"
+	"  --send-clock, --no-send-clock\n"
+	"                          MIDI clock ticks (F8) on clock_out (default on)\n"
+	"  --send-transport, --no-send-transport\n"
+	"                          MIDI Start (FA) at start and Stop (FC) at stop (default on)\n"
+	"  -t, --bpm T             tempo 30.0 ... 300.0 instead of the pattern's\n"
+	"  -s, --seed S            seed of the probability draws (default 0)\n"
+	"  -f, --fill              fill mode on\n"
+	"  -d, --duration SECONDS  stop after this long (default: until a signal)\n"
+	"  -v, --verbose           the start frame, then status on stderr once a second\n"
+	"Exit status: 0 stopped cleanly, 1 a pattern or JACK problem, 2 bad usage.\n";
+
+/* Options: id, long name, short name, takes a value. */
+#define PLAY_OPTIONS(X)                                   \
+	X(OPT_NAME, "name", 0, true)                      \
+	X(OPT_SERVER, "server", 0, true)                  \
+	X(OPT_CONNECT, "connect", 0, true)                \
+	X(OPT_SYNC, "sync", 0, true)                      \
+	X(OPT_SEND_CLOCK, "send-clock", 0, false)         \
+	X(OPT_NO_SEND_CLOCK, "no-send-clock", 0, false)   \
+	X(OPT_SEND_TRANSPORT, "send-transport", 0, false) \
+	X(OPT_NO_SEND_TRANSPORT, "no-send-transport", 0, false) \
+	X(OPT_BPM, "bpm", 't', true)                      \
+	X(OPT_SEED, "seed", 's', true)                    \
+	X(OPT_FILL, "fill", 'f', false)                   \
+	X(OPT_DURATION, "duration", 'd', true)            \
+	X(OPT_VERBOSE, "verbose", 'v', false)
+
+#define AS_ENUM(id, name, short_name, value) id,
+enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
+#undef AS_ENUM
+
+static const struct {
+	const char *name;
+	char short_name;
+	bool has_value;
+} options[OPT_COUNT] = {
+#define AS_ROW(id, name, short_name, value) {name, short_name, value},
+	PLAY_OPTIONS(AS_ROW)
+#undef AS_ROW
+};
+
+typedef struct {
+	const char *file;
+	const char *name;
+	const char *server;
+	const char *connect[MAX_CONNECT];
+	int nconnect;
+	bool send_clock, send_transport, fill, verbose;
+	uint16_t tempo10;              /* 0 = the pattern's */
+	uint64_t seed;
+	double duration;               /* seconds; 0 = until a signal */
+} play_opts;
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("trigseq: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'trigseq play --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* ---- values ---- */
+
+static bool parse_seed(const char *s, uint64_t *out)
+{
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "120" or "120.5" within the spec's tempo range, in tenths. */
+static bool parse_bpm(const char *s, uint16_t *tempo10)
+{
+	unsigned v = 0;
+	int digits = 0;
+	for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
+		v = v * 10 + (unsigned)(*s - '0');
+	if (digits == 0)
+		return false;
+	v *= 10;
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return false;
+		v += (unsigned)(*s++ - '0');
+	}
+	if (*s || v < TS_TEMPO10_MIN || v > TS_TEMPO10_MAX)
+		return false;
+	*tempo10 = (uint16_t)v;
+	return true;
+}
+
+/* Plain decimal seconds, more than 0 and at most a year. */
+static bool parse_seconds(const char *s, double *out)
+{
+	size_t digits = strspn(s, "0123456789");
+	const char *rest = s + digits;
+	if (*rest == '.')
+		rest += 1 + strspn(rest + 1, "0123456789");
+	if (digits == 0 || *rest)
+		return false;
+	double v = strtod(s, NULL);
+	if (!(v > 0) || v > 366.0 * 24 * 3600)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* ---- options ---- */
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+static int find_option(const char *arg, const char **inline_value)
+{
+	*inline_value = NULL;
+	for (int o = 0; o < OPT_COUNT; o++) {
+		if (arg[1] == '-') {
+			size_t len = strcspn(arg + 2, "=");
+			if (strlen(options[o].name) == len && strncmp(arg + 2, options[o].name, len) == 0) {
+				if (arg[2 + len] == '=')
+					*inline_value = arg + 3 + len;
+				return o;
+			}
+		} else if (options[o].short_name && arg[1] == options[o].short_name && !arg[2]) {
+			return o;
+		}
+	}
+	return -1;
+}
+
+/* One option and its value into *op; returns 0 or the usage exit status. */
+static int apply_option(play_opts *op, int o, const char *v)
+{
+	switch (o) {
+	case OPT_NAME:
+		if (!*v)
+			return usage_error("%s", "--name: the client name is empty");
+		op->name = v;
+		break;
+	case OPT_SERVER:
+		if (!*v)
+			return usage_error("%s", "--server: the server name is empty");
+		op->server = v;
+		break;
+	case OPT_CONNECT: {
+		const char *eq = strchr(v, '=');
+		if (!eq || eq == v || !eq[1])
+			return usage_error("--connect '%s': expected PORT=DEST, e.g. "
+					   "midi_out=system:midi_playback_1", v);
+		if (op->nconnect == MAX_CONNECT)
+			return usage_error("at most %d --connect options", MAX_CONNECT);
+		op->connect[op->nconnect++] = v;
+		break;
+	}
+	case OPT_SYNC:
+		if (strcmp(v, "midi") == 0 || strcmp(v, "jack") == 0)
+			return usage_error("--sync %s is not available yet; only --sync int (trigseq "
+					   "is the clock master) in this version", v);
+		if (strcmp(v, "int") != 0)
+			return usage_error("--sync '%s': expected int, midi or jack", v);
+		break;
+	case OPT_SEND_CLOCK:
+	case OPT_NO_SEND_CLOCK:
+		op->send_clock = o == OPT_SEND_CLOCK;
+		break;
+	case OPT_SEND_TRANSPORT:
+	case OPT_NO_SEND_TRANSPORT:
+		op->send_transport = o == OPT_SEND_TRANSPORT;
+		break;
+	case OPT_BPM:
+		if (!parse_bpm(v, &op->tempo10))
+			return usage_error("--bpm '%s': expected a tempo 30.0 ... 300.0 with at most "
+					   "one decimal", v);
+		break;
+	case OPT_SEED:
+		if (!parse_seed(v, &op->seed))
+			return usage_error("--seed '%s': expected a whole number 0 ... "
+					   "18446744073709551615", v);
+		break;
+	case OPT_FILL:
+		op->fill = true;
+		break;
+	case OPT_DURATION:
+		if (!parse_seconds(v, &op->duration))
+			return usage_error("--duration '%s': expected seconds, more than 0, e.g. 10 "
+					   "or 2.5", v);
+		break;
+	case OPT_VERBOSE:
+		op->verbose = true;
+		break;
+	}
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, play_opts *op)
+{
+	*op = (play_opts){.name = "trigseq", .send_clock = true, .send_transport = true};
+	int files = 0;
+	bool only_files = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_files || a[0] != '-' || !a[1]) {
+			if (files++ == 0)
+				op->file = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_files = true;
+			continue;
+		}
+		const char *v;
+		int o = find_option(a, &v);
+		if (o < 0) {
+			if (strcmp(a, "--program-receive") == 0 || strncmp(a, "--program-receive=", 18) == 0 ||
+			    strcmp(a, "--no-start") == 0 || strcmp(a, "--clock-while-stopped") == 0)
+				return usage_error("'%s' is not available yet", a);
+			return usage_error("unknown option '%s'", a);
+		}
+		if (options[o].has_value && !v) {
+			if (i + 1 >= argc)
+				return usage_error("option '%s' needs a value", a);
+			v = argv[++i];
+		} else if (!options[o].has_value && v) {
+			return usage_error("option '%s' takes no value", a);
+		}
+		int rc = apply_option(op, o, v);
+		if (rc)
+			return rc;
+	}
+	if (files == 0)
+		return usage_error("%s", "no pattern file given");
+	if (files > 1)
+		return usage_error("%s", "several files: chains are not available yet; give one "
+					 "pattern file");
+	return 0;
+}
+
+/* ---- signals and the wake-up pipe ---- */
+
+static int wake_pipe[2] = {-1, -1};
+static atomic_int got_signal;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	atomic_store(&got_signal, sig);
+	ssize_t w = write(wake_pipe[1], "s", 1);
+	(void)w; /* a full pipe is awake already */
+	errno = saved;
+}
+
+static bool setup_wakeup(void)
+{
+	if (pipe(wake_pipe) != 0)
+		return false;
+	for (int i = 0; i < 2; i++) {
+		if (fcntl(wake_pipe[i], F_SETFL, O_NONBLOCK) != 0 ||
+		    fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
+			return false;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	return sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0;
+}
+
+static void close_wakeup(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (wake_pipe[i] >= 0)
+			close(wake_pipe[i]);
+		wake_pipe[i] = -1;
+	}
+}
+
+static void block_signals(bool block)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the command ---- */
+
+static void print_status(ts_jack *j, uint16_t tempo10)
+{
+	ts_jack_status st;
+	ts_jack_get_status(j, &st);
+	double period_ns = st.period_frames ? st.period_frames * 1e9 / ts_jack_rate(j) : 0;
+	fprintf(stderr,
+		"trigseq: %u.%u BPM, sync int (master), %s, xruns %" PRIu32 ", lost events %" PRIu32
+		", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%\n",
+		tempo10 / 10, tempo10 % 10, st.running ? "running" : "stopped", st.xruns,
+		st.lost_events, st.step1, period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+		st.callback_ns_max / 1000.0, st.dsp_load);
+}
+
+static const char *const gone_msg = "trigseq: the JACK server went away; stopped\n";
+
+/* Sleep until a signal, the server's going, or the duration; printing status on the way.
+ * Returns true when the server went away. */
+static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
+{
+	double start = now_s(), next_status = start + 1.0;
+	double end = op->duration > 0 ? start + op->duration : INFINITY;
+	for (;;) {
+		if (ts_jack_server_gone(j))
+			return true;
+		if (atomic_load(&got_signal))
+			return false;
+		double now = now_s();
+		if (now >= end)
+			return false;
+		if (op->verbose && now >= next_status) {
+			print_status(j, tempo10);
+			next_status += 1.0;
+		}
+		double wait = fmin(end, next_status) - now;
+		int ms = wait <= 0 ? 0 : wait > 1.0 ? 1000 : (int)ceil(wait * 1000);
+		struct pollfd pfd = {.fd = wake_pipe[0], .events = POLLIN};
+		if (poll(&pfd, 1, ms) > 0) {
+			char drain[64];
+			while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
+				;
+		}
+	}
+}
+
+/* Load the pattern, printing its problems. */
+static ts_pattern *load_pattern(const char *path)
+{
+	static ts_diags diags;
+	ts_pattern *pat = malloc(sizeof(*pat));
+	if (!pat) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		return NULL;
+	}
+	ts_status st = ts_patfile_load(path, pat, NULL, &diags);
+	if (st == TS_OK)
+		return pat;
+	if (st == TS_ERR_NOMEM)
+		fprintf(stderr, "%s: %s\n", path, ts_strerror(st));
+	else
+		ts_diags_print(stderr, path, &diags);
+	free(pat);
+	return NULL;
+}
+
+/* Every --connect PORT names one of our ports: checked before JACK is touched. */
+static int check_connect_ports(const play_opts *op, const char *const *ports, int nports)
+{
+	static const char *const fixed[] = {"clock_out", "clock_in", "midi_in", "audio_out_1",
+					    "audio_out_2"};
+	for (int c = 0; c < op->nconnect; c++) {
+		const char *spec = op->connect[c];
+		size_t len = strcspn(spec, "=");
+		bool known = false;
+		for (int p = 0; p < nports && !known; p++)
+			known = strlen(ports[p]) == len && strncmp(spec, ports[p], len) == 0;
+		for (size_t f = 0; f < sizeof(fixed) / sizeof(fixed[0]) && !known; f++)
+			known = strlen(fixed[f]) == len && strncmp(spec, fixed[f], len) == 0;
+		if (!known)
+			return usage_error("--connect '%s': '%.*s' is not a port of trigseq for this "
+					   "pattern (midi_out, the tracks' ports, clock_out, clock_in, "
+					   "midi_in, audio_out_1, audio_out_2)",
+					   spec, (int)len, spec);
+	}
+	return 0;
+}
+
+static int connect_all(ts_jack *j, const play_opts *op)
+{
+	for (int c = 0; c < op->nconnect; c++) {
+		const char *spec = op->connect[c];
+		size_t len = strcspn(spec, "=");
+		char port[TS_PORT_NAME_MAX + 16];
+		snprintf(port, sizeof(port), "%.*s", (int)len, spec);
+		char err[512];
+		int count;
+		if (ts_jack_connect(j, port, spec + len + 1, &count, err, sizeof(err)) != TS_OK) {
+			fprintf(stderr, "trigseq: --connect %s: %s\n", spec, err);
+			return EXIT_FAIL;
+		}
+		if (op->verbose)
+			fprintf(stderr, "trigseq: connected %s to %d port%s matching '%s'\n", port,
+				count, count == 1 ? "" : "s", spec + len + 1);
+	}
+	return 0;
+}
+
+int ts_play_main(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_play, stdout);
+		return 0;
+	}
+	play_opts op;
+	int rc = parse_options(argc, argv, &op);
+	if (rc)
+		return rc;
+
+	ts_pattern *pat = load_pattern(op.file);
+	if (!pat)
+		return EXIT_FAIL;
+	ts_jack_config jc = {
+		.client_name = op.name,
+		.server_name = op.server,
+		.send_clock = op.send_clock,
+		.send_transport = op.send_transport,
+		.jack_messages = op.verbose,
+	};
+	jc.nports = ts_pattern_ports(pat, jc.ports);
+	if ((rc = check_connect_ports(&op, jc.ports, jc.nports)) != 0) {
+		free(pat);
+		return rc;
+	}
+	if (!setup_wakeup()) {
+		fprintf(stderr, "trigseq: cannot set up signal handling: %s\n", strerror(errno));
+		close_wakeup();
+		free(pat);
+		return EXIT_FAIL;
+	}
+	jc.wake_fd = wake_pipe[1];
+
+	/* JACK's threads inherit this mask: signals go to the main thread only. */
+	block_signals(true);
+	ts_engine *eng = NULL;
+	char err[512];
+	bool no_server;
+	ts_jack *j = ts_jack_open(&jc, &no_server, err, sizeof(err));
+	if (!j) {
+		fprintf(stderr, "trigseq: %s\n", err);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	uint16_t tempo10 = op.tempo10 ? op.tempo10 : pat->tempo10;
+	ts_engine_config ec = {
+		.rate = ts_jack_rate(j),
+		.tempo10 = op.tempo10,
+		.seed = op.seed,
+		.send_clock = op.send_clock || op.send_transport,
+	};
+	eng = ts_engine_new(&ec);
+	if (!eng || ts_engine_load(eng, pat) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n",
+			eng ? "the engine refused the pattern" : ts_strerror(TS_ERR_NOMEM));
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	ts_engine_set_fill(eng, op.fill);
+	/* Best effort, as JACK clients do: without the privilege the engine's own block is still
+	 * locked if RLIMIT_MEMLOCK allows it (rtmem.h). */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0 && op.verbose)
+		fprintf(stderr, "trigseq: could not lock memory (%s); playing anyway\n",
+			strerror(errno));
+	if (ts_jack_activate(j, eng, err, sizeof(err)) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n", err);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if ((rc = connect_all(j, &op)) != 0)
+		goto out;
+	block_signals(false);
+
+	if (!ts_jack_start(j, STOP_TIMEOUT_MS)) {
+		fputs(ts_jack_server_gone(j) ? gone_msg : "trigseq: JACK did not run trigseq's process "
+						  "callback; is the server stuck?\n",
+		      stderr);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if (op.verbose) {
+		ts_jack_status st;
+		ts_jack_get_status(j, &st);
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s at %u.%u BPM, started at frame %" PRIu32 "\n",
+			ts_jack_client_name(j), ts_jack_rate(j), op.file, tempo10 / 10, tempo10 % 10,
+			st.start_frame);
+	}
+	bool gone = run_until_done(j, &op, tempo10);
+	if (!gone && !ts_jack_stop(j, STOP_TIMEOUT_MS)) {
+		gone = ts_jack_server_gone(j);
+		if (!gone)
+			fputs("trigseq: the stop was not confirmed by the process callback in time\n",
+			      stderr);
+	}
+	if (gone) {
+		fputs(gone_msg, stderr);
+		rc = EXIT_FAIL;
+	} else if (op.verbose) {
+		print_status(j, tempo10);
+		fputs("trigseq: stopped\n", stderr);
+	}
+out:
+	ts_jack_close(j);
+	ts_engine_free(eng);
+	block_signals(false);
+	close_wakeup();
+	free(pat);
+	return rc;
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Checks on captures of trigseq's JACK output made by jack_midi_dump -a and jack_mclk_dump.
+
+jack_midi_dump -a prints `<frames since it started>: <hex bytes> <description>`; our engine's
+frame 0 is the frame of MIDI Start (FA), which the captures receive from clock_out.
+Each subcommand prints one line of figures and exits 1 when the check fails.
+"""
+import re
+import subprocess
+import sys
+from fractions import Fraction
+from math import floor
+
+REALTIME = {0xF8, 0xFA, 0xFB, 0xFC}
+
+
+def size_of(status):
+    if status >= 0xF0:
+        return 1
+    return 2 if (status & 0xF0) in (0xC0, 0xD0) else 3
+
+
+def read_capture(path):
+    """[(frame, (bytes...))] in capture order."""
+    events = []
+    for line in open(path, encoding="utf-8", errors="replace"):
+        m = re.match(r"\s*(\d+):\s+((?:[0-9a-f]{2}\s*)+)", line)
+        if not m:
+            continue
+        data = [int(t, 16) for t in m.group(2).split()]
+        data = data[: size_of(data[0])]
+        events.append((int(m.group(1)), tuple(data)))
+    return events
+
+
+def start_stop(events):
+    fa = [f for f, b in events if b == (0xFA,)]
+    fc = [f for f, b in events if b == (0xFC,)]
+    if len(fa) != 1:
+        sys.exit(f"expected one MIDI Start (FA) in the capture, found {len(fa)}")
+    return fa[0], (fc[-1] if fc else None)
+
+
+def pos_to_frame(pos, rate, tempo10):
+    k = tempo10 * 192
+    return (2 * pos * rate + k) // (2 * k)
+
+
+def fmt(ev):
+    return f"{ev[0]} " + " ".join(f"{b:02X}" for b in ev[1])
+
+
+def cmd_compare(capture, trigseq, pattern, port, rate, tempo10, *dump_opts):
+    """Notes of one port, frame for frame, against `trigseq dump` over the bars that fit."""
+    rate, tempo10 = int(rate), int(tempo10)
+    events = read_capture(capture)
+    fa, fc = start_stop(events)
+    if fc is None:
+        sys.exit("no MIDI Stop (FC) in the capture")
+    bar = pos_to_frame(16 * 28800, rate, tempo10)
+    bars = (fc - fa) // bar
+    if bars < 1:
+        sys.exit(f"capture too short: {fc - fa} frames, a bar is {bar}")
+    end = pos_to_frame(bars * 16 * 28800, rate, tempo10)
+    got = [(f - fa, b) for f, b in events if b[0] not in REALTIME and f - fa < end]
+    out = subprocess.run([trigseq, "dump", pattern, "--bars", str(bars), *dump_opts],
+                         check=True, capture_output=True, text=True).stdout
+    want = []
+    for line in out.splitlines():
+        fields = line.split()
+        if fields[1] == port and int(fields[0]) < end:
+            want.append((int(fields[0]), tuple(int(x, 16) for x in fields[2:])))
+    if got != want:
+        for i, (g, w) in enumerate(zip(got + [None] * len(want), want + [None] * len(got))):
+            if g != w:
+                print(f"first difference at event {i}: captured {g and fmt(g)}, dump {w and fmt(w)}")
+                break
+        print(f"{port}: captured {len(got)} events, dump has {len(want)}")
+        sys.exit(1)
+    if not got:
+        sys.exit(f"{port}: no events at all")
+    print(f"{port}: {len(got)} events in {bars} bars equal to the dump, frame for frame")
+
+
+def cmd_clock(capture, rate, tempo10, expect_ticks="yes", expect_transport="yes"):
+    """Tick k at floor(k*R*60/(T*24) + 1/2) after Start; Start first, Stop last."""
+    rate, T = int(rate), Fraction(int(tempo10), 10)
+    events = read_capture(capture)
+    kinds = {b[0] for f, b in events}
+    if kinds - REALTIME:
+        sys.exit(f"non-clock bytes on clock_out: {sorted(kinds - REALTIME)}")
+    ticks = [f for f, b in events if b == (0xF8,)]
+    if expect_transport == "no":
+        if 0xFA in kinds or 0xFC in kinds:
+            sys.exit("Start or Stop sent with --no-send-transport")
+        if len(ticks) < 48:
+            sys.exit(f"only {len(ticks)} ticks")
+        fa = ticks[0]
+    else:
+        fa, fc = start_stop(events)
+        if events[0][1] != (0xFA,):
+            sys.exit(f"the first clock byte is {events[0][1]}, not Start (FA)")
+        if fc is None or events[-1][1] != (0xFC,):
+            sys.exit("the last clock byte is not Stop (FC)")
+    if expect_ticks == "no":
+        if ticks:
+            sys.exit(f"{len(ticks)} ticks sent with --no-send-clock")
+        print("no ticks, Start first and Stop last, as asked")
+        return
+    worst = 0
+    for k, f in enumerate(ticks):
+        ideal = floor(k * rate * 60 / (T * 24) + Fraction(1, 2))
+        worst = max(worst, abs((f - fa) - ideal))
+    intervals = sorted({b - a for a, b in zip(ticks, ticks[1:])})
+    print(f"{len(ticks)} ticks at {T} BPM: max error {worst} frames against "
+          f"floor(k*R*60/(T*24)+0.5); intervals {intervals}")
+    if worst != 0:
+        sys.exit(1)
+
+
+def cmd_stopped(capture):
+    """After the stop every note is off; the last frame holds the note-offs (and FC)."""
+    events = read_capture(capture)
+    sounding = set()
+    for f, b in events:
+        kind, chan = b[0] & 0xF0, b[0] & 0x0F
+        if kind == 0x90 and b[2] > 0:
+            sounding.add((chan, b[1]))
+        elif kind == 0x80 or (kind == 0x90 and b[2] == 0):
+            sounding.discard((chan, b[1]))
+    if sounding:
+        sys.exit(f"notes left sounding after stop: {sorted(sounding)}")
+    last = events[-1][0]
+    at_end = [b for f, b in events if f == last]
+    offs = [b for b in at_end if b[0] & 0xF0 == 0x80]
+    if not offs or (0xFC,) not in at_end:
+        sys.exit(f"the last frame has {len(offs)} note-offs and {'a' if (0xFC,) in at_end else 'no'} Stop")
+    print(f"stop: {len(offs)} note-offs and Stop in the last frame, nothing left sounding")
+
+
+def cmd_mclk(path, tempo):
+    """jack_mclk_dump's filtered tempo (its DLL) at the end of the run."""
+    text = open(path, encoding="utf-8", errors="replace").read().replace("\r", "\n")
+    flt = [float(m) for m in re.findall(r"flt:\s*([0-9.]+)\[BPM\]", text)]
+    if len(flt) < 10:
+        sys.exit(f"jack_mclk_dump read {len(flt)} ticks")
+    err = abs(flt[-1] - float(tempo))
+    print(f"jack_mclk_dump reads {flt[-1]:.2f} BPM after {len(flt)} ticks "
+          f"(pattern {tempo}, error {err:.3f})")
+    if err > 0.05:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk}
+    cmds[sys.argv[1]](*sys.argv[2:])

@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Integration tests of `trigseq play` on private JACK dummy servers, with peers nobody here wrote
+# (jack_midi_dump, jack_mclk_dump). Every server and client started here is stopped on exit.
+# usage: tests/jack/run-all.sh BUILD_DIR     (BUILD_DIR holds trigseq, rtcheck.so, rt_bad_client)
+set -uo pipefail
+
+build=$(realpath "$1")
+TRIGSEQ=$build/trigseq
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+MIDI="python3 $here/midi.py"
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+	# what JACK leaves behind of our own servers' clients
+	rm -f /dev/shm/jack_sem.*_trigseq-*-$$-*_* 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cd "$root"
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); printf 'ok: %s\n' "$*"; }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+# check NAME CMD...: passes when CMD exits 0; its output is shown either way.
+check() {
+	local name=$1
+	shift
+	local out
+	if out=$("$@" 2>&1); then ok "$name: $out"; else bad "$name: $out"; fi
+}
+
+# start_server NAME [JACKD_OPTIONS]: a private dummy server; sets server_pid. Names are unique
+# per run.
+start_server() {
+	local name=$1
+	shift
+	JACK_DEFAULT_SERVER=$name jackd "$@" --no-realtime -d dummy -r 48000 -p 256 \
+		>"$tmp/jackd-$name.log" 2>&1 &
+	server_pid=$!
+	pids+=("$server_pid")
+	JACK_DEFAULT_SERVER=$name timeout 15 jack_wait -w -t 10 >/dev/null 2>&1
+}
+
+# fresh_server [JACKD_OPTIONS]: stop the current test server, start a new one (each group of
+# tests gets its own, so a server upset by one group cannot slow down the next).
+fresh_server() {
+	[ -n "${main_server:-}" ] && stop_pid "$main_server"
+	export JACK_DEFAULT_SERVER=trigseq-test-$$-$RANDOM
+	if ! start_server "$JACK_DEFAULT_SERVER" "$@"; then
+		bad "could not start jackd $*"
+		cat "$tmp/jackd-$JACK_DEFAULT_SERVER.log"
+		printf 'jack: %d passed, %d failed\n' "$pass" "$fail"
+		exit 1
+	fi
+	main_server=$server_pid
+}
+
+
+# wait_port PORT: until PORT exists on the current server (5 s at most).
+wait_port() {
+	for _ in $(seq 50); do
+		jack_lsp 2>/dev/null | grep -qxF "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# monitor NAME: jack_midi_dump -a as client NAME into $tmp/NAME.txt; sets mon_pid.
+monitor() {
+	jack_midi_dump -a "$1" >"$tmp/$1.txt" 2>/dev/null &
+	mon_pid=$!
+	pids+=("$mon_pid")
+	wait_port "$1:input"
+}
+
+stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+# run_bg NAME CMD...: in the background, stdout/stderr to $tmp/NAME.{out,err}; sets bg_pid.
+run_bg() {
+	local name=$1
+	shift
+	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	bg_pid=$!
+	pids+=("$bg_pid")
+}
+
+R=48000
+# Synchronous mode: the server waits for every client each cycle, so jack_midi_dump, which
+# counts its own cycles for its timestamps, never misses one under load (in the default
+# asynchronous mode a late cycle shifts its timestamps by a period).
+fresh_server -S
+
+# ---- 1 and 2: notes equal the dump on three patterns at once; the clock master ----
+mons=()
+for m in mon_acid mon_rytm mon_virus mon_rev2 mon_clk mon_nots; do
+	monitor "$m" || bad "monitor $m did not come up"
+	mons+=("$mon_pid")
+done
+jack_mclk_dump -n >"$tmp/mclk.txt" 2>&1 &
+mclk_pid=$!
+pids+=("$mclk_pid")
+wait_port jack_mclk_dump:mclk_in || bad "jack_mclk_dump did not come up"
+
+run_bg acid "$TRIGSEQ" play patterns/virus-acid.tsq --name ts_acid --duration 5 --verbose \
+	--no-send-clock --connect midi_out=mon_acid:input --connect clock_out=mon_acid:input
+acid=$bg_pid
+run_bg rytm "$TRIGSEQ" play patterns/rytm-drums.tsq --name ts_rytm --duration 5 --seed 7 --fill \
+	--no-send-clock --connect midi_out=mon_rytm:input --connect clock_out=mon_rytm:input
+rytm=$bg_pid
+run_bg ports "$TRIGSEQ" play tests/jack/ports.tsq --name ts_ports --duration 5 --verbose \
+	--connect virus=mon_virus:input --connect rev2=mon_rev2:input \
+	--connect 'clock_out=mon_(virus|rev2|clk):input' --connect clock_out=jack_mclk_dump:mclk_in
+ports=$bg_pid
+run_bg nots "$TRIGSEQ" play patterns/virus-acid.tsq --name ts_nots --duration 3 \
+	--no-send-transport --bpm 97.3 --connect clock_out=mon_nots:input
+nots=$bg_pid
+for p in $acid $rytm $ports $nots; do
+	wait "$p"
+	rc=$?
+	[ "$rc" -eq 0 ] && ok "play exit 0 (pid $p)" || bad "play exit $rc: $(cat "$tmp"/*.err | head -c 600)"
+done
+sleep 0.3
+for p in "${mons[@]}" "$mclk_pid"; do stop_pid "$p"; done
+grep -q 'started at frame [0-9]' "$tmp/acid.err" && ok "--verbose prints the start frame" ||
+	bad "no 'started at frame' in: $(head -c 300 "$tmp/acid.err")"
+
+check "virus-acid notes" $MIDI compare "$tmp/mon_acid.txt" "$TRIGSEQ" patterns/virus-acid.tsq midi_out $R 1260
+check "rytm-drums notes (12 channels, seed 7, fill)" $MIDI compare "$tmp/mon_rytm.txt" "$TRIGSEQ" \
+	patterns/rytm-drums.tsq midi_out $R 1180 --seed 7 --fill
+check "port virus notes" $MIDI compare "$tmp/mon_virus.txt" "$TRIGSEQ" tests/jack/ports.tsq virus $R 1237
+check "port rev2 notes" $MIDI compare "$tmp/mon_rev2.txt" "$TRIGSEQ" tests/jack/ports.tsq rev2 $R 1237
+check "clock at 123.7 BPM" $MIDI clock "$tmp/mon_clk.txt" $R 1237
+check "jack_mclk_dump reads the tempo" $MIDI mclk "$tmp/mclk.txt" 123.7
+check "--no-send-transport: ticks, no Start/Stop" $MIDI clock "$tmp/mon_nots.txt" $R 973 yes no
+if grep -q ': f8' "$tmp/mon_acid.txt"; then bad "--no-send-clock sent ticks"; else ok "--no-send-clock: no ticks"; fi
+grep -q 'lost events 0' "$tmp/ports.err" && ok "no lost events" || bad "lost events: $(tail -3 "$tmp/ports.err")"
+
+# ---- 3: no server; the server going away ----
+JACK_DEFAULT_SERVER=trigseq-none-$$-$RANDOM "$TRIGSEQ" play patterns/virus-acid.tsq \
+	>"$tmp/none.out" 2>"$tmp/none.err"
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/none.err")" -eq 1 ] &&
+	grep -q '^trigseq: no JACK server is running (server "trigseq-none-.*"); start one' "$tmp/none.err"; then
+	ok "no server: exit 1 and one line: $(cat "$tmp/none.err")"
+else
+	bad "no server: exit $rc, stderr: $(head -c 600 "$tmp/none.err")"
+fi
+
+# Only SIGTERM: a server killed with SIGKILL keeps its slot in JACK's shared server registry
+# (/dev/shm/jack-shm-registry) for good, and after eight of those no server starts anywhere.
+for sig in TERM; do
+	srv=trigseq-gone-$$-$RANDOM
+	if ! start_server "$srv"; then bad "second server did not start"; continue; fi
+	JACK_DEFAULT_SERVER=$srv run_bg "gone$sig" "$TRIGSEQ" play patterns/rytm-drums.tsq
+	tp=$bg_pid
+	sleep 1.5
+	kill -"$sig" "$server_pid"
+	t0=$(date +%s%N)
+	for _ in $(seq 100); do kill -0 "$tp" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$tp" 2>/dev/null; then
+		bad "server killed with SIG$sig: trigseq still running after 10 s"
+		kill -KILL "$tp"
+	fi
+	wait "$tp"
+	rc=$?
+	wait "$server_pid" 2>/dev/null
+	dt=$((($(date +%s%N) - t0) / 1000000))
+	if [ "$rc" -eq 1 ] && grep -qx 'trigseq: the JACK server went away; stopped' "$tmp/gone$sig.err"; then
+		ok "server killed with SIG$sig: exit 1 after $dt ms with the message"
+	else
+		bad "server killed with SIG$sig: exit $rc, stderr: $(head -c 600 "$tmp/gone$sig.err")"
+	fi
+done
+
+# ---- 4: usage, --connect, --duration, signals ----
+fresh_server -S
+usage() { # NAME WANT_RC PATTERN ARGS...
+	local name=$1 want=$2 pattern=$3
+	shift 3
+	"$TRIGSEQ" play "$@" >"$tmp/u.out" 2>"$tmp/u.err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ] && grep -qE -- "$pattern" "$tmp/u.err" "$tmp/u.out"; then
+		ok "$name: exit $rc"
+	else
+		bad "$name: exit $rc (want $want), output: $(head -c 400 "$tmp/u.err" "$tmp/u.out")"
+	fi
+}
+usage "--help" 0 '^usage: trigseq play FILE' --help
+usage "unknown option" 2 "unknown option '--bogus'" patterns/virus-acid.tsq --bogus
+usage "no file" 2 'no pattern file given'
+usage "two files" 2 'chains are not available yet' patterns/virus-acid.tsq patterns/rd8-map.tsq
+usage "--sync midi" 2 '--sync midi is not available yet' patterns/virus-acid.tsq --sync midi
+usage "--sync jack" 2 '--sync jack is not available yet' patterns/virus-acid.tsq --sync jack
+usage "--sync bad" 2 "expected int, midi or jack" patterns/virus-acid.tsq --sync ext
+usage "--bpm range" 2 "--bpm '301'" patterns/virus-acid.tsq --bpm 301
+usage "--duration 0" 2 "--duration '0'" patterns/virus-acid.tsq --duration 0
+usage "--duration value" 2 "needs a value" patterns/virus-acid.tsq --duration
+usage "--connect syntax" 2 'expected PORT=DEST' patterns/virus-acid.tsq --connect midi_out
+usage "--connect our port" 2 "'virus' is not a port of trigseq" patterns/virus-acid.tsq --connect virus=x:y
+usage "invalid pattern" 1 'tests/cli/bad/cond-9-8.tsq:4:[0-9]+: cond' tests/cli/bad/cond-9-8.tsq
+usage "--connect nothing matches" 1 "no JACK MIDI input port matches 'nosuch:port'" \
+	patterns/virus-acid.tsq --connect midi_out=nosuch:port
+usage "--connect wrong type" 1 "is not a MIDI input port" \
+	patterns/virus-acid.tsq --connect midi_out=system:playback_1
+"$TRIGSEQ" --help | grep -q 'play FILE' && ok "trigseq --help lists play" || bad "trigseq --help lacks play"
+
+t0=$(date +%s%N)
+"$TRIGSEQ" play patterns/virus-acid.tsq --duration 1.5 >"$tmp/d.out" 2>"$tmp/d.err"
+rc=$?
+dt=$((($(date +%s%N) - t0) / 1000000))
+if [ "$rc" -eq 0 ] && [ "$dt" -ge 1500 ] && [ "$dt" -lt 3500 ]; then
+	ok "--duration 1.5: exit 0 after $dt ms"
+else
+	bad "--duration 1.5: exit $rc after $dt ms: $(head -c 300 "$tmp/d.err")"
+fi
+
+# Signals: rev2-chords has infinite gates, so notes always sound when the signal comes.
+monitor mon_int; m_int=$mon_pid
+monitor mon_term; m_term=$mon_pid
+run_bg sigINT "$TRIGSEQ" play patterns/rev2-chords.tsq --name ts_int --no-send-clock \
+	--connect midi_out=mon_int:input --connect clock_out=mon_int:input
+p_int=$bg_pid
+run_bg sigTERM "$TRIGSEQ" play patterns/rev2-chords.tsq --name ts_term --no-send-clock \
+	--connect midi_out=mon_term:input --connect clock_out=mon_term:input
+p_term=$bg_pid
+sleep 2.5
+kill -INT "$p_int"
+kill -TERM "$p_term"
+for sig in INT TERM; do
+	[ "$sig" = INT ] && p=$p_int || p=$p_term
+	wait "$p"
+	rc=$?
+	[ "$rc" -eq 0 ] && ok "SIG$sig: exit 0" || bad "SIG$sig: exit $rc: $(head -c 300 "$tmp/sig$sig.err")"
+done
+sleep 0.3
+stop_pid "$m_int"
+stop_pid "$m_term"
+check "SIGINT: note-offs delivered" $MIDI stopped "$tmp/mon_int.txt"
+check "SIGTERM: note-offs delivered" $MIDI stopped "$tmp/mon_term.txt"
+
+# ---- 5: real-time safety ----
+fresh_server
+LD_PRELOAD=$build/rtcheck.so "$build/rt_bad_client" 1 >"$tmp/bad.out" 2>"$tmp/bad.err"
+if grep -qE '^rtcheck: [1-9][0-9]* violations in [1-9][0-9]* callbacks \(first: malloc\)' "$tmp/bad.err"; then
+	ok "the interposer catches a malloc in a process callback: $(grep rtcheck "$tmp/bad.err")"
+else
+	bad "the interposer missed rt_bad_client's malloc: $(head -c 300 "$tmp/bad.err")"
+fi
+LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/jack/ports.tsq --duration 3 --verbose \
+	>"$tmp/rt.out" 2>"$tmp/rt.err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/rt.err"; then
+	ok "trigseq's process callback: $(grep rtcheck "$tmp/rt.err")"
+else
+	bad "trigseq under rtcheck: exit $rc: $(head -c 600 "$tmp/rt.err")"
+fi
+
+stop_pid "$main_server"
+printf 'jack: %d passed, %d failed\n' "$pass" "$fail"
+[ "$fail" -eq 0 ]
