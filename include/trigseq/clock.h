@@ -37,6 +37,9 @@
 #define TS_CLOCK_TICKS_PER_STEP 6    /* 24 PPQN: a 16th note, a 1x step, an SPP unit */
 #define TS_CLOCK_LOOPS 4             /* DLLs in the bank, narrowest first */
 
+/* Ticks in the tempo estimate's window: 4 beats. */
+#define TS_CLOCK_ENV 96
+
 /* One DLL of the bank. Plain data; only clock.c touches it. */
 typedef struct {
 	double t0;       /* filtered frame of the last tick, relative to ts_clock.origin */
@@ -68,6 +71,11 @@ typedef struct {
 	uint32_t bad_frames;      /* ticks ignored because their frame went backwards */
 	uint32_t resyncs;         /* times the loops restarted from a tick (first tick, clock loss) */
 	uint32_t switches;        /* times a different loop of the bank was followed */
+	/* the last ticks' arrivals (relative to origin) since the tempo last changed, for the tempo
+	 * estimate from their lower envelope */
+	double env[TS_CLOCK_ENV];
+	uint32_t env_n;           /* ticks stored (saturating), the newest at env_head */
+	uint32_t env_head;
 } ts_clock;
 
 typedef struct {
