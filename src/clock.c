@@ -39,6 +39,7 @@ static const double gain_floor[TS_CLOCK_LOOPS][2] = {
 #define CUSUM_K 1.0
 #define CUSUM_H 8.0
 #define CUSUM_CLIP 5.0
+#define CUSUM_AFTER_N 16       /* ticks before the detector is armed */
 
 static void count(uint32_t *c)
 {
@@ -170,6 +171,12 @@ static double loop_update(ts_clock_loop *l, int j, double x, double limit)
 /* A sustained one-sided error of the followed loop is a tempo change: widen every loop again. */
 static void detect_change(ts_clock *c, double e, double mse_before)
 {
+	/* While the loops are still least-squares fits of their few ticks they follow any tempo; a
+	 * restart then only throws ticks away (false alarms on jitter were the slowest locks). */
+	if (c->loop[0].n < CUSUM_AFTER_N) {
+		c->cusum_hi = c->cusum_lo = 0;
+		return;
+	}
 	double sigma = sqrt(mse_before);
 	if (sigma < 1)
 		sigma = 1;
