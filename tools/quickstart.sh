@@ -49,6 +49,7 @@ demo)
 	# card needed) and stop it again on exit.
 	started=
 	if ! jack_lsp >/dev/null 2>&1; then
+		tools/jack-shm-heal.sh
 		export JACK_DEFAULT_SERVER="trigseq-demo-$$"
 		jackd --no-realtime -d dummy -r 48000 -p 256 >/dev/null 2>&1 &
 		started=$!
@@ -67,6 +68,7 @@ demo)
 test)
 	install_missing
 	make -j"$jobs" all
+	tools/jack-shm-heal.sh
 	make test
 	;;
 *)
