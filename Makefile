@@ -30,7 +30,7 @@ PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test jack-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test oracle-test jack-test slave-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -87,8 +87,18 @@ $(B)/rtcheck.so: tests/jack/rtcheck.c | $(B)
 $(B)/rt_bad_client: tests/jack/rt_bad_client.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -fno-builtin -o $@ $< $(JACK_LIBS)
 
-jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client
+# Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
+jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock
+	tools/jack-shm-heal.sh
 	tests/jack/run-all.sh $(B)
+
+# The clock slave against real masters on a private JACK dummy server (tests/slave/).
+$(B)/jitter_clock: tests/slave/jitter_clock.c | $(B)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
+
+slave-test: $(B)/trigseq $(B)/jitter_clock
+	tools/jack-shm-heal.sh
+	tests/slave/run-all.sh $(B)
 
 check-patterns: $(B)/trigseq
 	./$(B)/trigseq check patterns/*.tsq
@@ -96,7 +106,7 @@ check-patterns: $(B)/trigseq
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test oracle-test jack-test
+test: unit unit-san check-patterns lint-man cli-test oracle-test jack-test slave-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
@@ -104,9 +114,16 @@ $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 $(B)/bench_clock: bench/bench_clock.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
-bench: $(B)/bench_engine $(B)/bench_clock
+# Times the process callback of a real client (bench/callback.sh); benchmark code only.
+$(B)/cbtime.so: bench/cbtime.c | $(B)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -fPIC -shared $(JACK_CFLAGS) -o $@ $< -ldl
+
+bench: $(B)/bench_engine $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cbtime.so
 	./$(B)/bench_engine
+	python3 bench/master_clock.py $(B)/trigseq patterns/virus-acid.tsq --minutes 10 --bpm 123.7
 	./$(B)/bench_clock
+	bench/slave.sh $(B)
+	bench/callback.sh $(B) 20
 
 FUZZ_SECONDS ?= 60
 $(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c | $(B)

@@ -7,7 +7,8 @@
  * Threads and what they touch:
  *   - main: everything in struct ts_jack before activation; afterwards only the atomics and the
  *     read-only configuration.
- *   - process [RT]: the engine, the port buffers, the atomics. No allocation, locks, I/O, syscalls.
+ *   - process [RT]: the engine, the input parsers, the clock, the port buffers, the atomics. No
+ *     allocation, locks, I/O, syscalls.
  *   - JACK's notification thread: the xrun counter; the shutdown flag and one write() to wake_fd.
  */
 #define _DEFAULT_SOURCE /* clock_gettime, nanosleep with the strict C11 flags */
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <jack/jack.h>
 #include <jack/midiport.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trigseq/clock.h"
+#include "trigseq/midi_in.h"
 #include "trigseq/rtmem.h"
 
 enum { IN_CLOCK, IN_MIDI, N_IN };
@@ -31,6 +35,10 @@ enum { AUDIO_OUTS = 2 };
 static const char *const in_names[N_IN] = {"clock_in", "midi_in"};
 static const char *const audio_names[AUDIO_OUTS] = {"audio_out_1", "audio_out_2"};
 static const char clock_name[] = "clock_out";
+
+/* Ticks of one cycle held back until the part of the cycle before them is scheduled; when full,
+ * the cycle is split there (only a flood of ticks fills it). */
+#define PENDING_TICKS 64
 
 struct ts_jack {
 	/* fixed after ts_jack_open */
@@ -51,6 +59,22 @@ struct ts_jack {
 	uint32_t nframes;
 	uint32_t lost_here;               /* refused writes, total */
 	bool stopped_here;
+	ts_midi_in parser[N_IN];
+
+	/* process thread only: the clock slave (cfg.sync_midi) */
+	ts_clock clock;
+	bool listening_here;              /* start_req seen: transport is followed */
+	uint32_t starts_here;
+	uint64_t vnow;                    /* the engine's frame counter (its virtual timeline) */
+	uint64_t vbase;                   /* virtual frame of the running ts_engine_run's frame 0 */
+	uint64_t cyc_start;               /* JACK frame of this cycle's first frame */
+	uint32_t seg_lo;                  /* this cycle is scheduled up to here (offset) */
+	uint32_t seg_hi;                  /* the part being scheduled ends here */
+	uint32_t last_off;                /* offset of the last event written this cycle */
+	bool direct;                      /* the sink gets offsets, not virtual frames (a stop) */
+	double song_hi;                   /* the clock's position can go no further (song ticks) */
+	int npend;
+	uint64_t pend[PENDING_TICKS];
 
 	/* main -> process */
 	atomic_bool start_req;
@@ -64,6 +88,10 @@ struct ts_jack {
 	atomic_uint step1;
 	atomic_uint cb_ns_max;
 	atomic_uint period;
+	atomic_bool listening, clock_locked, clock_running;
+	atomic_uint clock_mbpm;           /* measured BPM x 1000 */
+	atomic_int_fast64_t clock_ticks;
+	atomic_uint in_dropped, starts;
 	/* notification thread -> main */
 	atomic_uint xruns;
 	atomic_bool gone;
@@ -92,6 +120,229 @@ static void put_event(void *ctx, const ts_event *ev)
 		j->lost_here++;
 }
 
+/* ---- the clock slave [RT] ---- */
+
+static void drop_msg(void *ctx, const ts_midi_msg *msg)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* Song position (ticks) of a frame of the engine's virtual timeline: the inverse of
+ * ts_pos_to_frame to within the rounding, split so that nothing overflows. */
+static double vframe_to_tick(const ts_jack *j, uint64_t vf)
+{
+	uint64_t K = (uint64_t)j->cfg.tempo10 * 192, q = vf / j->rate, r = vf % j->rate;
+	double u = (double)(q * K) + (double)r * (double)K / (double)j->rate;
+	return u / TS_UNITS_PER_TICK;
+}
+
+/* The engine's sink in slave mode: each event goes where the filtered grid reaches its
+ * position, inside the part of the cycle being scheduled, never before the previous event
+ * (JACK wants them in order). Late ones (due before this part) go at its first frame. */
+static void put_slave(void *ctx, const ts_event *ev)
+{
+	ts_jack *j = ctx;
+	int64_t off, lo = j->last_off > j->seg_lo ? j->last_off : j->seg_lo, hi = j->seg_hi - 1;
+	if (j->direct) {
+		off = ev->frame;
+	} else {
+		double tick = vframe_to_tick(j, j->vbase + ev->frame), real;
+		if (tick > j->song_hi)
+			tick = j->song_hi;
+		off = ts_clock_tick_frame(&j->clock, tick, &real)
+			      ? (int64_t)floor(real + 0.5) - (int64_t)j->cyc_start
+			      : hi;
+	}
+	off = off < lo ? lo : off > hi ? hi : off;
+	j->last_off = (uint32_t)off;
+	ts_event out = *ev;
+	out.frame = (uint32_t)off;
+	put_event(j, &out);
+}
+
+/* Run the engine up to where the clock's grid is at offset `hi` of this cycle, with the clock
+ * as it is now (ticks of this part not fed yet), then feed those ticks. */
+static void schedule_to(ts_jack *j, uint32_t hi)
+{
+	if (hi > j->seg_lo && ts_engine_running(j->eng) && ts_clock_running(&j->clock)) {
+		double pos = ts_clock_position(&j->clock, j->cyc_start + hi);
+		j->song_hi = ts_clock_position(&j->clock, UINT64_MAX);
+		j->seg_hi = hi;
+		uint64_t vt = 0;
+		if (pos >= 0)
+			vt = ts_pos_to_frame((int64_t)floor(pos * TS_UNITS_PER_TICK), j->rate,
+					     j->cfg.tempo10);
+		/* At the limit (the next tick is due by `hi`), what sits on that tick plays here,
+		 * where the grid predicts it; nothing beyond it does. */
+		if (pos >= 0 && pos >= j->song_hi)
+			vt++;
+		if (vt > j->vnow) {
+			uint64_t v = vt - j->vnow;
+			uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
+			j->vbase = j->vnow;
+			ts_engine_run(j->eng, n, put_slave, j);
+			j->vnow += n;
+		}
+	}
+	for (int i = 0; i < j->npend; i++)
+		ts_clock_tick(&j->clock, j->pend[i]);
+	j->npend = 0;
+	if (hi > j->seg_lo)
+		j->seg_lo = hi;
+}
+
+static void stop_engine(ts_jack *j, uint32_t off)
+{
+	j->direct = true;
+	j->seg_hi = j->nframes;
+	ts_engine_stop(j->eng, off, put_slave, j);
+	j->direct = false;
+}
+
+/* Play from song tick `tick` (where Stop or an SPP left the song), rounded up to the next 16th so
+ * that the Song Position Pointer we send on is exact; the engine holds until the grid gets there. */
+static void resume_engine(ts_jack *j, double tick)
+{
+	int64_t t = tick > 0 ? (int64_t)ceil(tick) : 0;
+	t = (t + TS_CLOCK_TICKS_PER_STEP - 1) / TS_CLOCK_TICKS_PER_STEP * TS_CLOCK_TICKS_PER_STEP;
+	int64_t pos = t * TS_UNITS_PER_TICK;
+	ts_engine_continue(j->eng, pos);
+	j->vnow = ts_pos_to_frame(pos, j->rate, j->cfg.tempo10);
+}
+
+static void played(ts_jack *j, uint64_t frame)
+{
+	j->starts_here++;
+	if (!atomic_load_explicit(&j->started, memory_order_relaxed)) {
+		atomic_store_explicit(&j->start_frame, (unsigned)frame, memory_order_relaxed);
+		atomic_store_explicit(&j->started, true, memory_order_release);
+	}
+}
+
+/* Start, Continue, Stop, Song Position Pointer: at their own frame. */
+static void transport(ts_jack *j, const ts_midi_msg *m)
+{
+	uint32_t off = (uint32_t)(m->frame - j->cyc_start);
+	bool follow = j->listening_here && !j->stopped_here;
+	bool was_running = ts_clock_running(&j->clock);
+	double resume = ts_clock_position(&j->clock, m->frame); /* stopped: where Continue resumes */
+	switch (m->bytes[0]) {
+	case 0xFA:
+		ts_clock_start(&j->clock, m->frame);
+		if (!follow)
+			break;
+		if (ts_engine_running(j->eng))
+			stop_engine(j, off);
+		ts_engine_start(j->eng);
+		j->vnow = 0;
+		played(j, m->frame);
+		break;
+	case 0xFB:
+		ts_clock_continue(&j->clock, m->frame);
+		if (follow && !was_running && !ts_engine_running(j->eng)) {
+			resume_engine(j, resume);
+			played(j, m->frame);
+		}
+		break;
+	case 0xFC:
+		if (follow && ts_engine_running(j->eng))
+			stop_engine(j, off);
+		ts_clock_stop(&j->clock, m->frame);
+		break;
+	case 0xF2:
+		ts_clock_song_position(&j->clock, m->frame, m->value);
+		/* Running, it relocates: what sounds stops, play goes on from there. */
+		if (follow && was_running && ts_engine_running(j->eng)) {
+			stop_engine(j, off);
+			resume_engine(j, (double)m->value * TS_CLOCK_TICKS_PER_STEP);
+		}
+		break;
+	}
+}
+
+static void on_clock_msg(void *ctx, const ts_midi_msg *m)
+{
+	ts_jack *j = ctx;
+	uint32_t off = (uint32_t)(m->frame - j->cyc_start);
+	double x;
+	switch (ts_midi_msg_kind(m)) {
+	case 0xF8:
+		/* Running with nothing to predict from (the first tick after a Start without a live
+		 * clock): this tick is the grid, and it acts at once. */
+		if (ts_clock_running(&j->clock) &&
+		    !ts_clock_tick_frame(&j->clock, ts_clock_position(&j->clock, m->frame), &x)) {
+			schedule_to(j, off);
+			ts_clock_tick(&j->clock, m->frame);
+			return;
+		}
+		if (j->npend == PENDING_TICKS)
+			schedule_to(j, off);
+		j->pend[j->npend++] = m->frame;
+		return;
+	case 0xFA:
+	case 0xFB:
+	case 0xFC:
+	case 0xF2:
+		schedule_to(j, off);
+		transport(j, m);
+		return;
+	default:
+		return;
+	}
+}
+
+/* Feed one input port's events of this cycle to its parser. */
+static void read_input(ts_jack *j, int port, jack_nframes_t nframes, ts_midi_msg_fn fn)
+{
+	void *buf = jack_port_get_buffer(j->in[port], nframes);
+	uint32_t n = jack_midi_get_event_count(buf);
+	for (uint32_t i = 0; i < n; i++) {
+		jack_midi_event_t ev;
+		if (jack_midi_event_get(&ev, buf, i) != 0)
+			continue;
+		uint32_t off = ev.time < nframes ? ev.time : nframes - 1;
+		ts_midi_in_feed(&j->parser[port], j->cyc_start + off, ev.buffer, ev.size, fn, j);
+	}
+}
+
+static void slave_cycle(ts_jack *j, jack_nframes_t nframes)
+{
+	j->cyc_start = jack_last_frame_time(j->client);
+	j->seg_lo = 0;
+	j->last_off = 0;
+	j->npend = 0;
+	if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
+		if (!j->stopped_here) {
+			j->seg_hi = nframes;
+			ts_engine_stop(j->eng, 0, put_event, j);
+			j->stopped_here = true;
+			atomic_store_explicit(&j->stop_done, true, memory_order_release);
+		}
+	} else if (!j->listening_here && atomic_load_explicit(&j->start_req, memory_order_acquire)) {
+		j->listening_here = true;
+		atomic_store_explicit(&j->listening, true, memory_order_release);
+	}
+	read_input(j, IN_MIDI, nframes, drop_msg);
+	read_input(j, IN_CLOCK, nframes, on_clock_msg);
+	schedule_to(j, nframes);
+
+	ts_clock_status cs;
+	ts_clock_get_status(&j->clock, j->cyc_start + nframes, &cs);
+	ts_midi_in_counters mc;
+	ts_midi_in_get_counters(&j->parser[IN_CLOCK], &mc);
+	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
+	atomic_store_explicit(&j->clock_locked, cs.locked, memory_order_relaxed);
+	atomic_store_explicit(&j->clock_running, cs.running, memory_order_relaxed);
+	atomic_store_explicit(&j->clock_mbpm,
+			      cs.bpm > 0 && cs.bpm < 4e6 ? (unsigned)(cs.bpm * 1000 + 0.5) : 0,
+			      memory_order_relaxed);
+	atomic_store_explicit(&j->clock_ticks, cs.ticks, memory_order_relaxed);
+	atomic_store_explicit(&j->in_dropped, mc.dropped_bytes + mc.discarded_msgs,
+			      memory_order_relaxed);
+	atomic_store_explicit(&j->starts, j->starts_here, memory_order_relaxed);
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -115,7 +366,9 @@ static int process(jack_nframes_t nframes, void *arg)
 		memset(jack_port_get_buffer(j->audio[a], nframes), 0, nframes * sizeof(float));
 	j->nframes = nframes;
 
-	if (j->eng) {
+	if (j->eng && j->cfg.sync_midi) {
+		slave_cycle(j, nframes);
+	} else if (j->eng) {
 		if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
 			if (!j->stopped_here) {
 				ts_engine_stop(j->eng, 0, put_event, j);
@@ -132,7 +385,8 @@ static int process(jack_nframes_t nframes, void *arg)
 			atomic_store_explicit(&j->started, true, memory_order_release);
 		}
 		ts_engine_run(j->eng, nframes, put_event, j);
-
+	}
+	if (j->eng) {
 		ts_engine_status es;
 		ts_engine_get_status(j->eng, &es);
 		atomic_store_explicit(&j->frames, es.frames, memory_order_relaxed);
@@ -223,6 +477,8 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 		return NULL;
 	}
 	j->cfg = *cfg;
+	for (int i = 0; i < N_IN; i++)
+		ts_midi_in_init(&j->parser[i]);
 	for (int p = 0; p < cfg->nports; p++) {
 		snprintf(j->port_names[p], sizeof(j->port_names[p]), "%s", cfg->ports[p]);
 		j->cfg.ports[p] = j->port_names[p];
@@ -258,6 +514,9 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 		return NULL;
 	}
 	j->rate = jack_get_sample_rate(j->client);
+	ts_clock_init(&j->clock, j->rate);
+	if (cfg->sync_midi && (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX))
+		j->cfg.tempo10 = 1200;
 
 	const char *failed = NULL;
 	for (int p = 0; p < cfg->nports && !failed; p++) {
@@ -425,10 +684,11 @@ bool ts_jack_start(ts_jack *j, int timeout_ms)
 	if (!wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms))
 		return false;
 	atomic_store_explicit(&j->start_req, true, memory_order_release);
+	atomic_bool *done = j->cfg.sync_midi ? &j->listening : &j->started;
 	for (int waited = 0; waited <= timeout_ms; waited++) {
 		if (atomic_load(&j->gone))
 			return false;
-		if (atomic_load_explicit(&j->started, memory_order_acquire))
+		if (atomic_load_explicit(done, memory_order_acquire))
 			return true;
 		sleep_ms(1);
 	}
@@ -473,6 +733,13 @@ void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 	st->step1 = (uint8_t)atomic_load(&j->step1);
 	st->callback_ns_max = atomic_exchange(&j->cb_ns_max, 0);
 	st->period_frames = atomic_load(&j->period);
+	st->listening = atomic_load_explicit(&j->listening, memory_order_acquire);
+	st->clock_locked = atomic_load(&j->clock_locked);
+	st->clock_running = atomic_load(&j->clock_running);
+	st->clock_bpm = atomic_load(&j->clock_mbpm) / 1000.0;
+	st->clock_ticks = atomic_load(&j->clock_ticks);
+	st->in_dropped = atomic_load(&j->in_dropped);
+	st->starts = atomic_load(&j->starts);
 	if (!st->server_gone && j->active)
 		st->dsp_load = jack_cpu_load(j->client);
 }

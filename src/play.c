@@ -46,8 +46,11 @@ static const char *const usage_play =
 	"  --connect PORT=DEST     connect our PORT (midi_out, clock_out, a track port ...) to DEST,\n"
 	"                          a full JACK port name or an extended regex (every match);\n"
 	"                          repeatable\n"
-	"  --sync int              tempo source: int = the pattern's tempo, trigseq is the master\n"
-	"                          (midi and jack are not available yet)\n"
+	"  --sync int|midi         tempo source: int = the pattern's tempo, trigseq is the master;\n"
+	"                          midi = follow MIDI clock, Start, Stop, Continue and Song\n"
+	"                          Position Pointer on clock_in (play waits for Start or\n"
+	"                          Continue; --bpm is ignored). jack is not available yet\n"
+	"  --no-start              with --sync midi: wait for the master's Start (the default there)\n"
 	"  --send-clock, --no-send-clock\n"
 	"                          MIDI clock ticks (F8) on clock_out (default on)\n"
 	"  --send-transport, --no-send-transport\n"
@@ -73,7 +76,8 @@ static const char *const usage_play =
 	X(OPT_SEED, "seed", 's', true)                    \
 	X(OPT_FILL, "fill", 'f', false)                   \
 	X(OPT_DURATION, "duration", 'd', true)            \
-	X(OPT_VERBOSE, "verbose", 'v', false)
+	X(OPT_VERBOSE, "verbose", 'v', false)            \
+	X(OPT_NO_START, "no-start", 0, false)
 
 #define AS_ENUM(id, name, short_name, value) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
@@ -96,6 +100,7 @@ typedef struct {
 	const char *connect[MAX_CONNECT];
 	int nconnect;
 	bool send_clock, send_transport, fill, verbose;
+	bool sync_midi, no_start;
 	uint16_t tempo10;              /* 0 = the pattern's */
 	uint64_t seed;
 	double duration;               /* seconds; 0 = until a signal */
@@ -220,11 +225,12 @@ static int apply_option(play_opts *op, int o, const char *v)
 		break;
 	}
 	case OPT_SYNC:
-		if (strcmp(v, "midi") == 0 || strcmp(v, "jack") == 0)
-			return usage_error("--sync %s is not available yet; only --sync int (trigseq "
-					   "is the clock master) in this version", v);
-		if (strcmp(v, "int") != 0)
+		if (strcmp(v, "jack") == 0)
+			return usage_error("--sync %s is not available yet; --sync int (trigseq is the "
+					   "clock master) or --sync midi (follow MIDI clock on clock_in)", v);
+		if (strcmp(v, "int") != 0 && strcmp(v, "midi") != 0)
 			return usage_error("--sync '%s': expected int, midi or jack", v);
+		op->sync_midi = strcmp(v, "midi") == 0;
 		break;
 	case OPT_SEND_CLOCK:
 	case OPT_NO_SEND_CLOCK:
@@ -255,6 +261,9 @@ static int apply_option(play_opts *op, int o, const char *v)
 	case OPT_VERBOSE:
 		op->verbose = true;
 		break;
+	case OPT_NO_START:
+		op->no_start = true;
+		break;
 	}
 	return 0;
 }
@@ -279,7 +288,7 @@ static int parse_options(int argc, char **argv, play_opts *op)
 		int o = find_option(a, &v);
 		if (o < 0) {
 			if (strcmp(a, "--program-receive") == 0 || strncmp(a, "--program-receive=", 18) == 0 ||
-			    strcmp(a, "--no-start") == 0 || strcmp(a, "--clock-while-stopped") == 0)
+			    strcmp(a, "--clock-while-stopped") == 0)
 				return usage_error("'%s' is not available yet", a);
 			return usage_error("unknown option '%s'", a);
 		}
@@ -299,6 +308,10 @@ static int parse_options(int argc, char **argv, play_opts *op)
 	if (files > 1)
 		return usage_error("%s", "several files: chains are not available yet; give one "
 					 "pattern file");
+	/* A master has nobody to wait for: in this version --no-start is for the slave only. */
+	if (op->no_start && !op->sync_midi)
+		return usage_error("%s", "--no-start needs --sync midi (trigseq then waits for the "
+					 "master's Start on clock_in)");
 	return 0;
 }
 
@@ -360,11 +373,23 @@ static double now_s(void)
 
 /* ---- the command ---- */
 
-static void print_status(ts_jack *j, uint16_t tempo10)
+static void print_status(ts_jack *j, uint16_t tempo10, bool sync_midi)
 {
 	ts_jack_status st;
 	ts_jack_get_status(j, &st);
 	double period_ns = st.period_frames ? st.period_frames * 1e9 / ts_jack_rate(j) : 0;
+	if (sync_midi) {
+		fprintf(stderr,
+			"trigseq: sync midi (slave), %s, %.2f BPM measured, master %s, %s, ticks %" PRId64
+			", xruns %" PRIu32 ", lost events %" PRIu32 ", clock_in bytes dropped %" PRIu32
+			", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%\n",
+			st.clock_locked ? "locked" : "unlocked", st.clock_bpm,
+			st.clock_running ? "running" : "stopped", st.running ? "running" : "stopped",
+			st.clock_ticks, st.xruns, st.lost_events, st.in_dropped, st.step1,
+			period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+			st.callback_ns_max / 1000.0, st.dsp_load);
+		return;
+	}
 	fprintf(stderr,
 		"trigseq: %u.%u BPM, sync int (master), %s, xruns %" PRIu32 ", lost events %" PRIu32
 		", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%\n",
@@ -390,7 +415,7 @@ static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
 		if (now >= end)
 			return false;
 		if (op->verbose && now >= next_status) {
-			print_status(j, tempo10);
+			print_status(j, tempo10, op->sync_midi);
 			next_status += 1.0;
 		}
 		double wait = fmin(end, next_status) - now;
@@ -486,6 +511,8 @@ int ts_play_main(int argc, char **argv)
 		.send_clock = op.send_clock,
 		.send_transport = op.send_transport,
 		.jack_messages = op.verbose,
+		.sync_midi = op.sync_midi,
+		.tempo10 = pat->tempo10,
 	};
 	jc.nports = ts_pattern_ports(pat, jc.ports);
 	if ((rc = check_connect_ports(&op, jc.ports, jc.nports)) != 0) {
@@ -511,10 +538,12 @@ int ts_play_main(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	uint16_t tempo10 = op.tempo10 ? op.tempo10 : pat->tempo10;
+	/* A slave's engine runs at the pattern's tempo on its own timeline, warped onto the
+	 * master's grid (jack_io.h): --bpm means nothing there. */
+	uint16_t tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10 : pat->tempo10;
 	ts_engine_config ec = {
 		.rate = ts_jack_rate(j),
-		.tempo10 = op.tempo10,
+		.tempo10 = op.sync_midi ? 0 : op.tempo10,
 		.seed = op.seed,
 		.send_clock = op.send_clock || op.send_transport,
 	};
@@ -547,7 +576,11 @@ int ts_play_main(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	if (op.verbose) {
+	if (op.verbose && op.sync_midi) {
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync midi: waiting for MIDI "
+				"Start on clock_in\n",
+			ts_jack_client_name(j), ts_jack_rate(j), op.file);
+	} else if (op.verbose) {
 		ts_jack_status st;
 		ts_jack_get_status(j, &st);
 		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s at %u.%u BPM, started at frame %" PRIu32 "\n",
@@ -565,7 +598,7 @@ int ts_play_main(int argc, char **argv)
 		fputs(gone_msg, stderr);
 		rc = EXIT_FAIL;
 	} else if (op.verbose) {
-		print_status(j, tempo10);
+		print_status(j, tempo10, op.sync_midi);
 		fputs("trigseq: stopped\n", stderr);
 	}
 out:

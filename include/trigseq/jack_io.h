@@ -4,7 +4,16 @@
  * and writes its events at their exact frame offsets. Nothing else happens in the callback.
  *
  * Ports (DESIGN.md): one MIDI output per pattern port (index 0 is `midi_out`), `clock_out`,
- * `clock_in`, `midi_in`, `audio_out_1`, `audio_out_2`. Inputs are not read yet; audio is silence.
+ * `clock_in`, `midi_in`, `audio_out_1`, `audio_out_2`. Audio is silence; `midi_in` is parsed and
+ * ignored; `clock_in` feeds the MIDI clock slave when it is asked for (sync_midi).
+ *
+ * Clock slave (sync_midi). The engine runs on its own virtual timeline at the pattern's tempo;
+ * every cycle it is run up to the song position the clock's filtered grid reaches at the end of
+ * the cycle, and each event's virtual frame is mapped back to the real frame where the filtered
+ * grid reaches its position. The clock is fed a cycle's ticks after that cycle is scheduled (the
+ * grid predicts ahead); Start, Continue, Stop and Song Position Pointer act at their own frame,
+ * and so does the first tick after a (re)start when the clock has no live tick to predict from.
+ * Without ticks the position holds at the last tick + 1: the engine holds, it never runs away.
  *
  * Lifecycle, all on one non-real-time thread (the "main" thread):
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
@@ -36,13 +45,16 @@ typedef struct {
 	bool send_transport;              /* FA at start, FC at stop on clock_out */
 	int wake_fd;                      /* one byte is written here when the server goes away */
 	bool jack_messages;               /* show libjack's own messages on stderr (else quiet) */
+	bool sync_midi;                   /* follow MIDI clock and transport on clock_in */
+	uint16_t tempo10;                 /* sync_midi: the engine's tempo (the pattern's) */
 } ts_jack_config;
 
 typedef struct {
 	bool started;                     /* the engine's frame 0 has been played */
 	bool running;                     /* the engine is playing */
 	bool server_gone;                 /* JACK shut us down: the client is unusable */
-	uint32_t start_frame;             /* JACK frame time of the engine's frame 0 */
+	uint32_t start_frame;             /* JACK frame time of the engine's frame 0 (sync_midi:
+					     of the first Start or Continue followed) */
 	uint64_t cycles;                  /* process cycles run */
 	uint64_t frames;                  /* engine frames since start */
 	uint32_t xruns;
@@ -51,6 +63,14 @@ typedef struct {
 	uint32_t callback_ns_max;         /* longest process callback since the last status read */
 	uint32_t period_frames;
 	float dsp_load;                   /* JACK's DSP load estimate, percent */
+	/* sync_midi only */
+	bool listening;                   /* ts_jack_start done: transport on clock_in is followed */
+	bool clock_locked;                /* the clock's locked state at the end of the last cycle */
+	bool clock_running;               /* the master's transport: Start/Continue and no Stop */
+	double clock_bpm;                 /* measured tempo, 0 before two ticks */
+	int64_t clock_ticks;              /* ticks received */
+	uint32_t in_dropped;              /* clock_in: garbage bytes dropped + broken messages */
+	uint32_t starts;                  /* times the engine was (re)started by Start/Continue */
 } ts_jack_status;
 
 /* Open a client and register every port. On failure returns NULL and writes one line to err;
@@ -75,7 +95,9 @@ ts_status ts_jack_connect(ts_jack *j, const char *port, const char *dest, int *c
 			  size_t errlen);
 
 /* Start play in the next process cycle (frame 0 of the engine = the first frame of that cycle)
- * and wait until it has happened. False if it did not within timeout_ms or the server went away. */
+ * and wait until it has happened. False if it did not within timeout_ms or the server went away.
+ * sync_midi: start following transport on clock_in (play begins at the master's Start or
+ * Continue) and wait until the process callback does. */
 bool ts_jack_start(ts_jack *j, int timeout_ms);
 
 /* Stop in the next process cycle (note-offs and FC at its first frame) and wait until that cycle

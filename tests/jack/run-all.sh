@@ -196,7 +196,7 @@ usage "--help" 0 '^usage: trigseq play FILE' --help
 usage "unknown option" 2 "unknown option '--bogus'" patterns/virus-acid.tsq --bogus
 usage "no file" 2 'no pattern file given'
 usage "two files" 2 'chains are not available yet' patterns/virus-acid.tsq patterns/rd8-map.tsq
-usage "--sync midi" 2 '--sync midi is not available yet' patterns/virus-acid.tsq --sync midi
+usage "--no-start as master" 2 '--no-start needs --sync midi' patterns/virus-acid.tsq --no-start
 usage "--sync jack" 2 '--sync jack is not available yet' patterns/virus-acid.tsq --sync jack
 usage "--sync bad" 2 "expected int, midi or jack" patterns/virus-acid.tsq --sync ext
 usage "--bpm range" 2 "--bpm '301'" patterns/virus-acid.tsq --bpm 301
@@ -260,6 +260,22 @@ if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "
 	ok "trigseq's process callback: $(grep rtcheck "$tmp/rt.err")"
 else
 	bad "trigseq under rtcheck: exit $rc: $(head -c 600 "$tmp/rt.err")"
+fi
+# The same as a clock slave, through Start, Stop, SPP, Continue and junk on clock_in.
+LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/slave/every-step.tsq --sync midi --duration 7 \
+	--verbose --name ts_rt >"$tmp/rts.out" 2>"$tmp/rts.err" &
+rts=$!
+pids+=("$rts")
+wait_port ts_rt:clock_in && sleep 0.3
+"$build/jitter_clock" --name jc_rt --connect ts_rt:clock_in --delay-ms 200 --ticks 200 \
+	--stop-after 80 --pause-ticks 24 --spp 4 --garbage >/dev/null 2>"$tmp/jc_rt.err"
+wait "$rts"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/rts.err" &&
+	grep -q 'master running, running' "$tmp/rts.err"; then
+	ok "trigseq's process callback as a clock slave: $(grep rtcheck "$tmp/rts.err")"
+else
+	bad "trigseq --sync midi under rtcheck: exit $rc: $(head -c 600 "$tmp/rts.err")"
 fi
 
 stop_pid "$main_server"

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# trigseq as a MIDI clock slave (`play --sync midi`) on a private JACK dummy server, against two
+# masters: jitter_clock (tests/slave/jitter_clock.c: a steady grid, each tick late by 0-2 ms, plus
+# Stop/SPP/Continue, clock loss and garbage modes) and jack_midi_clock -J 5 driven by
+# jack_transport (a tempo that wanders from tick to tick). Each test has its own trigseq and
+# its own jack_midi_dump, which also records the master (tests/slave/analyse.py says why); they
+# all run at once on one server. Every server and client started here is stopped on exit.
+# usage: tests/slave/run-all.sh BUILD_DIR [bench]
+#   (BUILD_DIR holds trigseq and jitter_clock; with `bench`, only the figures for `make bench`)
+set -uo pipefail
+
+build=$(realpath "$1")
+bench=${2:-}
+TRIGSEQ=$build/trigseq
+JCLOCK=$build/jitter_clock
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+AN="python3 $here/analyse.py"
+PAT=tests/slave/every-step.tsq
+R=48000
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+	rm -f /dev/shm/jack_sem.*_trigseq-slave-$$-*_* 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cd "$root"
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); printf 'ok: %s\n' "$*"; }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+check() {
+	local name=$1
+	shift
+	local out
+	if out=$("$@" 2>&1); then ok "$name: $out"; else bad "$name: $out"; fi
+}
+stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+wait_port() {
+	for _ in $(seq 50); do
+		jack_lsp 2>/dev/null | grep -qxF "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Synchronous mode, as in tests/jack: jack_midi_dump counts its own cycles for its timestamps.
+export JACK_DEFAULT_SERVER=trigseq-slave-$$-$RANDOM
+jackd -S --no-realtime -d dummy -r $R -p 256 >"$tmp/jackd.log" 2>&1 &
+server=$!
+pids+=("$server")
+if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
+	bad "could not start jackd"
+	cat "$tmp/jackd.log"
+	printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
+	exit 1
+fi
+
+# slave NAME: a monitor mon_NAME and `trigseq play --sync midi` as ts_NAME into it, waiting for
+# Start; sets ts_pid and mon_pid.
+slave() {
+	local name=$1
+	jack_midi_dump -a "mon_$name" >"$tmp/mon_$name.txt" 2>/dev/null &
+	mon_pid=$!
+	pids+=("$mon_pid")
+	wait_port "mon_$name:input" || bad "monitor mon_$name did not come up"
+	"$TRIGSEQ" play "$PAT" --sync midi --verbose --name "ts_$name" \
+		--connect "midi_out=mon_$name:input" >"$tmp/ts_$name.out" 2>"$tmp/ts_$name.err" &
+	ts_pid=$!
+	pids+=("$ts_pid")
+	for _ in $(seq 50); do
+		grep -q 'waiting for MIDI Start on clock_in' "$tmp/ts_$name.err" && return 0
+		sleep 0.1
+	done
+	bad "ts_$name did not say it waits for MIDI Start: $(head -c 300 "$tmp/ts_$name.err")"
+}
+
+# master NAME ARGS...: jitter_clock into ts_NAME:clock_in, its junk-free copy (port `clean`) into
+# mon_NAME:input (jack_midi_dump aborts on some junk); sets jc_pid.
+master() {
+	local name=$1
+	shift
+	"$JCLOCK" --name "jc_$name" --connect "ts_$name:clock_in" --monitor "mon_$name:input" "$@" \
+		>"$tmp/jc_$name.txt" 2>"$tmp/jc_$name.err" &
+	jc_pid=$!
+	pids+=("$jc_pid")
+}
+
+# finish NAME TS_PID MON_PID JC_PID: wait for the master, stop trigseq (exit 0), the monitor.
+finish() {
+	local name=$1 tp=$2 mp=$3 jp=$4 rc
+	if [ -n "$jp" ]; then
+		wait "$jp"
+		rc=$?
+		[ "$rc" -eq 0 ] || bad "$name: jitter_clock exit $rc: $(head -c 300 "$tmp/jc_$name.err")"
+	fi
+	sleep 0.3
+	kill -INT "$tp"
+	wait "$tp"
+	rc=$?
+	[ "$rc" -eq 0 ] && ok "$name: trigseq exit 0" ||
+		bad "$name: trigseq exit $rc: $(tail -c 600 "$tmp/ts_$name.err")"
+	sleep 0.2
+	stop_pid "$mp"
+}
+
+# 1. steady master, 0-2 ms late per tick, 60 s of ticks at 120 BPM
+slave steady; s_ts=$ts_pid; s_mon=$mon_pid
+master steady --bpm 120 --jitter-ms 2 --seed 11 --ticks 2880
+s_jc=$jc_pid
+
+if [ "$bench" != bench ]; then
+	# 3. Stop after 20 s, 2 s of silent grid with an SPP to 16th 40, Continue
+	slave trans; t_ts=$ts_pid; t_mon=$mon_pid
+	master trans --bpm 120 --jitter-ms 2 --seed 12 --ticks 1400 --stop-after 480 \
+		--pause-ticks 96 --spp 40
+	t_jc=$jc_pid
+	# 4. the clock stops without Stop after 200 ticks, 3 s of nothing
+	slave loss; l_ts=$ts_pid; l_mon=$mon_pid
+	master loss --bpm 120 --jitter-ms 2 --seed 13 --ticks 400 --lose-after 200 --tail-ms 3000
+	l_jc=$jc_pid
+	# 5. junk between ticks, ticks inside note-ons and SysEx
+	slave garb; g_ts=$ts_pid; g_mon=$mon_pid
+	master garb --bpm 120 --jitter-ms 2 --seed 14 --ticks 1200 --garbage
+	g_jc=$jc_pid
+fi
+
+# 2. jack_midi_clock -J 5 (each tick interval +-5%), started and stopped with jack_transport;
+# the second run starts again from the top (locate 0: Start, not Continue).
+slave wander; w_ts=$ts_pid; w_mon=$mon_pid
+jack_midi_clock -b 120 -J 5 >"$tmp/jmc.log" 2>&1 &
+jmc=$!
+pids+=("$jmc")
+if wait_port jack_midi_clock:mclk_out; then
+	jack_connect jack_midi_clock:mclk_out ts_wander:clock_in
+	jack_connect jack_midi_clock:mclk_out mon_wander:input
+	sleep 0.3
+	transport() { echo "$1" | jack_transport >/dev/null 2>&1; }
+	transport play; sleep 14; transport stop; sleep 1.5
+	transport "locate 0"; transport play; sleep 10; transport stop; sleep 0.5
+else
+	bad "jack_midi_clock did not come up: $(head -c 300 "$tmp/jmc.log")"
+fi
+finish wander "$w_ts" "$w_mon" ""
+stop_pid "$jmc"
+check "jack_midi_clock -J 5 master: steps on its ticks, Start/Stop" \
+	$AN wander "$tmp/mon_wander.txt" $R 3.0
+
+if [ "$bench" != bench ]; then
+	finish trans "$t_ts" "$t_mon" "$t_jc"
+	check "Stop, SPP, Continue" $AN transport "$tmp/mon_trans.txt" "$tmp/jc_trans.txt" $R
+	finish loss "$l_ts" "$l_mon" "$l_jc"
+	check "clock loss: unlocked, no runaway" $AN loss "$tmp/mon_loss.txt" "$tmp/jc_loss.txt" $R \
+		"$tmp/ts_loss.err"
+	finish garb "$g_ts" "$g_mon" "$g_jc"
+	check "garbage on clock_in" $AN garbage "$tmp/mon_garb.txt" "$tmp/jc_garb.txt" $R
+	grep -qE 'clock_in bytes dropped [1-9]' "$tmp/ts_garb.err" &&
+		ok "garbage: the dropped bytes are counted: $(grep -oE 'clock_in bytes dropped [0-9]+' "$tmp/ts_garb.err" | tail -1)" ||
+		bad "garbage: no dropped bytes counted: $(tail -2 "$tmp/ts_garb.err")"
+fi
+
+finish steady "$s_ts" "$s_mon" "$s_jc"
+# Target: a tenth of a naive follower's jitter (issue 3).
+check "steady master, 0-2 ms jitter" $AN steady "$tmp/mon_steady.txt" "$tmp/jc_steady.txt" $R 0.1
+for f in "$tmp"/ts_*.err; do
+	grep -q 'lost events 0' "$f" || bad "$(basename "$f"): lost events: $(tail -2 "$f")"
+done
+
+stop_pid "$server"
+printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
+[ "$fail" -eq 0 ]
