@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trigseq/cli.h"
 #include "trigseq/engine.h"
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
@@ -141,47 +142,6 @@ static int parse_args(const char *cmd, int argc, char **argv, const option_def *
 		out[n++] = (parsed_arg){found, value};
 	}
 	return n;
-}
-
-/* A whole decimal number in [lo, hi]; false if it is not one. */
-static bool parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end != '\0' || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* Tempo "120", "120.5" -> tenths of a BPM within the spec's range; false if invalid. */
-static bool parse_tempo(const char *s, uint16_t *tempo10)
-{
-	unsigned whole = 0, tenth = 0;
-	const char *p = s;
-	int digits = 0;
-	while (*p >= '0' && *p <= '9' && digits < 4) {
-		whole = whole * 10 + (unsigned)(*p++ - '0');
-		digits++;
-	}
-	if (digits == 0)
-		return false;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return false;
-		tenth = (unsigned)(*p++ - '0');
-	}
-	if (*p != '\0')
-		return false;
-	unsigned t = whole * 10 + tenth;
-	if (t < TS_TEMPO10_MIN || t > TS_TEMPO10_MAX)
-		return false;
-	*tempo10 = (uint16_t)t;
-	return true;
 }
 
 static bool wants_help(int argc, char **argv)
@@ -384,19 +344,19 @@ static int cmd_dump(int argc, char **argv)
 			file = v;
 			break;
 		case OPT_BARS:
-			if (!parse_u64(v, 1, 100000, &bars))
+			if (!ts_cli_u64(v, 1, 100000, &bars))
 				rc = usage_error("dump", "--bars '%s': expected a whole number 1 ... 100000", v);
 			break;
 		case OPT_RATE:
-			if (!parse_u64(v, 1000, 384000, &rate))
+			if (!ts_cli_u64(v, 1000, 384000, &rate))
 				rc = usage_error("dump", "--rate '%s': expected a rate in Hz, 1000 ... 384000", v);
 			break;
 		case OPT_BPM:
-			if (!parse_tempo(v, &tempo10))
+			if (!ts_cli_tempo(v, &tempo10))
 				rc = usage_error("dump", "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
 			break;
 		case OPT_SEED:
-			if (!parse_u64(v, 0, UINT64_MAX, &seed))
+			if (!ts_cli_u64(v, 0, UINT64_MAX, &seed))
 				rc = usage_error("dump", "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
 			break;
 		case OPT_FILL:

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trigseq/cli.h"
 #include "trigseq/engine.h"
 #include "trigseq/jack_io.h"
 #include "trigseq/patfile.h"
@@ -121,41 +122,6 @@ static int usage_error(const char *fmt, ...)
 
 /* ---- values ---- */
 
-static bool parse_seed(const char *s, uint64_t *out)
-{
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* "120" or "120.5" within the spec's tempo range, in tenths. */
-static bool parse_bpm(const char *s, uint16_t *tempo10)
-{
-	unsigned v = 0;
-	int digits = 0;
-	for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
-		v = v * 10 + (unsigned)(*s - '0');
-	if (digits == 0)
-		return false;
-	v *= 10;
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return false;
-		v += (unsigned)(*s++ - '0');
-	}
-	if (*s || v < TS_TEMPO10_MIN || v > TS_TEMPO10_MAX)
-		return false;
-	*tempo10 = (uint16_t)v;
-	return true;
-}
-
 /* Plain decimal seconds, more than 0 and at most a year. */
 static bool parse_seconds(const char *s, double *out)
 {
@@ -241,12 +207,12 @@ static int apply_option(play_opts *op, int o, const char *v)
 		op->send_transport = o == OPT_SEND_TRANSPORT;
 		break;
 	case OPT_BPM:
-		if (!parse_bpm(v, &op->tempo10))
+		if (!ts_cli_tempo(v, &op->tempo10))
 			return usage_error("--bpm '%s': expected a tempo 30.0 ... 300.0 with at most "
 					   "one decimal", v);
 		break;
 	case OPT_SEED:
-		if (!parse_seed(v, &op->seed))
+		if (!ts_cli_u64(v, 0, UINT64_MAX, &op->seed))
 			return usage_error("--seed '%s': expected a whole number 0 ... "
 					   "18446744073709551615", v);
 		break;
