@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <jack/jack.h>
 #include <jack/midiport.h>
+#include <jack/transport.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -76,6 +77,13 @@ struct ts_jack {
 	int npend;
 	uint64_t pend[PENDING_TICKS];
 
+	/* process thread only: JACK transport (cfg.sync_jack); also uses vnow, vbase, last_off */
+	bool tp_bbt;                      /* this cycle's position comes from BBT */
+	uint32_t tp_frame;                /* transport frame of this cycle's first frame */
+	double tp_u0;                     /* musical position (U) there */
+	double tp_upf;                    /* U per frame at the transport's tempo */
+	double tp_expect;                 /* position the next cycle starts at if nothing jumps */
+
 	/* main -> process */
 	atomic_bool start_req;
 	atomic_bool stop_req;
@@ -92,6 +100,9 @@ struct ts_jack {
 	atomic_uint clock_mbpm;           /* measured BPM x 1000 */
 	atomic_int_fast64_t clock_ticks;
 	atomic_uint in_dropped, starts;
+	atomic_bool tp_rolling, tp_bbt_valid;
+	atomic_uint tp_frame_seen;
+	atomic_uint tp_mbpm;              /* transport tempo x 1000 */
 	/* notification thread -> main */
 	atomic_uint xruns;
 	atomic_bool gone;
@@ -343,6 +354,139 @@ static void slave_cycle(ts_jack *j, jack_nframes_t nframes)
 	atomic_store_explicit(&j->starts, j->starts_here, memory_order_relaxed);
 }
 
+/* ---- JACK transport [RT] ---- */
+
+/* The engine's sink when following JACK transport: each event at the frame of this cycle where
+ * the transport reaches its position, never before the previous event. */
+static void put_transport(void *ctx, const ts_event *ev)
+{
+	ts_jack *j = ctx;
+	int64_t off, hi = (int64_t)j->nframes - 1;
+	uint64_t vf = j->vbase + ev->frame;
+	if (j->direct) {
+		off = ev->frame;
+	} else if (j->tp_bbt) {
+		double u = vframe_to_tick(j, vf) * TS_UNITS_PER_TICK;
+		off = (int64_t)floor((u - j->tp_u0) / j->tp_upf + 0.5);
+	} else {
+		off = (int64_t)vf - (int64_t)j->tp_frame; /* virtual frame = transport frame */
+	}
+	off = off < (int64_t)j->last_off ? (int64_t)j->last_off : off > hi ? hi : off;
+	j->last_off = (uint32_t)off;
+	ts_event out = *ev;
+	out.frame = (uint32_t)off;
+	put_event(j, &out);
+}
+
+static void transport_stop(ts_jack *j)
+{
+	j->direct = true;
+	ts_engine_stop(j->eng, 0, put_transport, j);
+	j->direct = false;
+}
+
+/* Play from where the transport is: position 0 starts, anything else continues at the position
+ * rounded up to the next 16th (a step boundary); the engine holds until the transport is there. */
+static void transport_play(ts_jack *j)
+{
+	int64_t p;
+	if (j->tp_bbt) {
+		if (j->tp_u0 < 1e-6) {
+			p = 0;
+		} else {
+			double c = ceil(j->tp_u0 - 1e-6);
+			p = c > (double)(INT64_MAX / 2) ? INT64_MAX / 2 : (int64_t)c;
+		}
+	} else {
+		/* exact: ceil(frame * K / rate); frame < 2^32 and K < 2^20 */
+		uint64_t num = (uint64_t)j->tp_frame * ((uint64_t)j->cfg.tempo10 * 192);
+		p = (int64_t)((num + j->rate - 1) / j->rate);
+	}
+	if (p == 0) {
+		ts_engine_start(j->eng);
+		j->vnow = 0;
+	} else {
+		p = (p + TS_UNITS_PER_STEP - 1) / TS_UNITS_PER_STEP * TS_UNITS_PER_STEP;
+		ts_engine_continue(j->eng, p);
+		j->vnow = ts_pos_to_frame(p, j->rate, j->cfg.tempo10);
+	}
+	played(j, j->cyc_start);
+}
+
+static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
+{
+	j->cyc_start = jack_last_frame_time(j->client);
+	j->last_off = 0;
+	if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
+		if (!j->stopped_here) {
+			transport_stop(j);
+			j->stopped_here = true;
+			atomic_store_explicit(&j->stop_done, true, memory_order_release);
+		}
+	} else if (!j->listening_here && atomic_load_explicit(&j->start_req, memory_order_acquire)) {
+		j->listening_here = true;
+		atomic_store_explicit(&j->listening, true, memory_order_release);
+	}
+	read_input(j, IN_MIDI, nframes, drop_msg);
+	read_input(j, IN_CLOCK, nframes, drop_msg);
+
+	jack_position_t pos;
+	jack_transport_state_t state = jack_transport_query(j->client, &pos);
+	bool rolling = state == JackTransportRolling;
+	double K = (double)j->cfg.tempo10 * 192, bpm;
+	j->tp_frame = pos.frame;
+	j->tp_bbt = (pos.valid & JackPositionBBT) && pos.beats_per_minute > 0 &&
+		    pos.beats_per_bar > 0 && pos.beat_type > 0 && pos.ticks_per_beat > 0;
+	if (j->tp_bbt) {
+		double scale = 4.0 / pos.beat_type;
+		double q = ((double)(pos.bar - 1) * pos.beats_per_bar + (double)(pos.beat - 1) +
+			    pos.tick / pos.ticks_per_beat) * scale;
+		bpm = pos.beats_per_minute * scale;
+		j->tp_u0 = q > 0 ? q * 4 * TS_UNITS_PER_STEP : 0;
+		j->tp_upf = bpm / 60 * 4 * TS_UNITS_PER_STEP / j->rate;
+	} else {
+		bpm = j->cfg.tempo10 / 10.0;
+		j->tp_u0 = (double)pos.frame * K / j->rate;
+		j->tp_upf = K / j->rate;
+	}
+
+	if (j->listening_here && !j->stopped_here) {
+		bool running = ts_engine_running(j->eng);
+		if (running && !rolling) {
+			transport_stop(j);
+		} else if (running && fabs(j->tp_u0 - j->tp_expect) > nframes * j->tp_upf + 0.5) {
+			transport_stop(j); /* a locate while rolling */
+			transport_play(j);
+		} else if (!running && rolling) {
+			transport_play(j);
+		}
+		if (rolling && ts_engine_running(j->eng)) {
+			uint64_t vt;
+			if (j->tp_bbt)
+				vt = ts_pos_to_frame((int64_t)floor(j->tp_u0 + nframes * j->tp_upf),
+						     j->rate, j->cfg.tempo10);
+			else
+				vt = (uint64_t)pos.frame + nframes;
+			if (vt > j->vnow) {
+				uint64_t v = vt - j->vnow;
+				uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
+				j->vbase = j->vnow;
+				ts_engine_run(j->eng, n, put_transport, j);
+				j->vnow += n;
+			}
+		}
+	}
+	j->tp_expect = j->tp_u0 + nframes * j->tp_upf;
+
+	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
+	atomic_store_explicit(&j->tp_rolling, rolling, memory_order_relaxed);
+	atomic_store_explicit(&j->tp_bbt_valid, j->tp_bbt, memory_order_relaxed);
+	atomic_store_explicit(&j->tp_frame_seen, pos.frame, memory_order_relaxed);
+	atomic_store_explicit(&j->tp_mbpm, bpm > 0 && bpm < 4e6 ? (unsigned)(bpm * 1000 + 0.5) : 0,
+			      memory_order_relaxed);
+	atomic_store_explicit(&j->starts, j->starts_here, memory_order_relaxed);
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -368,6 +512,8 @@ static int process(jack_nframes_t nframes, void *arg)
 
 	if (j->eng && j->cfg.sync_midi) {
 		slave_cycle(j, nframes);
+	} else if (j->eng && j->cfg.sync_jack) {
+		transport_cycle(j, nframes);
 	} else if (j->eng) {
 		if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
 			if (!j->stopped_here) {
@@ -515,7 +661,8 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 	}
 	j->rate = jack_get_sample_rate(j->client);
 	ts_clock_init(&j->clock, j->rate);
-	if (cfg->sync_midi && (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX))
+	if ((cfg->sync_midi || cfg->sync_jack) &&
+	    (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX))
 		j->cfg.tempo10 = 1200;
 
 	const char *failed = NULL;
@@ -684,7 +831,7 @@ bool ts_jack_start(ts_jack *j, int timeout_ms)
 	if (!wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms))
 		return false;
 	atomic_store_explicit(&j->start_req, true, memory_order_release);
-	atomic_bool *done = j->cfg.sync_midi ? &j->listening : &j->started;
+	atomic_bool *done = j->cfg.sync_midi || j->cfg.sync_jack ? &j->listening : &j->started;
 	for (int waited = 0; waited <= timeout_ms; waited++) {
 		if (atomic_load(&j->gone))
 			return false;
@@ -740,6 +887,10 @@ void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 	st->clock_ticks = atomic_load(&j->clock_ticks);
 	st->in_dropped = atomic_load(&j->in_dropped);
 	st->starts = atomic_load(&j->starts);
+	st->transport_rolling = atomic_load(&j->tp_rolling);
+	st->transport_bbt = atomic_load(&j->tp_bbt_valid);
+	st->transport_frame = atomic_load(&j->tp_frame_seen);
+	st->transport_bpm = atomic_load(&j->tp_mbpm) / 1000.0;
 	if (!st->server_gone && j->active)
 		st->dsp_load = jack_cpu_load(j->client);
 }

@@ -47,11 +47,15 @@ static const char *const usage_play =
 	"  --connect PORT=DEST     connect our PORT (midi_out, clock_out, a track port ...) to DEST,\n"
 	"                          a full JACK port name or an extended regex (every match);\n"
 	"                          repeatable\n"
-	"  --sync int|midi         tempo source: int = the pattern's tempo, trigseq is the master;\n"
+	"  --sync int|midi|jack    tempo source: int = the pattern's tempo, trigseq is the master;\n"
 	"                          midi = follow MIDI clock, Start, Stop, Continue and Song\n"
 	"                          Position Pointer on clock_in (play waits for Start or\n"
-	"                          Continue; --bpm is ignored). jack is not available yet\n"
-	"  --no-start              with --sync midi: wait for the master's Start (the default there)\n"
+	"                          Continue; --bpm is ignored); jack = follow JACK transport\n"
+	"                          (plays while it rolls, from its position rounded up to the\n"
+	"                          next 16th; its timebase master's BBT tempo if there is one,\n"
+	"                          else the pattern's or --bpm)\n"
+	"  --no-start              with --sync midi or jack: wait for the master's Start or the\n"
+	"                          transport (the default there)\n"
 	"  --send-clock, --no-send-clock\n"
 	"                          MIDI clock ticks (F8) on clock_out (default on)\n"
 	"  --send-transport, --no-send-transport\n"
@@ -101,7 +105,7 @@ typedef struct {
 	const char *connect[MAX_CONNECT];
 	int nconnect;
 	bool send_clock, send_transport, fill, verbose;
-	bool sync_midi, no_start;
+	bool sync_midi, sync_jack, no_start;
 	uint16_t tempo10;              /* 0 = the pattern's */
 	uint64_t seed;
 	double duration;               /* seconds; 0 = until a signal */
@@ -191,12 +195,10 @@ static int apply_option(play_opts *op, int o, const char *v)
 		break;
 	}
 	case OPT_SYNC:
-		if (strcmp(v, "jack") == 0)
-			return usage_error("--sync %s is not available yet; --sync int (trigseq is the "
-					   "clock master) or --sync midi (follow MIDI clock on clock_in)", v);
-		if (strcmp(v, "int") != 0 && strcmp(v, "midi") != 0)
+		if (strcmp(v, "int") != 0 && strcmp(v, "midi") != 0 && strcmp(v, "jack") != 0)
 			return usage_error("--sync '%s': expected int, midi or jack", v);
 		op->sync_midi = strcmp(v, "midi") == 0;
+		op->sync_jack = strcmp(v, "jack") == 0;
 		break;
 	case OPT_SEND_CLOCK:
 	case OPT_NO_SEND_CLOCK:
@@ -274,10 +276,12 @@ static int parse_options(int argc, char **argv, play_opts *op)
 	if (files > 1)
 		return usage_error("%s", "several files: chains are not available yet; give one "
 					 "pattern file");
-	/* A master has nobody to wait for: in this version --no-start is for the slave only. */
-	if (op->no_start && !op->sync_midi)
-		return usage_error("%s", "--no-start needs --sync midi (trigseq then waits for the "
-					 "master's Start on clock_in)");
+	/* A master has nobody to wait for: in this version --no-start is for the followers only,
+	 * where it is what happens anyway (the master's Start, the transport rolling). */
+	if (op->no_start && !op->sync_midi && !op->sync_jack)
+		return usage_error("%s", "--no-start needs --sync midi or --sync jack (trigseq then "
+					 "waits for the master's Start on clock_in, or for JACK "
+					 "transport to roll)");
 	return 0;
 }
 
@@ -339,11 +343,24 @@ static double now_s(void)
 
 /* ---- the command ---- */
 
-static void print_status(ts_jack *j, uint16_t tempo10, bool sync_midi)
+static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 {
+	bool sync_midi = op->sync_midi;
 	ts_jack_status st;
 	ts_jack_get_status(j, &st);
 	double period_ns = st.period_frames ? st.period_frames * 1e9 / ts_jack_rate(j) : 0;
+	if (op->sync_jack) {
+		fprintf(stderr,
+			"trigseq: sync jack, transport %s, frame %" PRIu32 ", %s, %.2f BPM, %s, xruns %"
+			PRIu32 ", lost events %" PRIu32 ", track 1 step %u, callback max %.3f%% of the "
+			"period (%.1f us), DSP load %.1f%%\n",
+			st.transport_rolling ? "rolling" : "stopped", st.transport_frame,
+			st.transport_bbt ? "BBT valid" : "no BBT", st.transport_bpm,
+			st.running ? "running" : "stopped", st.xruns, st.lost_events, st.step1,
+			period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+			st.callback_ns_max / 1000.0, st.dsp_load);
+		return;
+	}
 	if (sync_midi) {
 		fprintf(stderr,
 			"trigseq: sync midi (slave), %s, %.2f BPM measured, master %s, %s, ticks %" PRId64
@@ -381,7 +398,7 @@ static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
 		if (now >= end)
 			return false;
 		if (op->verbose && now >= next_status) {
-			print_status(j, tempo10, op->sync_midi);
+			print_status(j, tempo10, op);
 			next_status += 1.0;
 		}
 		double wait = fmin(end, next_status) - now;
@@ -478,7 +495,8 @@ int ts_play_main(int argc, char **argv)
 		.send_transport = op.send_transport,
 		.jack_messages = op.verbose,
 		.sync_midi = op.sync_midi,
-		.tempo10 = pat->tempo10,
+		.sync_jack = op.sync_jack,
+		.tempo10 = op.sync_jack && op.tempo10 ? op.tempo10 : pat->tempo10,
 	};
 	jc.nports = ts_pattern_ports(pat, jc.ports);
 	if ((rc = check_connect_ports(&op, jc.ports, jc.nports)) != 0) {
@@ -542,7 +560,11 @@ int ts_play_main(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	if (op.verbose && op.sync_midi) {
+	if (op.verbose && op.sync_jack) {
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync jack: following JACK "
+				"transport (%u.%u BPM without a timebase master)\n",
+			ts_jack_client_name(j), ts_jack_rate(j), op.file, tempo10 / 10, tempo10 % 10);
+	} else if (op.verbose && op.sync_midi) {
 		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync midi: waiting for MIDI "
 				"Start on clock_in\n",
 			ts_jack_client_name(j), ts_jack_rate(j), op.file);
@@ -564,7 +586,7 @@ int ts_play_main(int argc, char **argv)
 		fputs(gone_msg, stderr);
 		rc = EXIT_FAIL;
 	} else if (op.verbose) {
-		print_status(j, tempo10, op.sync_midi);
+		print_status(j, tempo10, &op);
 		fputs("trigseq: stopped\n", stderr);
 	}
 out:

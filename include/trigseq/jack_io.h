@@ -15,6 +15,19 @@
  * and so does the first tick after a (re)start when the clock has no live tick to predict from.
  * Without ticks the position holds at the last tick + 1: the engine holds, it never runs away.
  *
+ * JACK transport (sync_jack). Every cycle jack_transport_query() gives the transport's state and
+ * position. Rolling plays, anything else (Stopped, Starting) stops: note-offs and MIDI Stop. The
+ * musical position is the timebase master's bar|beat|tick when there is one (JackPositionBBT,
+ * scaled to quarter notes by beat_type, at its beats_per_minute), else the transport frame at the
+ * engine's tempo (position U = frame * tempo10 * 192 / rate, the inverse of ts_pos_to_frame). The
+ * engine runs on its own virtual timeline at its tempo, as in the clock slave, up to the position
+ * the transport reaches at the end of the cycle, and each event goes to the frame of the cycle
+ * where the transport reaches its position. Without BBT the virtual frame is the transport frame,
+ * so the output is the master's frame for frame, offset by the frame where the transport was at
+ * 0. Rolling from position 0 starts the engine (ts_engine_start); rolling from anywhere else, or a
+ * jump of the position by more than a cycle's worth while rolling (a locate), continues it at that
+ * position rounded up to the next 16th (ts_engine_continue), so play resumes on a step boundary.
+ *
  * Lifecycle, all on one non-real-time thread (the "main" thread):
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
  *   ts_jack_connect ... -> ts_jack_start -> ... ts_jack_get_status ... -> ts_jack_stop ->
@@ -46,7 +59,9 @@ typedef struct {
 	int wake_fd;                      /* one byte is written here when the server goes away */
 	bool jack_messages;               /* show libjack's own messages on stderr (else quiet) */
 	bool sync_midi;                   /* follow MIDI clock and transport on clock_in */
-	uint16_t tempo10;                 /* sync_midi: the engine's tempo (the pattern's) */
+	bool sync_jack;                   /* follow JACK transport (not with sync_midi) */
+	uint16_t tempo10;                 /* sync_midi, sync_jack: the engine's tempo (the pattern's,
+					     or --bpm for sync_jack) */
 } ts_jack_config;
 
 typedef struct {
@@ -70,7 +85,13 @@ typedef struct {
 	double clock_bpm;                 /* measured tempo, 0 before two ticks */
 	int64_t clock_ticks;              /* ticks received */
 	uint32_t in_dropped;              /* clock_in: garbage bytes dropped + broken messages */
-	uint32_t starts;                  /* times the engine was (re)started by Start/Continue */
+	uint32_t starts;                  /* times the engine was (re)started by Start/Continue
+					     (sync_jack: by the transport rolling or a locate) */
+	/* sync_jack only (listening is set too) */
+	bool transport_rolling;           /* JACK transport state Rolling */
+	bool transport_bbt;               /* a timebase master gives bar, beat, tick and tempo */
+	uint32_t transport_frame;         /* transport frame at the start of the last cycle */
+	double transport_bpm;             /* BBT tempo in quarter notes per minute, else ours */
 } ts_jack_status;
 
 /* Open a client and register every port. On failure returns NULL and writes one line to err;
@@ -97,7 +118,8 @@ ts_status ts_jack_connect(ts_jack *j, const char *port, const char *dest, int *c
 /* Start play in the next process cycle (frame 0 of the engine = the first frame of that cycle)
  * and wait until it has happened. False if it did not within timeout_ms or the server went away.
  * sync_midi: start following transport on clock_in (play begins at the master's Start or
- * Continue) and wait until the process callback does. */
+ * Continue) and wait until the process callback does. sync_jack: likewise for JACK transport
+ * (play begins when it rolls, at once if it rolls already). */
 bool ts_jack_start(ts_jack *j, int timeout_ms);
 
 /* Stop in the next process cycle (note-offs and FC at its first frame) and wait until that cycle

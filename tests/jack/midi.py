@@ -16,6 +16,8 @@ REALTIME = {0xF8, 0xFA, 0xFB, 0xFC}
 
 
 def size_of(status):
+    if status in (0xF2, 0xF3):
+        return 3 if status == 0xF2 else 2
     if status >= 0xF0:
         return 1
     return 2 if (status & 0xF0) in (0xC0, 0xD0) else 3
@@ -152,6 +154,90 @@ def cmd_mclk(path, tempo):
         sys.exit(1)
 
 
+def cmd_transport(capture, trigseq, pattern, port, rate, tempo10, *spps):
+    """--sync jack: play segments, each from MIDI Start (position 0) or Song Position Pointer +
+    Continue (at the SPPs given, in 16ths, in order) to a Stop. Each segment's notes equal
+    `trigseq dump` from its position, frame for frame (offset by its first frame); nothing comes
+    before the first Start, at a Stop only note-offs, then nothing until the next segment."""
+    rate, tempo10 = int(rate), int(tempo10)
+    events = read_capture(capture)
+    fa = [f for f, b in events if b == (0xFA,)]
+    if not fa or events[0][0] < fa[0]:
+        sys.exit("events before the first Start (FA), while the transport was stopped")
+    bar = pos_to_frame(16 * 28800, rate, tempo10)
+    spps = [int(x) for x in spps]
+    # segments: (origin frame, position U, stop frame)
+    segs = []
+    starts = [k for k, (f, b) in enumerate(events) if b == (0xFA,) or b[0] == 0xF2]
+    if len(starts) != 1 + len(spps):
+        sys.exit(f"{len(starts)} Start/SPP messages, expected {1 + len(spps)}")
+    for s_i, k in enumerate(starts):
+        f, b = events[k]
+        if s_i == 0:
+            if b != (0xFA,):
+                sys.exit("the first segment does not begin with Start (FA)")
+            pos = 0
+        else:
+            if b[0] != 0xF2:
+                sys.exit("a later segment begins with Start, not Song Position Pointer")
+            got = b[1] | (b[2] << 7)
+            if got != spps[s_i - 1]:
+                sys.exit(f"segment {s_i + 1}: SPP {got}, expected {spps[s_i - 1]}")
+            if (f, (0xFB,)) not in events[k:k + 4]:
+                sys.exit(f"segment {s_i + 1}: no Continue (FB) with the SPP at frame {f}")
+            pos = got * 28800
+        fcs = [g for g, c in events[k:] if c == (0xFC,)]
+        if not fcs:
+            sys.exit(f"segment {s_i + 1}: no Stop (FC)")
+        segs.append((f, pos, fcs[0]))
+    report = []
+    for s_i, (origin, pos, fc) in enumerate(segs):
+        pf = pos_to_frame(pos, rate, tempo10)
+        span = fc - origin
+        if s_i == 0 and span < bar:
+            sys.exit(f"the first segment is {span} frames, less than a bar ({bar})")
+        got = [(f - origin + pf, b) for f, b in events
+               if origin <= f < fc and b[0] not in REALTIME and b[0] != 0xF2]
+        bars = (pf + span) // bar + 2
+        out = subprocess.run([trigseq, "dump", pattern, "--bars", str(bars)],
+                             check=True, capture_output=True, text=True).stdout
+        want = []
+        for line in out.splitlines():
+            fields = line.split()
+            fr = int(fields[0])
+            if fields[1] == port and pf <= fr < pf + span:
+                want.append((fr, tuple(int(x, 16) for x in fields[2:])))
+        if got != want:
+            for k, (g, w) in enumerate(zip(got + [None] * len(want), want + [None] * len(got))):
+                if g != w:
+                    print(f"segment {s_i + 1} (from position {pos}): first difference at event {k}: "
+                          f"captured {g and fmt(g)}, dump {w and fmt(w)}")
+                    break
+            sys.exit(f"segment {s_i + 1}: captured {len(got)} events, dump has {len(want)}")
+        if len(got) < 8:
+            sys.exit(f"segment {s_i + 1}: only {len(got)} events")
+        # the stop: note-offs (and FC) at its frame, nothing sounding, nothing until the next one
+        nxt = segs[s_i + 1][0] if s_i + 1 < len(segs) else None
+        at_stop = [b for f, b in events if f == fc and f != nxt]
+        sounding = set()
+        for f, b in events:
+            if f > fc:
+                break
+            kind = b[0] & 0xF0
+            if kind == 0x90 and b[2] > 0:
+                sounding.add((b[0] & 15, b[1]))
+            elif kind == 0x80 or kind == 0x90:
+                sounding.discard((b[0] & 15, b[1]))
+        late = [fmt((f, b)) for f, b in events if f > fc and (nxt is None or f < nxt)]
+        if sounding or late or any(b != (0xFC,) and b[0] & 0xF0 != 0x80 for b in at_stop):
+            sys.exit(f"segment {s_i + 1}: after the Stop at {fc}: sounding {sorted(sounding)}, "
+                     f"later events {late[:4]}")
+        report.append(f"{len(got)} events from 16th {pos // 28800}")
+    print("segments equal to the dump, frame for frame: " + "; ".join(report)
+          + "; nothing sounding or sent after each Stop")
+
+
 if __name__ == "__main__":
-    cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk}
+    cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk,
+            "transport": cmd_transport}
     cmds[sys.argv[1]](*sys.argv[2:])

@@ -197,7 +197,6 @@ usage "unknown option" 2 "unknown option '--bogus'" patterns/virus-acid.tsq --bo
 usage "no file" 2 'no pattern file given'
 usage "two files" 2 'chains are not available yet' patterns/virus-acid.tsq patterns/rd8-map.tsq
 usage "--no-start as master" 2 '--no-start needs --sync midi' patterns/virus-acid.tsq --no-start
-usage "--sync jack" 2 '--sync jack is not available yet' patterns/virus-acid.tsq --sync jack
 usage "--sync bad" 2 "expected int, midi or jack" patterns/virus-acid.tsq --sync ext
 usage "--bpm range" 2 "--bpm '301'" patterns/virus-acid.tsq --bpm 301
 usage "--duration 0" 2 "--duration '0'" patterns/virus-acid.tsq --duration 0
@@ -276,6 +275,53 @@ if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "
 	ok "trigseq's process callback as a clock slave: $(grep rtcheck "$tmp/rts.err")"
 else
 	bad "trigseq --sync midi under rtcheck: exit $rc: $(head -c 600 "$tmp/rts.err")"
+fi
+
+# ---- 6: JACK transport (--sync jack), driven by jack_transport ----
+# every-step.tsq at 120 BPM, no timebase master: transport frame = the engine's frame. Bar 2 is
+# at frame 96000; frame 24100 is position 115680 U, rounded up to 16th 5 (frame 30000).
+fresh_server -S
+tp() { echo "$*" | JACK_NO_START_SERVER=1 timeout 10 jack_transport >/dev/null 2>&1; }
+tp stop
+tp locate 0
+monitor mon_tp
+run_bg tpj "$TRIGSEQ" play tests/slave/every-step.tsq --sync jack --no-start --name ts_tp \
+	--verbose --connect midi_out=mon_tp:input --connect clock_out=mon_tp:input
+tpj=$bg_pid
+LD_PRELOAD=$build/rtcheck.so run_bg tprt "$TRIGSEQ" play tests/slave/every-step.tsq --sync jack \
+	--name ts_tprt --verbose
+tprt=$bg_pid
+wait_port ts_tp:midi_out && wait_port ts_tprt:midi_out || bad "--sync jack clients did not come up"
+sleep 1.2
+if [ -s "$tmp/mon_tp.txt" ]; then bad "--sync jack: events while the transport is stopped: $(head -3 "$tmp/mon_tp.txt")"
+else ok "--sync jack: nothing while the transport is stopped"; fi
+tp play
+sleep 2.5
+grep -q 'sync jack, transport rolling, frame [0-9]*, no BBT, 120.00 BPM, running' "$tmp/tpj.err" &&
+	ok "--sync jack status: $(grep -m1 'transport rolling' "$tmp/tpj.err" | cut -c1-80)" ||
+	bad "--sync jack status line: $(tail -2 "$tmp/tpj.err")"
+tp stop
+sleep 0.8
+tp locate 96000
+tp play
+sleep 1.3
+tp locate 24100
+sleep 1.2
+tp stop
+sleep 0.5
+kill -INT "$tpj" "$tprt"
+for p in $tpj $tprt; do
+	wait "$p"
+	rc=$?
+	[ "$rc" -eq 0 ] && ok "--sync jack: exit 0 (pid $p)" || bad "--sync jack: exit $rc: $(head -c 600 "$tmp/tpj.err" "$tmp/tprt.err")"
+done
+stop_pid "$mon_pid"
+check "--sync jack: start from 0, stop, locate to bar 2 and play, locate while rolling" \
+	$MIDI transport "$tmp/mon_tp.txt" "$TRIGSEQ" tests/slave/every-step.tsq midi_out $R 1200 16 5
+if grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/tprt.err"; then
+	ok "trigseq's process callback following JACK transport: $(grep rtcheck "$tmp/tprt.err")"
+else
+	bad "trigseq --sync jack under rtcheck: $(grep rtcheck "$tmp/tprt.err" || head -c 600 "$tmp/tprt.err")"
 fi
 
 stop_pid "$main_server"
