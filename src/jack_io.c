@@ -822,6 +822,19 @@ static bool wait_cycles(ts_jack *j, uint64_t from, uint64_t n, int timeout_ms)
 	return false;
 }
 
+/* Wait until the process callback sets `flag`; false on timeout or when the server went away. */
+static bool wait_flag(ts_jack *j, atomic_bool *flag, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited++) {
+		if (atomic_load(&j->gone))
+			return false;
+		if (atomic_load_explicit(flag, memory_order_acquire))
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
 bool ts_jack_start(ts_jack *j, int timeout_ms)
 {
 	if (!j->active)
@@ -831,15 +844,8 @@ bool ts_jack_start(ts_jack *j, int timeout_ms)
 	if (!wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms))
 		return false;
 	atomic_store_explicit(&j->start_req, true, memory_order_release);
-	atomic_bool *done = j->cfg.sync_midi || j->cfg.sync_jack ? &j->listening : &j->started;
-	for (int waited = 0; waited <= timeout_ms; waited++) {
-		if (atomic_load(&j->gone))
-			return false;
-		if (atomic_load_explicit(done, memory_order_acquire))
-			return true;
-		sleep_ms(1);
-	}
-	return false;
+	return wait_flag(j, j->cfg.sync_midi || j->cfg.sync_jack ? &j->listening : &j->started,
+			 timeout_ms);
 }
 
 bool ts_jack_stop(ts_jack *j, int timeout_ms)
@@ -847,14 +853,7 @@ bool ts_jack_stop(ts_jack *j, int timeout_ms)
 	if (!j->active)
 		return true;
 	atomic_store_explicit(&j->stop_req, true, memory_order_release);
-	for (int waited = 0; waited <= timeout_ms; waited++) {
-		if (atomic_load(&j->gone))
-			return false;
-		if (atomic_load_explicit(&j->stop_done, memory_order_acquire))
-			break;
-		sleep_ms(1);
-	}
-	if (!atomic_load_explicit(&j->stop_done, memory_order_acquire))
+	if (!wait_flag(j, &j->stop_done, timeout_ms))
 		return false;
 	/* The stop cycle is written once the callback returns and read by peers later in the
 	 * same cycle; one more complete cycle makes sure of both. */
