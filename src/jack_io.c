@@ -84,6 +84,18 @@ struct ts_jack {
 	double tp_upf;                    /* U per frame at the transport's tempo */
 	double tp_expect;                 /* position the next cycle starts at if nothing jumps */
 
+	/* process thread only: the free-running clock (cfg.clock_while_stopped) */
+	uint64_t now64;                   /* JACK frame of this cycle's first frame, 64 bits */
+	uint32_t now32;
+	bool have_now;
+	bool have_tick;                   /* a tick has been written on clock_out */
+	uint64_t last_tick;               /* its frame (now64's count) */
+	bool fr_on;                       /* the free-running clock runs */
+	uint64_t fr_origin;               /* frame of its tick 0 */
+	uint64_t fr_k;                    /* its next tick */
+	uint32_t fr_mbpm;                 /* its tempo, BPM x 1000 */
+	atomic_bool sync_ready;           /* process -> sync callback (same thread in JACK 2) */
+
 	/* main -> process */
 	atomic_bool start_req;
 	atomic_bool stop_req;
@@ -127,8 +139,117 @@ static void put_event(void *ctx, const ts_event *ev)
 		return;
 	}
 	if (ev->frame >= j->nframes ||
-	    jack_midi_event_write(buf, ev->frame, ev->bytes, ev->size) != 0)
+	    jack_midi_event_write(buf, ev->frame, ev->bytes, ev->size) != 0) {
 		j->lost_here++;
+	} else if (ev->port == TS_PORT_CLOCK && ev->bytes[0] == 0xF8) {
+		j->have_tick = true;
+		j->last_tick = j->now64 + ev->frame;
+	}
+}
+
+/* ---- the free-running clock [RT] ---- */
+
+/* A tick interval is I = N / M frames: N = rate * 2500, M = tempo in milli-BPM. */
+static uint64_t fr_n(const ts_jack *j)
+{
+	return (uint64_t)j->rate * 2500;
+}
+
+/* Frame of tick k after the origin: floor(k * N / M + 1/2), exact in integers. */
+static uint64_t fr_at(const ts_jack *j, uint64_t k)
+{
+	uint64_t m = j->fr_mbpm;
+	return (2 * k * fr_n(j) + m) / (2 * m);
+}
+
+/* Whether a tick (or a start) at frame `at` is at least I - 1 frames after the last tick. */
+static bool far_enough(const ts_jack *j, uint64_t at, uint32_t mbpm)
+{
+	if (!j->have_tick || at >= j->last_tick + (1ull << 32))
+		return true;
+	if (at < j->last_tick)
+		return false;
+	return (int64_t)((at - j->last_tick) * mbpm) >= (int64_t)fr_n(j) - (int64_t)mbpm;
+}
+
+/* The tempo of the free-running clock: the timebase master's when it gives one, else ours. */
+static uint32_t fr_tempo(const ts_jack *j, bool bbt, double bpm)
+{
+	if (bbt && bpm >= 1.0 && bpm <= 2000.0)
+		return (uint32_t)(bpm * 1000 + 0.5);
+	return (uint32_t)j->cfg.tempo10 * 100;
+}
+
+/* (Re)start at `mbpm` on the grid of the last tick sent (its tick 0), at the first of its ticks
+ * at or after `now`; without a recent tick, tick 0 is at `now`. */
+static void fr_start(ts_jack *j, uint64_t now, uint32_t mbpm)
+{
+	j->fr_on = true;
+	j->fr_mbpm = mbpm;
+	if (!j->have_tick || j->last_tick > now || now - j->last_tick > (1ull << 32)) {
+		j->fr_origin = now;
+		j->fr_k = 0;
+		return;
+	}
+	j->fr_origin = j->last_tick;
+	uint64_t d = now - j->last_tick, k = d ? (d * 2 - 1) * mbpm / (2 * fr_n(j)) : 1;
+	while (k > 1 && fr_at(j, k - 1) >= d)
+		k--;
+	while (k < 1 || fr_at(j, k) < d)
+		k++;
+	j->fr_k = k;
+}
+
+/* Write this cycle's ticks. With `hold`, only those at least I - 1 frames before the end of the
+ * cycle (where the engine may start next); the others are not sent. Ticks in the past are
+ * skipped. The origin moves to every tick that falls on a whole frame, so k stays small. */
+static void fr_run(ts_jack *j, uint64_t now, uint32_t nframes, bool hold)
+{
+	uint64_t end = now + nframes, n = fr_n(j);
+	for (;;) {
+		uint64_t t = j->fr_origin + fr_at(j, j->fr_k);
+		if (t >= end)
+			break;
+		if (hold && (int64_t)((end - t) * j->fr_mbpm) < (int64_t)n - (int64_t)j->fr_mbpm)
+			break;
+		if (t >= now) {
+			ts_event ev = {.frame = (uint32_t)(t - now), .port = TS_PORT_CLOCK, .size = 1,
+				       .bytes = {0xF8}};
+			put_event(j, &ev);
+		}
+		j->fr_k++;
+		if (j->fr_k * n % j->fr_mbpm == 0) {
+			j->fr_origin += j->fr_k * n / j->fr_mbpm;
+			j->fr_k = 0;
+		}
+	}
+}
+
+/* One cycle of the free-running clock: `free` when the engine does not run and may not start
+ * within this cycle, `hold` when it may start at the end of it. Sets sync_ready: whether a start
+ * at the end of this cycle would come at least I - 1 frames after the last tick. */
+static void fr_cycle(ts_jack *j, uint32_t nframes, bool run, bool hold, uint32_t mbpm)
+{
+	if (!run) {
+		j->fr_on = false;
+	} else {
+		if (!j->fr_on || j->fr_mbpm != mbpm)
+			fr_start(j, j->now64, mbpm);
+		fr_run(j, j->now64, nframes, hold);
+	}
+	atomic_store_explicit(&j->sync_ready, far_enough(j, j->now64 + nframes, mbpm),
+			      memory_order_relaxed);
+}
+
+/* JACK's sync callback (slow-sync client, sync_jack with the free-running clock): hold the
+ * transport in Starting until a start would not follow the last tick too closely. */
+static int on_sync(jack_transport_state_t state, jack_position_t *pos, void *arg)
+{
+	(void)pos;
+	ts_jack *j = arg;
+	if (state == JackTransportStopped || state == JackTransportRolling)
+		return 1;
+	return atomic_load_explicit(&j->sync_ready, memory_order_relaxed);
 }
 
 /* ---- the clock slave [RT] ---- */
@@ -477,6 +598,15 @@ static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
 		}
 	}
 	j->tp_expect = j->tp_u0 + nframes * j->tp_upf;
+	/* Free-running ticks while the transport is stopped; none that a start could follow too
+	 * closely while it is Starting (the sync callback holds it there until then). */
+	if (j->cfg.clock_while_stopped) {
+		bool run = !j->stopped_here && !ts_engine_running(j->eng) &&
+			   state != JackTransportRolling;
+		fr_cycle(j, nframes, run, state != JackTransportStopped, fr_tempo(j, j->tp_bbt, bpm));
+		if (j->stopped_here)
+			atomic_store_explicit(&j->sync_ready, true, memory_order_relaxed);
+	}
 
 	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
 	atomic_store_explicit(&j->tp_rolling, rolling, memory_order_relaxed);
@@ -509,6 +639,10 @@ static int process(jack_nframes_t nframes, void *arg)
 	for (int a = 0; a < AUDIO_OUTS; a++)
 		memset(jack_port_get_buffer(j->audio[a], nframes), 0, nframes * sizeof(float));
 	j->nframes = nframes;
+	jack_nframes_t f32 = jack_last_frame_time(j->client);
+	j->now64 = j->have_now ? j->now64 + (uint32_t)(f32 - j->now32) : f32;
+	j->now32 = f32;
+	j->have_now = true;
 
 	if (j->eng && j->cfg.sync_midi) {
 		slave_cycle(j, nframes);
@@ -523,7 +657,9 @@ static int process(jack_nframes_t nframes, void *arg)
 				atomic_store_explicit(&j->stop_done, true, memory_order_release);
 			}
 		} else if (atomic_load_explicit(&j->start_req, memory_order_acquire) &&
-			   !atomic_load_explicit(&j->started, memory_order_relaxed)) {
+			   !atomic_load_explicit(&j->started, memory_order_relaxed) &&
+			   (!j->cfg.clock_while_stopped ||
+			    far_enough(j, j->now64, fr_tempo(j, false, 0)))) {
 			ts_engine_start(j->eng);
 			atomic_store_explicit(&j->start_frame, jack_last_frame_time(j->client),
 					      memory_order_relaxed);
@@ -531,6 +667,14 @@ static int process(jack_nframes_t nframes, void *arg)
 			atomic_store_explicit(&j->started, true, memory_order_release);
 		}
 		ts_engine_run(j->eng, nframes, put_event, j);
+		/* Free-running ticks until the start; once it is asked for, none that it could
+		 * follow too closely (it waits for a tick interval - 1 frame after the last). */
+		if (j->cfg.clock_while_stopped)
+			fr_cycle(j, nframes,
+				 !j->stopped_here && !atomic_load_explicit(&j->started,
+									    memory_order_relaxed),
+				 atomic_load_explicit(&j->start_req, memory_order_relaxed),
+				 fr_tempo(j, false, 0));
 	}
 	if (j->eng) {
 		ts_engine_status es;
@@ -661,9 +805,11 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 	}
 	j->rate = jack_get_sample_rate(j->client);
 	ts_clock_init(&j->clock, j->rate);
-	if ((cfg->sync_midi || cfg->sync_jack) &&
-	    (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX))
+	if (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)
 		j->cfg.tempo10 = 1200;
+	if (cfg->sync_midi || !cfg->send_clock)
+		j->cfg.clock_while_stopped = false;
+	atomic_store(&j->sync_ready, true);
 
 	const char *failed = NULL;
 	for (int p = 0; p < cfg->nports && !failed; p++) {
@@ -684,7 +830,9 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 						       JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0)))
 			failed = audio_names[a];
 	if (failed || jack_set_process_callback(j->client, process, j) != 0 ||
-	    jack_set_xrun_callback(j->client, on_xrun, j) != 0) {
+	    jack_set_xrun_callback(j->client, on_xrun, j) != 0 ||
+	    (j->cfg.clock_while_stopped && j->cfg.sync_jack &&
+	     jack_set_sync_callback(j->client, on_sync, j) != 0)) {
 		snprintf(err, errlen, "cannot register JACK port '%s'", failed ? failed : "(callback)");
 		jack_client_close(j->client);
 		ts_rtmem_free(j);

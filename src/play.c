@@ -60,6 +60,9 @@ static const char *const usage_play =
 	"                          MIDI clock ticks (F8) on clock_out (default on)\n"
 	"  --send-transport, --no-send-transport\n"
 	"                          MIDI Start (FA) at start and Stop (FC) at stop (default on)\n"
+	"  --clock-while-stopped   clock ticks (F8 alone) on clock_out while not playing too: with\n"
+	"                          --sync jack while the transport is stopped, with --sync int\n"
+	"                          until the start (not with --sync midi or --no-send-clock)\n"
 	"  -t, --bpm T             tempo 30.0 ... 300.0 instead of the pattern's\n"
 	"  -s, --seed S            seed of the probability draws (default 0)\n"
 	"  -f, --fill              fill mode on\n"
@@ -82,7 +85,8 @@ static const char *const usage_play =
 	X(OPT_FILL, "fill", 'f', false)                   \
 	X(OPT_DURATION, "duration", 'd', true)            \
 	X(OPT_VERBOSE, "verbose", 'v', false)            \
-	X(OPT_NO_START, "no-start", 0, false)
+	X(OPT_NO_START, "no-start", 0, false)            \
+	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false)
 
 #define AS_ENUM(id, name, short_name, value) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
@@ -105,7 +109,7 @@ typedef struct {
 	const char *connect[MAX_CONNECT];
 	int nconnect;
 	bool send_clock, send_transport, fill, verbose;
-	bool sync_midi, sync_jack, no_start;
+	bool sync_midi, sync_jack, no_start, clock_while_stopped;
 	uint16_t tempo10;              /* 0 = the pattern's */
 	uint64_t seed;
 	double duration;               /* seconds; 0 = until a signal */
@@ -232,6 +236,9 @@ static int apply_option(play_opts *op, int o, const char *v)
 	case OPT_NO_START:
 		op->no_start = true;
 		break;
+	case OPT_CLOCK_WHILE_STOPPED:
+		op->clock_while_stopped = true;
+		break;
 	}
 	return 0;
 }
@@ -255,8 +262,7 @@ static int parse_options(int argc, char **argv, play_opts *op)
 		const char *v;
 		int o = find_option(a, &v);
 		if (o < 0) {
-			if (strcmp(a, "--program-receive") == 0 || strncmp(a, "--program-receive=", 18) == 0 ||
-			    strcmp(a, "--clock-while-stopped") == 0)
+			if (strcmp(a, "--program-receive") == 0 || strncmp(a, "--program-receive=", 18) == 0)
 				return usage_error("'%s' is not available yet", a);
 			return usage_error("unknown option '%s'", a);
 		}
@@ -282,6 +288,13 @@ static int parse_options(int argc, char **argv, play_opts *op)
 		return usage_error("%s", "--no-start needs --sync midi or --sync jack (trigseq then "
 					 "waits for the master's Start on clock_in, or for JACK "
 					 "transport to roll)");
+	if (op->clock_while_stopped && op->sync_midi)
+		return usage_error("%s", "--clock-while-stopped cannot go with --sync midi: a clock "
+					 "slave's clock_out carries the master's clock, regenerated, "
+					 "and only while the master runs");
+	if (op->clock_while_stopped && !op->send_clock)
+		return usage_error("%s", "--clock-while-stopped sends clock ticks: it cannot go with "
+					 "--no-send-clock");
 	return 0;
 }
 
@@ -496,7 +509,8 @@ int ts_play_main(int argc, char **argv)
 		.jack_messages = op.verbose,
 		.sync_midi = op.sync_midi,
 		.sync_jack = op.sync_jack,
-		.tempo10 = op.sync_jack && op.tempo10 ? op.tempo10 : pat->tempo10,
+		.tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10 : pat->tempo10,
+		.clock_while_stopped = op.clock_while_stopped,
 	};
 	jc.nports = ts_pattern_ports(pat, jc.ports);
 	if ((rc = check_connect_ports(&op, jc.ports, jc.nports)) != 0) {

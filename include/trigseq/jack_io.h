@@ -28,6 +28,16 @@
  * jump of the position by more than a cycle's worth while rolling (a locate), continues it at that
  * position rounded up to the next 16th (ts_engine_continue), so play resumes on a step boundary.
  *
+ * Clock while stopped (clock_while_stopped; not with sync_midi). While the engine does not run,
+ * a free-running generator sends F8 alone on clock_out: tick k at floor(k * R * 60 / (T * 24) +
+ * 1/2) frames after its origin, from integer tick counts (T in milli-BPM: cfg.tempo10, or the
+ * timebase master's BBT tempo when it gives one). It starts at activation (origin: that cycle)
+ * and, after the engine stops, resumes on the grid of the last tick sent (origin: that tick, so
+ * never two ticks closer than a tick interval - 1 frame). A start is never sooner than a tick
+ * interval - 1 frame after the last tick: sync_int delays its start by up to one tick; sync_jack
+ * registers a sync callback (a slow-sync client) that keeps the transport Starting until then,
+ * and sends no free-running tick while it is Starting that the start could follow too closely.
+ *
  * Lifecycle, all on one non-real-time thread (the "main" thread):
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
  *   ts_jack_connect ... -> ts_jack_start -> ... ts_jack_get_status ... -> ts_jack_stop ->
@@ -60,8 +70,10 @@ typedef struct {
 	bool jack_messages;               /* show libjack's own messages on stderr (else quiet) */
 	bool sync_midi;                   /* follow MIDI clock and transport on clock_in */
 	bool sync_jack;                   /* follow JACK transport (not with sync_midi) */
-	uint16_t tempo10;                 /* sync_midi, sync_jack: the engine's tempo (the pattern's,
-					     or --bpm for sync_jack) */
+	uint16_t tempo10;                 /* the engine's tempo (the pattern's, or --bpm except
+					     with sync_midi) */
+	bool clock_while_stopped;         /* free-running F8 on clock_out while the engine is not
+					     running (not with sync_midi; needs send_clock) */
 } ts_jack_config;
 
 typedef struct {

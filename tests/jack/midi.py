@@ -237,7 +237,55 @@ def cmd_transport(capture, trigseq, pattern, port, rate, tempo10, *spps):
           + "; nothing sounding or sent after each Stop")
 
 
+def cmd_freeclock(capture, rate, tempo10):
+    """--clock-while-stopped with --sync jack, transport stopped, played from 0, stopped: F8 alone
+    before Start (on the grid floor(k*R*60/(T*24)+1/2) of some origin), Start and the engine's
+    ticks from it, Stop, then F8 alone again on the grid of the last tick before the Stop; no two
+    ticks closer than a tick interval - 1 frame anywhere."""
+    rate, T = int(rate), Fraction(int(tempo10), 10)
+    interval = Fraction(rate * 60) / (T * 24)
+
+    def f(k):
+        return floor(k * interval + Fraction(1, 2))
+
+    events = read_capture(capture)
+    kinds = [b[0] for _, b in events]
+    if set(kinds) - {0xF8, 0xFA, 0xFC}:
+        sys.exit(f"unexpected bytes on clock_out: {sorted(set(kinds) - {0xF8, 0xFA, 0xFC})}")
+    if kinds.count(0xFA) != 1 or kinds.count(0xFC) != 1 or kinds.index(0xFA) > kinds.index(0xFC):
+        sys.exit(f"expected one Start then one Stop: {kinds.count(0xFA)} FA, {kinds.count(0xFC)} FC")
+    fa = next(fr for fr, b in events if b == (0xFA,))
+    fc = next(fr for fr, b in events if b == (0xFC,))
+    ia, ic = kinds.index(0xFA), kinds.index(0xFC)
+    pre = [fr for fr, b in events[:ia]]
+    run = [fr for fr, b in events[ia + 1:ic]]
+    post = [fr for fr, b in events[ic + 1:]]
+    ticks = pre + run + post
+    short = [(a, b) for a, b in zip(ticks, ticks[1:]) if b - a < interval - 1]
+    if short:
+        sys.exit(f"ticks closer than a tick interval - 1 ({float(interval - 1):.3f}): {short[:4]}")
+    if len(pre) < 48 or len(post) < 24 or len(run) < 48:
+        sys.exit(f"too few ticks: {len(pre)} before Start, {len(run)} playing, {len(post)} after Stop")
+    period = int(T * 1000)
+    k0 = next((k for k in range(period + 1)
+               if all(t - pre[0] == f(k + i) - f(k) for i, t in enumerate(pre))), None)
+    if k0 is None:
+        sys.exit("the ticks before Start are not on a floor(k*R*60/(T*24)+1/2) grid: intervals "
+                 f"{sorted({b - a for a, b in zip(pre, pre[1:])})}")
+    if run[0] != fa or any(t - fa != f(i) for i, t in enumerate(run)):
+        sys.exit("the ticks after Start are not on the engine's grid from Start")
+    last = run[-1]
+    k1 = next((k for k in range(1, 4) if post[0] - last == f(k)), None)
+    if k1 is None or any(t - last != f(k1 + i) for i, t in enumerate(post)):
+        sys.exit(f"the ticks after Stop are not on the grid of the last tick: first {post[0] - last} "
+                 "frames after it")
+    print(f"{len(pre)} free ticks before Start on the grid, {len(run)} from Start, Stop, "
+          f"{len(post)} free ticks after on the grid of the last tick (first {post[0] - last} "
+          f"frames after it); intervals {sorted({b - a for a, b in zip(ticks, ticks[1:])})[:3]}, "
+          f"gap at Start {pre[-1] and fa - pre[-1]}")
+
+
 if __name__ == "__main__":
     cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk,
-            "transport": cmd_transport}
+            "transport": cmd_transport, "freeclock": cmd_freeclock}
     cmds[sys.argv[1]](*sys.argv[2:])

@@ -324,6 +324,37 @@ else
 	bad "trigseq --sync jack under rtcheck: $(grep rtcheck "$tmp/tprt.err" || head -c 600 "$tmp/tprt.err")"
 fi
 
+# ---- 7: --clock-while-stopped with JACK transport: free-running ticks while it is stopped ----
+fresh_server -S
+tp stop
+tp locate 0
+usage "--clock-while-stopped with --sync midi" 2 'cannot go with --sync midi' \
+	patterns/virus-acid.tsq --sync midi --clock-while-stopped
+usage "--clock-while-stopped with --no-send-clock" 2 'cannot go with --no-send-clock' \
+	patterns/virus-acid.tsq --clock-while-stopped --no-send-clock
+monitor mon_cws
+LD_PRELOAD=$build/rtcheck.so run_bg cws "$TRIGSEQ" play tests/slave/every-step.tsq --sync jack \
+	--clock-while-stopped --bpm 123.7 --name ts_cws --verbose --connect clock_out=mon_cws:input
+cws=$bg_pid
+wait_port ts_cws:clock_out || bad "--clock-while-stopped client did not come up"
+sleep 2
+tp play
+sleep 2
+tp stop
+sleep 1.5
+kill -INT "$cws"
+wait "$cws"
+rc=$?
+[ "$rc" -eq 0 ] && ok "--clock-while-stopped: exit 0" || bad "--clock-while-stopped: exit $rc: $(head -c 600 "$tmp/cws.err")"
+stop_pid "$mon_pid"
+check "--clock-while-stopped: free ticks, Start, engine ticks, Stop, free ticks" \
+	$MIDI freeclock "$tmp/mon_cws.txt" $R 1237
+if grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/cws.err"; then
+	ok "trigseq's process callback with --clock-while-stopped: $(grep rtcheck "$tmp/cws.err")"
+else
+	bad "--clock-while-stopped under rtcheck: $(grep rtcheck "$tmp/cws.err" || head -c 600 "$tmp/cws.err")"
+fi
+
 stop_pid "$main_server"
 printf 'jack: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
