@@ -438,22 +438,36 @@ static void read_input(ts_jack *j, int port, jack_nframes_t nframes, ts_midi_msg
 	}
 }
 
+/* The main thread's requests in the modes that follow a master: a start request only makes the
+ * cycle listen to the master; returns true once, in the cycle that must do the stop (the caller
+ * does its stop, then stop_done()). */
+static bool take_requests(ts_jack *j)
+{
+	if (atomic_load_explicit(&j->stop_req, memory_order_acquire))
+		return !j->stopped_here;
+	if (!j->listening_here && atomic_load_explicit(&j->start_req, memory_order_acquire)) {
+		j->listening_here = true;
+		atomic_store_explicit(&j->listening, true, memory_order_release);
+	}
+	return false;
+}
+
+static void stop_done(ts_jack *j)
+{
+	j->stopped_here = true;
+	atomic_store_explicit(&j->stop_done, true, memory_order_release);
+}
+
 static void slave_cycle(ts_jack *j, jack_nframes_t nframes)
 {
 	j->cyc_start = jack_last_frame_time(j->client);
 	j->seg_lo = 0;
 	j->last_off = 0;
 	j->npend = 0;
-	if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
-		if (!j->stopped_here) {
-			j->seg_hi = nframes;
-			ts_engine_stop(j->eng, 0, put_event, j);
-			j->stopped_here = true;
-			atomic_store_explicit(&j->stop_done, true, memory_order_release);
-		}
-	} else if (!j->listening_here && atomic_load_explicit(&j->start_req, memory_order_acquire)) {
-		j->listening_here = true;
-		atomic_store_explicit(&j->listening, true, memory_order_release);
+	if (take_requests(j)) {
+		j->seg_hi = nframes;
+		ts_engine_stop(j->eng, 0, put_event, j);
+		stop_done(j);
 	}
 	read_input(j, IN_MIDI, nframes, drop_msg);
 	read_input(j, IN_CLOCK, nframes, on_clock_msg);
@@ -538,15 +552,9 @@ static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
 {
 	j->cyc_start = jack_last_frame_time(j->client);
 	j->last_off = 0;
-	if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
-		if (!j->stopped_here) {
-			transport_stop(j);
-			j->stopped_here = true;
-			atomic_store_explicit(&j->stop_done, true, memory_order_release);
-		}
-	} else if (!j->listening_here && atomic_load_explicit(&j->start_req, memory_order_acquire)) {
-		j->listening_here = true;
-		atomic_store_explicit(&j->listening, true, memory_order_release);
+	if (take_requests(j)) {
+		transport_stop(j);
+		stop_done(j);
 	}
 	read_input(j, IN_MIDI, nframes, drop_msg);
 	read_input(j, IN_CLOCK, nframes, drop_msg);
