@@ -41,10 +41,12 @@
 #define NO_STEP 0xFF
 #define POS_MAX INT64_MAX
 
-enum ent_kind { ENT_CLOCK, ENT_OFF, ENT_LOCKS, ENT_HIT };
+enum ent_kind { ENT_CLOCK, ENT_OFF, ENT_LOCKS, ENT_HIT, ENT_CHANGE };
 /* Order within a frame and track (spec §6: note-offs, locks, note-ons; slide releases are sent
- * inside the note-on entry, right after its note-ons). */
+ * inside the note-on entry, right after its note-ons). Track 0 is the clock (class 0), then a
+ * pattern change (class 1): both come before every track's entries of their frame. */
 enum ent_class { CLS_OFF = 0, CLS_LOCKS = 1, CLS_ON = 2 };
+#define CLS_CHANGE 1
 
 typedef struct {
 	uint64_t key;            /* frame << 6 | track << 2 | class */
@@ -55,8 +57,8 @@ typedef struct {
 		uint32_t gen;    /* OFF: generation of the note it ends */
 	} u;
 	uint8_t kind, track;
-	uint8_t a, b;            /* OFF: port, channel-1. LOCKS: step, previous fired step.
-				  * HIT: step, endless-retrig slot */
+	uint8_t pat;             /* LOCKS, HIT: chain index of the trig's pattern; CHANGE: the new one */
+	uint8_t a, b;            /* OFF: port, channel-1. LOCKS: step. HIT: step, endless-retrig slot */
 	uint16_t hit, n;         /* HIT: hit index, number of hits (0 = endless). OFF: note in n */
 } qent;
 
@@ -78,17 +80,31 @@ struct inf_slot {
 
 struct held {
 	uint32_t gen;
+	uint8_t port, chan;      /* where it sounds: a track's port and channel can change with the
+				  * pattern */
 	uint8_t note;
 	uint8_t slide;           /* slide: released after the next note-ons, ties kept;
 				  * endless gate: released just before them */
 };
 
+/* Constants of a track in one pattern of the chain. */
 typedef struct {
-	/* fixed while playing */
 	int64_t S;               /* step length in U */
 	bool midi;               /* channel on and send-midi on */
-	uint8_t port, chan;      /* chan = channel - 1 */
+	uint8_t port, chan;      /* port: index in the chain's ports; chan = channel - 1 */
 	uint8_t note_trigs;      /* x/X trigs in the grid: a slide needs another one */
+	bool has_base_cc;        /* any base cc: lock returns are possible */
+} trk_const;
+
+/* One pattern of the chain and its constants. */
+typedef struct {
+	ts_pattern pat;
+	trk_const tc[TS_TRACKS];
+	int64_t master;          /* advanced master length in U, 0 = no resets */
+	int64_t change;          /* change point every this many U from its start, 0 = none */
+} pat_slot;
+
+typedef struct {
 	/* evaluation state */
 	int64_t reset_pos;       /* position of the last master reset (0 at start) */
 	int64_t j;               /* steps since that reset of the next step to evaluate */
@@ -99,18 +115,26 @@ typedef struct {
 	struct inf_slot inf[INF_SLOTS];
 	/* emission state */
 	uint8_t prev_fired;      /* step of the trig whose locks were sent last, NO_STEP */
-	bool has_base_cc;        /* any base cc: lock returns are possible */
+	uint8_t prev_pat;        /* and its pattern */
 	int nheld;
 	struct held held[HELD_MAX];
 } trk_rt;
 
 struct ts_engine {
 	ts_engine_config cfg;
-	ts_pattern pat;
 	trk_rt trk[TS_TRACKS];
 	uint64_t K;              /* tempo10 · 192: position p is at frame p · rate / K */
-	int64_t master;          /* advanced master length in U, 0 = no resets */
-	int64_t max_step;        /* look-ahead: the largest S */
+	int64_t max_step;        /* look-ahead: the largest S of the chain */
+	/* the chain: evaluation is in pattern cur, started at cur_start; emission in playing */
+	int npat, cap;
+	int first;               /* pattern play starts from (ts_engine_queue while stopped) */
+	int cur, queued;         /* queued: -1 = none */
+	int64_t cur_start;
+	int64_t change_at;       /* next change point of cur, -1 = none */
+	int playing;
+	int64_t playing_start;
+	uint32_t changes;
+	bool used[TS_MAX_PORTS][16]; /* port and channel pairs some track of the chain sends on */
 	int64_t eval_min;        /* smallest next_start over the tracks */
 	uint64_t now;            /* frames run since start */
 	uint64_t base;           /* first frame of the period being run */
@@ -122,7 +146,13 @@ struct ts_engine {
 	void *ctx;
 	qent q[QCAP];
 	note_slot notes[TS_MAX_PORTS][16][128];
+	pat_slot ps[];           /* cap of them */
 };
+
+static const trk_const *tc_of(const ts_engine *eng, int pat, int t)
+{
+	return &eng->ps[pat].tc[t];
+}
 
 /* ---- time ---- */
 
@@ -224,9 +254,9 @@ static void emit3(ts_engine *eng, uint64_t frame, int port, int track, int size,
 	eng->fn(eng->ctx, &ev);
 }
 
-static void note_off(ts_engine *eng, uint64_t frame, const trk_rt *r, int owner, int note)
+static void note_off(ts_engine *eng, uint64_t frame, int port, int chan, int owner, int note)
 {
-	emit3(eng, frame, r->port, owner, 3, 0x80 | r->chan, note, 0x40);
+	emit3(eng, frame, port, owner, 3, 0x80 | chan, note, 0x40);
 }
 
 /*
@@ -306,7 +336,9 @@ static bool cond_true(ts_engine *eng, int t, trk_rt *r, const ts_track *tk, cons
 static void evaluate_step(ts_engine *eng, int t)
 {
 	trk_rt *r = &eng->trk[t];
-	const ts_track *tk = &eng->pat.tracks[t];
+	const ts_pattern *pat = &eng->ps[eng->cur].pat;
+	const ts_track *tk = &pat->tracks[t];
+	const trk_const *c = tc_of(eng, eng->cur, t);
 	int step = (int)(r->j % tk->length);
 	int64_t start = r->next_start;
 
@@ -318,15 +350,16 @@ static void evaluate_step(ts_engine *eng, int t)
 	if (!cond_true(eng, t, r, tk, tr, start))
 		return;
 
-	int64_t when = start + tr->micro * r->S / 24;
+	int64_t when = start + tr->micro * c->S / 24;
 	bool swung = tr->swing == TS_SWING_ON || (tr->swing == TS_SWING_AUTO && step % 2 == 1);
 	if (swung)
-		when += r->S * (2 * eng->pat.swing - 100) / 100;
-	/* Nothing sounds before play starts: pass 1 is clamped as the spec says, and so is a later
-	 * pass of an advanced pattern whose master length is shorter than a long step's negative
-	 * micro offset. Otherwise a later pass fires early into the previous one, as on the Rytm. */
-	if (when < 0)
-		when = 0;
+		when += c->S * (2 * pat->swing - 100) / 100;
+	/* Nothing sounds before the pattern starts (play, or its change point in a chain): pass 1
+	 * is clamped as the spec says, and so is a later pass of an advanced pattern whose master
+	 * length is shorter than a long step's negative micro offset. Otherwise a later pass fires
+	 * early into the previous one, as on the Rytm. */
+	if (when < eng->cur_start)
+		when = eng->cur_start;
 
 	uint64_t ord = ++eng->ordinal;
 	bool note = tr->kind == TS_TRIG_NOTE || tr->kind == TS_TRIG_ACCENT;
@@ -334,18 +367,20 @@ static void evaluate_step(ts_engine *eng, int t)
 
 	/* A track without MIDI (channel off, send-midi off) still evaluates and fires: its internal
 	 * voice plays, and its condition results feed pre/nei as on the Rytm. */
-	if (r->midi) {
+	if (c->midi) {
 		/* Every fired trig of a track with base values passes through a LOCKS entry, so that
 		 * lock returns are decided when it sounds (see handle_locks). */
-		if (tr->nlocks > 0 || r->has_base_cc) {
+		if (tr->nlocks > 0 || c->has_base_cc) {
 			qent e = ent_at(eng, when, t + 1, CLS_LOCKS, ord, 0, 0);
 			e.kind = ENT_LOCKS;
+			e.pat = (uint8_t)eng->cur;
 			e.a = (uint8_t)step;
 			q_push(eng, e);
 		}
 		if (note) {
 			qent e = ent_at(eng, when, t + 1, CLS_ON, ord, 0, 0);
 			e.kind = ENT_HIT;
+			e.pat = (uint8_t)eng->cur;
 			e.u.pos = when;
 			e.a = (uint8_t)step;
 			e.b = (uint8_t)(r->inf_count % INF_SLOTS);
@@ -376,15 +411,57 @@ static void evaluate_step(ts_engine *eng, int t)
 	}
 }
 
-static void advance_track(ts_engine *eng, trk_rt *r)
+static void advance_track(ts_engine *eng, int t)
 {
+	trk_rt *r = &eng->trk[t];
+	int64_t S = tc_of(eng, eng->cur, t)->S, master = eng->ps[eng->cur].master;
 	r->j++;
-	r->next_start = r->reset_pos + r->j * r->S;
-	if (eng->master > 0 && r->next_start >= r->reset_pos + eng->master) {
-		r->reset_pos += eng->master;
+	r->next_start = r->reset_pos + r->j * S;
+	if (master > 0 && r->next_start >= r->reset_pos + master) {
+		r->reset_pos += master;
 		r->j = 0;
 		r->next_start = r->reset_pos;
 	}
+}
+
+static void place_track(ts_engine *eng, int t, int64_t pos);
+static void update_eval_min(ts_engine *eng);
+
+/* The change point: the queued pattern takes over, every track at step 1 of its pass 1. Called
+ * once every step starting before it is evaluated; steps of the old pattern that straddle it are
+ * cut there. */
+static void change_pattern(ts_engine *eng)
+{
+	int64_t at = eng->change_at;
+	int next = eng->queued;
+	eng->cur = next;
+	eng->cur_start = at;
+	eng->queued = eng->npat > 1 ? (next + 1) % eng->npat : -1;
+	eng->change_at = eng->ps[next].change > 0 ? at + eng->ps[next].change : -1;
+	for (int t = 0; t < TS_TRACKS; t++) {
+		trk_rt *r = &eng->trk[t];
+		place_track(eng, t, at);
+		r->has_result = false;
+		r->last_result = false;
+		/* endless retrigs of the old pattern end at the change */
+		for (int i = 0; i < INF_SLOTS; i++)
+			if (r->inf[i].stop > at)
+				r->inf[i].stop = at;
+	}
+	update_eval_min(eng);
+	qent e = ent_at(eng, at, 0, CLS_CHANGE, 0, 0, 0);
+	e.kind = ENT_CHANGE;
+	e.pat = (uint8_t)next;
+	e.u.pos = at;
+	q_push(eng, e);
+}
+
+static void update_eval_min(ts_engine *eng)
+{
+	eng->eval_min = eng->trk[0].next_start;
+	for (int t = 1; t < TS_TRACKS; t++)
+		if (eng->trk[t].next_start < eng->eval_min)
+			eng->eval_min = eng->trk[t].next_start;
 }
 
 /*
@@ -393,16 +470,21 @@ static void advance_track(ts_engine *eng, trk_rt *r)
  */
 static void evaluate_next(ts_engine *eng)
 {
+	/* Change points with nothing queued pass by (a single pattern loops on its length). */
+	while (eng->change_at >= 0 && eng->eval_min >= eng->change_at) {
+		if (eng->queued >= 0) {
+			change_pattern(eng);
+			break;
+		}
+		eng->change_at += eng->ps[eng->cur].change;
+	}
 	int best = 0;
 	for (int t = 1; t < TS_TRACKS; t++)
 		if (eng->trk[t].next_start < eng->trk[best].next_start)
 			best = t;
 	evaluate_step(eng, best);
-	advance_track(eng, &eng->trk[best]);
-	eng->eval_min = eng->trk[0].next_start;
-	for (int t = 1; t < TS_TRACKS; t++)
-		if (eng->trk[t].next_start < eng->eval_min)
-			eng->eval_min = eng->trk[t].next_start;
+	advance_track(eng, best);
+	update_eval_min(eng);
 }
 
 /* ---- emission ---- */
@@ -411,22 +493,24 @@ static void handle_locks(ts_engine *eng, uint64_t frame, const qent *e)
 {
 	int t = e->track - 1;
 	trk_rt *r = &eng->trk[t];
-	const ts_track *tk = &eng->pat.tracks[t];
+	const ts_track *tk = &eng->ps[e->pat].pat.tracks[t];
+	const trk_const *c = tc_of(eng, e->pat, t);
 	const ts_trig *tr = &tk->steps[e->a];
-	uint8_t prev_step = r->prev_fired;
+	uint8_t prev_step = r->prev_fired, prev_pat = r->prev_pat;
 
 	/* "The previous fired trig" is the one that sounded before this one, not the one evaluated
 	 * before: when micro timing or swing reorders trigs, a trig without a lock must still sound
 	 * with the base value, not with the lock of a later step that fired earlier. */
 	r->prev_fired = e->a;
+	r->prev_pat = e->pat;
 	for (int i = 0; i < tr->nlocks; i++)
-		emit3(eng, frame, r->port, e->track, 3, 0xB0 | r->chan, tr->locks[i].cc,
+		emit3(eng, frame, c->port, e->track, 3, 0xB0 | c->chan, tr->locks[i].cc,
 		      tr->locks[i].value);
 	if (prev_step == NO_STEP)
 		return;
 	/* p-locks last one trig: controllers the previous fired trig locked go back to base values,
 	 * in ascending controller order. */
-	const ts_trig *prev = &tk->steps[prev_step];
+	const ts_trig *prev = &eng->ps[prev_pat].pat.tracks[t].steps[prev_step];
 	uint8_t back[TS_MAX_LOCKS];
 	int nback = 0;
 	for (int i = 0; i < prev->nlocks; i++) {
@@ -444,26 +528,29 @@ static void handle_locks(ts_engine *eng, uint64_t frame, const qent *e)
 		back[k] = (uint8_t)cc;
 	}
 	for (int i = 0; i < nback; i++)
-		emit3(eng, frame, r->port, e->track, 3, 0xB0 | r->chan, back[i], tk->base_cc[back[i]]);
+		emit3(eng, frame, c->port, e->track, 3, 0xB0 | c->chan, back[i], tk->base_cc[back[i]]);
 }
 
-static bool held_valid(const ts_engine *eng, const trk_rt *r, int track, const struct held *h)
+static bool held_valid(const ts_engine *eng, int track, const struct held *h)
 {
-	const note_slot *s = &eng->notes[r->port][r->chan][h->note];
+	const note_slot *s = &eng->notes[h->port][h->chan][h->note];
 	return s->state == NOTE_HELD && s->owner == track && s->gen == h->gen;
 }
 
-static bool hold_note(ts_engine *eng, trk_rt *r, int track, int note, uint32_t gen, bool slide)
+static bool hold_note(ts_engine *eng, trk_rt *r, const trk_const *c, int track, int note,
+		      uint32_t gen, bool slide)
 {
 	if (r->nheld == HELD_MAX) {
 		int k = 0;
 		for (int i = 0; i < r->nheld; i++)
-			if (held_valid(eng, r, track, &r->held[i]))
+			if (held_valid(eng, track, &r->held[i]))
 				r->held[k++] = r->held[i];
 		r->nheld = k;
 		if (k == HELD_MAX)
 			return false;
 	}
+	r->held[r->nheld].port = c->port;
+	r->held[r->nheld].chan = c->chan;
 	r->held[r->nheld].note = (uint8_t)note;
 	r->held[r->nheld].gen = gen;
 	r->held[r->nheld].slide = slide;
@@ -481,7 +568,9 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 {
 	int t = e->track - 1, track = e->track;
 	trk_rt *r = &eng->trk[t];
-	const ts_track *tk = &eng->pat.tracks[t];
+	const ts_pattern *pat = &eng->ps[e->pat].pat;
+	const ts_track *tk = &pat->tracks[t];
+	const trk_const *c = tc_of(eng, e->pat, t);
 	const ts_trig *tr = &tk->steps[e->a];
 	uint64_t ord = e->sub >> 24;
 	int hit = e->hit;
@@ -497,15 +586,15 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 	int nnotes = ts_trig_notes(tk, tr, notes);
 	int vel = ts_trig_vel(tk, tr);
 	if (tr->kind == TS_TRIG_ACCENT)
-		vel = vel + eng->pat.accent > 127 ? 127 : vel + eng->pat.accent;
+		vel = vel + pat->accent > 127 ? 127 : vel + pat->accent;
 	int g16 = ts_len16(ts_trig_gate(tk, tr)); /* 0 = inf */
-	int64_t len = g16 * r->S / 16, interval = 0;
-	bool slide_ok = tr->slide && r->note_trigs > 1;
+	int64_t len = g16 * c->S / 16, interval = 0;
+	bool slide_ok = tr->slide && c->note_trigs > 1;
 	bool hold = false, hold_slide = false;
 
 	if (retrig) {
 		int d = ts_rate_div(ts_trig_retrig_rate(tk, tr));
-		interval = 16 * r->S / d;
+		interval = 16 * c->S / d;
 		if (g16 == 0 || g16 * d > 256)
 			len = interval;
 		if (!endless) {
@@ -531,47 +620,48 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 		memcpy(old, r->held, (size_t)nold * sizeof(old[0]));
 		r->nheld = 0;
 		for (int i = 0; i < nold; i++) {
-			if (old[i].slide || !held_valid(eng, r, track, &old[i]))
+			if (old[i].slide || !held_valid(eng, track, &old[i]))
 				continue;
-			note_off(eng, frame, r, track, old[i].note);
-			eng->notes[r->port][r->chan][old[i].note].state = NOTE_OFF;
+			note_off(eng, frame, old[i].port, old[i].chan, track, old[i].note);
+			eng->notes[old[i].port][old[i].chan][old[i].note].state = NOTE_OFF;
 		}
 	}
 	for (int k = 0; k < nnotes; k++) {
-		note_slot *s = &eng->notes[r->port][r->chan][notes[k]];
+		note_slot *s = &eng->notes[c->port][c->chan][notes[k]];
 		bool tie = false;
 		for (int i = 0; i < nold && !tie; i++)
-			if (old[i].slide && old[i].note == notes[k] && held_valid(eng, r, track, &old[i]))
+			if (old[i].slide && old[i].note == notes[k] && old[i].port == c->port &&
+			    old[i].chan == c->chan && held_valid(eng, track, &old[i]))
 				tie = tied[i] = true;
 		if (!tie) {
 			/* Channels are shared across tracks: any note still sounding on this
 			 * port and channel ends here, and its pending note-off becomes stale. */
 			if (s->state != NOTE_OFF)
-				note_off(eng, frame, r, s->owner, notes[k]);
+				note_off(eng, frame, c->port, c->chan, s->owner, notes[k]);
 			s->gen++;
-			emit3(eng, frame, r->port, track, 3, 0x90 | r->chan, notes[k], vel);
+			emit3(eng, frame, c->port, track, 3, 0x90 | c->chan, notes[k], vel);
 		}
 		s->owner = (uint8_t)track;
 		s->state = NOTE_ON;
-		if (hold && hold_note(eng, r, track, notes[k], s->gen, hold_slide)) {
+		if (hold && hold_note(eng, r, c, track, notes[k], s->gen, hold_slide)) {
 			s->state = NOTE_HELD;
 			continue;
 		}
 		if (len == 0)
-			len = r->S; /* not reached: endless gates always hold (a fresh list has room) */
+			len = c->S; /* not reached: endless gates always hold (a fresh list has room) */
 		qent off = ent_at(eng, e->u.pos + len, track, CLS_OFF, ord, hit, k);
 		off.kind = ENT_OFF;
 		off.u.gen = s->gen;
-		off.a = r->port;
-		off.b = r->chan;
+		off.a = c->port;
+		off.b = c->chan;
 		off.n = notes[k];
 		q_push(eng, off);
 	}
 	for (int i = 0; i < nold; i++) {
-		if (!old[i].slide || tied[i] || !held_valid(eng, r, track, &old[i]))
+		if (!old[i].slide || tied[i] || !held_valid(eng, track, &old[i]))
 			continue;
-		note_off(eng, frame, r, track, old[i].note);
-		eng->notes[r->port][r->chan][old[i].note].state = NOTE_OFF;
+		note_off(eng, frame, old[i].port, old[i].chan, track, old[i].note);
+		eng->notes[old[i].port][old[i].chan][old[i].note].state = NOTE_OFF;
 	}
 
 	if (retrig && (endless || hit + 1 < e->n)) {
@@ -580,6 +670,7 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 			return;
 		qent next = ent_at(eng, pos, track, CLS_ON, ord, hit + 1, 0);
 		next.kind = ENT_HIT;
+		next.pat = e->pat;
 		next.u.pos = pos;
 		next.a = e->a;
 		next.b = e->b;
@@ -587,6 +678,30 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 		next.hit = (uint16_t)(hit + 1 > 0xFFFF ? 0xFFFF : hit + 1);
 		q_push(eng, next);
 	}
+}
+
+static void emit_setup(ts_engine *eng, uint64_t frame, int p);
+
+/* The change point sounds: notes the old pattern holds end, the new pattern's setup goes out, and
+ * lock returns start afresh (the base values were just sent). */
+static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
+{
+	for (int t = 0; t < TS_TRACKS; t++) {
+		trk_rt *r = &eng->trk[t];
+		for (int i = 0; i < r->nheld; i++) {
+			struct held *h = &r->held[i];
+			if (!held_valid(eng, t + 1, h))
+				continue;
+			note_off(eng, frame, h->port, h->chan, t + 1, h->note);
+			eng->notes[h->port][h->chan][h->note].state = NOTE_OFF;
+		}
+		r->nheld = 0;
+		r->prev_fired = NO_STEP;
+	}
+	emit_setup(eng, frame, e->pat);
+	eng->playing = e->pat;
+	eng->playing_start = e->u.pos;
+	eng->changes++;
 }
 
 static void handle(ts_engine *eng, const qent *e)
@@ -615,11 +730,31 @@ static void handle(ts_engine *eng, const qent *e)
 	case ENT_HIT:
 		handle_hit(eng, frame, e);
 		break;
+	case ENT_CHANGE:
+		handle_change(eng, frame, e);
+		break;
 	}
 }
 
-/* Frame 0 of play: clock start and tick 0, then each track's sound setup before any note. Muted
- * tracks get theirs too: mute silences notes and locks, not the sound's setup. */
+/* Each track's sound setup before any note: program change, then base cc values. Muted tracks get
+ * theirs too: mute silences notes and locks, not the sound's setup. */
+static void emit_setup(ts_engine *eng, uint64_t frame, int p)
+{
+	for (int t = 0; t < TS_TRACKS; t++) {
+		const trk_const *c = tc_of(eng, p, t);
+		const ts_track *tk = &eng->ps[p].pat.tracks[t];
+		if (!c->midi)
+			continue;
+		if (tk->program != TS_PROGRAM_NONE)
+			emit3(eng, frame, c->port, t + 1, 2, 0xC0 | c->chan, tk->program, 0);
+		for (int cc = 0; cc < 128; cc++)
+			if (tk->base_cc[cc] != TS_CC_NONE)
+				emit3(eng, frame, c->port, t + 1, 3, 0xB0 | c->chan, cc,
+				      tk->base_cc[cc]);
+	}
+}
+
+/* Frame 0 of play: clock start and tick 0, then the sound setup of the pattern. */
 static void emit_start(ts_engine *eng)
 {
 	if (eng->cfg.send_clock) {
@@ -642,17 +777,7 @@ static void emit_start(ts_engine *eng)
 		e.u.pos = first;
 		q_push(eng, e);
 	}
-	for (int t = 0; t < TS_TRACKS; t++) {
-		const trk_rt *r = &eng->trk[t];
-		const ts_track *tk = &eng->pat.tracks[t];
-		if (!r->midi)
-			continue;
-		if (tk->program != TS_PROGRAM_NONE)
-			emit3(eng, 0, r->port, t + 1, 2, 0xC0 | r->chan, tk->program, 0);
-		for (int cc = 0; cc < 128; cc++)
-			if (tk->base_cc[cc] != TS_CC_NONE)
-				emit3(eng, 0, r->port, t + 1, 3, 0xB0 | r->chan, cc, tk->base_cc[cc]);
-	}
+	emit_setup(eng, 0, eng->cur);
 }
 
 void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
@@ -694,29 +819,60 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 
 /* ---- control ---- */
 
-/* Step and pass of a track at position pos, from the step clock's closed form (below). */
+/* Step and pass of a track at position pos of the sounding pattern (closed form, as below). */
 static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass);
 
-/* Where a track's step clock is at `pos`: its next step to evaluate is the first one starting at
- * or after pos, and its pass counts the step 1 starts before that one. */
-static void place_track(ts_engine *eng, trk_rt *r, int64_t len, int64_t pos)
+/* Where a track's step clock is at `pos` of pattern cur (started at cur_start): its next step to
+ * evaluate is the first one starting at or after pos, and its pass counts the step 1 starts
+ * before that one. */
+static void place_track(ts_engine *eng, int t, int64_t pos)
 {
-	int64_t cycle = 0, steps = 0;
-	r->reset_pos = 0;
-	if (eng->master > 0) {
-		cycle = pos / eng->master;
-		r->reset_pos = cycle * eng->master;
-		steps = (eng->master + r->S - 1) / r->S; /* step starts per master period */
+	trk_rt *r = &eng->trk[t];
+	int64_t S = tc_of(eng, eng->cur, t)->S, master = eng->ps[eng->cur].master;
+	int64_t len = eng->ps[eng->cur].pat.tracks[t].length;
+	int64_t rel = pos - eng->cur_start, cycle = 0, steps = 0, reset = 0;
+	if (master > 0) {
+		cycle = rel / master;
+		reset = cycle * master;
+		steps = (master + S - 1) / S; /* step starts per master period */
 	}
-	r->j = (pos - r->reset_pos + r->S - 1) / r->S;
-	if (eng->master > 0 && r->j >= steps) {
+	r->j = (rel - reset + S - 1) / S;
+	if (master > 0 && r->j >= steps) {
 		cycle++;
-		r->reset_pos += eng->master;
+		reset += master;
 		r->j = 0;
 	}
-	r->next_start = r->reset_pos + r->j * r->S;
-	int64_t per_cycle = eng->master > 0 ? (steps + len - 1) / len : 0;
+	r->reset_pos = eng->cur_start + reset;
+	r->next_start = r->reset_pos + r->j * S;
+	int64_t per_cycle = master > 0 ? (steps + len - 1) / len : 0;
 	r->pass = (uint32_t)(cycle * per_cycle + (r->j + len - 1) / len);
+}
+
+/* The pattern of the chain sounding at pos, and where it started, when the chain plays from
+ * pattern `first` at 0 with nothing queued: the same whatever the period sizes or relocations. */
+static void chain_locate(const ts_engine *eng, int64_t pos, int *index, int64_t *start)
+{
+	int p = eng->first;
+	int64_t at = 0, cycle = 0;
+	*index = p;
+	*start = 0;
+	if (eng->npat < 2)
+		return;
+	for (int k = 0; k < eng->npat; k++) {
+		if (eng->ps[k].change == 0) {
+			cycle = 0; /* a pattern without change points ends the chain there */
+			break;
+		}
+		cycle += eng->ps[k].change;
+	}
+	if (cycle > 0)
+		at = pos / cycle * cycle;
+	while (eng->ps[p].change > 0 && at + eng->ps[p].change <= pos) {
+		at += eng->ps[p].change;
+		p = (p + 1) % eng->npat;
+	}
+	*index = p;
+	*start = at;
 }
 
 void ts_engine_start(ts_engine *eng)
@@ -728,32 +884,31 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 {
 	if (!eng || pos < 0)
 		return;
-	const ts_pattern *pat = &eng->pat;
-	int num, den;
-	ts_speed_ratio(pat->speed, &num, &den);
-	eng->master = pat->mode == TS_MODE_ADVANCED && pat->length > 0
-			      ? (int64_t)pat->length * TS_UNITS_PER_STEP * den / num
-			      : 0;
-	eng->K = (uint64_t)(eng->cfg.tempo10 ? eng->cfg.tempo10 : pat->tempo10) * 192;
-	eng->max_step = 0;
+	chain_locate(eng, pos, &eng->cur, &eng->cur_start);
+	eng->queued = eng->npat > 1 ? (eng->cur + 1) % eng->npat : -1;
+	int64_t change = eng->ps[eng->cur].change;
+	eng->change_at = -1;
+	if (change > 0)
+		eng->change_at = eng->cur_start + ((pos - eng->cur_start) / change + 1) * change;
+	eng->playing = eng->cur;
+	eng->playing_start = eng->cur_start;
+	eng->changes = 0;
 	for (int t = 0; t < TS_TRACKS; t++) {
 		trk_rt *r = &eng->trk[t];
-		place_track(eng, r, pat->tracks[t].length, pos);
+		place_track(eng, t, pos);
 		r->prev_fired = NO_STEP;
+		r->prev_pat = 0;
 		r->has_result = false;
 		r->last_result = false;
 		r->inf_count = 0;
 		memset(r->inf, 0, sizeof(r->inf));
 		r->nheld = 0;
-		if (r->S > eng->max_step)
-			eng->max_step = r->S;
-		if (r->midi)
-			memset(eng->notes[r->port][r->chan], 0, sizeof(eng->notes[0][0]));
 	}
-	eng->eval_min = eng->trk[0].next_start;
-	for (int t = 1; t < TS_TRACKS; t++)
-		if (eng->trk[t].next_start < eng->eval_min)
-			eng->eval_min = eng->trk[t].next_start;
+	for (int p = 0; p < TS_MAX_PORTS; p++)
+		for (int ch = 0; ch < 16; ch++)
+			if (eng->used[p][ch])
+				memset(eng->notes[p][ch], 0, sizeof(eng->notes[0][0]));
+	update_eval_min(eng);
 	eng->nq = 0;
 	/* Frames keep counting on the timeline where position 0 is frame 0. */
 	eng->start_pos = pos;
@@ -765,6 +920,19 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 	eng->start_pending = true;
 }
 
+bool ts_engine_queue(ts_engine *eng, int index)
+{
+	if (!eng || index < 0 || index >= eng->npat)
+		return false;
+	if (eng->running) {
+		eng->queued = index;
+	} else {
+		eng->first = index;
+		eng->cur = eng->playing = index;
+	}
+	return true;
+}
+
 void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
 {
 	if (!eng || !eng->running)
@@ -774,15 +942,19 @@ void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
 	eng->base = 0;
 	if (eng->cfg.send_clock)
 		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xFC, 0, 0);
+	/* By track; a track's notes can sound on the ports and channels of several patterns. */
 	for (int t = 0; t < TS_TRACKS; t++) {
-		const trk_rt *r = &eng->trk[t];
-		if (!r->midi)
-			continue;
-		for (int n = 0; n < 128; n++) {
-			note_slot *s = &eng->notes[r->port][r->chan][n];
-			if (s->state != NOTE_OFF && s->owner == t + 1) {
-				note_off(eng, frame, r, t + 1, n);
-				s->state = NOTE_OFF;
+		for (int p = 0; p < TS_MAX_PORTS; p++) {
+			for (int ch = 0; ch < 16; ch++) {
+				if (!eng->used[p][ch])
+					continue;
+				for (int n = 0; n < 128; n++) {
+					note_slot *s = &eng->notes[p][ch][n];
+					if (s->state != NOTE_OFF && s->owner == t + 1) {
+						note_off(eng, frame, p, ch, t + 1, n);
+						s->state = NOTE_OFF;
+					}
+				}
 			}
 		}
 	}
@@ -811,15 +983,19 @@ int64_t ts_engine_position(const ts_engine *eng)
 
 static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass)
 {
-	const trk_rt *r = &eng->trk[t];
-	int64_t len = eng->pat.tracks[t].length, k = 0, per_reset = 0;
-	if (eng->master > 0) {
-		k = pos / eng->master;
-		pos -= k * eng->master;
-		int64_t steps = (eng->master + r->S - 1) / r->S; /* step starts per master period */
+	int p = eng->playing;
+	int64_t S = tc_of(eng, p, t)->S, master = eng->ps[p].master;
+	int64_t len = eng->ps[p].pat.tracks[t].length, k = 0, per_reset = 0;
+	pos -= eng->playing_start;
+	if (pos < 0)
+		pos = 0;
+	if (master > 0) {
+		k = pos / master;
+		pos -= k * master;
+		int64_t steps = (master + S - 1) / S; /* step starts per master period */
 		per_reset = (steps + len - 1) / len;
 	}
-	int64_t j = pos / r->S;
+	int64_t j = pos / S;
 	*step = (uint8_t)(j % len + 1);
 	*pass = (uint32_t)(k * per_reset + j / len + 1);
 }
@@ -832,6 +1008,9 @@ void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
 	st->frames = eng->now;
 	st->lost_events = eng->lost;
 	st->queue_peak = eng->peak;
+	st->pattern = eng->playing;
+	st->queued = eng->running ? eng->queued : -1;
+	st->changes = eng->changes;
 	if (!eng->running && eng->now == 0)
 		return;
 	/* the step sounding at the last frame run (frame 0 right after start) */
@@ -885,47 +1064,85 @@ static bool track_ok(const ts_track *tk)
 	return true;
 }
 
-static void prepare(ts_engine *eng);
-
 ts_status ts_engine_load(ts_engine *eng, const ts_pattern *pat)
 {
-	if (!eng || !pat)
-		return TS_ERR_RANGE;
-	if (eng->running)
-		return TS_ERR_USAGE; /* the pattern is read while playing: stop first */
+	return ts_engine_load_chain(eng, pat, 1);
+}
+
+static ts_status pattern_ok(const ts_pattern *pat)
+{
 	if (pat->tempo10 < TS_TEMPO10_MIN || pat->tempo10 > TS_TEMPO10_MAX || pat->swing < 50 ||
 	    pat->swing > 80 || pat->speed >= TS_SPEED_COUNT || pat->mode > TS_MODE_ADVANCED ||
 	    pat->length > 1024 || (pat->mode == TS_MODE_NORMAL && pat->length < 1) ||
-	    pat->accent > 127)
+	    pat->accent > 127 || pat->change == 1 || pat->change > 1024)
 		return TS_ERR_RANGE;
 	for (int t = 0; t < TS_TRACKS; t++)
 		if (!track_ok(&pat->tracks[t]))
 			return TS_ERR_RANGE;
-
-	eng->pat = *pat;
-	prepare(eng);
 	return TS_OK;
 }
 
-/* Per-track constants of the loaded pattern. */
-static void prepare(ts_engine *eng)
+static void prepare(ts_engine *eng, int p, const char *const *ports, int nports);
+
+ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n)
 {
+	if (!eng || !pats || n < 1 || n > eng->cap)
+		return TS_ERR_RANGE;
+	if (eng->running)
+		return TS_ERR_USAGE; /* the patterns are read while playing: stop first */
+	for (int p = 0; p < n; p++)
+		if (pattern_ok(&pats[p]) != TS_OK)
+			return TS_ERR_RANGE;
+	const char *ports[TS_MAX_PORTS];
+	int nports = ts_patterns_ports(pats, n, ports);
+	if (nports < 0)
+		return TS_ERR_RANGE;
+
+	for (int p = 0; p < n; p++)
+		eng->ps[p].pat = pats[p];
+	eng->npat = n;
+	eng->first = eng->cur = eng->playing = 0;
+	eng->queued = -1;
+	eng->K = (uint64_t)(eng->cfg.tempo10 ? eng->cfg.tempo10 : pats[0].tempo10) * 192;
+	memset(eng->used, 0, sizeof(eng->used));
+	eng->max_step = 0;
+	for (int p = 0; p < n; p++)
+		prepare(eng, p, ports, nports);
+	return TS_OK;
+}
+
+/* Constants of pattern p of the chain, whose ports are `ports`. */
+static void prepare(ts_engine *eng, int p, const char *const *ports, int nports)
+{
+	pat_slot *slot = &eng->ps[p];
+	const ts_pattern *pat = &slot->pat;
+	int num, den;
+	ts_speed_ratio(pat->speed, &num, &den);
+	int64_t master_step = (int64_t)TS_UNITS_PER_STEP * den / num;
+	slot->master = pat->mode == TS_MODE_ADVANCED && pat->length > 0 ? pat->length * master_step : 0;
+	slot->change = (pat->change > 0 ? pat->change : pat->length) * master_step;
 	for (int t = 0; t < TS_TRACKS; t++) {
-		const ts_track *tk = &eng->pat.tracks[t];
-		trk_rt *r = &eng->trk[t];
-		int num, den;
+		const ts_track *tk = &pat->tracks[t];
+		trk_const *c = &slot->tc[t];
 		ts_speed_ratio(tk->speed, &num, &den);
-		r->S = (int64_t)TS_UNITS_PER_STEP * den / num;
-		r->midi = tk->channel != TS_CHANNEL_OFF && tk->send_midi;
-		r->port = (uint8_t)ts_pattern_track_port(&eng->pat, t + 1);
-		r->chan = (uint8_t)(tk->channel > 0 ? tk->channel - 1 : 0);
-		r->has_base_cc = false;
+		c->S = (int64_t)TS_UNITS_PER_STEP * den / num;
+		c->midi = tk->channel != TS_CHANNEL_OFF && tk->send_midi;
+		c->port = 0;
+		for (int k = 0; k < nports; k++)
+			if (strcmp(ports[k], tk->port) == 0)
+				c->port = (uint8_t)k;
+		c->chan = (uint8_t)(tk->channel > 0 ? tk->channel - 1 : 0);
+		c->has_base_cc = false;
 		for (int cc = 0; cc < 128; cc++)
-			r->has_base_cc |= tk->base_cc[cc] != TS_CC_NONE;
-		r->note_trigs = 0;
+			c->has_base_cc |= tk->base_cc[cc] != TS_CC_NONE;
+		c->note_trigs = 0;
 		for (int k = 0; k < tk->length; k++)
 			if (tk->steps[k].kind == TS_TRIG_NOTE || tk->steps[k].kind == TS_TRIG_ACCENT)
-				r->note_trigs++;
+				c->note_trigs++;
+		if (c->midi)
+			eng->used[c->port][c->chan] = true;
+		if (c->S > eng->max_step)
+			eng->max_step = c->S;
 	}
 }
 
@@ -933,14 +1150,18 @@ static void prepare(ts_engine *eng)
 ts_engine *ts_engine_new(const ts_engine_config *cfg)
 {
 	if (!cfg || cfg->rate < 1000 || cfg->rate > 384000 ||
-	    (cfg->tempo10 != 0 && (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)))
+	    (cfg->tempo10 != 0 && (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)) ||
+	    cfg->chain_max < 0 || cfg->chain_max > TS_CHAIN_MAX)
 		return NULL;
-	ts_engine *eng = ts_rtmem_alloc(sizeof(*eng));
+	int cap = cfg->chain_max > 0 ? cfg->chain_max : 1;
+	ts_engine *eng = ts_rtmem_alloc(sizeof(*eng) + (size_t)cap * sizeof(pat_slot));
 	if (!eng)
 		return NULL;
 	eng->cfg = *cfg;
-	ts_pattern_init(&eng->pat);
-	prepare(eng);
+	eng->cap = cap;
+	ts_pattern blank;
+	ts_pattern_init(&blank);
+	ts_engine_load_chain(eng, &blank, 1);
 	return eng;
 }
 

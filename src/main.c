@@ -52,7 +52,7 @@ static const char *const usage_fmt =
 	"Exit status: 0 success, 1 an invalid or non-canonical file, 2 bad usage.\n";
 
 static const char *const usage_dump =
-	"usage: trigseq dump FILE [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]\n"
+	"usage: trigseq dump FILE... [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]\n"
 	"\n"
 	"Print every event the engine sends for the first N bars, one line each:\n"
 	"  <frame> <port> <byte> <byte> ...\n"
@@ -62,6 +62,8 @@ static const char *const usage_dump =
 	"  -s, --seed S    seed of the probability draws (default 0)\n"
 	"  -f, --fill      fill mode on (fill / !fill conditions)\n"
 	"  -c, --clock     add MIDI clock on port clock_out (FA, F8 every tick, FC)\n"
+	"Several files play as a chain, as with 'trigseq play': each pattern until its change\n"
+	"point, then the next, looping, at the first one's tempo (or --bpm).\n"
 	"Exit status: 0 success, 1 invalid pattern, 2 bad usage.\n";
 
 static int usage_error(const char *cmd, const char *fmt, ...)
@@ -330,7 +332,8 @@ static int cmd_dump(int argc, char **argv)
 		free(args);
 		return EXIT_USAGE;
 	}
-	const char *file = NULL;
+	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	int nfiles = 0;
 	uint64_t bars = 4, rate = 48000, seed = 0;
 	uint16_t tempo10 = 0;
 	bool fill = false, clock = false;
@@ -339,9 +342,8 @@ static int cmd_dump(int argc, char **argv)
 		const char *v = args[i].value;
 		switch (args[i].opt) {
 		case -1:
-			if (file)
-				rc = usage_error("dump", "only one pattern file, got also '%s'", v);
-			file = v;
+			if (files)
+				files[nfiles++] = v;
 			break;
 		case OPT_BARS:
 			if (!ts_cli_u64(v, 1, 100000, &bars))
@@ -368,32 +370,36 @@ static int cmd_dump(int argc, char **argv)
 		}
 	}
 	free(args);
-	if (rc)
-		return rc;
-	if (!file)
-		return usage_error("dump", "%s", "no pattern file given");
-
-	ts_pattern *pat = malloc(sizeof(*pat));
-	if (!pat) {
+	if (!files && !rc) {
 		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
-		return EXIT_INVALID;
+		rc = EXIT_INVALID;
 	}
-	if (!load_or_report(file, pat, NULL)) {
-		free(pat);
-		return EXIT_INVALID;
+	if (!rc && nfiles == 0)
+		rc = usage_error("dump", "%s", "no pattern file given");
+	if (!rc && nfiles > TS_CHAIN_MAX)
+		rc = usage_error("dump", "at most %d pattern files in a chain", TS_CHAIN_MAX);
+	if (rc) {
+		free(files);
+		return rc;
 	}
+
+	ts_pattern *pat = ts_cli_load_chain(files, nfiles, tempo10);
+	free(files);
+	if (!pat)
+		return EXIT_INVALID;
 	ts_engine_config cfg = {
 		.rate = (uint32_t)rate, .tempo10 = tempo10, .seed = seed, .send_clock = clock,
+		.chain_max = nfiles,
 	};
 	ts_engine *eng = ts_engine_new(&cfg);
-	if (!eng || ts_engine_load(eng, pat) != TS_OK) {
+	if (!eng || ts_engine_load_chain(eng, pat, nfiles) != TS_OK) {
 		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
 		ts_engine_free(eng);
 		free(pat);
 		return EXIT_INVALID;
 	}
 	dump_ctx d = {.out = stdout};
-	d.nports = ts_pattern_ports(pat, d.ports);
+	d.nports = ts_patterns_ports(pat, nfiles, d.ports);
 	uint64_t end = ts_pos_to_frame((int64_t)bars * 16 * TS_UNITS_PER_STEP, (uint32_t)rate,
 				       tempo10 ? tempo10 : pat->tempo10);
 	ts_engine_set_fill(eng, fill);

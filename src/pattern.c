@@ -97,15 +97,25 @@ void ts_pattern_settle(ts_pattern *pat)
 
 int ts_pattern_ports(const ts_pattern *pat, const char *names[TS_MAX_PORTS])
 {
+	return ts_patterns_ports(pat, 1, names); /* 12 tracks + midi_out always fit */
+}
+
+int ts_patterns_ports(const ts_pattern *pats, int n, const char *names[TS_MAX_PORTS])
+{
 	int count = 1;
 	names[0] = "midi_out";
-	for (int i = 0; i < TS_TRACKS; i++) {
-		const char *p = pat->tracks[i].port;
-		int j = 0;
-		while (j < count && strcmp(names[j], p) != 0)
-			j++;
-		if (j == count)
+	for (int k = 0; k < n; k++) {
+		for (int i = 0; i < TS_TRACKS; i++) {
+			const char *p = pats[k].tracks[i].port;
+			int j = 0;
+			while (j < count && strcmp(names[j], p) != 0)
+				j++;
+			if (j < count)
+				continue;
+			if (count == TS_MAX_PORTS)
+				return -1;
 			names[count++] = p;
+		}
 	}
 	return count;
 }

@@ -124,12 +124,14 @@ static ts_engine_config cfg_std(void)
 
 /* Play `frames` frames in periods cycling through `periods` (one call when nper is 0; a 0 entry
  * means a pseudo-random size 1 … 2000), then stop at the end. */
-static void render(coll *c, const ts_pattern *pat, const ts_engine_config *cfg, bool fill,
-		   uint64_t frames, const uint32_t *periods, size_t nper)
+static void render_chain(coll *c, const ts_pattern *pats, int npat, const ts_engine_config *cfg,
+			 bool fill, uint64_t frames, const uint32_t *periods, size_t nper)
 {
-	ts_engine *eng = ts_engine_new(cfg);
+	ts_engine_config cc = *cfg;
+	cc.chain_max = npat;
+	ts_engine *eng = ts_engine_new(&cc);
 	assert_non_null(eng);
-	assert_int_equal(ts_engine_load(eng, pat), TS_OK);
+	assert_int_equal(ts_engine_load_chain(eng, pats, npat), TS_OK);
 	ts_engine_set_fill(eng, fill);
 	ts_engine_start(eng);
 	uint64_t done = 0, lcg = 12345;
@@ -155,6 +157,12 @@ static void render(coll *c, const ts_pattern *pat, const ts_engine_config *cfg, 
 	ts_engine_get_status(eng, &st);
 	assert_int_equal(st.lost_events, 0);
 	ts_engine_free(eng);
+}
+
+static void render(coll *c, const ts_pattern *pat, const ts_engine_config *cfg, bool fill,
+		   uint64_t frames, const uint32_t *periods, size_t nper)
+{
+	render_chain(c, pat, 1, cfg, fill, frames, periods, nper);
 }
 
 static char textbuf[1 << 16];
@@ -1671,6 +1679,240 @@ static void test_no_allocation(void **state)
 	ts_engine_free(eng);
 }
 
+
+/* ---- chains ---- */
+
+static ts_pattern chain[3];
+
+/* Pattern building on `pat`, then keeping it as chain[k]. */
+static void keep(int k)
+{
+	ts_pattern_settle(&pat);
+	chain[k] = pat;
+	ts_pattern_init(&pat);
+}
+
+static const char *play_chain(int n, uint64_t frames)
+{
+	ts_engine_config cfg = cfg_std();
+	coll_free(&last);
+	render_chain(&last, chain, n, &cfg, false, frames, NULL, 0);
+	return text(&last);
+}
+
+/* A plays until its change point (its length, 4 steps = 24000), then B (2 steps), then A again,
+ * each at step 1 of pass 1 (1ST is true again), each sending its programs and base values at its
+ * change point before any note. */
+static void test_chain_basic(void **state)
+{
+	(void)state;
+	pat.length = 4;
+	pat.tracks[0].program = 5;
+	note(1, 1, 60);
+	note(1, 3, 60)->cond = TS_COND_1ST;
+	keep(0);
+	pat.length = 2;
+	pat.tempo10 = 1300; /* not used: the chain plays at A's tempo */
+	pat.tracks[0].channel = 2;
+	pat.tracks[0].program = 7;
+	pat.tracks[0].base_cc[74] = 10;
+	note(1, 1, 62);
+	keep(1);
+	assert_string_equal(play_chain(2, 60000),
+			    "0 C0 05\n0 90 3C 64\n6000 80 3C 40\n12000 90 3C 64\n18000 80 3C 40\n"
+			    "24000 C1 07\n24000 B1 4A 0A\n24000 91 3E 64\n30000 81 3E 40\n"
+			    "36000 C0 05\n36000 90 3C 64\n42000 80 3C 40\n48000 90 3C 64\n"
+			    "54000 80 3C 40\n");
+	/* a single pattern loops on its own: no setup again at its length */
+	assert_string_equal(play_chain(1, 30000),
+			    "0 C0 05\n0 90 3C 64\n6000 80 3C 40\n12000 90 3C 64\n18000 80 3C 40\n"
+			    "24000 90 3C 64\n30000 80 3C 40\n");
+}
+
+/* `change 2`: A hands over after 2 steps, while its swung, late step 2 (6000 + swing
+ * (2·80/100 − 1)·6000 = 3600 + micro 23·250 = 5750 → 15350) still sounds after the change point;
+ * B's first trig, 12 / 24 early, is clamped to its start. */
+static void test_chain_change_point(void **state)
+{
+	(void)state;
+	pat.length = 4;
+	pat.change = 2;
+	pat.swing = 80;
+	note(1, 1, 60);
+	note(1, 2, 64)->micro = 23;
+	keep(0);
+	pat.length = 2;
+	note(1, 1, 67)->micro = -12;
+	keep(1);
+	assert_string_equal(play_chain(2, 48000),
+			    "0 90 3C 64\n6000 80 3C 40\n12000 90 43 64\n15350 90 40 64\n"
+			    "18000 80 43 40\n21350 80 40 40\n24000 90 3C 64\n30000 80 3C 40\n"
+			    "36000 90 43 64\n39350 90 40 64\n42000 80 43 40\n45350 80 40 40\n");
+}
+
+/* Notes the old pattern holds (an endless gate, a slide) end at the change point, before the new
+ * pattern's setup; an endless retrig stops there; finite gates run out. */
+static void test_chain_held_notes_end(void **state)
+{
+	(void)state;
+	pat.length = 2;
+	note(1, 1, 60)->gate = TS_LEN_INF;
+	ts_trig *r = note(2, 2, 50);
+	r->retrig = true;
+	r->retrig_len = TS_LEN_INF;
+	r->retrig_rate = (uint8_t)rate_idx(32); /* hits every 3000, each lasting 3000 */
+	note(3, 2, 70)->gate = (uint8_t)len_idx(48); /* 3 steps: past the change point */
+	keep(0);
+	pat.length = 2;
+	pat.tracks[3].program = 1;
+	note(4, 2, 40);
+	keep(1);
+	assert_string_equal(play_chain(2, 24000),
+			    "0 90 3C 64\n"
+			    "6000 91 32 64\n6000 92 46 64\n9000 81 32 40\n9000 91 32 64\n"
+			    "12000 80 3C 40\n12000 C3 01\n12000 81 32 40\n"
+			    "18000 93 28 64\n24000 82 46 40\n24000 83 28 40\n");
+}
+
+/* The queue: a program change picks the pattern after the current one; the chain goes on from
+ * it. While stopped it picks the pattern play starts with. */
+static void test_chain_queue(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		pat.length = 2;
+		note(1, 1, 60 + k);
+		keep(k);
+	}
+	ts_engine_config cfg = cfg_std();
+	cfg.chain_max = 3;
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load_chain(eng, chain, 3), TS_OK);
+	assert_false(ts_engine_queue(eng, 3));
+	assert_false(ts_engine_queue(eng, -1));
+	assert_true(ts_engine_queue(eng, 1)); /* stopped: start with B */
+	coll_free(&last);
+	ts_engine_start(eng);
+	last.base = 0;
+	ts_engine_run(eng, 1000, collect, &last);
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.pattern, 1);
+	assert_int_equal(st.queued, 2);
+	assert_true(ts_engine_queue(eng, 0)); /* B, then A instead of C */
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.queued, 0);
+	for (uint64_t f = 1000; f < 48000; f += 1000) {
+		last.base = f;
+		ts_engine_run(eng, 1000, collect, &last);
+	}
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.changes, 3);
+	assert_int_equal(st.pattern, 2); /* B A B C ... at 36000: C */
+	ts_engine_stop(eng, 0, collect, &last);
+	assert_string_equal(text(&last), "0 90 3D 64\n6000 80 3D 40\n12000 90 3C 64\n18000 80 3C 40\n"
+					 "24000 90 3D 64\n30000 80 3D 40\n36000 90 3E 64\n"
+					 "42000 80 3E 40\n");
+	ts_engine_free(eng);
+	/* a chain needs room for it */
+	cfg.chain_max = 2;
+	eng = ts_engine_new(&cfg);
+	assert_int_equal(ts_engine_load_chain(eng, chain, 3), TS_ERR_RANGE);
+	ts_engine_free(eng);
+	cfg.chain_max = TS_CHAIN_MAX + 1;
+	assert_null(ts_engine_new(&cfg));
+}
+
+/* Continue at a song position inside the chain plays what the chain plays there from the start;
+ * period sizes change nothing. */
+static void test_chain_continue_and_periods(void **state)
+{
+	(void)state;
+	pat.length = 4;
+	note(1, 1, 60);
+	note(1, 3, 61)->micro = 5;
+	keep(0);
+	pat.mode = TS_MODE_ADVANCED;
+	pat.length = 6;
+	pat.tracks[1].length = 4;
+	pat.tracks[1].length_set = true;
+	pat.tracks[1].speed = TS_SPEED_3_2X;
+	pat.tracks[1].speed_set = true;
+	note(2, 1, 62);
+	note(2, 3, 63)->retrig = true;
+	keep(1);
+	ts_engine_config cfg = cfg_std();
+	const uint64_t frames = 400000;
+	coll whole = {0}, cut = {0};
+	render_chain(&whole, chain, 2, &cfg, false, frames, NULL, 0);
+	static const uint32_t periods[] = {1, 64, 0, 256, 0, 1024, 7};
+	render_chain(&cut, chain, 2, &cfg, false, frames, periods, 7);
+	assert_int_equal(whole.n, cut.n);
+	assert_memory_equal(whole.v, cut.v, whole.n * sizeof(rec));
+
+	/* From 15 steps in (inside B's first pass, which starts at 4 steps = 24000). */
+	int64_t pos = 15 * TS_UNITS_PER_STEP;
+	uint64_t f0 = ts_pos_to_frame(pos, 48000, 1200);
+	cfg.chain_max = 2;
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_int_equal(ts_engine_load_chain(eng, chain, 2), TS_OK);
+	coll from = {0};
+	ts_engine_continue(eng, pos);
+	for (uint64_t f = f0; f < frames; f += 500) {
+		from.base = f;
+		ts_engine_run(eng, (uint32_t)(frames - f < 500 ? frames - f : 500), collect, &from);
+	}
+	ts_engine_free(eng);
+	/* note-ons from f0 on are the same */
+	size_t i = 0, k = 0, matched = 0;
+	for (;;) {
+		while (i < whole.n && !(whole.v[i].frame >= f0 && (whole.v[i].b[0] & 0xF0) == 0x90))
+			i++;
+		while (k < from.n && (from.v[k].b[0] & 0xF0) != 0x90)
+			k++;
+		if (i == whole.n || k == from.n)
+			break;
+		assert_int_equal(whole.v[i].frame, from.v[k].frame);
+		assert_memory_equal(whole.v[i].b, from.v[k].b, 3);
+		i++, k++, matched++;
+	}
+	assert_int_equal(i, whole.n);
+	assert_int_equal(k, from.n);
+	assert_true(matched > 20);
+	coll_free(&whole);
+	coll_free(&cut);
+	coll_free(&from);
+}
+
+/* Ports: the union of the chain's, in order of first use. */
+static void test_chain_ports(void **state)
+{
+	(void)state;
+	strcpy(pat.tracks[1].port, "virus");
+	note(2, 1, 60);
+	keep(0);
+	strcpy(pat.tracks[0].port, "rev2");
+	strcpy(pat.tracks[1].port, "virus");
+	note(1, 1, 61);
+	note(2, 1, 62);
+	keep(1);
+	const char *names[TS_MAX_PORTS];
+	assert_int_equal(ts_patterns_ports(chain, 2, names), 3);
+	assert_string_equal(names[1], "virus");
+	assert_string_equal(names[2], "rev2");
+	play_chain(2, 100000); /* B from 16 steps = 96000 */
+	int seen_rev2 = 0;
+	for (size_t i = 0; i < last.n; i++)
+		if (last.v[i].b[0] == 0x90 && last.v[i].b[1] == 61)
+			seen_rev2 += last.v[i].port == 2;
+	assert_int_equal(seen_rev2, 1);
+	for (int k = 0; k < 3; k++)
+		for (int t = 0; t < TS_TRACKS; t++)
+			snprintf(chain[k].tracks[t].port, sizeof(chain[k].tracks[t].port), "p%d", k * 12 + t);
+	assert_int_equal(ts_patterns_ports(chain, 3, names), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1712,6 +1954,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_api_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_period_independence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_allocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_basic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_change_point, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_held_notes_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_continue_and_periods, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_ports, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

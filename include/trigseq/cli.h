@@ -6,10 +6,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "trigseq/pattern.h"
+
 /* A whole decimal number in [lo, hi] (no sign, no spaces); false if it is not one. */
 bool ts_cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /* A tempo "120" or "120.5": at most one decimal, 30.0 … 300.0, as tenths of a BPM. */
 bool ts_cli_tempo(const char *s, uint16_t *tempo10);
+
+/* Load the n pattern files of a chain (1 <= n <= TS_CHAIN_MAX) into a new array (free() it).
+ * Every problem of every file goes to stderr as FILE:LINE:COL lines, and NULL comes back; so does
+ * a chain whose patterns use more than TS_MAX_PORTS port names. With several patterns, notes on
+ * stderr say what the chain will not do: play a pattern's own tempo (the chain plays at the first
+ * one's, or at `tempo10` when it is not 0), or move on from a pattern that has no change point. */
+ts_pattern *ts_cli_load_chain(const char *const *paths, int n, uint16_t tempo10);
 
 #endif

@@ -27,6 +27,9 @@
 /* Port index of MIDI clock output, beside the pattern's ports 0 … TS_MAX_PORTS-1. */
 #define TS_PORT_CLOCK 0xFE
 
+/* Patterns in a chain: a program change 0 … 127 selects one. */
+#define TS_CHAIN_MAX 128
+
 typedef struct {
 	uint32_t frame;          /* offset inside the current ts_engine_run() period */
 	uint8_t port;            /* pattern port index (ts_pattern_ports), or TS_PORT_CLOCK */
@@ -43,6 +46,7 @@ typedef struct {
 	uint16_t tempo10;        /* BPM x 10; 0 = the pattern's tempo */
 	uint64_t seed;           /* seed of the probability draws */
 	bool send_clock;         /* FA at start, F8 per tick, FC at stop on TS_PORT_CLOCK */
+	int chain_max;           /* patterns a chain may hold, 1 … TS_CHAIN_MAX (0 means 1) */
 } ts_engine_config;
 
 typedef struct {
@@ -51,6 +55,9 @@ typedef struct {
 	uint32_t queue_peak;     /* largest number of pending events seen */
 	uint8_t step[TS_TRACKS]; /* current step (1-based) of each track, 0 before start */
 	uint32_t pass[TS_TRACKS];
+	int pattern;             /* chain index of the pattern sounding (or to start from) */
+	int queued;              /* chain index taking over at the next change point, -1 none */
+	uint32_t changes;        /* pattern changes since start */
 } ts_engine_status;
 
 typedef struct ts_engine ts_engine;
@@ -59,8 +66,33 @@ typedef struct ts_engine ts_engine;
 ts_engine *ts_engine_new(const ts_engine_config *cfg);
 void ts_engine_free(ts_engine *eng);
 
-/* Give the engine a pattern (copied). Not while running: stop first. */
+/* Give the engine a pattern (copied): a chain of one. Not while running: stop first. */
 ts_status ts_engine_load(ts_engine *eng, const ts_pattern *pat);
+
+/*
+ * Give the engine a chain of n patterns (copied), 1 <= n <= cfg.chain_max. Not while running.
+ * Like the Rytm's chains: play starts with pattern 0 (or the one ts_engine_queue() chose while
+ * stopped); each pattern plays until its change point, then the next one (after the last, the
+ * first) takes over, every track at step 1 of pass 1. The change point comes every `change`
+ * master steps from the pattern's start (`change off`: every `length`; at the pattern's speed in
+ * normal mode, the master speed in advanced mode); an advanced pattern with `length inf` and
+ * `change off` has none and plays on. At the change point, in its frame before any note: the
+ * notes the old pattern holds (slide, endless gate) end, then every track of the new pattern sends
+ * its program change and base cc values, as at frame 0. Trigs of the old pattern that sound after
+ * the change point (micro timing, swing, retrigs, gates) still play; the new pattern's trigs never
+ * sound before it (negative micro timing of its first steps is clamped to the change point). The
+ * chain plays at one tempo: cfg.tempo10, else pattern 0's (the Rytm's project tempo). Ports are
+ * the union of the patterns' ports (ts_patterns_ports order); TS_ERR_RANGE if more than
+ * TS_MAX_PORTS. A single pattern has no changes unless one is queued.
+ */
+ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n);
+
+/* Queue chain pattern `index` for the next change point, in place of the chain's next pattern;
+ * the chain goes on from the one after it. A change point less than one longest step of the
+ * chain away is already decided: the queue then waits for the one after. While stopped, it
+ * chooses the pattern play starts from (Start and Continue then count the chain from it).
+ * False if index is not in the chain. [RT] */
+bool ts_engine_queue(ts_engine *eng, int index);
 
 /* Begin play at the start of the next ts_engine_run() period, every track at step 1 of pass 1.
  * Emits (at frame 0): clock Start and tick 0 if send_clock, then for each track 1 … 12 its program

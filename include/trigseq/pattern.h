@@ -160,6 +160,11 @@ void ts_pattern_settle(ts_pattern *pat);
 /* Output ports: index 0 is "midi_out", then every other distinct track port name in order of
  * first use by track number. Returns the number of ports; names[i] point into pat. */
 int ts_pattern_ports(const ts_pattern *pat, const char *names[TS_MAX_PORTS]);
+/* Output ports of a chain of n patterns: "midi_out", then every other distinct track port name in
+ * order of first use by pattern, then track number. Returns the number of ports, or -1 when there
+ * would be more than TS_MAX_PORTS; names[i] point into pats. */
+int ts_patterns_ports(const ts_pattern *pats, int n, const char *names[TS_MAX_PORTS]);
+
 /* The port index of track n (1 … 12), consistent with ts_pattern_ports(). */
 int ts_pattern_track_port(const ts_pattern *pat, int n);
 

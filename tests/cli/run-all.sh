@@ -72,7 +72,22 @@ run "dump --rate 10" 2 "$TRIGSEQ" dump $ex --rate 10
 run "dump --seed -1" 2 "$TRIGSEQ" dump $ex --seed -1
 run "dump --bars missing value" 2 "$TRIGSEQ" dump $ex --bars
 run "dump --fill=1" 2 "$TRIGSEQ" dump $ex --fill=1 && expect_grep "fill=1" "takes no value" "$tmp/err"
-run "dump two files" 2 "$TRIGSEQ" dump $ex $ex
+# Two files are a chain: virus-acid (16 steps at 126 BPM: 91429 frames), then rd8-map, looping.
+if run "dump chain" 0 "$TRIGSEQ" dump patterns/virus-acid.tsq patterns/rd8-map.tsq --bars 6; then
+	expect_grep "dump chain: tempo note" "rd8-map.tsq's tempo 112.0 is not used" "$tmp/err"
+	# channel 1 (the Virus) only in even 16-step segments (91428.57 frames each), channel 10
+	# (the RD-8) only in odd ones
+	if awk '$3 ~ /^9/ && $5 != "00" {
+		seg = int(($1 + 0.5) / (16 * 48000 * 60 / (126 * 4))) % 2
+		if ($3 == "90" && seg == 1) bad++
+		if ($3 == "99" && seg == 0) bad++
+		if ($3 == "90") v++; if ($3 == "99") d++
+	} END { exit !(bad == 0 && v > 10 && d > 10) }' "$tmp/out"; then ok; else bad "dump chain: notes outside their pattern's span"; fi
+	expect_file "dump chain golden" "$tmp/out" tests/golden/chain-acid-rd8.dump
+fi
+printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
+run "dump chain, bad second file" 1 "$TRIGSEQ" dump $ex "$tmp/typo.tsq" &&
+	expect_grep "dump chain bad file" "typo.tsq:3:3: unknown key 'chanel'" "$tmp/err"
 run "dump unknown option" 2 "$TRIGSEQ" dump $ex --loud && expect_grep "unknown option" "unknown option '--loud'" "$tmp/err"
 run "fmt --write --check" 2 "$TRIGSEQ" fmt --write --check $ex
 
