@@ -87,10 +87,14 @@ $(B)/rtcheck.so: tests/jack/rtcheck.c | $(B)
 $(B)/rt_bad_client: tests/jack/rt_bad_client.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -fno-builtin -o $@ $< $(JACK_LIBS)
 
+$(B)/send_midi: tests/jack/send_midi.c | $(B)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
+
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
-jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock
+jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi
 	tools/jack-shm-heal.sh
 	tests/jack/run-all.sh $(B)
+	tests/jack/chain.sh $(B)
 
 # The clock slave against real masters on a private JACK dummy server (tests/slave/).
 $(B)/jitter_clock: tests/slave/jitter_clock.c | $(B)

@@ -43,7 +43,7 @@ bool ts_cli_tempo(const char *s, uint16_t *tempo10)
 	return true;
 }
 
-ts_pattern *ts_cli_load_chain(const char *const *paths, int n, uint16_t tempo10)
+ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewhere)
 {
 	static ts_diags diags;
 	if (n < 1 || n > TS_CHAIN_MAX) {
@@ -74,7 +74,7 @@ ts_pattern *ts_cli_load_chain(const char *const *paths, int n, uint16_t tempo10)
 		free(pats);
 		return NULL;
 	}
-	for (int i = 1; i < n && !tempo10; i++)
+	for (int i = 1; i < n && !tempo_elsewhere; i++)
 		if (pats[i].tempo10 != pats[0].tempo10)
 			fprintf(stderr, "trigseq: note: the chain plays at %s's tempo %u.%u BPM; %s's "
 					"tempo %u.%u is not used\n",

@@ -115,6 +115,10 @@ struct ts_jack {
 	atomic_bool tp_rolling, tp_bbt_valid;
 	atomic_uint tp_frame_seen;
 	atomic_uint tp_mbpm;              /* transport tempo x 1000 */
+	atomic_int pattern, queued;       /* the engine's chain: sounding, next (-1 none) */
+	atomic_uint changes;
+	atomic_int pc_last;               /* last program change taken or ignored, -1 none */
+	atomic_uint pc_taken, pc_ignored;
 	/* notification thread -> main */
 	atomic_uint xruns;
 	atomic_bool gone;
@@ -254,12 +258,6 @@ static int on_sync(jack_transport_state_t state, jack_position_t *pos, void *arg
 
 /* ---- the clock slave [RT] ---- */
 
-static void drop_msg(void *ctx, const ts_midi_msg *msg)
-{
-	(void)ctx;
-	(void)msg;
-}
-
 /* Song position (ticks) of a frame of the engine's virtual timeline: the inverse of
  * ts_pos_to_frame to within the rounding, split so that nothing overflows. */
 static double vframe_to_tick(const ts_jack *j, uint64_t vf)
@@ -393,6 +391,25 @@ static void transport(ts_jack *j, const ts_midi_msg *m)
 	}
 }
 
+/* A program change on the channel asked for (cfg.program_receive) queues that pattern of the
+ * chain for its next change point, or picks the first one while stopped. [RT] */
+static void take_program(ts_jack *j, const ts_midi_msg *m)
+{
+	if (j->cfg.program_receive == 0 || ts_midi_msg_kind(m) != 0xC0 ||
+	    (m->bytes[0] & 0x0F) != j->cfg.program_receive - 1)
+		return;
+	atomic_store_explicit(&j->pc_last, m->bytes[1], memory_order_relaxed);
+	if (ts_engine_queue(j->eng, m->bytes[1]))
+		atomic_fetch_add_explicit(&j->pc_taken, 1, memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&j->pc_ignored, 1, memory_order_relaxed);
+}
+
+static void on_input_msg(void *ctx, const ts_midi_msg *m)
+{
+	take_program(ctx, m);
+}
+
 static void on_clock_msg(void *ctx, const ts_midi_msg *m)
 {
 	ts_jack *j = ctx;
@@ -420,6 +437,7 @@ static void on_clock_msg(void *ctx, const ts_midi_msg *m)
 		transport(j, m);
 		return;
 	default:
+		take_program(j, m);
 		return;
 	}
 }
@@ -469,7 +487,7 @@ static void slave_cycle(ts_jack *j, jack_nframes_t nframes)
 		ts_engine_stop(j->eng, 0, put_event, j);
 		stop_done(j);
 	}
-	read_input(j, IN_MIDI, nframes, drop_msg);
+	read_input(j, IN_MIDI, nframes, on_input_msg);
 	read_input(j, IN_CLOCK, nframes, on_clock_msg);
 	schedule_to(j, nframes);
 
@@ -556,8 +574,8 @@ static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
 		transport_stop(j);
 		stop_done(j);
 	}
-	read_input(j, IN_MIDI, nframes, drop_msg);
-	read_input(j, IN_CLOCK, nframes, drop_msg);
+	read_input(j, IN_MIDI, nframes, on_input_msg);
+	read_input(j, IN_CLOCK, nframes, on_input_msg);
 
 	jack_position_t pos;
 	jack_transport_state_t state = jack_transport_query(j->client, &pos);
@@ -657,6 +675,9 @@ static int process(jack_nframes_t nframes, void *arg)
 	} else if (j->eng && j->cfg.sync_jack) {
 		transport_cycle(j, nframes);
 	} else if (j->eng) {
+		j->cyc_start = f32;
+		read_input(j, IN_MIDI, nframes, on_input_msg);
+		read_input(j, IN_CLOCK, nframes, on_input_msg);
 		if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
 			if (!j->stopped_here) {
 				ts_engine_stop(j->eng, 0, put_event, j);
@@ -690,6 +711,9 @@ static int process(jack_nframes_t nframes, void *arg)
 		atomic_store_explicit(&j->frames, es.frames, memory_order_relaxed);
 		atomic_store_explicit(&j->step1, es.step[0], memory_order_relaxed);
 		atomic_store_explicit(&j->lost, j->lost_here + es.lost_events, memory_order_relaxed);
+		atomic_store_explicit(&j->pattern, es.pattern, memory_order_relaxed);
+		atomic_store_explicit(&j->queued, es.queued, memory_order_relaxed);
+		atomic_store_explicit(&j->changes, es.changes, memory_order_relaxed);
 	}
 	atomic_store_explicit(&j->period, nframes, memory_order_relaxed);
 
@@ -818,6 +842,8 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 	if (cfg->sync_midi || !cfg->send_clock)
 		j->cfg.clock_while_stopped = false;
 	atomic_store(&j->sync_ready, true);
+	atomic_store(&j->pc_last, -1);
+	atomic_store(&j->queued, -1);
 
 	const char *failed = NULL;
 	for (int p = 0; p < cfg->nports && !failed; p++) {
@@ -1046,6 +1072,12 @@ void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 	st->transport_bbt = atomic_load(&j->tp_bbt_valid);
 	st->transport_frame = atomic_load(&j->tp_frame_seen);
 	st->transport_bpm = atomic_load(&j->tp_mbpm) / 1000.0;
+	st->pattern = atomic_load(&j->pattern);
+	st->queued = atomic_load(&j->queued);
+	st->changes = atomic_load(&j->changes);
+	st->program_last = atomic_load(&j->pc_last);
+	st->programs_taken = atomic_load(&j->pc_taken);
+	st->programs_ignored = atomic_load(&j->pc_ignored);
 	if (!st->server_gone && j->active)
 		st->dsp_load = jack_cpu_load(j->client);
 }

@@ -383,7 +383,7 @@ static int cmd_dump(int argc, char **argv)
 		return rc;
 	}
 
-	ts_pattern *pat = ts_cli_load_chain(files, nfiles, tempo10);
+	ts_pattern *pat = ts_cli_load_chain(files, nfiles, tempo10 != 0);
 	free(files);
 	if (!pat)
 		return EXIT_INVALID;

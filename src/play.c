@@ -38,10 +38,13 @@
 #define STOP_TIMEOUT_MS 2000
 
 static const char *const usage_play =
-	"usage: trigseq play FILE [OPTIONS]\n"
+	"usage: trigseq play FILE... [OPTIONS]\n"
 	"\n"
 	"Play a pattern on JACK, headless, until SIGINT, SIGTERM or --duration; then stop\n"
-	"(note-offs for every sounding note, MIDI Stop) and exit 0.\n"
+	"(note-offs for every sounding note, MIDI Stop) and exit 0. Several files play as a\n"
+	"chain: each pattern until its change point (its 'change', else its 'length'), then\n"
+	"the next, looping, each sending its tracks' programs when it starts; all at the first\n"
+	"pattern's tempo (or --bpm).\n"
 	"  --name NAME             JACK client name (default trigseq)\n"
 	"  --server NAME           JACK server (default: $JACK_DEFAULT_SERVER, else the default)\n"
 	"  --connect PORT=DEST     connect our PORT (midi_out, clock_out, a track port ...) to DEST,\n"
@@ -63,6 +66,9 @@ static const char *const usage_play =
 	"  --clock-while-stopped   clock ticks (F8 alone) on clock_out while not playing too: with\n"
 	"                          --sync jack while the transport is stopped, with --sync int\n"
 	"                          until the start (not with --sync midi or --no-send-clock)\n"
+	"  --program-receive CH    a program change n on MIDI channel CH (1 ... 16) arriving on\n"
+	"                          clock_in or midi_in queues the n-th file (0-based) for the\n"
+	"                          next change point (while stopped: the one to start with)\n"
 	"  -t, --bpm T             tempo 30.0 ... 300.0 instead of the pattern's\n"
 	"  -s, --seed S            seed of the probability draws (default 0)\n"
 	"  -f, --fill              fill mode on\n"
@@ -86,7 +92,8 @@ static const char *const usage_play =
 	X(OPT_DURATION, "duration", 'd', true)            \
 	X(OPT_VERBOSE, "verbose", 'v', false)            \
 	X(OPT_NO_START, "no-start", 0, false)            \
-	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false)
+	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false) \
+	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true)
 
 #define AS_ENUM(id, name, short_name, value) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
@@ -103,7 +110,8 @@ static const struct {
 };
 
 typedef struct {
-	const char *file;
+	const char *files[TS_CHAIN_MAX];
+	int nfiles;
 	const char *name;
 	const char *server;
 	const char *connect[MAX_CONNECT];
@@ -111,6 +119,7 @@ typedef struct {
 	bool send_clock, send_transport, fill, verbose;
 	bool sync_midi, sync_jack, no_start, clock_while_stopped;
 	uint16_t tempo10;              /* 0 = the pattern's */
+	uint8_t program_receive;       /* MIDI channel 1 … 16, 0 = off */
 	uint64_t seed;
 	double duration;               /* seconds; 0 = until a signal */
 } play_opts;
@@ -239,6 +248,13 @@ static int apply_option(play_opts *op, int o, const char *v)
 	case OPT_CLOCK_WHILE_STOPPED:
 		op->clock_while_stopped = true;
 		break;
+	case OPT_PROGRAM_RECEIVE: {
+		uint64_t ch;
+		if (!ts_cli_u64(v, 1, 16, &ch))
+			return usage_error("--program-receive '%s': expected a MIDI channel 1 ... 16", v);
+		op->program_receive = (uint8_t)ch;
+		break;
+	}
 	}
 	return 0;
 }
@@ -246,13 +262,13 @@ static int apply_option(play_opts *op, int o, const char *v)
 static int parse_options(int argc, char **argv, play_opts *op)
 {
 	*op = (play_opts){.name = "trigseq", .send_clock = true, .send_transport = true};
-	int files = 0;
 	bool only_files = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (only_files || a[0] != '-' || !a[1]) {
-			if (files++ == 0)
-				op->file = a;
+			if (op->nfiles == TS_CHAIN_MAX)
+				return usage_error("at most %d pattern files in a chain", TS_CHAIN_MAX);
+			op->files[op->nfiles++] = a;
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
@@ -261,11 +277,8 @@ static int parse_options(int argc, char **argv, play_opts *op)
 		}
 		const char *v;
 		int o = find_option(a, &v);
-		if (o < 0) {
-			if (strcmp(a, "--program-receive") == 0 || strncmp(a, "--program-receive=", 18) == 0)
-				return usage_error("'%s' is not available yet", a);
+		if (o < 0)
 			return usage_error("unknown option '%s'", a);
-		}
 		if (options[o].has_value && !v) {
 			if (i + 1 >= argc)
 				return usage_error("option '%s' needs a value", a);
@@ -277,11 +290,8 @@ static int parse_options(int argc, char **argv, play_opts *op)
 		if (rc)
 			return rc;
 	}
-	if (files == 0)
+	if (op->nfiles == 0)
 		return usage_error("%s", "no pattern file given");
-	if (files > 1)
-		return usage_error("%s", "several files: chains are not available yet; give one "
-					 "pattern file");
 	/* A master has nobody to wait for: in this version --no-start is for the followers only,
 	 * where it is what happens anyway (the master's Start, the transport rolling). */
 	if (op->no_start && !op->sync_midi && !op->sync_jack)
@@ -356,6 +366,26 @@ static double now_s(void)
 
 /* ---- the command ---- */
 
+/* The end of a status line: where the chain is, what program changes did. */
+static void print_chain(const ts_jack_status *st, const play_opts *op)
+{
+	if (op->nfiles > 1 || op->program_receive) {
+		fprintf(stderr, ", pattern %d/%d %s", st->pattern + 1, op->nfiles,
+			op->files[st->pattern]);
+		if (st->queued >= 0)
+			fprintf(stderr, ", next %d %s", st->queued + 1, op->files[st->queued]);
+		fprintf(stderr, ", changes %" PRIu32, st->changes);
+	}
+	if (op->program_receive) {
+		fprintf(stderr, ", program changes on channel %u: %" PRIu32 " taken, %" PRIu32
+				" beyond the chain",
+			op->program_receive, st->programs_taken, st->programs_ignored);
+		if (st->program_last >= 0)
+			fprintf(stderr, " (last %d)", st->program_last);
+	}
+	fputc('\n', stderr);
+}
+
 static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 {
 	bool sync_midi = op->sync_midi;
@@ -366,32 +396,35 @@ static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 		fprintf(stderr,
 			"trigseq: sync jack, transport %s, frame %" PRIu32 ", %s, %.2f BPM, %s, xruns %"
 			PRIu32 ", lost events %" PRIu32 ", track 1 step %u, callback max %.3f%% of the "
-			"period (%.1f us), DSP load %.1f%%\n",
+			"period (%.1f us), DSP load %.1f%%",
 			st.transport_rolling ? "rolling" : "stopped", st.transport_frame,
 			st.transport_bbt ? "BBT valid" : "no BBT", st.transport_bpm,
 			st.running ? "running" : "stopped", st.xruns, st.lost_events, st.step1,
 			period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
 			st.callback_ns_max / 1000.0, st.dsp_load);
+		print_chain(&st, op);
 		return;
 	}
 	if (sync_midi) {
 		fprintf(stderr,
 			"trigseq: sync midi (slave), %s, %.2f BPM measured, master %s, %s, ticks %" PRId64
 			", xruns %" PRIu32 ", lost events %" PRIu32 ", clock_in bytes dropped %" PRIu32
-			", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%\n",
+			", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%",
 			st.clock_locked ? "locked" : "unlocked", st.clock_bpm,
 			st.clock_running ? "running" : "stopped", st.running ? "running" : "stopped",
 			st.clock_ticks, st.xruns, st.lost_events, st.in_dropped, st.step1,
 			period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
 			st.callback_ns_max / 1000.0, st.dsp_load);
+		print_chain(&st, op);
 		return;
 	}
 	fprintf(stderr,
 		"trigseq: %u.%u BPM, sync int (master), %s, xruns %" PRIu32 ", lost events %" PRIu32
-		", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%\n",
+		", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%",
 		tempo10 / 10, tempo10 % 10, st.running ? "running" : "stopped", st.xruns,
 		st.lost_events, st.step1, period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
 		st.callback_ns_max / 1000.0, st.dsp_load);
+	print_chain(&st, op);
 }
 
 static const char *const gone_msg = "trigseq: the JACK server went away; stopped\n";
@@ -423,26 +456,6 @@ static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
 				;
 		}
 	}
-}
-
-/* Load the pattern, printing its problems. */
-static ts_pattern *load_pattern(const char *path)
-{
-	static ts_diags diags;
-	ts_pattern *pat = malloc(sizeof(*pat));
-	if (!pat) {
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
-		return NULL;
-	}
-	ts_status st = ts_patfile_load(path, pat, NULL, &diags);
-	if (st == TS_OK)
-		return pat;
-	if (st == TS_ERR_NOMEM)
-		fprintf(stderr, "%s: %s\n", path, ts_strerror(st));
-	else
-		ts_diags_print(stderr, path, &diags);
-	free(pat);
-	return NULL;
 }
 
 /* Every --connect PORT names one of our ports: checked before JACK is touched. */
@@ -498,7 +511,7 @@ int ts_play_main(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	ts_pattern *pat = load_pattern(op.file);
+	ts_pattern *pat = ts_cli_load_chain(op.files, op.nfiles, op.tempo10 || op.sync_midi);
 	if (!pat)
 		return EXIT_FAIL;
 	ts_jack_config jc = {
@@ -511,8 +524,9 @@ int ts_play_main(int argc, char **argv)
 		.sync_jack = op.sync_jack,
 		.tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10 : pat->tempo10,
 		.clock_while_stopped = op.clock_while_stopped,
+		.program_receive = op.program_receive,
 	};
-	jc.nports = ts_pattern_ports(pat, jc.ports);
+	jc.nports = ts_patterns_ports(pat, op.nfiles, jc.ports);
 	if ((rc = check_connect_ports(&op, jc.ports, jc.nports)) != 0) {
 		free(pat);
 		return rc;
@@ -544,9 +558,10 @@ int ts_play_main(int argc, char **argv)
 		.tempo10 = op.sync_midi ? 0 : op.tempo10,
 		.seed = op.seed,
 		.send_clock = op.send_clock || op.send_transport,
+		.chain_max = op.nfiles,
 	};
 	eng = ts_engine_new(&ec);
-	if (!eng || ts_engine_load(eng, pat) != TS_OK) {
+	if (!eng || ts_engine_load_chain(eng, pat, op.nfiles) != TS_OK) {
 		fprintf(stderr, "trigseq: %s\n",
 			eng ? "the engine refused the pattern" : ts_strerror(TS_ERR_NOMEM));
 		rc = EXIT_FAIL;
@@ -574,19 +589,24 @@ int ts_play_main(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
+	char what[600];
+	if (op.nfiles > 1)
+		snprintf(what, sizeof(what), "chain of %d patterns from %s", op.nfiles, op.files[0]);
+	else
+		snprintf(what, sizeof(what), "%s", op.files[0]);
 	if (op.verbose && op.sync_jack) {
 		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync jack: following JACK "
 				"transport (%u.%u BPM without a timebase master)\n",
-			ts_jack_client_name(j), ts_jack_rate(j), op.file, tempo10 / 10, tempo10 % 10);
+			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10);
 	} else if (op.verbose && op.sync_midi) {
 		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync midi: waiting for MIDI "
 				"Start on clock_in\n",
-			ts_jack_client_name(j), ts_jack_rate(j), op.file);
+			ts_jack_client_name(j), ts_jack_rate(j), what);
 	} else if (op.verbose) {
 		ts_jack_status st;
 		ts_jack_get_status(j, &st);
 		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s at %u.%u BPM, started at frame %" PRIu32 "\n",
-			ts_jack_client_name(j), ts_jack_rate(j), op.file, tempo10 / 10, tempo10 % 10,
+			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10,
 			st.start_frame);
 	}
 	bool gone = run_until_done(j, &op, tempo10);

@@ -18,7 +18,8 @@ bool ts_cli_tempo(const char *s, uint16_t *tempo10);
  * Every problem of every file goes to stderr as FILE:LINE:COL lines, and NULL comes back; so does
  * a chain whose patterns use more than TS_MAX_PORTS port names. With several patterns, notes on
  * stderr say what the chain will not do: play a pattern's own tempo (the chain plays at the first
- * one's, or at `tempo10` when it is not 0), or move on from a pattern that has no change point. */
-ts_pattern *ts_cli_load_chain(const char *const *paths, int n, uint16_t tempo10);
+ * one's, unless tempo_elsewhere: --bpm, a clock master), or move on from a pattern without a change
+ * point. */
+ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewhere);
 
 #endif

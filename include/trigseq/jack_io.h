@@ -74,6 +74,9 @@ typedef struct {
 					     with sync_midi) */
 	bool clock_while_stopped;         /* free-running F8 on clock_out while the engine is not
 					     running (not with sync_midi; needs send_clock) */
+	uint8_t program_receive;          /* 1 … 16: a program change n on this channel, on
+					     clock_in or midi_in, queues chain pattern n
+					     (ts_engine_queue); 0 = ignore program changes */
 } ts_jack_config;
 
 typedef struct {
@@ -104,6 +107,13 @@ typedef struct {
 	bool transport_bbt;               /* a timebase master gives bar, beat, tick and tempo */
 	uint32_t transport_frame;         /* transport frame at the start of the last cycle */
 	double transport_bpm;             /* BBT tempo in quarter notes per minute, else ours */
+	/* the chain (every mode) */
+	int pattern;                      /* chain index sounding (or to start from) */
+	int queued;                       /* chain index at the next change point, -1 none */
+	uint32_t changes;                 /* pattern changes since the last start */
+	int program_last;                 /* last program number received on the channel, -1 */
+	uint32_t programs_taken;          /* program changes that queued a pattern */
+	uint32_t programs_ignored;        /* program changes beyond the chain */
 } ts_jack_status;
 
 /* Open a client and register every port. On failure returns NULL and writes one line to err;

@@ -195,7 +195,6 @@ usage() { # NAME WANT_RC PATTERN ARGS...
 usage "--help" 0 '^usage: trigseq play FILE' --help
 usage "unknown option" 2 "unknown option '--bogus'" patterns/virus-acid.tsq --bogus
 usage "no file" 2 'no pattern file given'
-usage "two files" 2 'chains are not available yet' patterns/virus-acid.tsq patterns/rd8-map.tsq
 usage "--no-start as master" 2 '--no-start needs --sync midi' patterns/virus-acid.tsq --no-start
 usage "--sync bad" 2 "expected int, midi or jack" patterns/virus-acid.tsq --sync ext
 usage "--bpm range" 2 "--bpm '301'" patterns/virus-acid.tsq --bpm 301
