@@ -122,7 +122,7 @@ static void resync(ts_clock *c, uint64_t frame)
 	double per = c->have_tick ? c->loop[0].per : nominal_per(c);
 	c->origin = frame;
 	for (int j = 0; j < TS_CLOCK_LOOPS; j++)
-		c->loop[j] = (ts_clock_loop){.t0 = 0, .per = per, .mse = 0, .n = 1};
+		c->loop[j] = (ts_clock_loop){.t0 = 0, .per = per, .mse = 0, .mse_n = 0, .n = 1};
 	c->best = 0;
 	c->settled = 0;
 	c->per_prev = per;
@@ -157,8 +157,14 @@ static double loop_update(ts_clock_loop *l, int j, double x, double limit)
 	double raw = x - pred, e = raw;
 	if (l->n >= OUTLIER_AFTER_N)
 		e = e > limit ? limit : e < -limit ? -limit : e;
-	if (l->n >= 2)
-		l->mse += (e * e - l->mse) * MSE_WEIGHT;
+	if (l->n >= 2) {
+		/* A plain mean until MSE_WEIGHT's memory is full: an average that starts from 0 would
+		 * call the first ticks' errors many sigmas, and the tempo-change detector fires on
+		 * cable jitter. */
+		if (l->mse_n < UINT32_MAX)
+			l->mse_n++;
+		l->mse += (e * e - l->mse) * fmax(MSE_WEIGHT, 1.0 / l->mse_n);
+	}
 	if (l->n < UINT32_MAX)
 		l->n++;
 	double a, b;
@@ -190,6 +196,7 @@ static void detect_change(ts_clock *c, double e, double mse_before)
 	if (c->cusum_hi < CUSUM_H && c->cusum_lo < CUSUM_H)
 		return;
 	c->cusum_hi = c->cusum_lo = 0;
+	count(&c->tempo_changes);
 	for (int j = 0; j < TS_CLOCK_LOOPS; j++)
 		if (c->loop[j].n > RESTART_N)
 			c->loop[j].n = RESTART_N;
@@ -387,5 +394,6 @@ void ts_clock_get_status(const ts_clock *c, uint64_t frame, ts_clock_status *st)
 		.bad_frames = c->bad_frames,
 		.resyncs = c->resyncs,
 		.switches = c->switches,
+		.tempo_changes = c->tempo_changes,
 	};
 }

@@ -45,6 +45,7 @@ typedef struct {
 	double t0;       /* filtered frame of the last tick, relative to ts_clock.origin */
 	double per;      /* filtered tick interval, frames */
 	double mse;      /* running mean square of its prediction errors, frames^2 */
+	uint32_t mse_n;  /* errors in mse since the loop started, saturating */
 	uint32_t n;      /* ticks since it (re)started, saturating: sets its least-squares gains */
 } ts_clock_loop;
 
@@ -71,6 +72,7 @@ typedef struct {
 	uint32_t bad_frames;      /* ticks ignored because their frame went backwards */
 	uint32_t resyncs;         /* times the loops restarted from a tick (first tick, clock loss) */
 	uint32_t switches;        /* times a different loop of the bank was followed */
+	uint32_t tempo_changes;   /* times the detector restarted the loops for a new tempo */
 	/* the last ticks' arrivals (relative to origin) since the tempo last changed, for the tempo
 	 * estimate from their lower envelope */
 	double env[TS_CLOCK_ENV];
@@ -89,6 +91,7 @@ typedef struct {
 	uint32_t bad_frames;
 	uint32_t resyncs;
 	uint32_t switches;
+	uint32_t tempo_changes;
 } ts_clock_status;
 
 /* A fresh clock at `rate` frames per second: stopped, at song position 0, no ticks. [RT] */
