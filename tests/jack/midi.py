@@ -285,7 +285,45 @@ def cmd_freeclock(capture, rate, tempo10):
           f"gap at Start {pre[-1] and fa - pre[-1]}")
 
 
+def cmd_bbt(capture, rate, bpm, period):
+    """--sync jack with jack_transport as timebase master at `bpm`, tests/slave/every-step.tsq
+    from Start: the BBT position is what trigseq follows. jack_transport advances its integer tick
+    by nframes*1920*bpm/(rate*60) truncated each cycle, so its BBT runs at
+    bpm*floor(x)/x with x that per-cycle advance: the ticks' mean interval must be that tempo's
+    (to half a frame), every interval within 1% of it, and step n (note 59+n) on tick 6(n-1)."""
+    rate, bpm, period = int(rate), float(bpm), int(period)
+    x = period * 1920 * bpm / (rate * 60)
+    eff = bpm * floor(x) / x
+    want = rate * 60 / (eff * 24)
+    events = read_capture(capture)
+    fa = [f for f, b in events if b == (0xFA,)]
+    if len(fa) != 1:
+        sys.exit(f"{len(fa)} Start messages, expected 1")
+    ticks = [f for f, b in events if b == (0xF8,) and f >= fa[0]]
+    if len(ticks) < 96:
+        sys.exit(f"only {len(ticks)} ticks from Start")
+    iv = [b - a for a, b in zip(ticks, ticks[1:])]
+    mean = (ticks[-1] - ticks[0]) / (len(ticks) - 1)
+    if abs(mean - want) > 0.5:
+        sys.exit(f"mean tick interval {mean:.2f} frames, expected {want:.2f} "
+                 f"(BBT tempo {eff:.3f} BPM)")
+    worst = max(abs(i - want) for i in iv)
+    if worst > want / 100:
+        sys.exit(f"a tick interval {worst:.1f} frames off {want:.2f}")
+    ons = [(f, b[1]) for f, b in events if (b[0] & 0xF0) == 0x90 and b[2] > 0]
+    for n, (f, note) in enumerate(ons):
+        if note != 60 + n % 16:
+            sys.exit(f"note-on {n} is note {note}, expected {60 + n % 16} (a step lost or doubled)")
+        if 6 * n >= len(ticks):
+            break
+        if f != ticks[6 * n]:
+            sys.exit(f"step {n + 1} at frame {f}, its tick 6*{n} at {ticks[6 * n]}")
+    print(f"{len(ticks)} ticks, mean interval {mean:.2f} frames = {rate * 60 / (24 * mean):.2f} "
+          f"BPM (jack_transport's BBT at {bpm:g}: {eff:.3f}), intervals {min(iv)}..{max(iv)}; "
+          f"{len(ons)} steps in order, each on its tick")
+
+
 if __name__ == "__main__":
     cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk,
-            "transport": cmd_transport, "freeclock": cmd_freeclock}
+            "transport": cmd_transport, "freeclock": cmd_freeclock, "bbt": cmd_bbt}
     cmds[sys.argv[1]](*sys.argv[2:])
