@@ -1650,13 +1650,17 @@ static void count_sink(void *ctx, const ts_event *ev)
 static void test_no_allocation(void **state)
 {
 	(void)state;
-	static ts_pattern dense;
-	dense_pattern(&dense, 99, false);
+	/* a chain of the dense pattern and a variant, so pattern changes and queueing run too */
+	static ts_pattern dense[2];
+	dense_pattern(&dense[0], 99, false);
+	dense_pattern(&dense[1], 98, false);
+	dense[1].change = 7;
 	ts_engine_config cfg = cfg_std();
 	cfg.send_clock = true;
+	cfg.chain_max = 2;
 	ts_engine *eng = ts_engine_new(&cfg);
 	assert_non_null(eng);
-	assert_int_equal(ts_engine_load(eng, &dense), TS_OK);
+	assert_int_equal(ts_engine_load_chain(eng, dense, 2), TS_OK);
 	alloc_count_init();
 	unsigned long a0 = n_allocs, f0 = n_frees;
 	ts_engine_status st;
@@ -1666,9 +1670,13 @@ static void test_no_allocation(void **state)
 		/* 10 minutes of audio in 64-frame periods, then 10 more in 256-frame ones */
 		for (uint64_t f = 0; f < 48000ULL * 600; f += 64)
 			ts_engine_run(eng, 64, count_sink, NULL);
-		for (uint64_t f = 0; f < 48000ULL * 600; f += 256)
+		for (uint64_t f = 0; f < 48000ULL * 600; f += 256) {
+			if (f % (48000 * 5) == 0)
+				ts_engine_queue(eng, (int)(f / 256 % 2));
 			ts_engine_run(eng, 256, count_sink, NULL);
+		}
 		ts_engine_get_status(eng, &st);
+		assert_true(st.changes > 100);
 		ts_engine_stop(eng, 0, count_sink, NULL);
 	}
 	unsigned long a1 = n_allocs, f1 = n_frees;
