@@ -139,7 +139,50 @@ grep -qE 'program changes on channel 16: 2 taken, 2 beyond the chain \(last 9\)'
 	bad "program change counts: $(grep -m2 -oE 'program changes.*' "$tmp/pc.err" | tail -1)"
 rtok "RT safety with program changes" "$tmp/pc.err"
 
-# ---- 3: usage ----
+# ---- 3: a program change while stopped picks the pattern a clock slave starts with ----
+# Chain A B as a slave; PC 1 on channel 16 before the master's Start: B (channel 10) plays first,
+# for its 16 steps (96 ticks), then A (channel 1).
+monitor mon_sl || bad "monitor did not come up"
+mon=$mon_pid
+"$TRIGSEQ" play "$A" "$B" --sync midi --program-receive 16 --name ts_sl --duration 8 --verbose \
+	--connect midi_out=mon_sl:input >"$tmp/sl.out" 2>"$tmp/sl.err" &
+ts=$!
+pids+=("$ts")
+if wait_port ts_sl:clock_in && wait_grep 'waiting for MIDI Start' "$tmp/sl.err"; then
+	"$build/send_midi" --connect ts_sl:midi_in "0.05 CF 01" >"$tmp/send2.txt" 2>&1 ||
+		bad "send_midi failed: $(cat "$tmp/send2.txt")"
+	"$build/jitter_clock" --name jc_pc --connect ts_sl:clock_in --delay-ms 200 --ticks 160 \
+		--jitter-ms 0 >/dev/null 2>"$tmp/jc.err" || bad "jitter_clock failed: $(cat "$tmp/jc.err")"
+else
+	bad "the slave did not come up: $(head -c 400 "$tmp/sl.err")"
+fi
+wait "$ts"
+rc=$?
+sleep 0.3
+stop_pid "$mon"
+[ "$rc" -eq 0 ] && ok "slave chain: exit 0" || bad "slave chain: exit $rc: $(head -c 400 "$tmp/sl.err")"
+# note-ons in order: channel 10 ones first, then channel 1 ones from step 17 (tick 96) on
+if python3 - "$tmp/mon_sl.txt" <<'PY'
+import re, sys
+ons = []
+for line in open(sys.argv[1]):
+    m = re.match(r"\s*(\d+):\s+(9[0-9a-f]) ([0-9a-f]{2}) ([0-9a-f]{2})", line)
+    if m and int(m.group(4), 16) > 0:
+        ons.append((int(m.group(1)), int(m.group(2), 16) & 15))
+chans = [c for _, c in ons]
+if not ons or chans[0] != 9:
+    sys.exit(f"first note-on on channel {chans[0] + 1 if ons else None}, expected 10 (B)")
+first_a = chans.index(0) if 0 in chans else None
+if first_a is None or 9 in chans[first_a:]:
+    sys.exit(f"expected B's notes, then A's: channels {chans[:40]}")
+print(f"B first ({first_a} note-ons on channel 10), then A ({len(chans) - first_a} on channel 1)")
+PY
+then ok "program change while stopped: the slave starts with pattern B"
+else bad "program change while stopped"; fi
+grep -qE 'pattern 1/2 patterns/virus-acid.tsq|pattern 2/2 patterns/rd8-map.tsq' "$tmp/sl.err" &&
+	ok "slave status shows the chain" || bad "slave status: $(grep -m2 'sync midi' "$tmp/sl.err")"
+
+# ---- 4: usage ----
 usage() { # NAME WANT_RC PATTERN ARGS...
 	local name=$1 want=$2 pattern=$3
 	shift 3
