@@ -36,12 +36,12 @@ check() {
 	if out=$("$@" 2>&1); then ok "$name: $out"; else bad "$name: $out"; fi
 }
 
-# start_server NAME [JACKD_OPTIONS]: a private dummy server; sets server_pid. Names are unique
-# per run.
+# start_server NAME [JACKD_OPTIONS]: a private dummy server, `period` frames a cycle (256 unless
+# set); sets server_pid. Names are unique per run.
 start_server() {
 	local name=$1
 	shift
-	JACK_DEFAULT_SERVER=$name jackd "$@" --no-realtime -d dummy -r 48000 -p 256 \
+	JACK_DEFAULT_SERVER=$name jackd "$@" --no-realtime -d dummy -r 48000 -p "${period:-256}" \
 		>"$tmp/jackd-$name.log" 2>&1 &
 	server_pid=$!
 	pids+=("$server_pid")
@@ -354,6 +354,31 @@ if grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/cws.err"; then
 else
 	bad "--clock-while-stopped under rtcheck: $(grep rtcheck "$tmp/cws.err" || head -c 600 "$tmp/cws.err")"
 fi
+
+# ---- 8: --clock-while-stopped with --sync int: free ticks from the activation until the start ----
+# The monitor is there before trigseq activates, so it gets the free ticks from the first. With
+# 4096-frame periods (more than a tick at 287.3 BPM) the start holds back the ticks of its cycle
+# that it would follow too closely; with 512 (less than a tick at 123.7 BPM) it waits whole cycles.
+for cfg in "4096 287.3 10" "512 123.7 1"; do
+	read -r per bpm min_free <<<"$cfg"
+	period=$per fresh_server -S
+	monitor mon_fs
+	LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/slave/every-step.tsq --clock-while-stopped \
+		--bpm "$bpm" --duration 1 --verbose --name ts_fs --connect clock_out=mon_fs:input \
+		>"$tmp/fs.out" 2>"$tmp/fs.err"
+	rc=$?
+	[ "$rc" -eq 0 ] && ok "--sync int --clock-while-stopped, period $per: exit 0" ||
+		bad "--sync int --clock-while-stopped, period $per: exit $rc: $(head -c 600 "$tmp/fs.err")"
+	sleep 0.3
+	stop_pid "$mon_pid"
+	check "--sync int --clock-while-stopped at $bpm BPM, period $per: free ticks, Start, engine ticks" \
+		$MIDI freestart "$tmp/mon_fs.txt" $R "${bpm/./}" "$per" "$min_free"
+	if grep -qE '^rtcheck: 0 violations in [0-9]{2,} callbacks' "$tmp/fs.err"; then
+		ok "trigseq's process callback with --sync int --clock-while-stopped: $(grep rtcheck "$tmp/fs.err")"
+	else
+		bad "--sync int --clock-while-stopped under rtcheck: $(grep rtcheck "$tmp/fs.err" || head -c 600 "$tmp/fs.err")"
+	fi
+done
 
 stop_pid "$main_server"
 printf 'jack: %d passed, %d failed\n' "$pass" "$fail"
