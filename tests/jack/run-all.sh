@@ -260,14 +260,17 @@ if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "
 else
 	bad "trigseq under rtcheck: exit $rc: $(head -c 600 "$tmp/rt.err")"
 fi
-# The same as a clock slave, through Start, Stop, SPP, Continue and junk on clock_in.
-LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/slave/every-step.tsq --sync midi --duration 7 \
+# The same as a clock slave, through Start, Stop, SPP, Continue and junk on clock_in; then Start,
+# an SPP while running, the clock lost and resumed.
+LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/slave/every-step.tsq --sync midi --duration 11 \
 	--verbose --name ts_rt >"$tmp/rts.out" 2>"$tmp/rts.err" &
 rts=$!
 pids+=("$rts")
 wait_port ts_rt:clock_in && sleep 0.3
 "$build/jitter_clock" --name jc_rt --connect ts_rt:clock_in --delay-ms 200 --ticks 200 \
 	--stop-after 80 --pause-ticks 24 --spp 4 --garbage >/dev/null 2>"$tmp/jc_rt.err"
+"$build/jitter_clock" --name jc_rt2 --connect ts_rt:clock_in --delay-ms 200 --ticks 150 \
+	--spp-at 40:9 --lose-after 90 --resume-after 8 >/dev/null 2>>"$tmp/jc_rt.err"
 wait "$rts"
 rc=$?
 if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/rts.err" &&

@@ -200,5 +200,21 @@ for f in "$tmp"/ts_*.err; do
 done
 
 stop_pid "$server"
+
+if [ "$bench" != bench ]; then
+	# 8. The clock lost and resumed with 2048-frame periods, longer than a tick (1000 frames at
+	# 120 BPM), no jitter: the resumed tick comes 480 frames into its cycle, the next step 1000
+	# frames after it in the same cycle. That step goes where the tick's own grid puts it, as
+	# after Start (the cycle's other ticks are fed after it is scheduled, so other steps can be
+	# late by up to a period).
+	start_server 2048
+	slave resume2k; r_ts=$ts_pid; r_mon=$mon_pid
+	master resume2k --bpm 120 --jitter-ms 0 --seed 16 --ticks 330 --lose-after 203 --resume-after 9
+	finish resume2k "$r_ts" "$r_mon" "$jc_pid"
+	check "clock lost and resumed, 2048-frame periods: the first step after it on its tick" \
+		$AN resume "$tmp/mon_resume2k.txt" "$tmp/jc_resume2k.txt" $R 0.05 42.7
+	grep -q 'lost events 0' "$tmp/ts_resume2k.err" || bad "ts_resume2k: lost events: $(tail -2 "$tmp/ts_resume2k.err")"
+	stop_pid "$server"
+fi
 printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
