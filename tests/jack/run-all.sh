@@ -24,17 +24,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cd "$root"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); printf 'ok: %s\n' "$*"; }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-# check NAME CMD...: passes when CMD exits 0; its output is shown either way.
-check() {
-	local name=$1
-	shift
-	local out
-	if out=$("$@" 2>&1); then ok "$name: $out"; else bad "$name: $out"; fi
-}
+# ok, bad, check and the pass/fail counters
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 
 # start_server NAME [JACKD_OPTIONS]: a private dummy server, `period` frames a cycle (256 unless
 # set); sets server_pid. Names are unique per run.

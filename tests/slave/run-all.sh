@@ -33,16 +33,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cd "$root"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); printf 'ok: %s\n' "$*"; }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-check() {
-	local name=$1
-	shift
-	local out
-	if out=$("$@" 2>&1); then ok "$name: $out"; else bad "$name: $out"; fi
-}
+# ok, bad, check and the pass/fail counters
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
 wait_port() {
