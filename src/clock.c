@@ -363,6 +363,11 @@ bool ts_clock_tick_frame(const ts_clock *c, double song_tick, double *frame)
 	return true;
 }
 
+bool ts_clock_stale(const ts_clock *c, uint64_t frame)
+{
+	return stale(c, frame);
+}
+
 bool ts_clock_locked(const ts_clock *c, uint64_t frame)
 {
 	return !stale(c, frame) && c->settled >= SETTLE_TICKS;

@@ -414,13 +414,11 @@ static void on_clock_msg(void *ctx, const ts_midi_msg *m)
 {
 	ts_jack *j = ctx;
 	uint32_t off = (uint32_t)(m->frame - j->cyc_start);
-	double x;
 	switch (ts_midi_msg_kind(m)) {
 	case 0xF8:
 		/* Running with nothing to predict from (the first tick after a Start without a live
-		 * clock): this tick is the grid, and it acts at once. */
-		if (ts_clock_running(&j->clock) &&
-		    !ts_clock_tick_frame(&j->clock, ts_clock_position(&j->clock, m->frame), &x)) {
+		 * clock, or after the clock was lost): this tick is the grid, and it acts at once. */
+		if (ts_clock_running(&j->clock) && ts_clock_stale(&j->clock, m->frame)) {
 			schedule_to(j, off);
 			ts_clock_tick(&j->clock, m->frame);
 			return;

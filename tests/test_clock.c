@@ -339,6 +339,7 @@ static void transport_start_stop_continue_spp(void **state)
 	 * before that tick, and song 0 lands on it. */
 	ts_clock_init(&c, RATE);
 	ts_clock_start(&c, 500);
+	assert_true(ts_clock_stale(&c, 500));
 	assert_false(ts_clock_tick_frame(&c, 0, &at));
 	assert_true(ts_clock_position(&c, 600) < 0);
 	ts_clock_tick(&c, 700);
@@ -360,6 +361,9 @@ static void clock_loss_and_garbage(void **state)
 	assert_true(ts_clock_locked(&c, last + (uint64_t)(2.5 * per)));
 	/* Unlocked once 3 ticks are missing; the position never runs past the last tick + 1. */
 	assert_false(ts_clock_locked(&c, last + (uint64_t)(3.6 * per)));
+	/* Stale from 3.5 intervals: a tick then restarts the loops, as the first tick ever does. */
+	assert_false(ts_clock_stale(&c, last + (uint64_t)(3.4 * per)));
+	assert_true(ts_clock_stale(&c, last + (uint64_t)(3.6 * per)));
 	for (uint64_t t = last; t < last + 60 * RATE; t += 997)
 		assert_true(ts_clock_position(&c, t) <= 100.0 + 1e-9);
 	assert_true(ts_clock_position(&c, last + 10 * RATE) >= 99.0);

@@ -126,6 +126,10 @@ double ts_clock_position(const ts_clock *c, uint64_t frame);
  * [RT] */
 bool ts_clock_tick_frame(const ts_clock *c, double song_tick, double *frame);
 
+/* Whether a tick arriving at `frame` restarts the loops: no tick yet, or none for 3.5 intervals
+ * (the clock was lost). Nothing predicts such a tick; it is the grid. [RT] */
+bool ts_clock_stale(const ts_clock *c, uint64_t frame);
+
 /* Locked at `frame`: ticks arriving (none missing for 3.5 intervals) and the tempo settled. [RT] */
 bool ts_clock_locked(const ts_clock *c, uint64_t frame);
 /* Measured tempo in BPM (quarter notes per minute); 0 before two ticks. [RT] */

@@ -12,7 +12,7 @@
  * the cycle, and each event's virtual frame is mapped back to the real frame where the filtered
  * grid reaches its position. The clock is fed a cycle's ticks after that cycle is scheduled (the
  * grid predicts ahead); Start, Continue, Stop and Song Position Pointer act at their own frame,
- * and so does the first tick after a (re)start when the clock has no live tick to predict from.
+ * and so does the first tick after a (re)start or a clock loss, when no live tick predicts it.
  * Without ticks the position holds at the last tick + 1: the engine holds, it never runs away.
  *
  * JACK transport (sync_jack). Every cycle jack_transport_query() gives the transport's state and

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 from fractions import Fraction
-from math import floor
+from math import floor, gcd
 
 REALTIME = {0xF8, 0xFA, 0xFB, 0xFC}
 
@@ -323,7 +323,65 @@ def cmd_bbt(capture, rate, bpm, period):
           f"{len(ons)} steps in order, each on its tick")
 
 
+def cmd_freestart(capture, rate, tempo10, period, min_free):
+    """--clock-while-stopped with --sync int, JACK period P: F8 alone from the activation on the
+    grid floor(k*R*60/(T*24)+1/2) of an origin that is a cycle's first frame, as is Start; Start at
+    least a tick interval I - 1 frame after the last free tick and no later than the first frame
+    of the cycle after the free tick it replaced (the start waits, by up to one tick); the engine's
+    ticks from Start on its grid, up to Stop; nothing after Stop (free ticks are until the start).
+    No two ticks closer than I - 1 frame anywhere."""
+    rate, T, P = int(rate), Fraction(int(tempo10), 10), int(period)
+    interval = Fraction(rate * 60) / (T * 24)
+
+    def f(k):
+        return floor(k * interval + Fraction(1, 2))
+
+    events = read_capture(capture)
+    kinds = [b[0] for _, b in events]
+    if set(kinds) - {0xF8, 0xFA, 0xFC}:
+        sys.exit(f"unexpected bytes on clock_out: {sorted(set(kinds) - {0xF8, 0xFA, 0xFC})}")
+    if kinds.count(0xFA) != 1 or kinds.count(0xFC) != 1 or kinds.index(0xFA) > kinds.index(0xFC):
+        sys.exit(f"expected one Start then one Stop: {kinds.count(0xFA)} FA, {kinds.count(0xFC)} FC")
+    ia, ic = kinds.index(0xFA), kinds.index(0xFC)
+    fa, fc = events[ia][0], events[ic][0]
+    pre = [fr for fr, b in events[:ia]]
+    run = [fr for fr, b in events[ia + 1:ic]]
+    if ic != len(events) - 1:
+        sys.exit(f"{len(events) - 1 - ic} events after Stop, e.g. {fmt(events[ic + 1])}: with --sync "
+                 "int the free ticks are until the start only")
+    ticks = pre + run
+    short = [(a, b) for a, b in zip(ticks, ticks[1:]) if b - a < interval - 1]
+    if short:
+        sys.exit(f"ticks closer than a tick interval - 1 ({float(interval - 1):.3f}): {short[:4]}")
+    if len(pre) < int(min_free) or len(run) < 48:
+        sys.exit(f"too few ticks: {len(pre)} free before Start (want {min_free}), {len(run)} playing")
+    # The free ticks are consecutive ticks of one grid whose origin (tick 0, the activation
+    # cycle's first frame) is a whole number of periods before Start.
+    mbpm = int(T * 1000)
+    cycle = mbpm // gcd(rate * 2500, mbpm)  # the grid's intervals repeat after this many ticks
+    k0 = next((k for k in range(cycle)
+               if (fa - (pre[0] - f(k))) % P == 0 and all(t - pre[0] == f(k + i) - f(k) for i, t in enumerate(pre))), None)
+    if k0 is None:
+        sys.exit("the free ticks are not on a floor(k*R*60/(T*24)+1/2) grid from a cycle's first "
+                 f"frame: intervals {sorted({b - a for a, b in zip(pre, pre[1:])})}")
+    origin = pre[0] - f(k0)
+    nxt = origin + f(k0 + len(pre))  # the free tick Start came instead of
+    gap = fa - pre[-1]
+    if gap < interval - 1 or fa - nxt > P:
+        sys.exit(f"Start {gap} frames after the last free tick (interval {float(interval):.3f}); "
+                 f"the next free tick was due {nxt - pre[-1]} frames after it, period {P}")
+    if run[0] != fa or any(t - fa != f(i) for i, t in enumerate(run)):
+        sys.exit("the ticks after Start are not on the engine's grid from Start")
+    if fc - run[-1] > interval + 1:
+        sys.exit(f"no tick in the {fc - run[-1]} frames before Stop")
+    print(f"{len(pre)} free ticks on the grid of a cycle's first frame (the first captured is its "
+          f"tick {k0}), Start {gap} frames after the last ({float(gap / interval):.2f} intervals; "
+          f"the next was due at {nxt - pre[-1]}), {len(run)} engine ticks from Start, Stop, "
+          "nothing after")
+
+
 if __name__ == "__main__":
     cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk,
-            "transport": cmd_transport, "freeclock": cmd_freeclock, "bbt": cmd_bbt}
+            "transport": cmd_transport, "freeclock": cmd_freeclock, "bbt": cmd_bbt,
+            "freestart": cmd_freestart}
     cmds[sys.argv[1]](*sys.argv[2:])

@@ -24,24 +24,16 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cd "$root"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); printf 'ok: %s\n' "$*"; }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-# check NAME CMD...: passes when CMD exits 0; its output is shown either way.
-check() {
-	local name=$1
-	shift
-	local out
-	if out=$("$@" 2>&1); then ok "$name: $out"; else bad "$name: $out"; fi
-}
+# ok, bad, check and the pass/fail counters
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 
-# start_server NAME [JACKD_OPTIONS]: a private dummy server; sets server_pid. Names are unique
-# per run.
+# start_server NAME [JACKD_OPTIONS]: a private dummy server, `period` frames a cycle (256 unless
+# set); sets server_pid. Names are unique per run.
 start_server() {
 	local name=$1
 	shift
-	JACK_DEFAULT_SERVER=$name jackd "$@" --no-realtime -d dummy -r 48000 -p 256 \
+	JACK_DEFAULT_SERVER=$name jackd "$@" --no-realtime -d dummy -r 48000 -p "${period:-256}" \
 		>"$tmp/jackd-$name.log" 2>&1 &
 	server_pid=$!
 	pids+=("$server_pid")
@@ -259,14 +251,17 @@ if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "
 else
 	bad "trigseq under rtcheck: exit $rc: $(head -c 600 "$tmp/rt.err")"
 fi
-# The same as a clock slave, through Start, Stop, SPP, Continue and junk on clock_in.
-LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/slave/every-step.tsq --sync midi --duration 7 \
+# The same as a clock slave, through Start, Stop, SPP, Continue and junk on clock_in; then Start,
+# an SPP while running, the clock lost and resumed.
+LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/slave/every-step.tsq --sync midi --duration 11 \
 	--verbose --name ts_rt >"$tmp/rts.out" 2>"$tmp/rts.err" &
 rts=$!
 pids+=("$rts")
 wait_port ts_rt:clock_in && sleep 0.3
 "$build/jitter_clock" --name jc_rt --connect ts_rt:clock_in --delay-ms 200 --ticks 200 \
 	--stop-after 80 --pause-ticks 24 --spp 4 --garbage >/dev/null 2>"$tmp/jc_rt.err"
+"$build/jitter_clock" --name jc_rt2 --connect ts_rt:clock_in --delay-ms 200 --ticks 150 \
+	--spp-at 40:9 --lose-after 90 --resume-after 8 >/dev/null 2>>"$tmp/jc_rt.err"
 wait "$rts"
 rc=$?
 if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/rts.err" &&
@@ -353,6 +348,31 @@ if grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/cws.err"; then
 else
 	bad "--clock-while-stopped under rtcheck: $(grep rtcheck "$tmp/cws.err" || head -c 600 "$tmp/cws.err")"
 fi
+
+# ---- 8: --clock-while-stopped with --sync int: free ticks from the activation until the start ----
+# The monitor is there before trigseq activates, so it gets the free ticks from the first. With
+# 4096-frame periods (more than a tick at 287.3 BPM) the start holds back the ticks of its cycle
+# that it would follow too closely; with 512 (less than a tick at 123.7 BPM) it waits whole cycles.
+for cfg in "4096 287.3 10" "512 123.7 1"; do
+	read -r per bpm min_free <<<"$cfg"
+	period=$per fresh_server -S
+	monitor mon_fs
+	LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/slave/every-step.tsq --clock-while-stopped \
+		--bpm "$bpm" --duration 1 --verbose --name ts_fs --connect clock_out=mon_fs:input \
+		>"$tmp/fs.out" 2>"$tmp/fs.err"
+	rc=$?
+	[ "$rc" -eq 0 ] && ok "--sync int --clock-while-stopped, period $per: exit 0" ||
+		bad "--sync int --clock-while-stopped, period $per: exit $rc: $(head -c 600 "$tmp/fs.err")"
+	sleep 0.3
+	stop_pid "$mon_pid"
+	check "--sync int --clock-while-stopped at $bpm BPM, period $per: free ticks, Start, engine ticks" \
+		$MIDI freestart "$tmp/mon_fs.txt" $R "${bpm/./}" "$per" "$min_free"
+	if grep -qE '^rtcheck: 0 violations in [0-9]{2,} callbacks' "$tmp/fs.err"; then
+		ok "trigseq's process callback with --sync int --clock-while-stopped: $(grep rtcheck "$tmp/fs.err")"
+	else
+		bad "--sync int --clock-while-stopped under rtcheck: $(grep rtcheck "$tmp/fs.err" || head -c 600 "$tmp/fs.err")"
+	fi
+done
 
 stop_pid "$main_server"
 printf 'jack: %d passed, %d failed\n' "$pass" "$fail"

@@ -244,7 +244,85 @@ def cmd_garbage(capture, clock, rate):
     print(f"{len(want)} steps, max |step - true tick| {worst:.3f} ms")
 
 
+def note_pairs(events, what):
+    """Every note-off of ours ends a note that sounds; returns {note-on frame: note-off frame}."""
+    sounding, pairs = {}, {}
+    for f, b in events:
+        if len(b) == 3 and b[0] == 0x90 and 60 <= b[1] <= 75 and b[2] == 100:
+            if b[1] in sounding:
+                sys.exit(f"{what}: pitch {b[1]} on again at {f} while it sounds")
+            sounding[b[1]] = f
+        elif len(b) == 3 and b[0] == 0x80 and 60 <= b[1] <= 75 and b[2] == 64:
+            if b[1] not in sounding:
+                sys.exit(f"{what}: a note-off for pitch {b[1]} at {f}, which does not sound (doubled)")
+            pairs[sounding.pop(b[1])] = f
+    if sounding:
+        sys.exit(f"{what}: pitches {sorted(sounding)} never switched off")
+    return pairs
+
+
+def cmd_spp(capture, clock, rate):
+    """Song Position Pointers while running (jitter_clock --spp-at): step k on the master's tick
+    6k of the song as each SPP sets it, none lost or doubled around a jump; what sounds at an SPP
+    is switched off at its frame, and no note-off comes twice."""
+    rate = int(rate)
+    events = read_capture(capture)
+    ticks, marks = read_clock(clock)
+    to_abs, _, _ = align(events, ticks)
+    ons, _ = our_notes(events)
+    ons = [(to_abs(f), p) for f, p in ons]
+    want = [(song // 6, true) for true, sent, song in ticks if song % 6 == 0]
+    worst = match_steps(ons, want, rate, 3.0, "around the SPPs")
+    pairs = note_pairs(events, "around the SPPs")
+    spps = [f for f, b in events if b[0] == 0xF2]
+    if len(spps) != len(marks.get("spp", [])) or not spps:
+        sys.exit(f"the capture has {len(spps)} SPPs, the master sent {len(marks.get('spp', []))}")
+    report = []
+    for s in spps:
+        across = [(on, off) for on, off in pairs.items() if on < s < off]
+        if across:
+            sys.exit(f"the note from {across[0][0]} sounds across the SPP at {s} until {across[0][1]}")
+        cut = sum(1 for on, off in pairs.items() if on < s == off)
+        step = next(st for (f, _), (st, _) in zip(ons, want) if f > to_abs(s))
+        report.append(f"SPP at {s}: {cut} note-off there, then step {step + 1}")
+    print(f"{len(want)} steps on the song the SPPs set, none lost or doubled, max |step - true "
+          f"tick| {worst:.3f} ms; " + "; ".join(report))
+
+
+def cmd_resume(capture, clock, rate, first_ms, other_ms):
+    """The clock is lost without Stop, then resumes (jitter_clock --lose-after --resume-after):
+    every step on the tick 6k of the ticks received, none lost or doubled; the first step after
+    the resumed tick within first_ms of its true tick, every other one within other_ms. The
+    resumed tick must not carry a step itself (that one is played where the grid predicted it,
+    before the loss)."""
+    rate, first_tol, other_tol = int(rate), float(first_ms), float(other_ms)
+    events = read_capture(capture)
+    ticks, _ = read_clock(clock)
+    to_abs, _, _ = align(events, ticks)
+    ons, _ = our_notes(events)
+    ons = [(to_abs(f), p) for f, p in ons]
+    # the resumed tick: the one after the longest silence
+    r = max(range(1, len(ticks)), key=lambda i: ticks[i][1] - ticks[i - 1][1])
+    pause, resumed = ticks[r][1] - ticks[r - 1][1], ticks[r]
+    if resumed[2] % 6 == 0:
+        sys.exit(f"the resumed tick is song tick {resumed[2]}, a step: choose another loss")
+    want = [(song // 6, true) for true, sent, song in ticks if song % 6 == 0]
+    match_steps(ons, want, rate, max(first_tol, other_tol), "across the clock loss")
+    k = next(i for i, (step, true) in enumerate(want) if true > resumed[0])
+    errs = [(f - true) * 1000.0 / rate for (f, _), (_, true) in zip(ons, want)]
+    first = ons[k][0] - want[k][1]
+    others = [abs(e) for i, e in enumerate(errs) if i != k]
+    print(f"{len(want)} steps, none lost or doubled; {pause} frames without a tick after song "
+          f"tick {ticks[r - 1][2]}; the first step after the resumed tick (step {want[k][0] + 1}, "
+          f"{want[k][1] - resumed[0]} frames after it) {first:+d} frames ({first * 1000.0 / rate:+.3f} "
+          f"ms) from its true tick (limit {first_tol} ms); the others within {max(others):.3f} ms "
+          f"(limit {other_tol} ms)")
+    if abs(first) * 1000.0 / rate > first_tol or max(others) > other_tol:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     cmds = {"steady": cmd_steady, "wander": cmd_wander, "transport": cmd_transport,
-            "loss": cmd_loss, "garbage": cmd_garbage}
+            "loss": cmd_loss, "garbage": cmd_garbage, "spp": cmd_spp,
+            "resume": cmd_resume}
     cmds[sys.argv[1]](*sys.argv[2:])

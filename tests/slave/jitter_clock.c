@@ -17,6 +17,12 @@
  *       tick, which is song tick 6·S.
  *   --lose-after N --tail-ms D
  *       send N ticks, then nothing at all (no Stop) for D ms before exiting: a lost clock.
+ *   --lose-after N --resume-after M
+ *       the same, but after M ticks of the grid not sent, send it again from tick N + M (its song
+ *       ticks go on from N: a slave counts the ticks it gets) and Stop after the last.
+ *   --spp-at K:S (up to 8 times)
+ *       while running, Song Position Pointer S (16ths) half-way between ticks K - 1 and K; tick K
+ *       is song tick 6·S.
  *   --garbage
  *       between ticks, junk bytes (never F2 F8 FA FB FC); some ticks inside a note-on's bytes
  *       or a SysEx, in one JACK event.
@@ -43,6 +49,7 @@
 
 #define MAX_TICKS 200000
 #define MAX_CONNECT 8
+#define MAX_SPP_AT 8
 
 typedef struct {
 	uint64_t frame;
@@ -56,8 +63,11 @@ static jack_client_t *client;
 static jack_port_t *out_port, *clean_port;
 static double bpm = 120.0, jitter_ms = 2.0, delay_ms = 500.0, tail_ms = 0;
 static uint64_t seed = 1;
-static long nticks = 2000, stop_after = -1, pause_ticks = 48, lose_after = -1;
+static long nticks = 2000, stop_after = -1, pause_ticks = 48, lose_after = -1, resume_after = -1;
 static unsigned spp = 0;
+static long spp_at_tick[MAX_SPP_AT];
+static unsigned spp_at_song[MAX_SPP_AT];
+static int nspp_at;
 static bool send_start = true, garbage;
 
 /* Filled before activation (the plan, in the first period), read by the process thread only. */
@@ -119,8 +129,16 @@ static void plan(uint32_t rate)
 	int64_t song = 0;
 	for (long k = 0; k < nticks; k++) {
 		song_tick[k] = -1;
-		if (lose_after >= 0 && k >= lose_after)
+		if (lose_after >= 0 && k >= lose_after && (resume_after < 0 || k < lose_after + resume_after))
 			continue;
+		for (int i = 0; i < nspp_at; i++) {
+			if (k != spp_at_tick[i])
+				continue;
+			unsigned s = spp_at_song[i];
+			add(true_frame[k - 1] + (true_frame[k] - true_frame[k - 1]) / 2, 3,
+			    (const uint8_t[]){0xF2, s & 0x7F, (s >> 7) & 0x7F});
+			song = (int64_t)s * 6;
+		}
 		if (k == stop_after) /* half-way between two ticks: after the last, well before the next */
 			add(k > 0 ? true_frame[k - 1] + (true_frame[k] - true_frame[k - 1]) / 2 : sent_frame[k],
 			    1, (const uint8_t[]){0xFC});
@@ -152,7 +170,7 @@ static void plan(uint32_t rate)
 			add(sent_frame[k], 1, (const uint8_t[]){0xF8});
 		song_tick[k] = song++;
 	}
-	if (lose_after < 0 && nticks > 0)
+	if ((lose_after < 0 || resume_after >= 0) && nticks > 0)
 		add(sent_frame[nticks - 1] + 1, 1, (const uint8_t[]){0xFC});
 	end_frame = (nev ? ev[nev - 1].frame : origin) + (uint64_t)(tail_ms * rate / 1000.0);
 }
@@ -193,7 +211,7 @@ static void usage(void)
 			"[--delay-ms D] [--no-start] [--name NAME] [--connect PORT]... "
 			"[--monitor PORT]...\n"
 			"       [--stop-after N [--pause-ticks P] [--spp S]] [--lose-after N "
-			"[--tail-ms D]] [--garbage]\n");
+			"[--tail-ms D] [--resume-after M]] [--spp-at K:S]... [--garbage]\n");
 	exit(2);
 }
 
@@ -232,6 +250,11 @@ int main(int argc, char **argv)
 			spp = (unsigned)atol(v);
 		else if (strcmp(a, "--lose-after") == 0)
 			lose_after = atol(v);
+		else if (strcmp(a, "--resume-after") == 0)
+			resume_after = atol(v);
+		else if (strcmp(a, "--spp-at") == 0 && nspp_at < MAX_SPP_AT &&
+			 sscanf(v, "%ld:%u", &spp_at_tick[nspp_at], &spp_at_song[nspp_at]) == 2)
+			nspp_at++;
 		else if (strcmp(a, "--tail-ms") == 0)
 			tail_ms = atof(v);
 		else if (strcmp(a, "--name") == 0)
@@ -244,13 +267,16 @@ int main(int argc, char **argv)
 			usage();
 	}
 	if (bpm < 20 || bpm > 400 || jitter_ms < 0 || nticks < 1 || nticks > MAX_TICKS ||
-	    pause_ticks < 2 || spp > 16383 || tail_ms < 0)
+	    pause_ticks < 2 || spp > 16383 || tail_ms < 0 || (resume_after >= 0 && lose_after < 0))
 		usage();
+	for (int i = 0; i < nspp_at; i++)
+		if (spp_at_tick[i] < 1 || spp_at_song[i] > 16383)
+			usage();
 	rng_state = seed;
 	true_frame = calloc((size_t)nticks, sizeof(*true_frame));
 	sent_frame = calloc((size_t)nticks, sizeof(*sent_frame));
 	song_tick = calloc((size_t)nticks, sizeof(*song_tick));
-	ev = calloc((size_t)nticks * 3 + 8, sizeof(*ev));
+	ev = calloc((size_t)nticks * 3 + 8 + MAX_SPP_AT, sizeof(*ev));
 	if (!true_frame || !sent_frame || !song_tick || !ev)
 		return 1;
 	jack_status_t st;

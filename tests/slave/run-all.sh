@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # trigseq as a MIDI clock slave (`play --sync midi`) on a private JACK dummy server, against two
 # masters: jitter_clock (tests/slave/jitter_clock.c: a steady grid, each tick late by 0-2 ms, plus
-# Stop/SPP/Continue, clock loss and garbage modes) and jack_midi_clock -J 5 driven by
-# jack_transport (a tempo that wanders from tick to tick). Each test has its own trigseq and
-# its own jack_midi_dump, which also records the master (tests/slave/analyse.py says why); they
-# all run at once on one server. Every server and client started here is stopped on exit.
+# Stop/SPP/Continue, SPP while running, clock loss and resumption, and garbage modes) and
+# jack_midi_clock -J 5 driven by jack_transport (a tempo that wanders from tick to tick). Each test
+# has its own trigseq and its own jack_midi_dump, which also records the master
+# (tests/slave/analyse.py says why); they all run at once on one server (one last test has a
+# server of its own). Every server and client started here is stopped on exit.
 # usage: tests/slave/run-all.sh BUILD_DIR [bench]
 #   (BUILD_DIR holds trigseq and jitter_clock; with `bench`, only the figures for `make bench`)
 set -uo pipefail
@@ -32,16 +33,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cd "$root"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); printf 'ok: %s\n' "$*"; }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-check() {
-	local name=$1
-	shift
-	local out
-	if out=$("$@" 2>&1); then ok "$name: $out"; else bad "$name: $out"; fi
-}
+# ok, bad, check and the pass/fail counters
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
 wait_port() {
@@ -52,17 +46,22 @@ wait_port() {
 	return 1
 }
 
-# Synchronous mode, as in tests/jack: jack_midi_dump counts its own cycles for its timestamps.
-export JACK_DEFAULT_SERVER=trigseq-slave-$$-$RANDOM
-jackd -S --no-realtime -d dummy -r $R -p 256 >"$tmp/jackd.log" 2>&1 &
-server=$!
-pids+=("$server")
-if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
-	bad "could not start jackd"
-	cat "$tmp/jackd.log"
-	printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
-	exit 1
-fi
+# start_server PERIOD: a private dummy server of PERIOD frames a cycle as JACK_DEFAULT_SERVER;
+# sets server. Synchronous mode, as in tests/jack: jack_midi_dump counts its own cycles for its
+# timestamps.
+start_server() {
+	export JACK_DEFAULT_SERVER=trigseq-slave-$$-$RANDOM
+	jackd -S --no-realtime -d dummy -r $R -p "$1" >"$tmp/jackd.log" 2>&1 &
+	server=$!
+	pids+=("$server")
+	if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
+		bad "could not start jackd -p $1"
+		cat "$tmp/jackd.log"
+		printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
+		exit 1
+	fi
+}
+start_server 256
 
 # slave NAME: a monitor mon_NAME and `trigseq play --sync midi` as ts_NAME into it, waiting for
 # Start; sets ts_pid and mon_pid.
@@ -131,6 +130,16 @@ if [ "$bench" != bench ]; then
 	slave garb; g_ts=$ts_pid; g_mon=$mon_pid
 	master garb --bpm 120 --jitter-ms 2 --seed 14 --ticks 1200 --garbage
 	g_jc=$jc_pid
+	# 6. Song Position Pointers while running: half-way to tick 200 (a note sounds) to 16th 5,
+	# half-way to tick 302 (just before a step) to 16th 40
+	slave spp; p_ts=$ts_pid; p_mon=$mon_pid
+	master spp --bpm 120 --jitter-ms 2 --seed 15 --ticks 500 --spp-at 200:5 --spp-at 302:40
+	p_jc=$jc_pid
+	# 7. the clock stops without Stop after song tick 202 for 9 ticks (more than 3: lost), then
+	# goes on; the first step after it is one tick after the resumed tick
+	slave resume; r_ts=$ts_pid; r_mon=$mon_pid
+	master resume --bpm 120 --jitter-ms 2 --seed 16 --ticks 330 --lose-after 203 --resume-after 9
+	r_jc=$jc_pid
 fi
 
 # 2. jack_midi_clock -J 5 (each tick interval +-5%), started and stopped with jack_transport;
@@ -168,6 +177,12 @@ if [ "$bench" != bench ]; then
 	grep -qE 'clock_in bytes dropped [1-9]' "$tmp/ts_garb.err" &&
 		ok "garbage: the dropped bytes are counted: $(grep -oE 'clock_in bytes dropped [0-9]+' "$tmp/ts_garb.err" | tail -1)" ||
 		bad "garbage: no dropped bytes counted: $(tail -2 "$tmp/ts_garb.err")"
+	finish spp "$p_ts" "$p_mon" "$p_jc"
+	check "SPP while running: relocates, note-offs at it" $AN spp "$tmp/mon_spp.txt" \
+		"$tmp/jc_spp.txt" $R
+	finish resume "$r_ts" "$r_mon" "$r_jc"
+	check "clock lost and resumed: steps go on from the resumed tick" $AN resume \
+		"$tmp/mon_resume.txt" "$tmp/jc_resume.txt" $R 3.0 3.0
 fi
 
 finish steady "$s_ts" "$s_mon" "$s_jc"
@@ -178,5 +193,21 @@ for f in "$tmp"/ts_*.err; do
 done
 
 stop_pid "$server"
+
+if [ "$bench" != bench ]; then
+	# 8. The clock lost and resumed with 2048-frame periods, longer than a tick (1000 frames at
+	# 120 BPM), no jitter: the resumed tick comes 480 frames into its cycle, the next step 1000
+	# frames after it in the same cycle. That step goes where the tick's own grid puts it, as
+	# after Start (the cycle's other ticks are fed after it is scheduled, so other steps can be
+	# late by up to a period).
+	start_server 2048
+	slave resume2k; r_ts=$ts_pid; r_mon=$mon_pid
+	master resume2k --bpm 120 --jitter-ms 0 --seed 16 --ticks 330 --lose-after 203 --resume-after 9
+	finish resume2k "$r_ts" "$r_mon" "$jc_pid"
+	check "clock lost and resumed, 2048-frame periods: the first step after it on its tick" \
+		$AN resume "$tmp/mon_resume2k.txt" "$tmp/jc_resume2k.txt" $R 0.05 42.7
+	grep -q 'lost events 0' "$tmp/ts_resume2k.err" || bad "ts_resume2k: lost events: $(tail -2 "$tmp/ts_resume2k.err")"
+	stop_pid "$server"
+fi
 printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
