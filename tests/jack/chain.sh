@@ -24,46 +24,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cd "$root"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); printf 'ok: %s\n' "$*"; }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
-check() {
-	local name=$1
-	shift
-	local out
-	if out=$("$@" 2>&1); then ok "$name: $out"; else bad "$name: $out"; fi
-}
-stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-wait_port() {
-	for _ in $(seq 50); do
-		jack_lsp 2>/dev/null | grep -qxF "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-monitor() {
-	jack_midi_dump -a "$1" >"$tmp/$1.txt" 2>/dev/null &
-	mon_pid=$!
-	pids+=("$mon_pid")
-	wait_port "$1:input"
-}
-# rtok NAME ERRFILE: the interposer (rtcheck.so) saw no allocation, lock or I/O in the callback.
-rtok() {
-	if grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$2"; then
-		ok "$1: $(grep '^rtcheck' "$2")"
-	else
-		bad "$1: $(grep '^rtcheck' "$2" || echo no rtcheck report)"
-	fi
-}
-# wait_grep PATTERN FILE: until FILE has a line matching PATTERN (10 s at most).
-wait_grep() {
-	for _ in $(seq 100); do
-		grep -qE -- "$1" "$2" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
 
 export JACK_DEFAULT_SERVER=trigseq-chain-$$-$RANDOM
 jackd -S --no-realtime -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &

@@ -55,25 +55,6 @@ fresh_server() {
 }
 
 
-# wait_port PORT: until PORT exists on the current server (5 s at most).
-wait_port() {
-	for _ in $(seq 50); do
-		jack_lsp 2>/dev/null | grep -qxF "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# monitor NAME: jack_midi_dump -a as client NAME into $tmp/NAME.txt; sets mon_pid.
-monitor() {
-	jack_midi_dump -a "$1" >"$tmp/$1.txt" 2>/dev/null &
-	mon_pid=$!
-	pids+=("$mon_pid")
-	wait_port "$1:input"
-}
-
-stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-
 # run_bg NAME CMD...: in the background, stdout/stderr to $tmp/NAME.{out,err}; sets bg_pid.
 run_bg() {
 	local name=$1
@@ -373,6 +354,37 @@ for cfg in "4096 287.3 10" "512 123.7 1"; do
 		bad "--sync int --clock-while-stopped under rtcheck: $(grep rtcheck "$tmp/fs.err" || head -c 600 "$tmp/fs.err")"
 	fi
 done
+
+# ---- 9: --sync jack with a timebase master: jack_transport at 150 BPM gives BBT ----
+# jack_transport reads its commands from a FIFO held open, so it stays the timebase master. The
+# pattern's own tempo is 120: following the master's BBT is what makes the ticks ~819 frames.
+fresh_server -S
+mkfifo "$tmp/tb.fifo"
+JACK_NO_START_SERVER=1 jack_transport <"$tmp/tb.fifo" >"$tmp/tb.log" 2>&1 &
+pids+=("$!")
+exec 7>"$tmp/tb.fifo"
+printf 'master\ntempo 150\nstop\nlocate 0\n' >&7
+monitor mon_tb
+run_bg tb "$TRIGSEQ" play tests/slave/every-step.tsq --sync jack --name ts_tb --verbose \
+	--duration 5 --connect midi_out=mon_tb:input --connect clock_out=mon_tb:input
+tb=$bg_pid
+wait_port ts_tb:midi_out || bad "--sync jack client did not come up"
+sleep 0.5
+echo play >&7
+sleep 3
+echo stop >&7
+wait "$tb"
+rc=$?
+sleep 0.3
+stop_pid "$mon_pid"
+echo quit >&7
+exec 7>&-
+[ "$rc" -eq 0 ] && ok "--sync jack with a timebase master: exit 0" ||
+	bad "--sync jack with a timebase master: exit $rc: $(head -c 600 "$tmp/tb.err")"
+grep -q 'sync jack, transport rolling, frame [0-9]*, BBT valid, 150.00 BPM, running' "$tmp/tb.err" &&
+	ok "--sync jack status with BBT: $(grep -m1 'BBT valid' "$tmp/tb.err" | cut -c1-90)" ||
+	bad "--sync jack status with BBT: $(grep -m2 'sync jack' "$tmp/tb.err")"
+check "--sync jack follows the timebase master's BBT" $MIDI bbt "$tmp/mon_tb.txt" $R 150 256
 
 stop_pid "$main_server"
 printf 'jack: %d passed, %d failed\n' "$pass" "$fail"

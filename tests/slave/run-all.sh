@@ -36,15 +36,6 @@ cd "$root"
 # ok, bad, check and the pass/fail counters
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$here/../lib.sh"
-stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
-
-wait_port() {
-	for _ in $(seq 50); do
-		jack_lsp 2>/dev/null | grep -qxF "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # start_server PERIOD: a private dummy server of PERIOD frames a cycle as JACK_DEFAULT_SERVER;
 # sets server. Synchronous mode, as in tests/jack: jack_midi_dump counts its own cycles for its
