@@ -276,11 +276,11 @@ void ts_clock_tick(ts_clock *c, uint64_t frame)
 }
 
 /* Where the loops are, in ticks received, at frame: never beyond the next tick. */
-static double loop_position(const ts_clock *c, uint64_t frame)
+static double loop_position(const ts_clock *c, uint64_t frame, int ahead)
 {
 	const ts_clock_loop *l = &c->loop[c->best];
 	double p = (double)c->ticks + (rel(c, frame) - l->t0) / l->per;
-	double lo = (double)c->ticks - 1, hi = (double)c->ticks + 1;
+	double lo = (double)c->ticks - 1, hi = (double)c->ticks + 1 + ahead;
 	return p < lo ? lo : p > hi ? hi : p;
 }
 
@@ -344,19 +344,30 @@ bool ts_clock_feed(ts_clock *c, const ts_midi_msg *msg)
 
 double ts_clock_position(const ts_clock *c, uint64_t frame)
 {
+	return ts_clock_position_ahead(c, frame, 0);
+}
+
+double ts_clock_position_ahead(const ts_clock *c, uint64_t frame, int ahead)
+{
 	if (!c->running)
 		return (double)c->song_next;
 	if (c->await_tick)
 		return (double)c->anchor_song - 1;
-	return (double)c->anchor_song + (loop_position(c, frame) - (double)c->anchor_tick);
+	ahead = ahead < 0 ? 0 : ahead;
+	return (double)c->anchor_song + (loop_position(c, frame, ahead) - (double)c->anchor_tick);
 }
 
 bool ts_clock_tick_frame(const ts_clock *c, double song_tick, double *frame)
 {
+	return ts_clock_tick_frame_ahead(c, song_tick, 0, frame);
+}
+
+bool ts_clock_tick_frame_ahead(const ts_clock *c, double song_tick, int ahead, double *frame)
+{
 	if (!c->running || c->await_tick || !c->have_tick)
 		return false;
 	double k = song_tick - (double)c->anchor_song + (double)c->anchor_tick;
-	if (k > (double)c->ticks + 1)
+	if (k > (double)c->ticks + 1 + (ahead < 0 ? 0 : ahead))
 		return false;
 	const ts_clock_loop *l = &c->loop[c->best];
 	*frame = (double)c->origin + l->t0 + (k - (double)c->ticks) * l->per;

@@ -280,7 +280,7 @@ static void put_slave(void *ctx, const ts_event *ev)
 		double tick = vframe_to_tick(j, j->vbase + ev->frame), real;
 		if (tick > j->song_hi)
 			tick = j->song_hi;
-		off = ts_clock_tick_frame(&j->clock, tick, &real)
+		off = ts_clock_tick_frame_ahead(&j->clock, tick, j->npend, &real)
 			      ? (int64_t)floor(real + 0.5) - (int64_t)j->cyc_start
 			      : hi;
 	}
@@ -292,12 +292,14 @@ static void put_slave(void *ctx, const ts_event *ev)
 }
 
 /* Run the engine up to where the clock's grid is at offset `hi` of this cycle, with the clock
- * as it is now (ticks of this part not fed yet), then feed those ticks. */
+ * as it is now (ticks of this part not fed yet), then feed those ticks. The grid may reach past
+ * the last tick fed by the ticks held back: they came, so with periods longer than a tick the
+ * steps between them are not held until the next cycle. */
 static void schedule_to(ts_jack *j, uint32_t hi)
 {
 	if (hi > j->seg_lo && ts_engine_running(j->eng) && ts_clock_running(&j->clock)) {
-		double pos = ts_clock_position(&j->clock, j->cyc_start + hi);
-		j->song_hi = ts_clock_position(&j->clock, UINT64_MAX);
+		double pos = ts_clock_position_ahead(&j->clock, j->cyc_start + hi, j->npend);
+		j->song_hi = ts_clock_position_ahead(&j->clock, UINT64_MAX, j->npend);
 		j->seg_hi = hi;
 		uint64_t vt = 0;
 		if (pos >= 0)

@@ -416,6 +416,32 @@ static void feed_from_parser(void **state)
 	assert_true(st.bpm == 0);
 }
 
+/* Ticks received but held back (a period longer than a tick) let the grid run past the last tick
+ * fed, one tick further each, and no further. */
+static void position_ahead(void **state)
+{
+	(void)state;
+	static double truth[64];
+	static uint64_t arrival[64];
+	master(EXACT, 120, 1, 64, truth, arrival);
+	ts_clock c;
+	ts_clock_init(&c, RATE);
+	ts_clock_start(&c, arrival[0]);
+	for (int k = 0; k < 48; k++)
+		ts_clock_tick(&c, arrival[k]);
+	double per = tick_frames(120), f;
+	uint64_t later = arrival[47] + (uint64_t)(2.5 * per);
+	/* song tick of the last tick fed is 47 */
+	assert_true(fabs(ts_clock_position(&c, later) - 48.0) < 1e-9);
+	assert_true(fabs(ts_clock_position_ahead(&c, later, 1) - 49.0) < 1e-9);
+	assert_true(fabs(ts_clock_position_ahead(&c, later, 2) - 49.5) < 0.01);
+	assert_true(fabs(ts_clock_position_ahead(&c, later, -3) - 48.0) < 1e-9);
+	assert_false(ts_clock_tick_frame(&c, 49, &f));
+	assert_true(ts_clock_tick_frame_ahead(&c, 49, 1, &f));
+	assert_true(fabs(f - truth[49]) < 1.0);
+	assert_false(ts_clock_tick_frame_ahead(&c, 50, 1, &f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +455,7 @@ int main(void)
 		cmocka_unit_test(transport_start_stop_continue_spp),
 		cmocka_unit_test(clock_loss_and_garbage),
 		cmocka_unit_test(feed_from_parser),
+		cmocka_unit_test(position_ahead),
 	};
 	return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
 }

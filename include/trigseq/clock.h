@@ -126,6 +126,12 @@ double ts_clock_position(const ts_clock *c, uint64_t frame);
  * [RT] */
 bool ts_clock_tick_frame(const ts_clock *c, double song_tick, double *frame);
 
+/* The same two for a caller that has received `ahead` more ticks, later than every event fed, and
+ * holds them back (to feed them once it has scheduled up to them): the grid may then reach the
+ * last tick fed + 1 + ahead, since those ticks did come. [RT] */
+double ts_clock_position_ahead(const ts_clock *c, uint64_t frame, int ahead);
+bool ts_clock_tick_frame_ahead(const ts_clock *c, double song_tick, int ahead, double *frame);
+
 /* Whether a tick arriving at `frame` restarts the loops: no tick yet, or none for 3.5 intervals
  * (the clock was lost). Nothing predicts such a tick; it is the grid. [RT] */
 bool ts_clock_stale(const ts_clock *c, uint64_t frame);

@@ -11,9 +11,11 @@
  * every cycle it is run up to the song position the clock's filtered grid reaches at the end of
  * the cycle, and each event's virtual frame is mapped back to the real frame where the filtered
  * grid reaches its position. The clock is fed a cycle's ticks after that cycle is scheduled (the
- * grid predicts ahead); Start, Continue, Stop and Song Position Pointer act at their own frame,
- * and so does the first tick after a (re)start or a clock loss, when no live tick predicts it.
- * Without ticks the position holds at the last tick + 1: the engine holds, it never runs away.
+ * grid predicts ahead), and the ticks held back let the grid run past the last tick fed, one
+ * tick further for each, so a period longer than a tick delays nothing; Start, Continue, Stop
+ * and Song Position Pointer act at their own frame, and so does the first tick after a
+ * (re)start or a clock loss, when no live tick predicts it. Without ticks the position holds at
+ * the last tick received + 1: the engine holds, it never runs away.
  *
  * JACK transport (sync_jack). Every cycle jack_transport_query() gives the transport's state and
  * position. Rolling plays, anything else (Stopped, Starting) stops: note-offs and MIDI Stop. The
