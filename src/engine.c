@@ -37,6 +37,9 @@
 /* Notes held by slide or an endless gate, per track. Each fired note trig ends the previous set,
  * so this only fills when many overlapping finite retrigs slide; then the gate applies instead. */
 #define HELD_MAX 32
+/* Fired note trigs remembered per track: an earlier step sounds at most 23/24 + 0.6 of a step
+ * after its start (micro, swing), so only the last two can sound after a later step's trig. */
+#define FIRED_KEEP 8
 
 #define NO_STEP 0xFF
 #define POS_MAX INT64_MAX
@@ -113,6 +116,10 @@ typedef struct {
 	bool has_result, last_result;
 	uint32_t inf_count;
 	struct inf_slot inf[INF_SLOTS];
+	/* when the last fired note trigs sound: one evaluated before an endless retrig can sound
+	 * after it (micro timing), and then it is the one that stops it */
+	int64_t fired_when[FIRED_KEEP];
+	uint32_t nfired;
 	/* emission state */
 	uint8_t prev_fired;      /* step of the trig whose locks were sent last, NO_STEP */
 	uint8_t prev_pat;        /* and its pattern */
@@ -407,7 +414,13 @@ static void evaluate_step(ts_engine *eng, int t)
 			r->inf[slot].ord = ord;
 			r->inf[slot].start = when;
 			r->inf[slot].stop = POS_MAX;
+			/* ... and a note trig evaluated before it that sounds after it stops it */
+			uint32_t n = r->nfired < FIRED_KEEP ? r->nfired : FIRED_KEEP;
+			for (uint32_t k = 0; k < n; k++)
+				if (r->fired_when[k] > when && r->fired_when[k] < r->inf[slot].stop)
+					r->inf[slot].stop = r->fired_when[k];
 		}
+		r->fired_when[r->nfired++ % FIRED_KEEP] = when;
 	}
 }
 
@@ -902,6 +915,7 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 		r->last_result = false;
 		r->inf_count = 0;
 		memset(r->inf, 0, sizeof(r->inf));
+		r->nfired = 0;
 		r->nheld = 0;
 	}
 	for (int p = 0; p < TS_MAX_PORTS; p++)
