@@ -68,7 +68,8 @@ def main():
             out.append('  program %d' % rnd.randint(0, 127))
         elif chain and crnd.random() < 0.4:
             out.append('  program %d' % crnd.randint(0, 127))
-        bases = rnd.sample(range(1, 120), rnd.randint(0, 3))
+        # In a chain, few controllers, so that patterns share them (lock returns across a change).
+        bases = rnd.sample(range(1, 6) if chain else range(1, 120), rnd.randint(0, 3))
         for c in bases:
             out.append('  cc %d=%d' % (c, rnd.randint(0, 127)))
         if rnd.random() < 0.3:
@@ -95,8 +96,8 @@ def main():
                 attrs.append('gate %s' % rnd.choice(GATES))
             if rnd.random() < 0.5:
                 attrs.append('micro %d' % rnd.randint(-23, 23))
-            elif chain and crnd.random() < 0.3:
-                attrs.append('micro %d' % crnd.choice([-23, -12, 12, 20, 23]))
+            elif chain and crnd.random() < 0.4:
+                attrs.append('micro %d' % crnd.choice([-23, -12, 12, 20, 23, 23]))
             if rnd.random() < 0.4:
                 attrs.append('cond %s' % rnd.choice(CONDS))
             elif chain and crnd.random() < 0.2:
