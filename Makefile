@@ -72,12 +72,15 @@ cli-test: $(B)/trigseq
 	tests/cli/run-all.sh $(B)/trigseq
 
 # The engine against an independent implementation of the spec (tests/oracle/oracle.py): the
-# examples, then DIFF_COUNT random patterns starting at DIFF_SEED.
+# examples, then DIFF_COUNT random patterns starting at DIFF_SEED, then CHAIN_COUNT random chains
+# of 2-3 patterns.
 DIFF_SEED ?= 1
 DIFF_COUNT ?= 120
+CHAIN_COUNT ?= 60
 oracle-test: $(B)/trigseq
 	tests/oracle/examples.sh $(B)/trigseq
 	tests/oracle/differential.sh $(B)/trigseq $(DIFF_SEED) $(DIFF_COUNT)
+	tests/oracle/differential_chain.sh $(B)/trigseq $(DIFF_SEED) $(CHAIN_COUNT)
 
 # Integration tests on a private JACK dummy server with real peers (tests/jack/): the RT-safety
 # interposer and a client that breaks the rules on purpose, to prove the interposer sees it.

@@ -7,8 +7,10 @@ rational arithmetic (fractions.Fraction) and a plain event simulation instead of
 integer units and look-ahead queue. tests/cli/oracle.sh compares its output with `trigseq dump`
 for every example pattern; a difference means one of the two misreads the spec.
 
-usage: oracle.py FILE [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]
-Only canonical files are read (run `trigseq fmt` first); the parser here is deliberately small.
+usage: oracle.py FILE... [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]
+Several files play as a chain (README "Using it" and "Engine semantics where the spec is silent",
+"Chains"). Only canonical files are read (run `trigseq fmt` first); the parser here is
+deliberately small.
 """
 import argparse
 import heapq
@@ -185,44 +187,79 @@ def draw100(seed, track, start_pos):
         k += 1
 
 
+def change_after(pat, s1):
+    """Time from a pattern's start to its change point, or None (README, "Chains"): `change`
+    master steps (`change off`: `length`), at the pattern speed in normal mode and the master
+    speed in advanced mode (both are the pattern-level `speed`); advanced `length inf` with
+    `change off` has none."""
+    steps = pat.get('change', 'off')
+    if steps == 'off':
+        steps = pat['length']
+    if steps is None:
+        return None
+    return steps * s1 / SPEEDS[pat['speed']]
+
+
 def run(args):
-    pat, tracks = parse(args.file)
+    pats = [parse(f) for f in args.files]
     rate = args.rate
-    tempo = F(args.bpm) if args.bpm else pat['tempo']
+    tempo = F(args.bpm) if args.bpm else pats[0][0]['tempo']   # the chain plays at one tempo
     s1 = F(rate * 60) / (tempo * 4)              # frames per 1x step
     end_time = args.bars * 16 * s1
     end = math.floor(end_time + F(1, 2))
     frame = lambda t: math.floor(t + F(1, 2))
 
-    step_len = {t.n: s1 / SPEEDS[t.speed] for t in tracks}
+    step_len = {(pi, t.n): s1 / SPEEDS[t.speed] for pi, (_, ts) in enumerate(pats) for t in ts}
     horizon = end_time + max(step_len.values()) * 2
 
-    # 1. Every step instance up to the horizon, with its pass, in evaluation order.
-    master = None
-    if pat['mode'] == 'advanced' and pat['length']:
-        master = pat['length'] * s1 / SPEEDS[pat['speed']]
+    # 0. The chain's segments: (pattern index, start, change point or None). A single pattern
+    # has no changes.
+    segs = []
+    c, pi = F(0), 0
+    while c < horizon:
+        d = change_after(pats[pi][0], s1) if len(pats) > 1 else None
+        segs.append((pi, c, None if d is None else c + d))
+        if d is None:
+            break
+        c, pi = c + d, (pi + 1) % len(pats)
+
+    # 1. Every step instance up to the horizon, with its pass, in evaluation order. Each segment
+    # starts every track at step 1 of pass 1; steps starting at or after its change point are not
+    # played (a step straddling it is cut).
     inst = []
-    for t in tracks:
-        s = step_len[t.n]
-        passes = 0
-        reset = F(0)
-        while reset < horizon:
-            cycle_end = reset + master if master else horizon
-            j = 0
-            while reset + j * s < min(cycle_end, horizon):
-                k = j % t.length + 1
-                if k == 1:
-                    passes += 1
-                inst.append((reset + j * s, t.n, k, passes))
-                j += 1
-            reset = cycle_end
+    for si, (pi, c0, c1) in enumerate(segs):
+        pat, tracks = pats[pi]
+        stop = horizon if c1 is None else min(c1, horizon)
+        master = None
+        if pat['mode'] == 'advanced' and pat['length']:
+            master = pat['length'] * s1 / SPEEDS[pat['speed']]
+        for t in tracks:
+            s = step_len[(pi, t.n)]
+            passes = 0
+            reset = c0
+            while reset < stop:
+                cycle_end = reset + master if master else stop
+                j = 0
+                while reset + j * s < min(cycle_end, stop):
+                    k = j % t.length + 1
+                    if k == 1:
+                        passes += 1
+                    inst.append((reset + j * s, t.n, k, passes, si))
+                    j += 1
+                reset = cycle_end
     inst.sort(key=lambda x: (x[0], x[1]))
 
     # 2. Evaluate conditions in that order; collect fired trigs.
     last = {}
     draw = lambda n, start: draw100(args.seed, n, int(start / s1 * 28800))
     fires = []
-    for seq, (start, n, k, passno) in enumerate(inst):
+    cur_seg = 0
+    for seq, (start, n, k, passno, si) in enumerate(inst):
+        if si != cur_seg:       # a new pattern: stored pre/nei results start empty
+            last = {}
+            cur_seg = si
+        pi, c0, _ = segs[si]
+        pat, tracks = pats[pi]
         t = tracks[n - 1]
         ch = t.grid[k - 1]
         if ch in '.-' or t.mute:
@@ -250,12 +287,14 @@ def run(args):
                 last[n] = ok
             if not ok:
                 continue
-        s = step_len[n]
+        s = step_len[(pi, n)]
         swung = (k % 2 == 0) if not (a.get('swing') or a.get('noswing')) else bool(a.get('swing'))
         tt = start + (F(2 * pat['swing'], 100) - 1) * s * swung + F(a.get('micro', 0), 24) * s
-        if tt < 0:      # pass 1, or a master length shorter than a negative micro offset
-            tt = F(0)
-        fires.append((tt, n, k, ch, a, seq))
+        # Never before the pattern's start: pass 1, a master length shorter than a negative micro
+        # offset, or the first steps after a change point.
+        if tt < c0:
+            tt = c0
+        fires.append((tt, n, k, ch, a, seq, si))
 
     # 3. Simulate emission in (frame, track, class, seq) order.
     out = []
@@ -269,6 +308,9 @@ def run(args):
 
     for f in fires:
         push(f[0], f[1], 1, ('fire',) + f, order=(f[5], 0, 0))
+    for si in range(1, len(segs)):
+        # The change point: after the clock tick, before every track's events of its frame.
+        push(segs[si][1], 0, 1, ('change', si))
     if args.clock:
         k = 0
         while frame(k * s1 / 6) < end:
@@ -276,8 +318,9 @@ def run(args):
             k += 1
 
     sounding = {}           # (port, ch, note) -> dict(track, off_id, held)
-    prev_locks = {t.n: set() for t in tracks}
-    inf_retrig = {}         # (track, start) of an endless retrig -> time it stops, or None
+    prev_locks = {n: set() for n in range(1, 13)}
+    inf_retrig = {}         # (track, start, seq) of an endless retrig -> time it stops, or None
+    stop_at_change = set()  # endless retrigs whose stop is still their pattern's change point
     off_ids = [0]
 
     def midi(t):
@@ -286,14 +329,14 @@ def run(args):
     def emit(fr, port, *b):
         out.append((fr, port, b))
 
-    def note_off(fr, t, key):
-        emit(fr, t.port, 0x80 + t.channel - 1, key[2], 0x40)
+    def note_off(fr, key):
+        emit(fr, key[0], 0x80 + key[1] - 1, key[2], 0x40)
         del sounding[key]
 
     def note_on(fr, t, note, vel, off_time, held, order):
         key = (t.port, t.channel, note)
         if key in sounding:
-            note_off(fr, tracks[sounding[key]['track'] - 1], key)
+            note_off(fr, key)
         emit(fr, t.port, 0x90 + t.channel - 1, note, vel)
         off_ids[0] += 1
         sounding[key] = {'track': t.n, 'off_id': off_ids[0], 'held': held}
@@ -307,20 +350,25 @@ def run(args):
         if off_time is not None:
             push(off_time, t.n, 0, ('off', key, off_ids[0]), order=order)
 
-    other_note_trig = {t.n: sum(c in 'xX' for c in t.grid[:t.length]) > 1 for t in tracks}
+    other_note_trig = {(pi, t.n): sum(c in 'xX' for c in t.grid[:t.length]) > 1
+                       for pi, (_, ts) in enumerate(pats) for t in ts}
 
-    if True:  # frame 0: programs and base ccs, after clock start
+    def setup(tracks):
+        """Program changes and base ccs of a pattern's tracks, as at frame 0."""
         pre = []
-        if args.clock:
-            emit(0, 'clock_out', 0xFA)
         for t in tracks:
             if not midi(t):
                 continue
             if t.program is not None:
-                pre.append((0, t.port, (0xC0 + t.channel - 1, t.program)))
+                pre.append((t.port, (0xC0 + t.channel - 1, t.program)))
             for c in sorted(t.base_cc):
-                pre.append((0, t.port, (0xB0 + t.channel - 1, c, t.base_cc[c])))
-        pending_pre = pre
+                pre.append((t.port, (0xB0 + t.channel - 1, c, t.base_cc[c])))
+        return pre
+
+    if True:  # frame 0: programs and base ccs, after clock start
+        if args.clock:
+            emit(0, 'clock_out', 0xFA)
+        pending_pre = [(0, port, b) for port, b in setup(pats[segs[0][0]][1])]
 
     while queue and queue[0][0] < end:
         fr, n, cls, order, t_exact, action = heapq.heappop(queue)
@@ -330,26 +378,43 @@ def run(args):
         if action[0] == 'tick':
             emit(fr, 'clock_out', 0xF8)
             continue
-        t = tracks[n - 1]
+        if action[0] == 'change':
+            # The notes the old pattern holds end, lock returns start afresh, then the new
+            # pattern's programs and base ccs.
+            # By track, then in the order the notes started (a chord in its written order).
+            held = [k2 for k2, v in sounding.items() if v['held']]
+            for key in sorted(held, key=lambda k2: (sounding[k2]['track'], sounding[k2]['off_id'])):
+                note_off(fr, key)
+            for m in prev_locks:
+                prev_locks[m] = set()
+            for port, b in setup(pats[segs[action[1]][0]][1]):
+                emit(fr, port, *b)
+            continue
         if action[0] == 'off':
             key, oid = action[1], action[2]
             if key in sounding and sounding[key]['off_id'] == oid:
-                note_off(fr, t, key)
+                note_off(fr, key)
             continue
+        si = action[-1]
+        pi = segs[si][0]
+        pat, tracks = pats[pi]
+        t = tracks[n - 1]
         if action[0] == 'hit':
-            _, i, nh, notes, vel, hit_len, rv, interval, start_t, slide = action
-            stop = inf_retrig.get((n, start_t))
+            _, i, nh, notes, vel, hit_len, rv, interval, start_t, slide, _ = action
+            stop = inf_retrig.get((n, start_t, order[0]))
             if nh is None and stop is not None and t_exact >= stop:
                 continue
             play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, slide,
-                     push, note_on, midi, frozenset(), order)
+                     push, note_on, midi, frozenset(), order, si)
             continue
         if action[0] == 'fire':
-            _, tt, _, k, ch, a, seq = action
+            _, tt, _, k, ch, a, seq, _ = action
             # A note trig ends an infinite retrig of its track at this time.
             if ch in 'xX':
-                for gen in [g for g, v in inf_retrig.items() if g[0] == n and v is None]:
-                    inf_retrig[gen] = tt
+                for gen, v in list(inf_retrig.items()):
+                    if gen[0] == n and (v is None or (gen in stop_at_change and tt < v)):
+                        inf_retrig[gen] = tt
+                        stop_at_change.discard(gen)
             if not midi(t):
                 continue
             c0 = t.channel - 1
@@ -364,9 +429,9 @@ def run(args):
             if ch in 'xX':
                 # Its notes come after the locks of every trig of this frame and track, and in
                 # trig order with the hits of earlier retrigs (the newest trig sounds last).
-                push(tt, n, 2, ('notes', tt, k, ch, a), order=(seq, 0, 0))
+                push(tt, n, 2, ('notes', tt, k, ch, a, si), order=(seq, 0, 0))
             continue
-        _, tt, k, ch, a = action
+        _, tt, k, ch, a, _ = action
         notes = a.get('notes', t.notes)
         vel = a.get('vel', t.velocity)
         if ch == 'X':
@@ -374,11 +439,11 @@ def run(args):
         gate = a.get('gate', t.gate) if 'gate' in a else t.gate
         # Infinite gates of this track end at its next note-on, before it (in the order played).
         for key in [k2 for k2, v in sounding.items() if v['track'] == n and v['held'] == 'inf']:
-            note_off(fr, t, key)
+            note_off(fr, key)
         held = [k2 for k2, v in sounding.items() if v['track'] == n and v['held'] == 'slide']
         tied = {key for key in held if key[2] in notes}
-        s = step_len[n]
-        slide = bool(a.get('slide')) and other_note_trig[n]
+        s = step_len[(pi, n)]
+        slide = bool(a.get('slide')) and other_note_trig[(pi, n)]
         if a.get('retrig'):
             d = a.get('retrig_rate', t.retrig_rate)
             lr = a.get('retrig-len', t.retrig_len)
@@ -387,9 +452,12 @@ def run(args):
             rv = a.get('retrig-vel', t.retrig_vel)
             hit_len = interval if gate is None else min(gate, interval)
             if nh is None:
-                inf_retrig[(n, tt)] = None
+                # It stops at the next note trig, and at the latest at its change point.
+                inf_retrig[(n, tt, order[0])] = segs[si][2]
+                if segs[si][2] is not None:
+                    stop_at_change.add((n, tt, order[0]))
             play_hit(t, fr, tt, 0, nh, notes, vel, hit_len * s, rv, interval * s, tt, slide,
-                     push, note_on, midi, tied, order, take_over)
+                     push, note_on, midi, tied, order, si, take_over)
         else:
             hold = 'slide' if slide else ('inf' if gate is None else None)
             for idx, note in enumerate(notes):
@@ -401,22 +469,29 @@ def run(args):
         for key in held:
             if key not in tied and key in sounding and sounding[key]['held'] == 'slide' \
                     and sounding[key]['track'] == n:
-                note_off(fr, t, key)
+                note_off(fr, key)
 
     if pending_pre is not None:
         out.extend(pending_pre)
-    # Stop: clock Stop, then every sounding note by track, ascending note.
+    # Stop: clock Stop, then every sounding note by track, then port (in the chain's port order:
+    # midi_out, then the others by first use, pattern by pattern, track by track), channel and
+    # ascending note. A track of a chain may hold notes on several ports and channels.
+    ports = ['midi_out']
+    for _, ts in pats:
+        for t in ts:
+            if t.port not in ports:
+                ports.append(t.port)
     if args.clock:
         emit(end, 'clock_out', 0xFC)
-    for key in sorted(sounding, key=lambda k2: (sounding[k2]['track'], k2[2])):
-        t = tracks[sounding[key]['track'] - 1]
-        emit(end, t.port, 0x80 + t.channel - 1, key[2], 0x40)
+    for key in sorted(sounding, key=lambda k2: (sounding[k2]['track'], ports.index(k2[0]),
+                                                k2[1], k2[2])):
+        emit(end, key[0], 0x80 + key[1] - 1, key[2], 0x40)
     for fr, port, b in out:
         print(fr, port, ' '.join('%02X' % x for x in b))
 
 
 def play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, slide,
-             push, note_on, midi, tied, order, take_over=None):
+             push, note_on, midi, tied, order, si, take_over=None):
     if nh is None:
         v = vel
     else:
@@ -433,13 +508,13 @@ def play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, 
         note_on(fr, t, note, v, off, hold, (order[0], i, idx))
     if nh is None or i + 1 < nh:
         push(start_t + (i + 1) * interval, t.n, 2,
-             ('hit', i + 1, nh, notes, vel, hit_len, rv, interval, start_t, slide),
+             ('hit', i + 1, nh, notes, vel, hit_len, rv, interval, start_t, slide, si),
              order=(order[0], i + 1, 0))
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument('file')
+    p.add_argument('files', nargs='+', metavar='FILE')
     p.add_argument('--bars', type=int, default=4)
     p.add_argument('--rate', type=int, default=48000)
     p.add_argument('--bpm', type=str, default=None)

@@ -2,10 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Write a random but valid pattern file (for differential tests of the engine against oracle.py).
 
-usage: random_pattern.py SEED > FILE.tsq
+usage: random_pattern.py [--chain] SEED > FILE.tsq
 Covers both modes, every speed, lengths, swing, micro, accents, lock/muted trigs, chords, gates
 (inf included), every condition kind, track prob, retrigs, locks with base values, slides,
 program changes, shared channels and extra ports.
+
+--chain writes a pattern meant to be one of a chain (tests/oracle/differential_chain.sh): it
+also has a `change` (often short, so change points fall mid-pattern and off the grid of slow
+tracks), more ports, and more of what crosses a change point (slides, inf gates, endless
+retrigs, late micro timing, programs, 1st and A:B). Without it the output for a seed is the
+same as it always was.
 """
 import random
 import sys
@@ -19,7 +25,12 @@ CONDS = ['50%', '1%', '99%', '100%', '1:2', '2:3', '4:8', 'fill', '!fill', 'pre'
 
 
 def main():
-    rnd = random.Random(int(sys.argv[1]))
+    args = sys.argv[1:]
+    chain = '--chain' in args
+    args = [a for a in args if a != '--chain']
+    rnd = random.Random(int(args[0]) + (0x5EED0000 if chain else 0))
+    # Chain mode: a second stream so that the plain stream (and every old seed) is unchanged.
+    crnd = random.Random(int(args[0]) * 7919 + 1) if chain else None
     advanced = rnd.random() < 0.5
     out = ['trigseq 1', 'tempo %d.%d' % (rnd.randint(30, 299), rnd.randint(0, 9)),
            'swing %d' % rnd.randint(50, 80)]
@@ -32,6 +43,10 @@ def main():
         plen = rnd.randint(1, 32)
         out.append('length %d' % plen)
         out.append('speed %s' % rnd.choice(SPEEDS[:5]))
+    if chain:
+        # off (= length), short, or longer than the pattern; advanced inf + off stays forever.
+        out.append('change %s' % crnd.choice(['off', 'off', str(crnd.randint(2, 8)),
+                                              str(crnd.randint(2, 24)), str(crnd.randint(9, 64))]))
     out.append('accent %d' % rnd.randint(0, 127))
     for n in rnd.sample(range(1, 13), rnd.randint(1, 12)):
         out.append('track %d' % n)
@@ -41,6 +56,8 @@ def main():
         out.append('  gate %s' % rnd.choice(GATES))
         if rnd.random() < 0.2:
             out.append('  port %s' % rnd.choice(['virus', 'rev2']))
+        elif chain and crnd.random() < 0.3:
+            out.append('  port %s' % crnd.choice(['virus', 'rev2', 'rd8', 'tr909', 'rytm']))
         if rnd.random() < 0.1:
             out.append('  send-midi off')
         if rnd.random() < 0.1:
@@ -49,7 +66,10 @@ def main():
             out.append('  prob %d' % rnd.randint(0, 100))
         if rnd.random() < 0.3:
             out.append('  program %d' % rnd.randint(0, 127))
-        bases = rnd.sample(range(1, 120), rnd.randint(0, 3))
+        elif chain and crnd.random() < 0.4:
+            out.append('  program %d' % crnd.randint(0, 127))
+        # In a chain, few controllers, so that patterns share them (lock returns across a change).
+        bases = rnd.sample(range(1, 6) if chain else range(1, 120), rnd.randint(0, 3))
         for c in bases:
             out.append('  cc %d=%d' % (c, rnd.randint(0, 127)))
         if rnd.random() < 0.3:
@@ -76,8 +96,12 @@ def main():
                 attrs.append('gate %s' % rnd.choice(GATES))
             if rnd.random() < 0.5:
                 attrs.append('micro %d' % rnd.randint(-23, 23))
+            elif chain and crnd.random() < 0.4:
+                attrs.append('micro %d' % crnd.choice([-23, -12, 12, 20, 23, 23]))
             if rnd.random() < 0.4:
                 attrs.append('cond %s' % rnd.choice(CONDS))
+            elif chain and crnd.random() < 0.2:
+                attrs.append('cond %s' % crnd.choice(['1st', '!1st', '1:2', '2:2', '2:3', '3:4']))
             if rnd.random() < 0.2:
                 attrs.append(rnd.choice(['retrig', 'retrig=%s' % rnd.choice(RATES)]))
                 if rnd.random() < 0.5:
@@ -89,6 +113,12 @@ def main():
                 attrs.append('cc %d=%d' % (c, rnd.randint(0, 127)))
             if rnd.random() < 0.15:
                 attrs.append('slide')
+            elif chain and ch in 'xX' and crnd.random() < 0.15:
+                extra = crnd.choice(['slide', 'gate inf', 'retrig retrig-len inf',
+                                     'retrig=1/8 retrig-len inf'])
+                have = {a.split()[0].split('=')[0] for a in attrs}
+                if not have & {x.split('=')[0] for x in extra.split() if x != 'inf'}:
+                    attrs.append(extra)
             if rnd.random() < 0.1:
                 attrs.append(rnd.choice(['swing', 'noswing']))
             if attrs:
