@@ -38,7 +38,6 @@
  * so this only fills when many overlapping finite retrigs slide; then the gate applies instead. */
 #define HELD_MAX 32
 
-#define NO_STEP 0xFF
 #define POS_MAX INT64_MAX
 
 enum ent_kind { ENT_CLOCK, ENT_OFF, ENT_LOCKS, ENT_HIT, ENT_CHANGE };
@@ -114,8 +113,9 @@ typedef struct {
 	uint32_t inf_count;
 	struct inf_slot inf[INF_SLOTS];
 	/* emission state */
-	uint8_t prev_fired;      /* step of the trig whose locks were sent last, NO_STEP */
-	uint8_t prev_pat;        /* and its pattern */
+	uint8_t prev_nlocked;    /* controllers the trig whose locks were sent last locked: */
+	uint8_t prev_locked[TS_MAX_LOCKS]; /* a copy, so no pattern data has to outlive its
+				  * queued entries (ts_engine_update) */
 	int nheld;
 	struct held held[HELD_MAX];
 } trk_rt;
@@ -496,25 +496,25 @@ static void handle_locks(ts_engine *eng, uint64_t frame, const qent *e)
 	const ts_track *tk = &eng->ps[e->pat].pat.tracks[t];
 	const trk_const *c = tc_of(eng, e->pat, t);
 	const ts_trig *tr = &tk->steps[e->a];
-	uint8_t prev_step = r->prev_fired, prev_pat = r->prev_pat;
+	uint8_t prev[TS_MAX_LOCKS];
+	int nprev = r->prev_nlocked;
+	memcpy(prev, r->prev_locked, (size_t)nprev);
 
 	/* "The previous fired trig" is the one that sounded before this one, not the one evaluated
 	 * before: when micro timing or swing reorders trigs, a trig without a lock must still sound
 	 * with the base value, not with the lock of a later step that fired earlier. */
-	r->prev_fired = e->a;
-	r->prev_pat = e->pat;
-	for (int i = 0; i < tr->nlocks; i++)
+	r->prev_nlocked = tr->nlocks;
+	for (int i = 0; i < tr->nlocks; i++) {
+		r->prev_locked[i] = tr->locks[i].cc;
 		emit3(eng, frame, c->port, e->track, 3, 0xB0 | c->chan, tr->locks[i].cc,
 		      tr->locks[i].value);
-	if (prev_step == NO_STEP)
-		return;
+	}
 	/* p-locks last one trig: controllers the previous fired trig locked go back to base values,
 	 * in ascending controller order. */
-	const ts_trig *prev = &eng->ps[prev_pat].pat.tracks[t].steps[prev_step];
 	uint8_t back[TS_MAX_LOCKS];
 	int nback = 0;
-	for (int i = 0; i < prev->nlocks; i++) {
-		int cc = prev->locks[i].cc;
+	for (int i = 0; i < nprev; i++) {
+		int cc = prev[i];
 		bool locked_now = false;
 		for (int k = 0; k < tr->nlocks; k++)
 			locked_now |= tr->locks[k].cc == cc;
@@ -696,7 +696,7 @@ static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
 			eng->notes[h->port][h->chan][h->note].state = NOTE_OFF;
 		}
 		r->nheld = 0;
-		r->prev_fired = NO_STEP;
+		r->prev_nlocked = 0;
 	}
 	emit_setup(eng, frame, e->pat);
 	eng->playing = e->pat;
@@ -896,8 +896,7 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 	for (int t = 0; t < TS_TRACKS; t++) {
 		trk_rt *r = &eng->trk[t];
 		place_track(eng, t, pos);
-		r->prev_fired = NO_STEP;
-		r->prev_pat = 0;
+		r->prev_nlocked = 0;
 		r->has_result = false;
 		r->last_result = false;
 		r->inf_count = 0;
