@@ -12,6 +12,12 @@
  * every step that could emit at f has been evaluated. Hence the output does not depend on how the
  * frames are cut into periods.
  *
+ * Patterns live in slots (pat_slot); the chain names them through phys[]. ts_engine_update(), between
+ * two runs, puts a new version in a free slot: evaluation reads the chain's slots, each queued entry
+ * the slot it was queued from, so what was evaluated before the update sounds as it was decided.
+ * The same update at the same frame gives the same output whatever the period sizes, because what
+ * is evaluated once a frame has run depends on that frame only.
+ *
  * Real-time: every table below is part of struct ts_engine, allocated once in ts_engine_new().
  */
 #include "trigseq/engine.h"
