@@ -12,6 +12,12 @@
  * every step that could emit at f has been evaluated. Hence the output does not depend on how the
  * frames are cut into periods.
  *
+ * Patterns live in slots (pat_slot); the chain names them through phys[]. ts_engine_update(), between
+ * two runs, puts a new version in a free slot: evaluation reads the chain's slots, each queued entry
+ * the slot it was queued from, so what was evaluated before the update sounds as it was decided.
+ * The same update at the same frame gives the same output whatever the period sizes, because what
+ * is evaluated once a frame has run depends on that frame only.
+ *
  * Real-time: every table below is part of struct ts_engine, allocated once in ts_engine_new().
  */
 #include "trigseq/engine.h"
@@ -41,7 +47,6 @@
  * after its start (micro, swing), so only the last two can sound after a later step's trig. */
 #define FIRED_KEEP 8
 
-#define NO_STEP 0xFF
 #define POS_MAX INT64_MAX
 
 enum ent_kind { ENT_CLOCK, ENT_OFF, ENT_LOCKS, ENT_HIT, ENT_CHANGE };
@@ -60,8 +65,10 @@ typedef struct {
 		uint32_t gen;    /* OFF: generation of the note it ends */
 	} u;
 	uint8_t kind, track;
-	uint8_t pat;             /* LOCKS, HIT: chain index of the trig's pattern; CHANGE: the new one */
-	uint8_t a, b;            /* OFF: port, channel-1. LOCKS: step. HIT: step, endless-retrig slot */
+	uint8_t pat;             /* LOCKS, HIT: physical slot (ps[]) of the trig's pattern; CHANGE: of
+				  * the new one. Counted in its refs while queued (slot_refers) */
+	uint8_t a, b;            /* OFF: port, channel-1. LOCKS: step. HIT: step, endless-retrig slot.
+				  * CHANGE: chain index of the new pattern in a */
 	uint16_t hit, n;         /* HIT: hit index, number of hits (0 = endless). OFF: note in n */
 } qent;
 
@@ -99,12 +106,17 @@ typedef struct {
 	bool has_base_cc;        /* any base cc: lock returns are possible */
 } trk_const;
 
-/* One pattern of the chain and its constants. */
+/* One version of a pattern of the chain and its constants. A chain index names the slot its
+ * pattern lives in (phys[]); ts_engine_update() copies the new version into a free slot and remaps
+ * the index, and queued entries keep reading the slot they were queued from. A slot is free when no
+ * chain index maps it and no queued entry refers to it. */
 typedef struct {
 	ts_pattern pat;
 	trk_const tc[TS_TRACKS];
 	int64_t master;          /* advanced master length in U, 0 = no resets */
 	int64_t change;          /* change point every this many U from its start, 0 = none */
+	uint32_t refs;           /* queued entries tagged with this slot */
+	bool mapped;             /* some chain index lives here */
 } pat_slot;
 
 typedef struct {
@@ -121,8 +133,9 @@ typedef struct {
 	int64_t fired_when[FIRED_KEEP];
 	uint32_t nfired;
 	/* emission state */
-	uint8_t prev_fired;      /* step of the trig whose locks were sent last, NO_STEP */
-	uint8_t prev_pat;        /* and its pattern */
+	uint8_t prev_nlocked;    /* controllers the trig whose locks were sent last locked: */
+	uint8_t prev_locked[TS_MAX_LOCKS]; /* a copy, so no pattern data has to outlive its
+				  * queued entries (ts_engine_update) */
 	int nheld;
 	struct held held[HELD_MAX];
 } trk_rt;
@@ -132,8 +145,13 @@ struct ts_engine {
 	trk_rt trk[TS_TRACKS];
 	uint64_t K;              /* tempo10 · 192: position p is at frame p · rate / K */
 	int64_t max_step;        /* look-ahead: the largest S of the chain */
-	/* the chain: evaluation is in pattern cur, started at cur_start; emission in playing */
-	int npat, cap;
+	/* the chain: evaluation is in pattern cur, started at cur_start; emission in playing (chain
+	 * indices, through phys[]) */
+	int npat, cap, nslots;   /* nslots = cap + TS_EDIT_SLOTS */
+	uint8_t phys[TS_CHAIN_MAX]; /* chain index -> slot of ps[] */
+	int nports;              /* the chain's ports (ts_patterns_ports at load): an update can */
+	char port_names[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1]; /* not add one */
+	uint32_t updates;
 	int first;               /* pattern play starts from (ts_engine_queue while stopped) */
 	int cur, queued;         /* queued: -1 = none */
 	int64_t cur_start;
@@ -153,12 +171,18 @@ struct ts_engine {
 	void *ctx;
 	qent q[QCAP];
 	note_slot notes[TS_MAX_PORTS][16][128];
-	pat_slot ps[];           /* cap of them */
+	pat_slot ps[];           /* nslots of them */
 };
 
-static const trk_const *tc_of(const ts_engine *eng, int pat, int t)
+static const trk_const *tc_of(const ts_engine *eng, int slot, int t)
 {
-	return &eng->ps[pat].tc[t];
+	return &eng->ps[slot].tc[t];
+}
+
+/* The slot of chain pattern `index` as it is now. */
+static const pat_slot *chain_slot(const ts_engine *eng, int index)
+{
+	return &eng->ps[eng->phys[index]];
 }
 
 /* ---- time ---- */
@@ -195,12 +219,20 @@ static bool ent_less(const qent *x, const qent *y)
 	return x->key < y->key || (x->key == y->key && x->sub < y->sub);
 }
 
+/* Entries that read their pattern's data when they sound. */
+static bool slot_refers(const qent *e)
+{
+	return e->kind == ENT_LOCKS || e->kind == ENT_HIT || e->kind == ENT_CHANGE;
+}
+
 static void q_push(ts_engine *eng, qent e)
 {
 	if (eng->nq == QCAP) {
 		eng->lost++;
 		return;
 	}
+	if (slot_refers(&e))
+		eng->ps[e.pat].refs++;
 	uint32_t i = eng->nq++;
 	while (i > 0) {
 		uint32_t parent = (i - 1) / 2;
@@ -232,6 +264,20 @@ static qent q_pop(ts_engine *eng)
 	if (n > 0)
 		eng->q[i] = last;
 	return top;
+}
+
+/* After an entry popped from the queue was handled. */
+static void q_release(ts_engine *eng, const qent *e)
+{
+	if (slot_refers(e))
+		eng->ps[e->pat].refs--;
+}
+
+static void q_clear(ts_engine *eng)
+{
+	eng->nq = 0;
+	for (int s = 0; s < eng->nslots; s++)
+		eng->ps[s].refs = 0;
 }
 
 static qent ent_at(const ts_engine *eng, int64_t pos, int track, int cls, uint64_t ord, int hit,
@@ -343,9 +389,10 @@ static bool cond_true(ts_engine *eng, int t, trk_rt *r, const ts_track *tk, cons
 static void evaluate_step(ts_engine *eng, int t)
 {
 	trk_rt *r = &eng->trk[t];
-	const ts_pattern *pat = &eng->ps[eng->cur].pat;
+	int slot = eng->phys[eng->cur];
+	const ts_pattern *pat = &eng->ps[slot].pat;
 	const ts_track *tk = &pat->tracks[t];
-	const trk_const *c = tc_of(eng, eng->cur, t);
+	const trk_const *c = tc_of(eng, slot, t);
 	int step = (int)(r->j % tk->length);
 	int64_t start = r->next_start;
 
@@ -380,14 +427,14 @@ static void evaluate_step(ts_engine *eng, int t)
 		if (tr->nlocks > 0 || c->has_base_cc) {
 			qent e = ent_at(eng, when, t + 1, CLS_LOCKS, ord, 0, 0);
 			e.kind = ENT_LOCKS;
-			e.pat = (uint8_t)eng->cur;
+			e.pat = (uint8_t)slot;
 			e.a = (uint8_t)step;
 			q_push(eng, e);
 		}
 		if (note) {
 			qent e = ent_at(eng, when, t + 1, CLS_ON, ord, 0, 0);
 			e.kind = ENT_HIT;
-			e.pat = (uint8_t)eng->cur;
+			e.pat = (uint8_t)slot;
 			e.u.pos = when;
 			e.a = (uint8_t)step;
 			e.b = (uint8_t)(r->inf_count % INF_SLOTS);
@@ -410,15 +457,15 @@ static void evaluate_step(ts_engine *eng, int t)
 			if (r->inf[i].start < when && r->inf[i].stop > when)
 				r->inf[i].stop = when;
 		if (endless) {
-			int slot = (int)(r->inf_count++ % INF_SLOTS);
-			r->inf[slot].ord = ord;
-			r->inf[slot].start = when;
-			r->inf[slot].stop = POS_MAX;
+			struct inf_slot *inf = &r->inf[r->inf_count++ % INF_SLOTS];
+			inf->ord = ord;
+			inf->start = when;
+			inf->stop = POS_MAX;
 			/* ... and a note trig evaluated before it that sounds after it stops it */
 			uint32_t n = r->nfired < FIRED_KEEP ? r->nfired : FIRED_KEEP;
 			for (uint32_t k = 0; k < n; k++)
-				if (r->fired_when[k] > when && r->fired_when[k] < r->inf[slot].stop)
-					r->inf[slot].stop = r->fired_when[k];
+				if (r->fired_when[k] > when && r->fired_when[k] < inf->stop)
+					inf->stop = r->fired_when[k];
 		}
 		r->fired_when[r->nfired++ % FIRED_KEEP] = when;
 	}
@@ -427,7 +474,8 @@ static void evaluate_step(ts_engine *eng, int t)
 static void advance_track(ts_engine *eng, int t)
 {
 	trk_rt *r = &eng->trk[t];
-	int64_t S = tc_of(eng, eng->cur, t)->S, master = eng->ps[eng->cur].master;
+	const pat_slot *ps = chain_slot(eng, eng->cur);
+	int64_t S = ps->tc[t].S, master = ps->master;
 	r->j++;
 	r->next_start = r->reset_pos + r->j * S;
 	if (master > 0 && r->next_start >= r->reset_pos + master) {
@@ -450,7 +498,8 @@ static void change_pattern(ts_engine *eng)
 	eng->cur = next;
 	eng->cur_start = at;
 	eng->queued = eng->npat > 1 ? (next + 1) % eng->npat : -1;
-	eng->change_at = eng->ps[next].change > 0 ? at + eng->ps[next].change : -1;
+	int64_t change = chain_slot(eng, next)->change;
+	eng->change_at = change > 0 ? at + change : -1;
 	for (int t = 0; t < TS_TRACKS; t++) {
 		trk_rt *r = &eng->trk[t];
 		place_track(eng, t, at);
@@ -464,7 +513,8 @@ static void change_pattern(ts_engine *eng)
 	update_eval_min(eng);
 	qent e = ent_at(eng, at, 0, CLS_CHANGE, 0, 0, 0);
 	e.kind = ENT_CHANGE;
-	e.pat = (uint8_t)next;
+	e.pat = eng->phys[next];
+	e.a = (uint8_t)next;
 	e.u.pos = at;
 	q_push(eng, e);
 }
@@ -489,7 +539,7 @@ static void evaluate_next(ts_engine *eng)
 			change_pattern(eng);
 			break;
 		}
-		eng->change_at += eng->ps[eng->cur].change;
+		eng->change_at += chain_slot(eng, eng->cur)->change;
 	}
 	int best = 0;
 	for (int t = 1; t < TS_TRACKS; t++)
@@ -509,25 +559,25 @@ static void handle_locks(ts_engine *eng, uint64_t frame, const qent *e)
 	const ts_track *tk = &eng->ps[e->pat].pat.tracks[t];
 	const trk_const *c = tc_of(eng, e->pat, t);
 	const ts_trig *tr = &tk->steps[e->a];
-	uint8_t prev_step = r->prev_fired, prev_pat = r->prev_pat;
+	uint8_t prev[TS_MAX_LOCKS];
+	int nprev = r->prev_nlocked;
+	memcpy(prev, r->prev_locked, (size_t)nprev);
 
 	/* "The previous fired trig" is the one that sounded before this one, not the one evaluated
 	 * before: when micro timing or swing reorders trigs, a trig without a lock must still sound
 	 * with the base value, not with the lock of a later step that fired earlier. */
-	r->prev_fired = e->a;
-	r->prev_pat = e->pat;
-	for (int i = 0; i < tr->nlocks; i++)
+	r->prev_nlocked = tr->nlocks;
+	for (int i = 0; i < tr->nlocks; i++) {
+		r->prev_locked[i] = tr->locks[i].cc;
 		emit3(eng, frame, c->port, e->track, 3, 0xB0 | c->chan, tr->locks[i].cc,
 		      tr->locks[i].value);
-	if (prev_step == NO_STEP)
-		return;
+	}
 	/* p-locks last one trig: controllers the previous fired trig locked go back to base values,
 	 * in ascending controller order. */
-	const ts_trig *prev = &eng->ps[prev_pat].pat.tracks[t].steps[prev_step];
 	uint8_t back[TS_MAX_LOCKS];
 	int nback = 0;
-	for (int i = 0; i < prev->nlocks; i++) {
-		int cc = prev->locks[i].cc;
+	for (int i = 0; i < nprev; i++) {
+		int cc = prev[i];
 		bool locked_now = false;
 		for (int k = 0; k < tr->nlocks; k++)
 			locked_now |= tr->locks[k].cc == cc;
@@ -709,10 +759,10 @@ static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
 			eng->notes[h->port][h->chan][h->note].state = NOTE_OFF;
 		}
 		r->nheld = 0;
-		r->prev_fired = NO_STEP;
+		r->prev_nlocked = 0;
 	}
 	emit_setup(eng, frame, e->pat);
-	eng->playing = e->pat;
+	eng->playing = e->a;
 	eng->playing_start = e->u.pos;
 	eng->changes++;
 }
@@ -751,11 +801,11 @@ static void handle(ts_engine *eng, const qent *e)
 
 /* Each track's sound setup before any note: program change, then base cc values. Muted tracks get
  * theirs too: mute silences notes and locks, not the sound's setup. */
-static void emit_setup(ts_engine *eng, uint64_t frame, int p)
+static void emit_setup(ts_engine *eng, uint64_t frame, int slot)
 {
 	for (int t = 0; t < TS_TRACKS; t++) {
-		const trk_const *c = tc_of(eng, p, t);
-		const ts_track *tk = &eng->ps[p].pat.tracks[t];
+		const trk_const *c = tc_of(eng, slot, t);
+		const ts_track *tk = &eng->ps[slot].pat.tracks[t];
 		if (!c->midi)
 			continue;
 		if (tk->program != TS_PROGRAM_NONE)
@@ -790,7 +840,7 @@ static void emit_start(ts_engine *eng)
 		e.u.pos = first;
 		q_push(eng, e);
 	}
-	emit_setup(eng, 0, eng->cur);
+	emit_setup(eng, 0, eng->phys[eng->cur]);
 }
 
 void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
@@ -826,6 +876,7 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 			break;
 		qent e = q_pop(eng);
 		handle(eng, &e);
+		q_release(eng, &e);
 	}
 	eng->now = end;
 }
@@ -841,8 +892,8 @@ static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uin
 static void place_track(ts_engine *eng, int t, int64_t pos)
 {
 	trk_rt *r = &eng->trk[t];
-	int64_t S = tc_of(eng, eng->cur, t)->S, master = eng->ps[eng->cur].master;
-	int64_t len = eng->ps[eng->cur].pat.tracks[t].length;
+	const pat_slot *ps = chain_slot(eng, eng->cur);
+	int64_t S = ps->tc[t].S, master = ps->master, len = ps->pat.tracks[t].length;
 	int64_t rel = pos - eng->cur_start, cycle = 0, steps = 0, reset = 0;
 	if (master > 0) {
 		cycle = rel / master;
@@ -872,16 +923,16 @@ static void chain_locate(const ts_engine *eng, int64_t pos, int *index, int64_t 
 	if (eng->npat < 2)
 		return;
 	for (int k = 0; k < eng->npat; k++) {
-		if (eng->ps[k].change == 0) {
+		if (chain_slot(eng, k)->change == 0) {
 			cycle = 0; /* a pattern without change points ends the chain there */
 			break;
 		}
-		cycle += eng->ps[k].change;
+		cycle += chain_slot(eng, k)->change;
 	}
 	if (cycle > 0)
 		at = pos / cycle * cycle;
-	while (eng->ps[p].change > 0 && at + eng->ps[p].change <= pos) {
-		at += eng->ps[p].change;
+	while (chain_slot(eng, p)->change > 0 && at + chain_slot(eng, p)->change <= pos) {
+		at += chain_slot(eng, p)->change;
 		p = (p + 1) % eng->npat;
 	}
 	*index = p;
@@ -899,7 +950,7 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 		return;
 	chain_locate(eng, pos, &eng->cur, &eng->cur_start);
 	eng->queued = eng->npat > 1 ? (eng->cur + 1) % eng->npat : -1;
-	int64_t change = eng->ps[eng->cur].change;
+	int64_t change = chain_slot(eng, eng->cur)->change;
 	eng->change_at = -1;
 	if (change > 0)
 		eng->change_at = eng->cur_start + ((pos - eng->cur_start) / change + 1) * change;
@@ -909,8 +960,7 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 	for (int t = 0; t < TS_TRACKS; t++) {
 		trk_rt *r = &eng->trk[t];
 		place_track(eng, t, pos);
-		r->prev_fired = NO_STEP;
-		r->prev_pat = 0;
+		r->prev_nlocked = 0;
 		r->has_result = false;
 		r->last_result = false;
 		r->inf_count = 0;
@@ -923,7 +973,7 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 			if (eng->used[p][ch])
 				memset(eng->notes[p][ch], 0, sizeof(eng->notes[0][0]));
 	update_eval_min(eng);
-	eng->nq = 0;
+	q_clear(eng);
 	/* Frames keep counting on the timeline where position 0 is frame 0. */
 	eng->start_pos = pos;
 	eng->now = pos_frame(eng, pos);
@@ -972,7 +1022,7 @@ void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
 			}
 		}
 	}
-	eng->nq = 0;
+	q_clear(eng);
 	eng->running = false;
 	eng->start_pending = false;
 }
@@ -997,9 +1047,9 @@ int64_t ts_engine_position(const ts_engine *eng)
 
 static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass)
 {
-	int p = eng->playing;
-	int64_t S = tc_of(eng, p, t)->S, master = eng->ps[p].master;
-	int64_t len = eng->ps[p].pat.tracks[t].length, k = 0, per_reset = 0;
+	const pat_slot *ps = chain_slot(eng, eng->playing);
+	int64_t S = ps->tc[t].S, master = ps->master;
+	int64_t len = ps->pat.tracks[t].length, k = 0, per_reset = 0;
 	pos -= eng->playing_start;
 	if (pos < 0)
 		pos = 0;
@@ -1025,6 +1075,7 @@ void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
 	st->pattern = eng->playing;
 	st->queued = eng->running ? eng->queued : -1;
 	st->changes = eng->changes;
+	st->updates = eng->updates;
 	if (!eng->running && eng->now == 0)
 		return;
 	/* the step sounding at the last frame run (frame 0 right after start) */
@@ -1096,7 +1147,8 @@ static ts_status pattern_ok(const ts_pattern *pat)
 	return TS_OK;
 }
 
-static void prepare(ts_engine *eng, int p, const char *const *ports, int nports);
+static void prepare(ts_engine *eng, int slot);
+static int64_t chain_max_step(const ts_engine *eng);
 
 ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n)
 {
@@ -1112,38 +1164,136 @@ ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n)
 	if (nports < 0)
 		return TS_ERR_RANGE;
 
-	for (int p = 0; p < n; p++)
+	eng->nports = nports;
+	for (int k = 0; k < nports; k++) {
+		size_t len = strnlen(ports[k], TS_PORT_NAME_MAX);
+		memcpy(eng->port_names[k], ports[k], len);
+		eng->port_names[k][len] = '\0';
+	}
+	for (int s = 0; s < eng->nslots; s++) {
+		eng->ps[s].mapped = s < n;
+		eng->ps[s].refs = 0;
+	}
+	for (int p = 0; p < n; p++) {
 		eng->ps[p].pat = pats[p];
+		eng->phys[p] = (uint8_t)p;
+	}
 	eng->npat = n;
 	eng->first = eng->cur = eng->playing = 0;
 	eng->queued = -1;
+	eng->updates = 0;
 	eng->K = (uint64_t)(eng->cfg.tempo10 ? eng->cfg.tempo10 : pats[0].tempo10) * 192;
 	memset(eng->used, 0, sizeof(eng->used));
-	eng->max_step = 0;
 	for (int p = 0; p < n; p++)
-		prepare(eng, p, ports, nports);
+		prepare(eng, p);
+	eng->max_step = chain_max_step(eng);
 	return TS_OK;
 }
 
-/* Constants of pattern p of the chain, whose ports are `ports`. */
-static void prepare(ts_engine *eng, int p, const char *const *ports, int nports)
+/* ---- replacing a pattern while playing ---- */
+
+static bool ports_known(const ts_engine *eng, const ts_pattern *pat)
 {
-	pat_slot *slot = &eng->ps[p];
-	const ts_pattern *pat = &slot->pat;
+	for (int t = 0; t < TS_TRACKS; t++) {
+		int k = 0;
+		while (k < eng->nports && strcmp(eng->port_names[k], pat->tracks[t].port) != 0)
+			k++;
+		if (k == eng->nports)
+			return false;
+	}
+	return true;
+}
+
+/* The lowest free slot (so the choice is the same whatever the period sizes), or -1. */
+static int free_slot(const ts_engine *eng)
+{
+	for (int s = 0; s < eng->nslots; s++)
+		if (!eng->ps[s].mapped && eng->ps[s].refs == 0)
+			return s;
+	return -1;
+}
+
+/*
+ * Pattern cur was replaced by `to` while its steps were being evaluated: its tracks go on from
+ * where evaluation is. A track whose step grid is the same (step length, master length, mode) keeps
+ * its state, so its next step is the one it would have played anyway (with the new trigs); any
+ * other track is placed on the new grid at its own frontier, the start of its first step not
+ * evaluated yet, so no step is evaluated twice. Either way the track's steps from then on are the
+ * closed form from cur_start (place_track), which is what the status reports.
+ */
+static void follow_update(ts_engine *eng, const pat_slot *from, const pat_slot *to)
+{
+	bool same_master = from->master == to->master && from->pat.mode == to->pat.mode;
+	for (int t = 0; t < TS_TRACKS; t++)
+		if (!same_master || from->tc[t].S != to->tc[t].S)
+			place_track(eng, t, eng->trk[t].next_start);
+	update_eval_min(eng);
+	if (from->change == to->change)
+		return;
+	/* The next change point on the new spacing from the pattern's start that no evaluated step
+	 * reaches: every step starting before eval_min is evaluated, none at or after it. */
+	eng->change_at = -1;
+	if (to->change > 0) {
+		int64_t k = (eng->eval_min - eng->cur_start + to->change - 1) / to->change;
+		eng->change_at = eng->cur_start + (k < 1 ? 1 : k) * to->change;
+	}
+}
+
+ts_status ts_engine_update(ts_engine *eng, int index, const ts_pattern *pat)
+{
+	if (!eng || !pat || index < 0 || index >= eng->npat)
+		return TS_ERR_RANGE;
+	if (pattern_ok(pat) != TS_OK || !ports_known(eng, pat))
+		return TS_ERR_RANGE;
+	int to = free_slot(eng);
+	if (to < 0)
+		return TS_ERR_BUSY;
+	int from = eng->phys[index];
+	memcpy(&eng->ps[to].pat, pat, sizeof(*pat));
+	prepare(eng, to);
+	eng->ps[from].mapped = false;
+	eng->ps[to].mapped = true;
+	eng->phys[index] = (uint8_t)to;
+	/* The look-ahead covers the steps still to be evaluated, which are all the chain's: entries
+	 * of an old version are queued already and need none, so it may shrink as well as grow. */
+	eng->max_step = chain_max_step(eng);
+	if (eng->running && index == eng->cur)
+		follow_update(eng, &eng->ps[from], &eng->ps[to]);
+	eng->updates++;
+	return TS_OK;
+}
+
+/* ---- constants of a slot (ts_engine_load_chain, ts_engine_update) ---- */
+
+static int64_t chain_max_step(const ts_engine *eng)
+{
+	int64_t max = 0;
+	for (int p = 0; p < eng->npat; p++)
+		for (int t = 0; t < TS_TRACKS; t++)
+			if (chain_slot(eng, p)->tc[t].S > max)
+				max = chain_slot(eng, p)->tc[t].S;
+	return max;
+}
+
+/* Constants of the pattern in `slot`; its ports are among the chain's. */
+static void prepare(ts_engine *eng, int slot)
+{
+	pat_slot *ps = &eng->ps[slot];
+	const ts_pattern *pat = &ps->pat;
 	int num, den;
 	ts_speed_ratio(pat->speed, &num, &den);
 	int64_t master_step = (int64_t)TS_UNITS_PER_STEP * den / num;
-	slot->master = pat->mode == TS_MODE_ADVANCED && pat->length > 0 ? pat->length * master_step : 0;
-	slot->change = (pat->change > 0 ? pat->change : pat->length) * master_step;
+	ps->master = pat->mode == TS_MODE_ADVANCED && pat->length > 0 ? pat->length * master_step : 0;
+	ps->change = (pat->change > 0 ? pat->change : pat->length) * master_step;
 	for (int t = 0; t < TS_TRACKS; t++) {
 		const ts_track *tk = &pat->tracks[t];
-		trk_const *c = &slot->tc[t];
+		trk_const *c = &ps->tc[t];
 		ts_speed_ratio(tk->speed, &num, &den);
 		c->S = (int64_t)TS_UNITS_PER_STEP * den / num;
 		c->midi = tk->channel != TS_CHANNEL_OFF && tk->send_midi;
 		c->port = 0;
-		for (int k = 0; k < nports; k++)
-			if (strcmp(ports[k], tk->port) == 0)
+		for (int k = 0; k < eng->nports; k++)
+			if (strcmp(eng->port_names[k], tk->port) == 0)
 				c->port = (uint8_t)k;
 		c->chan = (uint8_t)(tk->channel > 0 ? tk->channel - 1 : 0);
 		c->has_base_cc = false;
@@ -1153,10 +1303,10 @@ static void prepare(ts_engine *eng, int p, const char *const *ports, int nports)
 		for (int k = 0; k < tk->length; k++)
 			if (tk->steps[k].kind == TS_TRIG_NOTE || tk->steps[k].kind == TS_TRIG_ACCENT)
 				c->note_trigs++;
+		/* stop and continue look for sounding notes on these; never cleared while playing, as
+		 * notes of an older version may still sound there */
 		if (c->midi)
 			eng->used[c->port][c->chan] = true;
-		if (c->S > eng->max_step)
-			eng->max_step = c->S;
 	}
 }
 
@@ -1168,11 +1318,13 @@ ts_engine *ts_engine_new(const ts_engine_config *cfg)
 	    cfg->chain_max < 0 || cfg->chain_max > TS_CHAIN_MAX)
 		return NULL;
 	int cap = cfg->chain_max > 0 ? cfg->chain_max : 1;
-	ts_engine *eng = ts_rtmem_alloc(sizeof(*eng) + (size_t)cap * sizeof(pat_slot));
+	int nslots = cap + TS_EDIT_SLOTS;
+	ts_engine *eng = ts_rtmem_alloc(sizeof(*eng) + (size_t)nslots * sizeof(pat_slot));
 	if (!eng)
 		return NULL;
 	eng->cfg = *cfg;
 	eng->cap = cap;
+	eng->nslots = nslots;
 	ts_pattern blank;
 	ts_pattern_init(&blank);
 	ts_engine_load_chain(eng, &blank, 1);

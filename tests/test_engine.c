@@ -1650,10 +1650,12 @@ static void count_sink(void *ctx, const ts_event *ev)
 static void test_no_allocation(void **state)
 {
 	(void)state;
-	/* a chain of the dense pattern and a variant, so pattern changes and queueing run too */
-	static ts_pattern dense[2];
+	/* a chain of the dense pattern and a variant, so pattern changes, queueing and updates run
+	 * too (an update with a third version, every 3 s) */
+	static ts_pattern dense[3];
 	dense_pattern(&dense[0], 99, false);
 	dense_pattern(&dense[1], 98, false);
+	dense_pattern(&dense[2], 97, false);
 	dense[1].change = 7;
 	ts_engine_config cfg = cfg_std();
 	cfg.send_clock = true;
@@ -1673,12 +1675,16 @@ static void test_no_allocation(void **state)
 		for (uint64_t f = 0; f < 48000ULL * 600; f += 256) {
 			if (f % (48000 * 5) == 0)
 				ts_engine_queue(eng, (int)(f / 256 % 2));
+			if (f % (48000 * 3) == 0)
+				ts_engine_update(eng, (int)(f / 256 % 2), &dense[f / 7 % 3]);
 			ts_engine_run(eng, 256, count_sink, NULL);
 		}
 		ts_engine_get_status(eng, &st);
 		assert_true(st.changes > 100);
 		ts_engine_stop(eng, 0, count_sink, NULL);
+		assert_int_equal(ts_engine_update(eng, 0, &dense[2 - round]), TS_OK); /* stopped */
 	}
+	assert_true(st.updates > 100);
 	unsigned long a1 = n_allocs, f1 = n_frees;
 	assert_int_equal(a1 - a0, 0);
 	assert_int_equal(f1 - f0, 0);
@@ -1921,6 +1927,457 @@ static void test_chain_ports(void **state)
 	assert_int_equal(ts_patterns_ports(chain, 3, names), -1);
 }
 
+/* ---- ts_engine_update: edits while playing ---- */
+
+/* An update of chain pattern `index` to *pat, applied between two ts_engine_run calls once `frame`
+ * frames have run; `want` is the status it must return. */
+typedef struct {
+	uint64_t frame;
+	int index;
+	const ts_pattern *pat;
+	int want;                /* a ts_status, or -1: any (got[] records it) */
+} edit;
+
+/* Like render_chain, with the edits applied at their frames (periods are cut there). */
+static void render_edits(coll *c, const ts_pattern *pats, int npat, const ts_engine_config *cfg,
+			 const edit *ed, size_t ned, ts_status *got, uint64_t frames,
+			 const uint32_t *periods, size_t nper)
+{
+	ts_engine_config cc = *cfg;
+	cc.chain_max = npat;
+	ts_engine *eng = ts_engine_new(&cc);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load_chain(eng, pats, npat), TS_OK);
+	ts_engine_start(eng);
+	uint64_t done = 0, lcg = 12345;
+	size_t k = 0, e = 0;
+	while (done < frames) {
+		for (; e < ned && ed[e].frame == done; e++) {
+			ts_status st = ts_engine_update(eng, ed[e].index, ed[e].pat);
+			if (got)
+				got[e] = st;
+			if (ed[e].want >= 0 && (int)st != ed[e].want)
+				fail_msg("edit %zu at %llu: status %d, want %d", e,
+					 (unsigned long long)done, (int)st, (int)ed[e].want);
+		}
+		uint64_t n = frames - done;
+		if (e < ned && ed[e].frame - done < n)
+			n = ed[e].frame - done;
+		if (nper > 0) {
+			uint64_t want = periods[k++ % nper];
+			if (want == 0) {
+				lcg = lcg * 6364136223846793005u + 1442695040888963407u;
+				want = 1 + (lcg >> 33) % 2000;
+			}
+			if (want < n)
+				n = want;
+		}
+		c->base = done;
+		ts_engine_run(eng, (uint32_t)n, collect, c);
+		done += n;
+	}
+	assert_int_equal(e, ned);
+	c->base = frames;
+	ts_engine_stop(eng, 0, collect, c);
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.lost_events, 0);
+	ts_engine_free(eng);
+}
+
+static const char *play_edits(const ts_pattern *p0, const edit *ed, size_t ned, uint64_t frames)
+{
+	ts_engine_config cfg = cfg_std();
+	coll_free(&last);
+	render_edits(&last, p0, 1, &cfg, ed, ned, NULL, frames, NULL, 0);
+	return text(&last);
+}
+
+/*
+ * The look-ahead: after frames [0, F) have run, every step starting before pos_ceil(F + 1) + one
+ * longest step (here 1x: 28800 U = 6000 frames) is evaluated. pos_ceil(F + 1) is the smallest
+ * position at frame >= F + 1: p/4.8 + 1/2 >= F + 1, p >= 4.8·F + 2.4.
+ *   F = 9000: 43202.4 -> 43203, + 28800 = 72003 U (frame 15000.6): steps 1 … 3 (0, 6000, 12000)
+ *     are evaluated, step 4 (18000 = 86400 U) is not;
+ *   F = 11999: 57597.6 -> 57598, + 28800 = 86398 < 86400: step 4 not yet evaluated;
+ *   F = 12000: 57602.4 -> 57603, + 28800 = 86403: step 4 evaluated.
+ */
+static void test_update_trigs(void **state)
+{
+	(void)state;
+	static ts_pattern p0, p1;
+	note(1, 1, 60);
+	note(1, 3, 60);
+	note(1, 5, 62);
+	ts_pattern_settle(&pat);
+	p0 = pat;
+	note(1, 3, 65); /* already evaluated at 9000: the old 60 sounds */
+	note(1, 4, 64); /* added, not evaluated yet: heard at 18000 */
+	put(1, 5, TS_TRIG_NONE); /* removed, not evaluated yet: silent at 24000 */
+	p1 = pat;
+	edit ed = {9000, 0, &p1, TS_OK};
+	assert_string_equal(play_edits(&p0, &ed, 1, 36000), "0 90 3C 64\n"
+							    "6000 80 3C 40\n"
+							    "12000 90 3C 64\n"
+							    "18000 80 3C 40\n"
+							    "18000 90 40 64\n"
+							    "24000 80 40 40\n");
+	/* without the update step 5 sounds: the test above can tell */
+	assert_string_equal(play(&p0, 30000), "0 90 3C 64\n"
+					      "6000 80 3C 40\n"
+					      "12000 90 3C 64\n"
+					      "18000 80 3C 40\n"
+					      "24000 90 3E 64\n"
+					      "30000 80 3E 40\n");
+
+	/* the look-ahead's edge: step 4 added at 11999 is heard, at 12000 it is one step away and
+	 * already evaluated (from p0, where it is empty) */
+	ts_pattern_init(&pat);
+	note(1, 1, 60);
+	p0 = pat;
+	note(1, 4, 64);
+	p1 = pat;
+	ed.frame = 11999;
+	assert_string_equal(play_edits(&p0, &ed, 1, 30000), "0 90 3C 64\n"
+							    "6000 80 3C 40\n"
+							    "18000 90 40 64\n"
+							    "24000 80 40 40\n");
+	ed.frame = 12000;
+	assert_string_equal(play_edits(&p0, &ed, 1, 30000), "0 90 3C 64\n"
+							    "6000 80 3C 40\n");
+	/* while stopped: play starts with the new pattern */
+	ts_engine_config cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load(eng, &p0), TS_OK);
+	assert_int_equal(ts_engine_update(eng, 0, &p1), TS_OK);
+	coll c = {0};
+	ts_engine_start(eng);
+	ts_engine_run(eng, 20000, collect, &c);
+	assert_string_equal(text(&c), "0 90 3C 64\n"
+				      "6000 80 3C 40\n"
+				      "18000 90 40 64\n");
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.updates, 1);
+	coll_free(&c);
+	ts_engine_free(eng);
+}
+
+/*
+ * What is queued finishes from the old version. Track 1: a 1/16 retrig over 4 steps (hits at 0,
+ * 6000, 12000, 18000, each 6000 long, velocity 100 as retrig velocity is 0); track 2 on channel 2:
+ * a gate of 8 steps (ends at 48000). At 3000 both trigs are cleared, track 1's notes become 72 at
+ * velocity 50, and track 2 moves to channel 5: the hits still play 60 at 100, the long note still
+ * ends on channel 2.
+ */
+static void test_update_old_entries_finish(void **state)
+{
+	(void)state;
+	static ts_pattern p0, p1;
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_rate = (uint8_t)rate_idx(16);
+	t->retrig_len = (uint8_t)len_idx(64);
+	note(2, 1, 50)->gate = (uint8_t)len_idx(128);
+	ts_pattern_settle(&pat);
+	p0 = pat;
+	put(1, 1, TS_TRIG_NONE);
+	put(2, 1, TS_TRIG_NONE);
+	pat.tracks[0].notes[0] = 72;
+	pat.tracks[0].velocity = 50;
+	pat.tracks[1].channel = 5;
+	note(2, 3, 51); /* at 12000 on channel 5: no cut of the channel 2 note */
+	p1 = pat;
+	edit ed = {3000, 0, &p1, TS_OK};
+	assert_string_equal(play_edits(&p0, &ed, 1, 60000), "0 90 3C 64\n"
+							    "0 91 32 64\n"
+							    "6000 80 3C 40\n"
+							    "6000 90 3C 64\n"
+							    "12000 80 3C 40\n"
+							    "12000 90 3C 64\n"
+							    "12000 94 33 64\n"
+							    "18000 80 3C 40\n"
+							    "18000 90 3C 64\n"
+							    "18000 84 33 40\n"
+							    "24000 80 3C 40\n"
+							    "48000 81 32 40\n");
+}
+
+/*
+ * Advanced mode, no master length. At 9000 (steps 1 … 3 evaluated, every track's frontier at
+ * step 4 = 18000, j = 3):
+ *   - track 1 goes from 1x to 2x (S = 3000 frames = 14400 U): placed on the 2x grid at its
+ *     frontier 86400 U: j = 86400 / 14400 = 6, step 7 at 18000, step 9 at 24000; its old trigs
+ *     (every step, 60) at 0, 6000, 12000 were evaluated and sound; 2x steps 4 … 6 (9000 … 15000)
+ *     start before its frontier and are not played;
+ *   - track 3 from length 16 to 4, same speed: keeps j, its next steps j = 3 (step 4, 18000) and
+ *     j = 4 (step 4 mod 4 + 1 = 1, 24000), where its new trig is; its old one at step 5 is gone;
+ *   - track 2 is the same: steps 1 and 5 (0, 24000).
+ * Gates half a step: 3000 at 1x, 1500 at 2x.
+ */
+static void test_update_speed_length(void **state)
+{
+	(void)state;
+	static ts_pattern p0, p1;
+	pat.mode = TS_MODE_ADVANCED;
+	pat.length = 0;
+	for (int t = 0; t < 3; t++)
+		pat.tracks[t].gate = (uint8_t)len_idx(8);
+	for (int k = 1; k <= 16; k++)
+		note(1, k, 60);
+	note(2, 1, 50);
+	note(2, 5, 50);
+	note(3, 5, 41);
+	ts_pattern_settle(&pat);
+	p0 = pat;
+	for (int k = 1; k <= 16; k++)
+		put(1, k, TS_TRIG_NONE);
+	pat.tracks[0].speed = TS_SPEED_2X;
+	pat.tracks[0].speed_set = true;
+	note(1, 4, 64);
+	note(1, 6, 66);
+	note(1, 7, 67);
+	note(1, 9, 69);
+	pat.tracks[2].length = 4;
+	put(3, 5, TS_TRIG_NONE);
+	note(3, 1, 40);
+	p1 = pat;
+	edit ed = {9000, 0, &p1, TS_OK};
+	assert_string_equal(play_edits(&p0, &ed, 1, 36000), "0 90 3C 64\n"
+							    "0 91 32 64\n"
+							    "3000 80 3C 40\n"
+							    "3000 81 32 40\n"
+							    "6000 90 3C 64\n"
+							    "9000 80 3C 40\n"
+							    "12000 90 3C 64\n"
+							    "15000 80 3C 40\n"
+							    "18000 90 43 64\n"
+							    "19500 80 43 40\n"
+							    "24000 90 45 64\n"
+							    "24000 91 32 64\n"
+							    "24000 92 28 64\n"
+							    "25500 80 45 40\n"
+							    "27000 81 32 40\n"
+							    "27000 82 28 40\n");
+	/* the status counts from the pattern's start on the new grids: at frame 35999 (172795.2 U)
+	 * track 1 is at 2x step 172795 / 14400 + 1 = 12, track 2 at 1x step 6, track 3 at
+	 * 5 mod 4 + 1 = 2 */
+	ts_engine_config cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_int_equal(ts_engine_load(eng, &p0), TS_OK);
+	ts_engine_start(eng);
+	coll c = {0};
+	ts_engine_run(eng, 9000, collect, &c);
+	assert_int_equal(ts_engine_update(eng, 0, &p1), TS_OK);
+	ts_engine_run(eng, 27000, collect, &c);
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.step[0], 12);
+	assert_int_equal(st.step[1], 6);
+	assert_int_equal(st.step[2], 2);
+	coll_free(&c);
+	ts_engine_free(eng);
+}
+
+/*
+ * A chain A (16 steps), B (2 steps). A's change point is at its length, 96000. At 9000 A's
+ * length becomes 4: its change points are every 24000 from its start, and 24000 is after the
+ * frontier (18000): B takes over at 24000, then A (now 4 steps) at 36000. Updated at 21000
+ * instead, the frontier is at step 6 (30000: steps before pos_ceil(21001) + 28800 = 100803 +
+ * 28800 U = frame 27000.6 are evaluated; step 5 at 24000 was, from the old A, empty), past 24000:
+ * the change point is the next one, 48000.
+ */
+static void test_update_change_point(void **state)
+{
+	(void)state;
+	static ts_pattern ab[2], a4;
+	note(1, 1, 60);
+	ts_pattern_settle(&pat);
+	ab[0] = pat;
+	pat.length = 4;
+	ts_pattern_settle(&pat);
+	a4 = pat;
+	ts_pattern_init(&pat);
+	pat.length = 2;
+	note(1, 1, 62);
+	ts_pattern_settle(&pat);
+	ab[1] = pat;
+	ts_engine_config cfg = cfg_std();
+	for (int v = 0; v < 2; v++) {
+		edit ed = {v == 0 ? 9000 : 21000, 0, &a4, TS_OK};
+		coll c = {0};
+		render_edits(&c, ab, 2, &cfg, &ed, 1, NULL, 60000, NULL, 0);
+		assert_string_equal(text(&c), v == 0 ? "0 90 3C 64\n6000 80 3C 40\n"
+						       "24000 90 3E 64\n30000 80 3E 40\n"
+						       "36000 90 3C 64\n42000 80 3C 40\n"
+						     : "0 90 3C 64\n6000 80 3C 40\n"
+						       "48000 90 3E 64\n54000 80 3E 40\n");
+		coll_free(&c);
+	}
+}
+
+/*
+ * Slots: a chain of one has 1 + TS_EDIT_SLOTS = 3. Each version holds a 1/16 retrig of 16 steps
+ * (hits every 6000 for 96000) that keeps its slot until its last hit has sounded:
+ *   A (slot 0): track 1 step 1, hits 0 … 90000;
+ *   B (slot 1, from 3000): track 2 step 3, evaluated by 7000 (frontier frame 13000.6), hits
+ *     12000 … 102000;
+ *   C (slot 2, from 7000): track 3 step 5, hits 24000 … 114000.
+ * D at 8000 finds no free slot: TS_ERR_BUSY, and again at 90000 (A's last hit not sounded yet);
+ * at 90001 slot 0 is free. Then, on a quiet track, updates succeed again and again.
+ */
+static void test_update_slots_busy(void **state)
+{
+	(void)state;
+	static ts_pattern v[4];
+	for (int k = 0; k < 3; k++) {
+		ts_pattern_init(&pat);
+		ts_trig *t = note(k + 1, 2 * k + 1, 60 + k);
+		t->retrig = true;
+		t->retrig_rate = (uint8_t)rate_idx(16);
+		t->retrig_len = (uint8_t)len_idx(256);
+		ts_pattern_settle(&pat);
+		v[k] = pat;
+	}
+	ts_pattern_init(&pat);
+	note(4, 1, 70);
+	v[3] = pat;
+	edit ed[] = {{3000, 0, &v[1], TS_OK},        {7000, 0, &v[2], TS_OK},
+		     {8000, 0, &v[3], TS_ERR_BUSY},  {90000, 0, &v[3], TS_ERR_BUSY},
+		     {90001, 0, &v[3], TS_OK}};
+	coll c = {0};
+	ts_engine_config cfg = cfg_std();
+	render_edits(&c, v, 1, &cfg, ed, 5, NULL, 100000, NULL, 0);
+	/* A's 16 hits, B's from 12000, C's from 24000, each note 60 + k on channel k + 1 */
+	assert_int_equal(count_note_ons(&c, 0x90), 16);
+	assert_int_equal(count_note_ons(&c, 0x91), 15); /* 12000 … 96000 */
+	assert_int_equal(count_note_ons(&c, 0x92), 13); /* 24000 … 96000 */
+	/* D's step 1 at 96000 (460800 U) was evaluated from C by 90000 (432003 + 28800 U) */
+	assert_int_equal(count_note_ons(&c, 0x93), 0);
+	coll_free(&c);
+	assert_string_equal(ts_strerror(TS_ERR_BUSY), "busy, try again later");
+
+	/* no entries left behind: a thousand updates in a row, running in between, all succeed */
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_int_equal(ts_engine_load(eng, &v[3]), TS_OK);
+	ts_engine_start(eng);
+	for (int k = 0; k < 1000; k++) {
+		assert_int_equal(ts_engine_update(eng, 0, &v[3]), TS_OK);
+		ts_engine_run(eng, 256, collect, &c);
+	}
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.updates, 1000);
+	ts_engine_free(eng);
+	coll_free(&c);
+}
+
+/* The ports are the chain's, registered at start: an update cannot add one. */
+static void test_update_ports(void **state)
+{
+	(void)state;
+	static ts_pattern p0, p1;
+	strcpy(pat.tracks[8].port, "synth");
+	ts_pattern_settle(&pat);
+	p0 = pat;
+	ts_engine_config cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_int_equal(ts_engine_load(eng, &p0), TS_OK);
+	ts_engine_start(eng);
+	coll c = {0};
+	ts_engine_run(eng, 1000, collect, &c);
+	p1 = p0;
+	strcpy(p1.tracks[1].port, "virus");
+	assert_int_equal(ts_engine_update(eng, 0, &p1), TS_ERR_RANGE);
+	p1 = p0;
+	p1.tracks[11].channel = TS_CHANNEL_OFF; /* even on a silent track */
+	strcpy(p1.tracks[11].port, "virus");
+	assert_int_equal(ts_engine_update(eng, 0, &p1), TS_ERR_RANGE);
+	/* invalid patterns and indices as for a load */
+	p1 = p0;
+	p1.tracks[0].steps[0].micro = 24;
+	assert_int_equal(ts_engine_update(eng, 0, &p1), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_update(eng, 1, &p0), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_update(eng, -1, &p0), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_update(eng, 0, NULL), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_update(NULL, 0, &p0), TS_ERR_RANGE);
+	/* a port the chain has: track 2 moves to synth (port 1); its step 3 (12000, not evaluated at
+	 * 1000) sounds there */
+	p1 = p0;
+	strcpy(p1.tracks[1].port, "synth");
+	p1.tracks[1].steps[2].kind = TS_TRIG_NOTE;
+	assert_int_equal(ts_engine_update(eng, 0, &p1), TS_OK);
+	c.n = 0;
+	c.base = 1000;
+	ts_engine_run(eng, 12000, collect, &c);
+	assert_string_equal(text(&c), "12000 91 3C 64\n");
+	assert_int_equal(c.v[0].port, 1);
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.updates, 1);
+	coll_free(&c);
+	ts_engine_free(eng);
+}
+
+/* Updates at fixed frames give the same bytes whatever the period sizes: dense patterns (every
+ * feature, speeds, master lengths and change points changing) in a chain of two, updated every
+ * 0.3 … 2 s, some refused for lack of a slot, the same ones every time. */
+static void test_update_period_independence(void **state)
+{
+	(void)state;
+	static ts_pattern dense[6];
+	for (int k = 0; k < 6; k++)
+		dense_pattern(&dense[k], 7919 * (uint64_t)(k + 1), k == 3);
+	dense[1].change = 7;
+	dense[4].change = 3;
+	dense[5].length = 11;
+	enum { NED = 40 };
+	static edit ed[NED];
+	rnd_state = 42;
+	uint64_t at = 0;
+	for (int k = 0; k < NED; k++) {
+		at += 14400 + rnd(81600);
+		ed[k] = (edit){at, (int)rnd(2), &dense[rnd(6)], -1};
+	}
+	static const uint32_t one[] = {1}, p64[] = {64}, random_sizes[] = {0},
+			      mixed[] = {7, 1, 999, 64, 3, 2048, 1};
+	static const struct {
+		const uint32_t *v;
+		size_t n;
+	} splits[] = {{one, 1}, {p64, 1}, {random_sizes, 1}, {mixed, 7}};
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	const uint64_t frames = at + 96000;
+	coll whole = {0};
+	ts_status got0[NED], got[NED];
+	render_edits(&whole, dense, 2, &cfg, ed, NED, got0, frames, NULL, 0);
+	int ok = 0, busy = 0;
+	for (int k = 0; k < NED; k++) {
+		ok += got0[k] == TS_OK;
+		busy += got0[k] == TS_ERR_BUSY;
+	}
+	assert_int_equal(ok + busy, NED);
+	assert_true(ok >= NED / 2); /* 37 and 3 with these patterns */
+	assert_true(busy >= 1);
+	assert_true(whole.n > 1000);
+	for (size_t s = 0; s < sizeof(splits) / sizeof(splits[0]); s++) {
+		coll part = {0};
+		render_edits(&part, dense, 2, &cfg, ed, NED, got, frames, splits[s].v, splits[s].n);
+		assert_memory_equal(got, got0, sizeof(got));
+		assert_int_equal(part.n, whole.n);
+		for (size_t i = 0; i < whole.n; i++)
+			if (memcmp(&part.v[i], &whole.v[i], sizeof(rec)) != 0)
+				fail_msg("split %zu: event %zu differs (frame %llu vs %llu)", s, i,
+					 (unsigned long long)part.v[i].frame,
+					 (unsigned long long)whole.v[i].frame);
+		coll_free(&part);
+	}
+	for (size_t i = 1; i < whole.n; i++)
+		assert_true(whole.v[i].frame >= whole.v[i - 1].frame);
+	coll_free(&whole);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1968,6 +2425,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chain_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_continue_and_periods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_trigs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_old_entries_finish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_speed_length, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_change_point, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_slots_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_period_independence, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

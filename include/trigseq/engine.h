@@ -8,9 +8,11 @@
  * speed is an exact integer (a 24-PPQN clock tick is 4800 U). Position p is at exact frame
  * p * rate / (tempo10 * 192) and is emitted at floor(that + 0.5). Nothing accumulates rounding.
  *
- * Threads: ts_engine_new/free/load on a non-real-time thread. ts_engine_start, _run, _stop,
- * _set_fill are real-time safe [RT]: no allocation, locks, I/O or syscalls; memory is fixed at
- * ts_engine_new. One thread at a time per engine.
+ * Threads: ts_engine_new/free/load/load_chain on a non-real-time thread. ts_engine_start, _continue,
+ * _run, _stop, _queue, _update, _set_fill are real-time safe [RT]: no allocation, locks, I/O or
+ * syscalls; memory is fixed at ts_engine_new. One thread at a time per engine: an editor hands its
+ * patterns to the thread that runs the engine (a ring), which calls ts_engine_update between two
+ * ts_engine_run calls.
  */
 #ifndef TRIGSEQ_ENGINE_H
 #define TRIGSEQ_ENGINE_H
@@ -29,6 +31,10 @@
 
 /* Patterns in a chain: a program change 0 … 127 selects one. */
 #define TS_CHAIN_MAX 128
+
+/* Pattern slots beyond the chain's, for ts_engine_update(): each holds a new version while the
+ * entries queued from the old one finish (see there). */
+#define TS_EDIT_SLOTS 2
 
 typedef struct {
 	uint32_t frame;          /* offset inside the current ts_engine_run() period */
@@ -58,6 +64,7 @@ typedef struct {
 	int pattern;             /* chain index of the pattern sounding (or to start from) */
 	int queued;              /* chain index taking over at the next change point, -1 none */
 	uint32_t changes;        /* pattern changes since start */
+	uint32_t updates;        /* ts_engine_update() calls that succeeded since the chain's load */
 } ts_engine_status;
 
 typedef struct ts_engine ts_engine;
@@ -93,6 +100,34 @@ ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n);
  * chooses the pattern play starts from (Start and Continue then count the chain from it).
  * False if index is not in the chain. [RT] */
 bool ts_engine_queue(ts_engine *eng, int index);
+
+/*
+ * Replace chain pattern `index` by *pat (copied), playing or stopped; play goes on. [RT]
+ *
+ * Steps not evaluated yet use the new pattern; what is queued already finishes from the old one
+ * (late micro or swing trigs, retrig hits, lock values, a change point's setup). Steps are
+ * evaluated up to about one longest step of the chain ahead of the output (ts_engine_run), so an
+ * edit is heard from the first step of the track that starts after that look-ahead: a step inside
+ * it keeps its old trig. Notes sounding end as they would have (note-offs and held notes know their
+ * port and channel, so a track moved to another channel leaves none hanging).
+ *
+ * If `index` is the pattern being evaluated, its tracks go on from where they are ("direct jump"):
+ * a track whose step length, and the pattern's master length and mode, are unchanged keeps its step
+ * and pass counters (a changed track length wraps the same count: the step is the one it has at
+ * that point counted from the pattern's start); any other track goes on the new step grid, counted
+ * from the pattern's start, at the first step starting at or after its next unevaluated one. A new
+ * change point spacing (`change`, `length`, speed) counts from the pattern's start too: the next
+ * change point is the first one on the new spacing not yet reached by evaluation.
+ *
+ * Not sent again: program changes and base cc values (lock returns use the new base values from
+ * then on). Not changed: the chain's tempo (cfg.tempo10, else pattern 0's at load) and its ports:
+ * every track port of *pat must be one of the chain's (ts_patterns_ports at load), else
+ * TS_ERR_RANGE, as for an invalid pattern or index. TS_ERR_BUSY: no slot is free, because the
+ * versions replaced by recent updates still have queued entries (a finite retrig for up to its
+ * length; an endless one until its track's next fired note trig, a change point or stop); nothing
+ * changed, try again in a later period (an editor sends its latest pattern then).
+ */
+ts_status ts_engine_update(ts_engine *eng, int index, const ts_pattern *pat);
 
 /* Begin play at the start of the next ts_engine_run() period, every track at step 1 of pass 1.
  * Emits (at frame 0): clock Start and tick 0 if send_clock, then for each track 1 … 12 its program

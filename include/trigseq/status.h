@@ -11,6 +11,7 @@ typedef enum {
 	TS_ERR_RANGE,   /* an argument is out of its range */
 	TS_ERR_FULL,    /* a fixed-size table or queue is full */
 	TS_ERR_USAGE,   /* a bad command line */
+	TS_ERR_BUSY,    /* a resource is in use for now: try again later */
 } ts_status;
 
 const char *ts_strerror(ts_status st);
