@@ -2378,6 +2378,23 @@ static void test_update_period_independence(void **state)
 	coll_free(&whole);
 }
 
+/* An endless retrig stops at the next note trig in time, even one evaluated before it: step 1
+ * late by 13/24 (3250) sounds after step 2's endless retrig, 13/24 early (6000 - 3250 = 2750). */
+static void test_endless_stopped_by_earlier_step(void **state)
+{
+	(void)state;
+	pat.length = 4;
+	pat.tracks[0].gate = (uint8_t)len_idx(8);
+	note(1, 1, 60)->micro = 13;
+	ts_trig *r = note(1, 2, 62);
+	r->micro = -13;
+	r->retrig = true;
+	r->retrig_len = TS_LEN_INF;
+	ts_pattern_settle(&pat);
+	assert_string_equal(play(&pat, 24000), "2750 90 3E 64\n3250 90 3C 64\n5750 80 3E 40\n"
+					       "6250 80 3C 40\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2419,6 +2436,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_api_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_period_independence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_allocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endless_stopped_by_earlier_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_basic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_change_point, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_held_notes_end, setup, teardown),
