@@ -19,7 +19,8 @@ B := build
 SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
-LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c
+LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
+	src/edit.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
