@@ -30,28 +30,33 @@
 /* What the inspector's up/down keys change at the cursor. Trig fields apply to the trig under
  * the cursor (an empty step refuses them), track fields to the cursor's track, pattern fields to
  * the pattern. The order is the inspector's. A trig field that is unset (the track default) starts
- * from the track's value when first changed. */
+ * from the track's value when first changed. Every value moves along its scale without wrapping:
+ * lengths through the length table with inf at the top; cond from none through the
+ * probabilities rising (1% … 100%), A:B by B then A (1:2 2:2 1:3 2:3 3:3 … 8:8), then fill !fill
+ * pre !pre nei !nei 1st !1st; retrig from off through 1/1 … 1/80 (setting the trig's own rate);
+ * speeds from 1/8x up to 2x. Shortening a track (or, in normal mode, the pattern) empties the
+ * steps beyond its new length; undo brings them back. */
 #define TS_EDIT_FIELDS(X)                                                   \
 	X(TS_F_NOTE, "note", TRIG)          /* trig note (sets one note) */  \
 	X(TS_F_VEL, "vel", TRIG)                                             \
 	X(TS_F_GATE, "gate", TRIG)          /* length table index */          \
 	X(TS_F_MICRO, "micro", TRIG)                                         \
-	X(TS_F_COND, "cond", TRIG)          /* none, then every condition */  \
+	X(TS_F_COND, "cond", TRIG)          /* none, P%, A:B, fill … (above) */ \
 	X(TS_F_RETRIG, "retrig", TRIG)      /* off, then rates 1/1 … 1/80 */  \
 	X(TS_F_RETRIG_LEN, "rtrg len", TRIG)                                 \
 	X(TS_F_RETRIG_VEL, "rtrg vel", TRIG)                                 \
 	X(TS_F_T_CHANNEL, "channel", TRACK) /* off, 1 … 16 */                 \
-	X(TS_F_T_NOTE, "trk note", TRACK)                                    \
+	X(TS_F_T_NOTE, "trk note", TRACK)   /* sets one note */               \
 	X(TS_F_T_VEL, "trk vel", TRACK)                                      \
 	X(TS_F_T_GATE, "trk gate", TRACK)                                    \
 	X(TS_F_T_LENGTH, "length", TRACK)   /* advanced mode only */          \
-	X(TS_F_T_SPEED, "speed", TRACK)     /* advanced mode only */          \
+	X(TS_F_T_SPEED, "speed", TRACK)     /* advanced only; up = faster */  \
 	X(TS_F_T_PROB, "prob", TRACK)                                        \
 	X(TS_F_T_PROGRAM, "program", TRACK) /* none, 0 … 127 */               \
 	X(TS_F_TEMPO, "tempo", PATTERN)     /* 0.1 BPM a step, 1 BPM coarse */ \
 	X(TS_F_SWING, "swing", PATTERN)                                      \
-	X(TS_F_LENGTH, "pat len", PATTERN)  /* normal: every track's */       \
-	X(TS_F_SPEED, "pat speed", PATTERN)                                  \
+	X(TS_F_LENGTH, "pat len", PATTERN)  /* normal: every track's; adv: inf on top */ \
+	X(TS_F_SPEED, "pat speed", PATTERN) /* up = faster */                 \
 	X(TS_F_ACCENT, "accent", PATTERN)
 
 #define TS_EDIT_FIELD_ENUM(id, name, scope) id,
@@ -75,19 +80,25 @@ void ts_edit_free(ts_edit *ed);
 
 /* Load `path` (its comments are kept for saving). On a parse error the document is unchanged
  * and diags holds the problems. A missing file is TS_ERR_IO with errno ENOENT: the caller may
- * start a new pattern under that name with ts_edit_new. */
+ * start a new pattern under that name with ts_edit_new. On success the history is cleared, the
+ * document is clean and the cursor goes to track 1 step 1; the clipboard stays. */
 ts_status ts_edit_open(ts_edit *ed, const char *path, ts_diags *diags);
 
 /* Save atomically (ts_patfile_save: temp file, fsync, NAME~ kept, rename) to `path`, or to the
- * document's own path when NULL; on success the document takes that path and is clean, and the
- * recovery file is removed. On failure nothing on disk changed and the document stays dirty. */
+ * document's own path when NULL (untitled and NULL: TS_ERR_USAGE); on success the document takes
+ * that path and is clean, and the recovery file (of the old path and of the new) is removed. On
+ * failure the file is untouched (errno set) and the document keeps its path and dirtiness. */
 ts_status ts_edit_save(ts_edit *ed, const char *path);
 
 /* The recovery file of the document: "DIR/.NAME.recover" beside the file (untitled: in the
  * current directory, ".untitled.tsq.recover"). ts_edit_write_recovery writes the pattern there
- * atomically (call it a few seconds after edits; cheap when nothing changed since the last
- * write). ts_edit_recovery_newer: whether one exists that is newer than the file (a crash or a
- * kill left it). ts_edit_recover loads it as the document's content, dirty, keeping the path. */
+ * atomically (temp file, fsync, rename; mode 0600; no NAME~ backup). Call it a few seconds after
+ * edits: it does nothing when the version did not change since the last write, the open or the
+ * save, and when the document is clean again (undone to the saved pattern) it removes the file
+ * instead. ts_edit_recovery_newer: whether one exists that is newer (mtime) than the file, or the
+ * file is missing (a crash or a kill left it). ts_edit_recover loads it as the document's content
+ * with its comments, dirty, keeping the path; it is one undo step (undo gives the file's content
+ * back). ts_edit_remove_recovery: when the user declines it. */
 ts_status ts_edit_write_recovery(ts_edit *ed);
 bool ts_edit_recovery_newer(const ts_edit *ed);
 ts_status ts_edit_recover(ts_edit *ed, ts_diags *diags);
@@ -122,9 +133,11 @@ const char *ts_edit_field_text(const ts_edit *ed, int field, char *buf, size_t s
 
 /* ---- edits at the cursor (each one undoable; false = nothing changed) ---- */
 
-/* Empty step -> note trig ('x'); any trig -> empty (its parameters go too). */
+/* Empty step -> note trig ('x', every attribute unset: the track's defaults); any trig -> empty
+ * (its parameters go too: byte for byte an empty step, so the file is as if it never was). */
 bool ts_edit_toggle(ts_edit *ed);
-/* Set the trig kind at the cursor: TS_TRIG_NOTE, _ACCENT, _LOCK, _MUTED, or _NONE. */
+/* Set the trig kind at the cursor: TS_TRIG_NOTE, _ACCENT, _LOCK, _MUTED (an empty step gets a
+ * plain trig of that kind; a trig keeps its attributes), or _NONE (as toggling it off). */
 bool ts_edit_set_kind(ts_edit *ed, int kind);
 /* Change the selected field by delta (fine: ±1; the UI passes ±12 for notes, ±10 for others, as
  * coarse). Trig fields need a trig at the cursor. Values clamp at their ends (false there). */
@@ -134,14 +147,18 @@ bool ts_edit_adjust(ts_edit *ed, int delta);
 bool ts_edit_set_note(ts_edit *ed, int note);
 /* Flags of the cursor's trig. */
 bool ts_edit_toggle_slide(ts_edit *ed);
-/* Track mute on/off (the file's `mute`). */
+/* Track mute on/off (the file's `mute`); track 0 … 11 as in the cursor. */
 bool ts_edit_toggle_mute(ts_edit *ed, int track);
-/* Track send-midi on/off. */
+/* Track send-midi on/off; track 0 … 11. */
 bool ts_edit_toggle_send(ts_edit *ed, int track);
 
 /* Clipboard: copy never changes the pattern; paste and clear are undoable. Trig: the cursor's
- * step; track: the cursor's track (all its settings and steps, name and number excepted); page:
- * the 16 steps of the cursor's page on every track. */
+ * step (an empty one too: pasting it empties the target); track: the cursor's track (all its
+ * settings, channel included, and steps; the target keeps its name and becomes declared; in
+ * advanced mode it takes the copied length and speed, in normal mode the pattern's); page: the 16
+ * steps of the cursor's page on every track (steps beyond a target track's length are not
+ * pasted). The clipboard survives ts_edit_open. Clear: the trig; the track back to a default
+ * track (name kept); the page's steps on every track. */
 void ts_edit_copy(ts_edit *ed, ts_clip_kind what);
 bool ts_edit_paste(ts_edit *ed);          /* what was copied, at the cursor's step/track/page */
 bool ts_edit_clear(ts_edit *ed, ts_clip_kind what);
