@@ -19,7 +19,8 @@ B := build
 SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
-LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c
+LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
+	src/edit.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
@@ -27,7 +28,7 @@ SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 PLAY_SRC := src/jack_io.c src/play.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
-UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock
+UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san cli-test oracle-test jack-test slave-test lint-man check-patterns bench fuzz clean \

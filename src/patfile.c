@@ -352,25 +352,6 @@ static bool get_int(struct parser *p, const struct tok *t, const char *what, lon
 }
 
 /* Lengths: "inf" or a decimal that is exactly a value of the Rytm length table. */
-static void len_text(int idx, char *buf, size_t size)
-{
-	if (idx == TS_LEN_INF) {
-		snprintf(buf, size, "inf");
-		return;
-	}
-	int l16 = ts_len16(idx);
-	if (l16 % 16 == 0) {
-		snprintf(buf, size, "%d", l16 / 16);
-		return;
-	}
-	char frac[8];
-	snprintf(frac, sizeof(frac), "%04d", (l16 % 16) * 625);
-	size_t n = strlen(frac);
-	while (n > 1 && frac[n - 1] == '0')
-		frac[--n] = '\0';
-	snprintf(buf, size, "%d.%s", l16 / 16, frac);
-}
-
 static bool get_len(struct parser *p, const struct tok *t, const char *what, uint8_t *out)
 {
 	char b[SHOW_BUF];
@@ -418,12 +399,12 @@ static bool get_len(struct parser *p, const struct tok *t, const char *what, uin
 	}
 	char lo[16], hi[16];
 	if (below >= 0 && above >= 0) {
-		len_text(below, lo, sizeof(lo));
-		len_text(above, hi, sizeof(hi));
+		ts_len_format(below, lo, sizeof(lo));
+		ts_len_format(above, hi, sizeof(hi));
 		err(p, t->col, "%s %s is not a note length (nearest valid: %s or %s)", what,
 		    tshow(t, b), lo, hi);
 	} else {
-		len_text(below >= 0 ? below : above, lo, sizeof(lo));
+		ts_len_format(below >= 0 ? below : above, lo, sizeof(lo));
 		err(p, t->col, "%s %s is not a note length (nearest valid: %s)", what, tshow(t, b),
 		    lo);
 	}
@@ -1713,7 +1694,7 @@ static void end(struct out *o, uint32_t id)
 static void put_len(struct out *o, int idx)
 {
 	char buf[16];
-	len_text(idx, buf, sizeof(buf));
+	ts_len_format(idx, buf, sizeof(buf));
 	puts_(o, buf);
 }
 

@@ -51,15 +51,19 @@ void ts_track_init(ts_track *trk, int n)
 	trk->retrig_len = TS_LEN_ONE;
 	trk->retrig_vel = 0;
 	trk->dest = TS_DEST_EXT;
-	for (int k = 0; k < TS_MAX_STEPS; k++) {
-		ts_trig *t = &trk->steps[k];
-		t->vel = TS_UNSET;
-		t->gate = TS_UNSET;
-		t->cond = TS_COND_NONE;
-		t->retrig_rate = TS_UNSET;
-		t->retrig_len = TS_UNSET;
-		t->retrig_vel = TS_UNSET_I16;
-	}
+	for (int k = 0; k < TS_MAX_STEPS; k++)
+		ts_trig_init(&trk->steps[k]);
+}
+
+void ts_trig_init(ts_trig *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->vel = TS_UNSET;
+	t->gate = TS_UNSET;
+	t->cond = TS_COND_NONE;
+	t->retrig_rate = TS_UNSET;
+	t->retrig_len = TS_UNSET;
+	t->retrig_vel = TS_UNSET_I16;
 }
 
 void ts_pattern_init(ts_pattern *pat)
@@ -149,6 +153,26 @@ int ts_len_index(int len16)
 		if (ts_len16(i) == len16)
 			return i;
 	return -1;
+}
+
+const char *ts_len_format(int idx, char *buf, size_t size)
+{
+	if (idx == TS_LEN_INF) {
+		snprintf(buf, size, "inf");
+		return buf;
+	}
+	int l16 = ts_len16(idx);
+	if (l16 % 16 == 0) {
+		snprintf(buf, size, "%d", l16 / 16);
+		return buf;
+	}
+	char frac[8];
+	snprintf(frac, sizeof(frac), "%04d", (l16 % 16) * 625);
+	size_t n = strlen(frac);
+	while (n > 1 && frac[n - 1] == '0')
+		frac[--n] = '\0';
+	snprintf(buf, size, "%d.%s", l16 / 16, frac);
+	return buf;
 }
 
 int ts_rate_div(int idx)

@@ -152,6 +152,10 @@ void ts_pattern_init(ts_pattern *pat);
 /* Default values of a track `n` (1 … 12) of a pattern whose pattern-level fields are set. */
 void ts_track_init(ts_track *trk, int n);
 
+/* An empty step ('.'): kind NONE and every attribute unset. Every empty step of a pattern from
+ * ts_pattern_init() or the loader is byte for byte this, padding included. */
+void ts_trig_init(ts_trig *trig);
+
 /* Apply the normal-mode rule (every track takes the pattern length and speed) and the advanced
  * defaults (tracks without `length`/`speed` get 16 / the pattern speed). Call after editing
  * pattern-level fields; the loader calls it. */
@@ -175,6 +179,9 @@ int ts_pattern_track_port(const ts_pattern *pat, int n);
 int ts_len16(int len_index);
 /* Sixteenths of a step -> length index, or -1 when not in the table. */
 int ts_len_index(int len16);
+/* Length index as files write it: the shortest decimal ("0.125", "1", "1.5", "128") or "inf".
+ * Returns buf. */
+const char *ts_len_format(int len_index, char *buf, size_t size);
 /* Retrig rate index -> D of 1/D. */
 int ts_rate_div(int rate_index);
 /* D -> rate index, or -1. */

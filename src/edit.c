@@ -1,0 +1,1063 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The editor's document (edit.h): one pattern, the cursor, the clipboard and the undo history.
+ *
+ * Every edit runs the same way: begin() keeps the pattern as it was, the edit changes ed->pat in
+ * place, and commit() settles the pattern (track lengths and speeds by the mode, steps beyond a
+ * track's length emptied) and compares it with the kept copy. Nothing changed: the edit is
+ * refused and leaves no trace. Changed: the kept copy becomes an undo step. So no edit can leave
+ * an invalid pattern or an undo step that does nothing.
+ *
+ * History: undo and redo steps are whole-pattern snapshots (a pattern is ~47 KB and has no
+ * pointers), allocated on demand, at most TS_EDIT_UNDO of them in all: undo steps + redo steps
+ * never exceed that, so a full history reuses its oldest undo step instead of allocating, and
+ * undo and redo only swap contents and never allocate. Each pattern content along the history
+ * has a state number; the document is dirty when the current state is not the saved one, so
+ * undoing back to the saved pattern makes it clean again.
+ */
+#include "trigseq/edit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EDIT_FIELD_NAME(id, name, scope) name,
+static const char *const field_names[TS_F_COUNT] = {TS_EDIT_FIELDS(EDIT_FIELD_NAME)};
+#undef EDIT_FIELD_NAME
+#define EDIT_FIELD_SCOPE(id, name, scope) TS_SCOPE_##scope,
+static const ts_edit_scope field_scopes[TS_F_COUNT] = {TS_EDIT_FIELDS(EDIT_FIELD_SCOPE)};
+#undef EDIT_FIELD_SCOPE
+
+/* Why an edit was refused (ts_edit_message). */
+#define MSG_NO_TRIG "no trig at this step"
+#define MSG_BEYOND "step beyond the track's length"
+#define MSG_ADVANCED "length and speed per track need mode advanced"
+#define MSG_LIMIT "at the limit"
+#define MSG_NO_CHANGE "no change"
+#define MSG_NO_CLIP "nothing copied"
+#define MSG_NO_UNDO "nothing to undo"
+#define MSG_NO_REDO "nothing to redo"
+#define MSG_NOMEM "out of memory: the edit was not made"
+#define MSG_NO_TRACK "no such track"
+#define MSG_NO_KIND "no such trig kind"
+#define MSG_NOTE_RANGE "note out of range (0 ... 127)"
+#define MSG_PAGE_BEYOND "page beyond every track's length"
+
+/* One undo or redo step: the pattern on the other side of an edit, its state number, and the
+ * cursor where the edit was made. */
+struct snap {
+	ts_pattern pat;
+	uint64_t state;
+	ts_edit_cursor cur;
+};
+
+struct ts_edit {
+	ts_pattern pat;
+	ts_pattern before;                  /* the pattern as the current edit found it */
+	ts_comments *comments;              /* of the file, written back on save */
+	char *path;                         /* NULL: untitled */
+	ts_edit_cursor cur;
+	const char *msg;
+
+	uint64_t version;
+	uint64_t state, saved_state, last_state;
+	uint64_t rec_version;               /* version the recovery file was last brought up to */
+
+	struct snap *undo[TS_EDIT_UNDO];    /* ring, oldest at undo_first */
+	int undo_first, undo_n;
+	struct snap *redo[TS_EDIT_UNDO];    /* stack, newest last */
+	int redo_n;
+	struct snap *spare[TS_EDIT_UNDO];   /* allocated, unused */
+	int spare_n;
+
+	ts_clip_kind clip;
+	ts_trig clip_trig;
+	ts_track clip_track;
+	ts_trig clip_page[TS_TRACKS][TS_EDIT_PAGE];
+};
+
+const char *ts_edit_field_name(int field)
+{
+	return field >= 0 && field < TS_F_COUNT ? field_names[field] : "?";
+}
+
+ts_edit_scope ts_edit_field_scope(int field)
+{
+	return field >= 0 && field < TS_F_COUNT ? field_scopes[field] : TS_SCOPE_PATTERN;
+}
+
+/* ---- the document ---- */
+
+ts_edit *ts_edit_new(const char *path)
+{
+	ts_edit *ed = calloc(1, sizeof(*ed));
+	if (!ed)
+		return NULL;
+	if (path) {
+		ed->path = strdup(path);
+		if (!ed->path) {
+			free(ed);
+			return NULL;
+		}
+	}
+	ts_pattern_init(&ed->pat);
+	ed->msg = "";
+	return ed;
+}
+
+static void history_free(ts_edit *ed)
+{
+	for (int i = 0; i < ed->undo_n; i++)
+		free(ed->undo[(ed->undo_first + i) % TS_EDIT_UNDO]);
+	for (int i = 0; i < ed->redo_n; i++)
+		free(ed->redo[i]);
+	for (int i = 0; i < ed->spare_n; i++)
+		free(ed->spare[i]);
+	ed->undo_first = ed->undo_n = ed->redo_n = ed->spare_n = 0;
+}
+
+void ts_edit_free(ts_edit *ed)
+{
+	if (!ed)
+		return;
+	history_free(ed);
+	ts_comments_free(ed->comments);
+	free(ed->path);
+	free(ed);
+}
+
+ts_status ts_edit_open(ts_edit *ed, const char *path, ts_diags *diags)
+{
+	char *p = strdup(path);
+	if (!p) {
+		errno = ENOMEM;
+		return TS_ERR_NOMEM;
+	}
+	ts_comments *com = NULL;
+	ts_status st = ts_patfile_load(path, &ed->before, &com, diags);
+	if (st != TS_OK) {
+		int e = errno;
+		free(p);
+		errno = e;
+		return st;
+	}
+	free(ed->path);
+	ed->path = p;
+	ts_comments_free(ed->comments);
+	ed->comments = com;
+	memcpy(&ed->pat, &ed->before, sizeof(ed->pat));
+	history_free(ed);
+	ed->state = ed->saved_state = ++ed->last_state;
+	ed->version++;
+	ed->rec_version = ed->version;
+	ed->cur.track = ed->cur.step = 0;
+	ed->msg = "";
+	return TS_OK;
+}
+
+const ts_pattern *ts_edit_pattern(const ts_edit *ed)
+{
+	return &ed->pat;
+}
+
+const char *ts_edit_path(const ts_edit *ed)
+{
+	return ed->path;
+}
+
+bool ts_edit_dirty(const ts_edit *ed)
+{
+	return ed->state != ed->saved_state;
+}
+
+uint64_t ts_edit_version(const ts_edit *ed)
+{
+	return ed->version;
+}
+
+const char *ts_edit_message(const ts_edit *ed)
+{
+	return ed->msg;
+}
+
+/* ---- saving and the recovery file ---- */
+
+/* "DIR/.NAME.recover" for "DIR/NAME"; malloc'd, NULL when out of memory. */
+static char *recovery_path(const char *path)
+{
+	const char *p = path ? path : "untitled.tsq";
+	const char *slash = strrchr(p, '/');
+	size_t dirlen = slash ? (size_t)(slash - p) + 1 : 0;
+	size_t n = strlen(p) + sizeof("..recover");
+	char *r = malloc(n);
+	if (r)
+		snprintf(r, n, "%.*s.%s.recover", (int)dirlen, p, p + dirlen);
+	return r;
+}
+
+ts_status ts_edit_save(ts_edit *ed, const char *path)
+{
+	const char *target = path ? path : ed->path;
+	if (!target) {
+		errno = EINVAL;
+		return TS_ERR_USAGE;
+	}
+	bool renamed = path && (!ed->path || strcmp(path, ed->path) != 0);
+	char *oldrec = recovery_path(ed->path);
+	char *newpath = renamed ? strdup(path) : NULL;
+	if (!oldrec || (renamed && !newpath)) {
+		free(oldrec);
+		free(newpath);
+		errno = ENOMEM;
+		return TS_ERR_NOMEM;
+	}
+	ts_status st = ts_patfile_save(target, &ed->pat, ed->comments);
+	if (st != TS_OK) {
+		int e = errno;
+		free(oldrec);
+		free(newpath);
+		errno = e;
+		return st;
+	}
+	unlink(oldrec);
+	free(oldrec);
+	if (newpath) {
+		free(ed->path);
+		ed->path = newpath;
+		ts_edit_remove_recovery(ed);
+	}
+	ed->saved_state = ed->state;
+	ed->rec_version = ed->version;
+	return TS_OK;
+}
+
+static bool write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return false;
+		s += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Replace `path` by `text` atomically: a temporary file beside it, fsync, rename. Unlike
+ * ts_patfile_save no PATH~ is kept: a recovery file needs no backup of its own. */
+static ts_status write_atomic(const char *path, const char *text, size_t len)
+{
+	size_t n = strlen(path) + sizeof(".XXXXXX");
+	char *tmp = malloc(n);
+	if (!tmp) {
+		errno = ENOMEM;
+		return TS_ERR_NOMEM;
+	}
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);      /* mode 0600: the recovery file is private */
+	if (fd < 0) {
+		int e = errno;
+		free(tmp);
+		errno = e;
+		return TS_ERR_IO;
+	}
+	bool ok = write_all(fd, text, len) && fsync(fd) == 0;
+	int e = errno;
+	if (close(fd) != 0 && ok) {
+		e = errno;
+		ok = false;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		e = errno;
+		ok = false;
+	}
+	if (!ok)
+		unlink(tmp);
+	free(tmp);
+	errno = e;
+	return ok ? TS_OK : TS_ERR_IO;
+}
+
+ts_status ts_edit_write_recovery(ts_edit *ed)
+{
+	if (ed->version == ed->rec_version)
+		return TS_OK;
+	char *rp = recovery_path(ed->path);
+	if (!rp) {
+		errno = ENOMEM;
+		return TS_ERR_NOMEM;
+	}
+	ts_status st = TS_OK;
+	if (!ts_edit_dirty(ed)) {
+		/* Back at the saved pattern (undo): the file itself is the state to recover. */
+		if (unlink(rp) != 0 && errno != ENOENT)
+			st = TS_ERR_IO;
+	} else {
+		size_t len;
+		char *text = ts_patfile_format(&ed->pat, ed->comments, &len);
+		if (!text) {
+			errno = ENOMEM;
+			st = TS_ERR_NOMEM;
+		} else {
+			st = write_atomic(rp, text, len);
+			free(text);
+		}
+	}
+	int e = errno;
+	free(rp);
+	if (st == TS_OK)
+		ed->rec_version = ed->version;
+	errno = e;
+	return st;
+}
+
+bool ts_edit_recovery_newer(const ts_edit *ed)
+{
+	char *rp = recovery_path(ed->path);
+	if (!rp)
+		return false;
+	struct stat r, f;
+	bool newer = false;
+	if (stat(rp, &r) == 0 && S_ISREG(r.st_mode)) {
+		if (!ed->path || stat(ed->path, &f) != 0)
+			newer = true;
+		else
+			newer = r.st_mtim.tv_sec > f.st_mtim.tv_sec ||
+				(r.st_mtim.tv_sec == f.st_mtim.tv_sec &&
+				 r.st_mtim.tv_nsec > f.st_mtim.tv_nsec);
+	}
+	free(rp);
+	return newer;
+}
+
+void ts_edit_remove_recovery(const ts_edit *ed)
+{
+	char *rp = recovery_path(ed->path);
+	if (rp)
+		unlink(rp);
+	free(rp);
+}
+
+/* ---- the history ---- */
+
+static bool refuse(ts_edit *ed, const char *why)
+{
+	ed->msg = why;
+	return false;
+}
+
+static void begin(ts_edit *ed)
+{
+	memcpy(&ed->before, &ed->pat, sizeof(ed->pat));
+}
+
+/* Lengths and speeds by the mode; a step beyond its track's length is empty (the file could not
+ * hold it and the engine refuses it). */
+static void settle(ts_pattern *pat)
+{
+	ts_pattern_settle(pat);
+	for (int t = 0; t < TS_TRACKS; t++)
+		for (int k = pat->tracks[t].length; k < TS_MAX_STEPS; k++)
+			ts_trig_init(&pat->tracks[t].steps[k]);
+}
+
+/* A snapshot for a new undo step, without touching the redo list: a spare one, one from the
+ * redo list (about to be dropped), the oldest undo step when the history is full, or a new one. */
+static struct snap *snap_get(ts_edit *ed)
+{
+	if (ed->spare_n)
+		return ed->spare[--ed->spare_n];
+	if (ed->redo_n)
+		return ed->redo[--ed->redo_n];
+	if (ed->undo_n == TS_EDIT_UNDO) {
+		struct snap *s = ed->undo[ed->undo_first];
+		ed->undo_first = (ed->undo_first + 1) % TS_EDIT_UNDO;
+		ed->undo_n--;
+		return s;
+	}
+	return malloc(sizeof(struct snap));
+}
+
+static void undo_push(ts_edit *ed, struct snap *s)
+{
+	ed->undo[(ed->undo_first + ed->undo_n) % TS_EDIT_UNDO] = s;
+	ed->undo_n++;
+}
+
+/* Ends an edit begun with begin(): an undo step when the pattern changed (or when forced). */
+static bool commit(ts_edit *ed, const char *unchanged, bool force)
+{
+	settle(&ed->pat);
+	if (!force && memcmp(&ed->pat, &ed->before, sizeof(ed->pat)) == 0)
+		return refuse(ed, unchanged);
+	struct snap *s = snap_get(ed);
+	if (!s) {
+		memcpy(&ed->pat, &ed->before, sizeof(ed->pat));
+		return refuse(ed, MSG_NOMEM);
+	}
+	while (ed->redo_n)
+		ed->spare[ed->spare_n++] = ed->redo[--ed->redo_n];
+	memcpy(&s->pat, &ed->before, sizeof(s->pat));
+	s->state = ed->state;
+	s->cur = ed->cur;
+	undo_push(ed, s);
+	ed->state = ++ed->last_state;
+	ed->version++;
+	ed->msg = "";
+	return true;
+}
+
+/* The document takes the snapshot's pattern and state, the snapshot the document's; the cursor
+ * goes where the edit was made. */
+static void swap_with(ts_edit *ed, struct snap *s)
+{
+	memcpy(&ed->before, &ed->pat, sizeof(ed->pat));
+	memcpy(&ed->pat, &s->pat, sizeof(ed->pat));
+	memcpy(&s->pat, &ed->before, sizeof(ed->pat));
+	uint64_t st = ed->state;
+	ed->state = s->state;
+	s->state = st;
+	ed->cur = s->cur;
+	ed->version++;
+	ed->msg = "";
+}
+
+bool ts_edit_undo(ts_edit *ed)
+{
+	if (!ed->undo_n)
+		return refuse(ed, MSG_NO_UNDO);
+	ed->undo_n--;
+	struct snap *s = ed->undo[(ed->undo_first + ed->undo_n) % TS_EDIT_UNDO];
+	swap_with(ed, s);
+	ed->redo[ed->redo_n++] = s;
+	return true;
+}
+
+bool ts_edit_redo(ts_edit *ed)
+{
+	if (!ed->redo_n)
+		return refuse(ed, MSG_NO_REDO);
+	struct snap *s = ed->redo[--ed->redo_n];
+	swap_with(ed, s);
+	undo_push(ed, s);
+	return true;
+}
+
+ts_status ts_edit_recover(ts_edit *ed, ts_diags *diags)
+{
+	char *rp = recovery_path(ed->path);
+	if (!rp) {
+		errno = ENOMEM;
+		return TS_ERR_NOMEM;
+	}
+	begin(ed);
+	ts_comments *com = NULL;
+	ts_status st = ts_patfile_load(rp, &ed->pat, &com, diags);
+	int e = errno;
+	free(rp);
+	if (st != TS_OK) {
+		errno = e;
+		return st;
+	}
+	if (!commit(ed, MSG_NO_CHANGE, true)) {
+		ts_comments_free(com);
+		errno = ENOMEM;
+		return TS_ERR_NOMEM;
+	}
+	ts_comments_free(ed->comments);
+	ed->comments = com;
+	return TS_OK;
+}
+
+/* ---- cursor ---- */
+
+static int clampi(long long v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
+ts_edit_cursor ts_edit_get_cursor(const ts_edit *ed)
+{
+	return ed->cur;
+}
+
+void ts_edit_move(ts_edit *ed, int dt, int ds)
+{
+	ts_edit_move_to(ed, clampi((long long)ed->cur.track + dt, 0, TS_TRACKS - 1),
+			clampi((long long)ed->cur.step + ds, 0, TS_MAX_STEPS - 1));
+}
+
+void ts_edit_move_to(ts_edit *ed, int track, int step)
+{
+	ed->cur.track = clampi(track, 0, TS_TRACKS - 1);
+	ed->cur.step = clampi(step, 0, TS_MAX_STEPS - 1);
+}
+
+void ts_edit_select_field(ts_edit *ed, int delta)
+{
+	int f = (int)(((long long)ed->cur.field + delta) % TS_F_COUNT);
+	ed->cur.field = f < 0 ? f + TS_F_COUNT : f;
+}
+
+int ts_edit_page(const ts_edit *ed)
+{
+	return ed->cur.step / TS_EDIT_PAGE;
+}
+
+/* ---- what the cursor is on ---- */
+
+static ts_track *cur_track(ts_edit *ed)
+{
+	return &ed->pat.tracks[ed->cur.track];
+}
+
+static ts_trig *cur_trig(ts_edit *ed)
+{
+	return &ed->pat.tracks[ed->cur.track].steps[ed->cur.step];
+}
+
+static bool beyond(const ts_edit *ed)
+{
+	return ed->cur.step >= ed->pat.tracks[ed->cur.track].length;
+}
+
+/* Why the cursor's step has no trig to edit, or NULL. */
+static const char *no_trig(ts_edit *ed)
+{
+	if (beyond(ed))
+		return MSG_BEYOND;
+	return cur_trig(ed)->kind == TS_TRIG_NONE ? MSG_NO_TRIG : NULL;
+}
+
+static void set_one_note(uint8_t *nnotes, uint8_t notes[TS_MAX_NOTES], int note)
+{
+	memset(notes, 0, TS_MAX_NOTES);
+	notes[0] = (uint8_t)note;
+	*nnotes = 1;
+}
+
+/* ---- the inspector ---- */
+
+/* Conditions in the order up/down steps through them: none, the probabilities rising, A:B by B
+ * then A (1:2 2:2 1:3 … 8:8), then fill !fill pre !pre nei !nei 1st !1st. */
+#define COND_POSITIONS (1 + 22 + (TS_COND_AB_LAST - TS_COND_AB_FIRST + 1) + 8)
+
+static int cond_position(int cond)
+{
+	if (cond >= 0 && cond < 22)
+		return 1 + cond;
+	if (cond >= TS_COND_AB_FIRST && cond <= TS_COND_AB_LAST)
+		return 23 + cond - TS_COND_AB_FIRST;
+	if (cond >= TS_COND_FILL && cond <= TS_COND_NOT_1ST)
+		return 23 + (TS_COND_AB_LAST - TS_COND_AB_FIRST + 1) + cond - TS_COND_FILL;
+	return 0;
+}
+
+static int cond_at(int pos)
+{
+	if (pos <= 0)
+		return TS_COND_NONE;
+	if (pos < 23)
+		return pos - 1;
+	if (pos < 23 + (TS_COND_AB_LAST - TS_COND_AB_FIRST + 1))
+		return TS_COND_AB_FIRST + pos - 23;
+	return TS_COND_FILL + pos - 23 - (TS_COND_AB_LAST - TS_COND_AB_FIRST + 1);
+}
+
+/* The field's value at the cursor as a position on its scale (lo … hi), where up is +1.
+ * Unset trig values read as the track's. */
+static int field_get(ts_edit *ed, int field, int *lo, int *hi)
+{
+	const ts_pattern *pat = &ed->pat;
+	const ts_track *trk = cur_track(ed);
+	const ts_trig *tr = cur_trig(ed);
+	*lo = 0;
+	switch (field) {
+	case TS_F_NOTE:
+		*hi = 127;
+		return tr->nnotes ? tr->notes[0] : trk->notes[0];
+	case TS_F_VEL:
+		*lo = 1;
+		*hi = 127;
+		return ts_trig_vel(trk, tr);
+	case TS_F_GATE:
+		*hi = TS_LEN_INF;
+		return ts_trig_gate(trk, tr);
+	case TS_F_MICRO:
+		*lo = -23;
+		*hi = 23;
+		return tr->micro;
+	case TS_F_COND:
+		*hi = COND_POSITIONS - 1;
+		return cond_position(tr->cond);
+	case TS_F_RETRIG:   /* 0 off, then 1/1 … 1/80 */
+		*hi = TS_RATE_COUNT;
+		return tr->retrig ? ts_trig_retrig_rate(trk, tr) + 1 : 0;
+	case TS_F_RETRIG_LEN:
+		*hi = TS_LEN_INF;
+		return ts_trig_retrig_len(trk, tr);
+	case TS_F_RETRIG_VEL:
+		*lo = -128;
+		*hi = 127;
+		return ts_trig_retrig_vel(trk, tr);
+	case TS_F_T_CHANNEL:
+		*hi = 16;
+		return trk->channel;
+	case TS_F_T_NOTE:
+		*hi = 127;
+		return trk->notes[0];
+	case TS_F_T_VEL:
+		*lo = 1;
+		*hi = 127;
+		return trk->velocity;
+	case TS_F_T_GATE:
+		*hi = TS_LEN_INF;
+		return trk->gate;
+	case TS_F_T_LENGTH:
+		*lo = 1;
+		*hi = TS_MAX_STEPS;
+		return trk->length;
+	case TS_F_T_SPEED:  /* up is faster: the speed enum runs from 2x down */
+		*lo = -(TS_SPEED_COUNT - 1);
+		*hi = 0;
+		return -trk->speed;
+	case TS_F_T_PROB:
+		*hi = 100;
+		return trk->prob;
+	case TS_F_T_PROGRAM:
+		*lo = TS_PROGRAM_NONE;
+		*hi = 127;
+		return trk->program;
+	case TS_F_TEMPO:
+		*lo = TS_TEMPO10_MIN;
+		*hi = TS_TEMPO10_MAX;
+		return pat->tempo10;
+	case TS_F_SWING:
+		*lo = 50;
+		*hi = 80;
+		return pat->swing;
+	case TS_F_LENGTH:   /* advanced: 2 … 1024, then inf */
+		if (pat->mode == TS_MODE_NORMAL) {
+			*lo = 1;
+			*hi = TS_MAX_STEPS;
+			return pat->length;
+		}
+		*lo = 2;
+		*hi = 1025;
+		return pat->length ? pat->length : 1025;
+	case TS_F_SPEED:
+		*lo = -(TS_SPEED_COUNT - 1);
+		*hi = 0;
+		return -pat->speed;
+	case TS_F_ACCENT:
+		*hi = 127;
+		return pat->accent;
+	}
+	*hi = 0;
+	return 0;
+}
+
+static void field_set(ts_edit *ed, int field, int v)
+{
+	ts_pattern *pat = &ed->pat;
+	ts_track *trk = cur_track(ed);
+	ts_trig *tr = cur_trig(ed);
+	switch (field) {
+	case TS_F_NOTE:
+		set_one_note(&tr->nnotes, tr->notes, v);
+		break;
+	case TS_F_VEL:
+		tr->vel = (uint8_t)v;
+		break;
+	case TS_F_GATE:
+		tr->gate = (uint8_t)v;
+		break;
+	case TS_F_MICRO:
+		tr->micro = (int8_t)v;
+		break;
+	case TS_F_COND:
+		tr->cond = (uint8_t)cond_at(v);
+		break;
+	case TS_F_RETRIG:
+		tr->retrig = v > 0;
+		tr->retrig_rate = v > 0 ? (uint8_t)(v - 1) : TS_UNSET;
+		break;
+	case TS_F_RETRIG_LEN:
+		tr->retrig_len = (uint8_t)v;
+		break;
+	case TS_F_RETRIG_VEL:
+		tr->retrig_vel = (int16_t)v;
+		break;
+	case TS_F_T_CHANNEL:
+		trk->channel = (uint8_t)v;
+		break;
+	case TS_F_T_NOTE:
+		set_one_note(&trk->nnotes, trk->notes, v);
+		break;
+	case TS_F_T_VEL:
+		trk->velocity = (uint8_t)v;
+		break;
+	case TS_F_T_GATE:
+		trk->gate = (uint8_t)v;
+		break;
+	case TS_F_T_LENGTH:
+		trk->length = (uint8_t)v;
+		trk->length_set = true;
+		break;
+	case TS_F_T_SPEED:
+		trk->speed = (uint8_t)-v;
+		trk->speed_set = true;
+		break;
+	case TS_F_T_PROB:
+		trk->prob = (uint8_t)v;
+		break;
+	case TS_F_T_PROGRAM:
+		trk->program = (int16_t)v;
+		break;
+	case TS_F_TEMPO:
+		pat->tempo10 = (uint16_t)v;
+		break;
+	case TS_F_SWING:
+		pat->swing = (uint8_t)v;
+		break;
+	case TS_F_LENGTH:
+		pat->length = (uint16_t)(v == 1025 ? 0 : v);
+		break;
+	case TS_F_SPEED:
+		pat->speed = (uint8_t)-v;
+		break;
+	case TS_F_ACCENT:
+		pat->accent = (uint8_t)v;
+		break;
+	}
+}
+
+bool ts_edit_adjust(ts_edit *ed, int delta)
+{
+	int field = ed->cur.field;
+	if (field < 0 || field >= TS_F_COUNT)
+		return refuse(ed, MSG_NO_CHANGE);
+	if (ts_edit_field_scope(field) == TS_SCOPE_TRIG && no_trig(ed))
+		return refuse(ed, no_trig(ed));
+	if ((field == TS_F_T_LENGTH || field == TS_F_T_SPEED) && ed->pat.mode == TS_MODE_NORMAL)
+		return refuse(ed, MSG_ADVANCED);
+	int lo, hi;
+	int old = field_get(ed, field, &lo, &hi);
+	int v = clampi((long long)old + delta, lo, hi);
+	if (v == old)
+		return refuse(ed, delta ? MSG_LIMIT : MSG_NO_CHANGE);
+	begin(ed);
+	field_set(ed, field, v);
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+/* Appends the notes as "C4 (60)+E4 (64)". */
+static void notes_text(const uint8_t *notes, int n, char *buf, size_t size)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && at < size; i++) {
+		char name[8];
+		int w = snprintf(buf + at, size - at, "%s%s (%d)", i ? "+" : "",
+				 ts_note_name(notes[i], name, sizeof(name)), notes[i]);
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+}
+
+const char *ts_edit_field_text(const ts_edit *ed, int field, char *buf, size_t size)
+{
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	if (field < 0 || field >= TS_F_COUNT)
+		return buf;
+	const ts_pattern *pat = &ed->pat;
+	const ts_track *trk = &pat->tracks[ed->cur.track];
+	const ts_trig *tr = &trk->steps[ed->cur.step];
+	if (ts_edit_field_scope(field) == TS_SCOPE_TRIG && tr->kind == TS_TRIG_NONE) {
+		snprintf(buf, size, "-");
+		return buf;
+	}
+	char v[64];
+	uint8_t notes[TS_MAX_NOTES];
+	bool unset = false;
+	switch (field) {
+	case TS_F_NOTE:
+		unset = !tr->nnotes;
+		notes_text(notes, ts_trig_notes(trk, tr, notes), v, sizeof(v));
+		break;
+	case TS_F_VEL:
+		unset = tr->vel == TS_UNSET;
+		snprintf(v, sizeof(v), "%d", ts_trig_vel(trk, tr));
+		break;
+	case TS_F_GATE:
+		unset = tr->gate == TS_UNSET;
+		ts_len_format(ts_trig_gate(trk, tr), v, sizeof(v));
+		break;
+	case TS_F_MICRO:
+		snprintf(v, sizeof(v), "%d", tr->micro);
+		break;
+	case TS_F_COND:
+		ts_cond_format(tr->cond, v, sizeof(v));
+		break;
+	case TS_F_RETRIG:
+		if (tr->retrig) {
+			unset = tr->retrig_rate == TS_UNSET;
+			snprintf(v, sizeof(v), "1/%d", ts_rate_div(ts_trig_retrig_rate(trk, tr)));
+		} else {
+			snprintf(v, sizeof(v), "off");
+		}
+		break;
+	case TS_F_RETRIG_LEN:
+		unset = tr->retrig_len == TS_UNSET;
+		ts_len_format(ts_trig_retrig_len(trk, tr), v, sizeof(v));
+		break;
+	case TS_F_RETRIG_VEL:
+		unset = tr->retrig_vel == TS_UNSET_I16;
+		snprintf(v, sizeof(v), "%d", ts_trig_retrig_vel(trk, tr));
+		break;
+	case TS_F_T_CHANNEL:
+		if (trk->channel == TS_CHANNEL_OFF)
+			snprintf(v, sizeof(v), "off");
+		else
+			snprintf(v, sizeof(v), "%d", trk->channel);
+		break;
+	case TS_F_T_NOTE:
+		notes_text(trk->notes, trk->nnotes, v, sizeof(v));
+		break;
+	case TS_F_T_VEL:
+		snprintf(v, sizeof(v), "%d", trk->velocity);
+		break;
+	case TS_F_T_GATE:
+		ts_len_format(trk->gate, v, sizeof(v));
+		break;
+	case TS_F_T_LENGTH:
+		snprintf(v, sizeof(v), "%d", trk->length);
+		break;
+	case TS_F_T_SPEED:
+		snprintf(v, sizeof(v), "%s", ts_speed_name(trk->speed));
+		break;
+	case TS_F_T_PROB:
+		snprintf(v, sizeof(v), "%d%%", trk->prob);
+		break;
+	case TS_F_T_PROGRAM:
+		if (trk->program == TS_PROGRAM_NONE)
+			snprintf(v, sizeof(v), "none");
+		else
+			snprintf(v, sizeof(v), "%d", trk->program);
+		break;
+	case TS_F_TEMPO:
+		snprintf(v, sizeof(v), "%d.%d", pat->tempo10 / 10, pat->tempo10 % 10);
+		break;
+	case TS_F_SWING:
+		snprintf(v, sizeof(v), "%d%%", pat->swing);
+		break;
+	case TS_F_LENGTH:
+		if (pat->mode == TS_MODE_ADVANCED && pat->length == 0)
+			snprintf(v, sizeof(v), "inf");
+		else
+			snprintf(v, sizeof(v), "%d", pat->length);
+		break;
+	case TS_F_SPEED:
+		snprintf(v, sizeof(v), "%s", ts_speed_name(pat->speed));
+		break;
+	case TS_F_ACCENT:
+		snprintf(v, sizeof(v), "%d", pat->accent);
+		break;
+	}
+	snprintf(buf, size, "%s%s", v, unset ? " (trk)" : "");
+	return buf;
+}
+
+/* ---- trig edits ---- */
+
+bool ts_edit_toggle(ts_edit *ed)
+{
+	if (beyond(ed))
+		return refuse(ed, MSG_BEYOND);
+	ts_trig *tr = cur_trig(ed);
+	bool was_empty = tr->kind == TS_TRIG_NONE;
+	begin(ed);
+	ts_trig_init(tr);
+	if (was_empty)
+		tr->kind = TS_TRIG_NOTE;
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+bool ts_edit_set_kind(ts_edit *ed, int kind)
+{
+	if (kind < TS_TRIG_NONE || kind > TS_TRIG_MUTED)
+		return refuse(ed, MSG_NO_KIND);
+	if (beyond(ed))
+		return refuse(ed, MSG_BEYOND);
+	ts_trig *tr = cur_trig(ed);
+	begin(ed);
+	if (kind == TS_TRIG_NONE || tr->kind == TS_TRIG_NONE)
+		ts_trig_init(tr);
+	tr->kind = (uint8_t)kind;
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+bool ts_edit_set_note(ts_edit *ed, int note)
+{
+	if (note < 0 || note > 127)
+		return refuse(ed, MSG_NOTE_RANGE);
+	if (beyond(ed))
+		return refuse(ed, MSG_BEYOND);
+	ts_trig *tr = cur_trig(ed);
+	begin(ed);
+	if (tr->kind == TS_TRIG_NONE) {
+		ts_trig_init(tr);
+		tr->kind = TS_TRIG_NOTE;
+	}
+	set_one_note(&tr->nnotes, tr->notes, note);
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+bool ts_edit_toggle_slide(ts_edit *ed)
+{
+	if (no_trig(ed))
+		return refuse(ed, no_trig(ed));
+	begin(ed);
+	cur_trig(ed)->slide = !cur_trig(ed)->slide;
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+bool ts_edit_toggle_mute(ts_edit *ed, int track)
+{
+	if (track < 0 || track >= TS_TRACKS)
+		return refuse(ed, MSG_NO_TRACK);
+	begin(ed);
+	ed->pat.tracks[track].mute = !ed->pat.tracks[track].mute;
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+bool ts_edit_toggle_send(ts_edit *ed, int track)
+{
+	if (track < 0 || track >= TS_TRACKS)
+		return refuse(ed, MSG_NO_TRACK);
+	begin(ed);
+	ed->pat.tracks[track].send_midi = !ed->pat.tracks[track].send_midi;
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+/* ---- clipboard ---- */
+
+void ts_edit_copy(ts_edit *ed, ts_clip_kind what)
+{
+	const ts_track *trk = cur_track(ed);
+	int first = ts_edit_page(ed) * TS_EDIT_PAGE;
+	switch (what) {
+	case TS_CLIP_TRIG:
+		memcpy(&ed->clip_trig, cur_trig(ed), sizeof(ed->clip_trig));
+		break;
+	case TS_CLIP_TRACK:
+		memcpy(&ed->clip_track, trk, sizeof(ed->clip_track));
+		break;
+	case TS_CLIP_PAGE:
+		for (int t = 0; t < TS_TRACKS; t++)
+			memcpy(ed->clip_page[t], &ed->pat.tracks[t].steps[first],
+			       sizeof(ed->clip_page[t]));
+		break;
+	case TS_CLIP_NONE:
+		break;
+	}
+	ed->clip = what;
+}
+
+/* The clipboard's track over the cursor's, keeping the name; in advanced mode it keeps its
+ * length and speed even where they were the defaults of its own pattern. */
+static void paste_track(ts_edit *ed)
+{
+	ts_track *trk = cur_track(ed);
+	char name[sizeof(trk->name)];
+	memcpy(name, trk->name, sizeof(name));
+	memcpy(trk, &ed->clip_track, sizeof(*trk));
+	memcpy(trk->name, name, sizeof(name));
+	trk->declared = true;
+	if (ed->pat.mode == TS_MODE_ADVANCED) {
+		trk->length_set |= trk->length != 16;
+		trk->speed_set |= trk->speed != ed->pat.speed;
+	}
+}
+
+/* Whether any track reaches into the cursor's page. */
+static bool page_reached(const ts_edit *ed)
+{
+	for (int t = 0; t < TS_TRACKS; t++)
+		if (ed->pat.tracks[t].length > ts_edit_page(ed) * TS_EDIT_PAGE)
+			return true;
+	return false;
+}
+
+bool ts_edit_paste(ts_edit *ed)
+{
+	int first = ts_edit_page(ed) * TS_EDIT_PAGE;
+	switch (ed->clip) {
+	case TS_CLIP_NONE:
+		return refuse(ed, MSG_NO_CLIP);
+	case TS_CLIP_TRIG:
+		if (beyond(ed))
+			return refuse(ed, MSG_BEYOND);
+		begin(ed);
+		memcpy(cur_trig(ed), &ed->clip_trig, sizeof(ed->clip_trig));
+		break;
+	case TS_CLIP_TRACK:
+		begin(ed);
+		paste_track(ed);
+		break;
+	case TS_CLIP_PAGE:
+		if (!page_reached(ed))
+			return refuse(ed, MSG_PAGE_BEYOND);
+		begin(ed);
+		for (int t = 0; t < TS_TRACKS; t++) {
+			ts_track *trk = &ed->pat.tracks[t];
+			for (int i = 0; i < TS_EDIT_PAGE && first + i < trk->length; i++)
+				memcpy(&trk->steps[first + i], &ed->clip_page[t][i],
+				       sizeof(ts_trig));
+		}
+		break;
+	}
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+bool ts_edit_clear(ts_edit *ed, ts_clip_kind what)
+{
+	int first = ts_edit_page(ed) * TS_EDIT_PAGE;
+	ts_track *trk = cur_track(ed);
+	switch (what) {
+	case TS_CLIP_NONE:
+		return refuse(ed, MSG_NO_CHANGE);
+	case TS_CLIP_TRIG:
+		if (no_trig(ed))
+			return refuse(ed, no_trig(ed));
+		begin(ed);
+		ts_trig_init(cur_trig(ed));
+		break;
+	case TS_CLIP_TRACK: {
+		begin(ed);
+		char name[sizeof(trk->name)];
+		bool declared = trk->declared;
+		memcpy(name, trk->name, sizeof(name));
+		ts_track_init(trk, ed->cur.track + 1);
+		memcpy(trk->name, name, sizeof(name));
+		trk->declared = declared;
+		break;
+	}
+	case TS_CLIP_PAGE:
+		begin(ed);
+		for (int t = 0; t < TS_TRACKS; t++)
+			for (int i = 0; i < TS_EDIT_PAGE; i++)
+				ts_trig_init(&ed->pat.tracks[t].steps[first + i]);
+		break;
+	}
+	return commit(ed, MSG_NO_CHANGE, false);
+}
