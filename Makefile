@@ -14,6 +14,8 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -Iinclude -DTS_VERSION=
 LDLIBS := -lm
 JACK_CFLAGS := $(shell $(PKG_CONFIG) --cflags jack)
 JACK_LIBS := $(shell $(PKG_CONFIG) --libs jack)
+# ncursesw's own flags define _XOPEN_SOURCE=600, which would undo our POSIX level: only its libs.
+CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 
 B := build
 SAN := $(B)/san
@@ -24,14 +26,15 @@ LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/en
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
-# The JACK side of the program: only the trigseq binary links it, not the unit tests.
-PLAY_SRC := src/jack_io.c src/play.c
+# The JACK and terminal side of the program: only the trigseq binary links them, not the unit
+# tests.
+PLAY_SRC := src/jack_io.c src/play.c src/ui.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test jack-test slave-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test oracle-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -49,7 +52,7 @@ $(PLAY_OBJ): $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -MMD -c -o $@ $<
 
 $(B)/trigseq: $(B)/main.o $(PLAY_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(LDLIBS)
 
 $(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
@@ -108,13 +111,18 @@ slave-test: $(B)/trigseq $(B)/jitter_clock
 	tools/jack-shm-heal.sh
 	tests/slave/run-all.sh $(B)
 
+# The terminal editor in tmux against a private JACK dummy server (tests/ui/).
+ui-test: $(B)/trigseq $(B)/rtcheck.so
+	tools/jack-shm-heal.sh
+	tests/ui/run-all.sh $(B)
+
 check-patterns: $(B)/trigseq
 	./$(B)/trigseq check patterns/*.tsq
 
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test oracle-test jack-test slave-test
+test: unit unit-san check-patterns lint-man cli-test oracle-test jack-test slave-test ui-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)

@@ -489,8 +489,16 @@ ts_edit_cursor ts_edit_get_cursor(const ts_edit *ed)
 
 void ts_edit_move(ts_edit *ed, int dt, int ds)
 {
+	/* Steps go as far as the longest track (no page beyond the pattern), or stay where a
+	 * shortened pattern left the cursor. */
+	int last = 0;
+	for (int t = 0; t < TS_TRACKS; t++)
+		if (ed->pat.tracks[t].length - 1 > last)
+			last = ed->pat.tracks[t].length - 1;
+	if (ed->cur.step > last)
+		last = ed->cur.step;
 	ts_edit_move_to(ed, clampi((long long)ed->cur.track + dt, 0, TS_TRACKS - 1),
-			clampi((long long)ed->cur.step + ds, 0, TS_MAX_STEPS - 1));
+			clampi((long long)ed->cur.step + ds, 0, last));
 }
 
 void ts_edit_move_to(ts_edit *ed, int track, int step)

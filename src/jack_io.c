@@ -96,6 +96,16 @@ struct ts_jack {
 	uint32_t fr_mbpm;                 /* its tempo, BPM x 1000 */
 	atomic_bool sync_ready;           /* process -> sync callback (same thread in JACK 2) */
 
+	/* main -> process: interactive transport (cfg.interactive) and pattern edits */
+	atomic_uint cmd_seq;              /* bumped by ts_jack_command */
+	atomic_int cmd;                   /* the newest command */
+	atomic_uint cmd_done;             /* process: the last cmd_seq acted on */
+	unsigned cmd_seen;                /* process thread only */
+	int64_t resume_pos;               /* process thread only: where CONTINUE resumes */
+	atomic_uint pat_pub;              /* ts_jack_send_pattern: mbox[pat_pub & 1] is new */
+	atomic_uint pat_taken;            /* process: the last pat_pub the engine took */
+	atomic_uint pat_busy;             /* process: updates retried for want of a free slot */
+	ts_pattern mbox[2];
 	/* main -> process */
 	atomic_bool start_req;
 	atomic_bool stop_req;
@@ -106,6 +116,7 @@ struct ts_jack {
 	atomic_uint_fast64_t frames;
 	atomic_uint lost;
 	atomic_uint step1;
+	atomic_uint steps[TS_TRACKS];
 	atomic_uint cb_ns_max;
 	atomic_uint period;
 	atomic_bool listening, clock_locked, clock_running;
@@ -643,6 +654,58 @@ static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
 	atomic_store_explicit(&j->starts, j->starts_here, memory_order_relaxed);
 }
 
+/* ---- interactive play (cfg.interactive) [RT] ---- */
+
+/* The newest pattern from ts_jack_send_pattern goes to the engine; when the engine has no free
+ * slot (old events still read the previous versions), it is tried again next cycle. */
+static void take_pattern(ts_jack *j)
+{
+	unsigned pub = atomic_load_explicit(&j->pat_pub, memory_order_acquire);
+	if (pub == atomic_load_explicit(&j->pat_taken, memory_order_relaxed))
+		return;
+	if (ts_engine_update(j->eng, 0, &j->mbox[pub & 1]) == TS_OK)
+		atomic_store_explicit(&j->pat_taken, pub, memory_order_release);
+	else
+		atomic_fetch_add_explicit(&j->pat_busy, 1, memory_order_relaxed);
+}
+
+/* Play, continue and stop as the editor asks, any number of times. */
+static void interactive_cycle(ts_jack *j)
+{
+	take_pattern(j);
+	unsigned seq = atomic_load_explicit(&j->cmd_seq, memory_order_acquire);
+	if (seq != j->cmd_seen) {
+		j->cmd_seen = seq;
+		bool running = ts_engine_running(j->eng);
+		switch (atomic_load_explicit(&j->cmd, memory_order_relaxed)) {
+		case TS_JACK_PLAY:
+			if (running)
+				ts_engine_stop(j->eng, 0, put_event, j);
+			ts_engine_start(j->eng);
+			atomic_store_explicit(&j->start_frame, (unsigned)j->now64, memory_order_relaxed);
+			break;
+		case TS_JACK_CONTINUE:
+			if (!running)
+				ts_engine_continue(j->eng, j->resume_pos);
+			break;
+		case TS_JACK_STOP:
+			if (running) {
+				/* Continue resumes on the next step boundary, with an exact SPP. */
+				int64_t p = ts_engine_position(j->eng);
+				j->resume_pos = (p + TS_UNITS_PER_STEP - 1) / TS_UNITS_PER_STEP *
+						TS_UNITS_PER_STEP;
+				ts_engine_stop(j->eng, 0, put_event, j);
+			}
+			break;
+		default:
+			break;
+		}
+		atomic_store_explicit(&j->cmd_done, seq, memory_order_release);
+	}
+	ts_engine_run(j->eng, j->nframes, put_event, j);
+	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -674,6 +737,11 @@ static int process(jack_nframes_t nframes, void *arg)
 		slave_cycle(j, nframes);
 	} else if (j->eng && j->cfg.sync_jack) {
 		transport_cycle(j, nframes);
+	} else if (j->eng && j->cfg.interactive) {
+		j->cyc_start = f32;
+		read_input(j, IN_MIDI, nframes, on_input_msg);
+		read_input(j, IN_CLOCK, nframes, on_input_msg);
+		interactive_cycle(j);
 	} else if (j->eng) {
 		j->cyc_start = f32;
 		read_input(j, IN_MIDI, nframes, on_input_msg);
@@ -710,6 +778,8 @@ static int process(jack_nframes_t nframes, void *arg)
 		ts_engine_get_status(j->eng, &es);
 		atomic_store_explicit(&j->frames, es.frames, memory_order_relaxed);
 		atomic_store_explicit(&j->step1, es.step[0], memory_order_relaxed);
+		for (int t = 0; t < TS_TRACKS; t++)
+			atomic_store_explicit(&j->steps[t], es.step[t], memory_order_relaxed);
 		atomic_store_explicit(&j->lost, j->lost_here + es.lost_events, memory_order_relaxed);
 		atomic_store_explicit(&j->pattern, es.pattern, memory_order_relaxed);
 		atomic_store_explicit(&j->queued, es.queued, memory_order_relaxed);
@@ -1042,6 +1112,28 @@ bool ts_jack_stop(ts_jack *j, int timeout_ms)
 	return wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms);
 }
 
+void ts_jack_command(ts_jack *j, ts_jack_cmd cmd)
+{
+	atomic_store_explicit(&j->cmd, (int)cmd, memory_order_relaxed);
+	atomic_fetch_add_explicit(&j->cmd_seq, 1, memory_order_release);
+}
+
+bool ts_jack_command_done(ts_jack *j)
+{
+	return atomic_load_explicit(&j->cmd_done, memory_order_acquire) ==
+	       atomic_load_explicit(&j->cmd_seq, memory_order_relaxed);
+}
+
+bool ts_jack_send_pattern(ts_jack *j, const ts_pattern *pat)
+{
+	unsigned pub = atomic_load_explicit(&j->pat_pub, memory_order_relaxed);
+	if (atomic_load_explicit(&j->pat_taken, memory_order_acquire) != pub)
+		return false; /* the last one is not taken yet: the process thread may read it */
+	j->mbox[(pub + 1) & 1] = *pat;
+	atomic_store_explicit(&j->pat_pub, pub + 1, memory_order_release);
+	return true;
+}
+
 bool ts_jack_server_gone(const ts_jack *j)
 {
 	return atomic_load(&j->gone);
@@ -1059,6 +1151,10 @@ void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 	st->xruns = atomic_load(&j->xruns);
 	st->lost_events = atomic_load(&j->lost);
 	st->step1 = (uint8_t)atomic_load(&j->step1);
+	for (int t = 0; t < TS_TRACKS; t++)
+		st->step[t] = (uint8_t)atomic_load_explicit(&j->steps[t], memory_order_relaxed);
+	st->pattern_updates_waiting = atomic_load(&j->pat_pub) != atomic_load(&j->pat_taken);
+	st->pattern_busy = atomic_load(&j->pat_busy);
 	st->callback_ns_max = atomic_exchange(&j->cb_ns_max, 0);
 	st->period_frames = atomic_load(&j->period);
 	st->listening = atomic_load_explicit(&j->listening, memory_order_acquire);

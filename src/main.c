@@ -7,18 +7,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "trigseq/cli.h"
 #include "trigseq/engine.h"
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
 #include "trigseq/play.h"
+#include "trigseq/ui.h"
 
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
 
 static const char *const usage_main =
-	"usage: trigseq COMMAND [OPTIONS] FILE...\n"
+	"usage: trigseq [FILE.tsq] [OPTIONS]     the terminal editor\n"
+	"       trigseq COMMAND [OPTIONS] FILE...\n"
 	"\n"
 	"A step sequencer with Elektron Analog Rytm semantics for JACK MIDI.\n"
 	"\n"
@@ -432,7 +435,10 @@ int main(int argc, char **argv)
 		{"dump", cmd_dump},
 		{"play", ts_play_main},
 	};
+	/* No command: the editor, when there is a terminal to run it in. */
 	if (argc < 2) {
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return ts_ui_main(0, argv + 1);
 		fputs(usage_main, stderr);
 		return EXIT_USAGE;
 	}
@@ -448,7 +454,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0)
 			return commands[i].run(argc - 2, argv + 2);
-	if (cmd[0] == '-')
-		return usage_error(NULL, "unknown option '%s'", cmd);
-	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump or play)", cmd);
+	/* A pattern file (existing, or new with the .tsq extension) or an option: the editor. A
+	 * mistyped command stays an error rather than a new file of that name. */
+	size_t len = strlen(cmd);
+	if (cmd[0] == '-' || access(cmd, F_OK) == 0 || (len > 4 && strcmp(cmd + len - 4, ".tsq") == 0))
+		return ts_ui_main(argc - 1, argv + 1);
+	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump or play, or a "
+				 "pattern file to edit)", cmd);
 }

@@ -34,7 +34,6 @@
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
-#define MAX_CONNECT 64
 #define STOP_TIMEOUT_MS 2000
 
 static const char *const usage_play =
@@ -93,7 +92,8 @@ static const char *const usage_play =
 	X(OPT_VERBOSE, "verbose", 'v', false)            \
 	X(OPT_NO_START, "no-start", 0, false)            \
 	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false) \
-	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true)
+	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true) \
+	X(OPT_NO_JACK, "no-jack", 0, false)
 
 #define AS_ENUM(id, name, short_name, value) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
@@ -109,20 +109,10 @@ static const struct {
 #undef AS_ROW
 };
 
-typedef struct {
-	const char *files[TS_CHAIN_MAX];
-	int nfiles;
-	const char *name;
-	const char *server;
-	const char *connect[MAX_CONNECT];
-	int nconnect;
-	bool send_clock, send_transport, fill, verbose;
-	bool sync_midi, sync_jack, no_start, clock_while_stopped;
-	uint16_t tempo10;              /* 0 = the pattern's */
-	uint8_t program_receive;       /* MIDI channel 1 … 16, 0 = off */
-	uint64_t seed;
-	double duration;               /* seconds; 0 = until a signal */
-} play_opts;
+typedef ts_play_options play_opts;
+
+/* The command whose options are being parsed, for the hint after a usage error. */
+static bool parsing_editor;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -133,7 +123,7 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'trigseq play --help'.\n", stderr);
+	fputs(parsing_editor ? "\nTry 'trigseq --help'.\n" : "\nTry 'trigseq play --help'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -202,8 +192,8 @@ static int apply_option(play_opts *op, int o, const char *v)
 		if (!eq || eq == v || !eq[1])
 			return usage_error("--connect '%s': expected PORT=DEST, e.g. "
 					   "midi_out=system:midi_playback_1", v);
-		if (op->nconnect == MAX_CONNECT)
-			return usage_error("at most %d --connect options", MAX_CONNECT);
+		if (op->nconnect == TS_PLAY_MAX_CONNECT)
+			return usage_error("at most %d --connect options", TS_PLAY_MAX_CONNECT);
 		op->connect[op->nconnect++] = v;
 		break;
 	}
@@ -248,6 +238,9 @@ static int apply_option(play_opts *op, int o, const char *v)
 	case OPT_CLOCK_WHILE_STOPPED:
 		op->clock_while_stopped = true;
 		break;
+	case OPT_NO_JACK:
+		op->no_jack = true;
+		break;
 	case OPT_PROGRAM_RECEIVE: {
 		uint64_t ch;
 		if (!ts_cli_u64(v, 1, 16, &ch))
@@ -259,8 +252,16 @@ static int apply_option(play_opts *op, int o, const char *v)
 	return 0;
 }
 
-static int parse_options(int argc, char **argv, play_opts *op)
+/* Options the editor does not take (yet), or that only it takes. */
+static bool editor_refuses(int o)
 {
+	return o == OPT_SYNC || o == OPT_DURATION || o == OPT_VERBOSE || o == OPT_NO_START ||
+	       o == OPT_CLOCK_WHILE_STOPPED || o == OPT_PROGRAM_RECEIVE;
+}
+
+int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool editor)
+{
+	parsing_editor = editor;
 	*op = (play_opts){.name = "trigseq", .send_clock = true, .send_transport = true};
 	bool only_files = false;
 	for (int i = 0; i < argc; i++) {
@@ -279,6 +280,8 @@ static int parse_options(int argc, char **argv, play_opts *op)
 		int o = find_option(a, &v);
 		if (o < 0)
 			return usage_error("unknown option '%s'", a);
+		if (editor ? editor_refuses(o) : o == OPT_NO_JACK)
+			return usage_error("'%s' is for 'trigseq %s' only", a, editor ? "play" : "[FILE]");
 		if (options[o].has_value && !v) {
 			if (i + 1 >= argc)
 				return usage_error("option '%s' needs a value", a);
@@ -290,7 +293,9 @@ static int parse_options(int argc, char **argv, play_opts *op)
 		if (rc)
 			return rc;
 	}
-	if (op->nfiles == 0)
+	if (editor && op->nfiles > 1)
+		return usage_error("%s", "the editor opens one pattern file");
+	if (op->nfiles == 0 && !editor)
 		return usage_error("%s", "no pattern file given");
 	/* A master has nobody to wait for: in this version --no-start is for the followers only,
 	 * where it is what happens anyway (the master's Start, the transport rolling). */
@@ -507,7 +512,7 @@ int ts_play_main(int argc, char **argv)
 		return 0;
 	}
 	play_opts op;
-	int rc = parse_options(argc, argv, &op);
+	int rc = ts_play_parse_options(argc, argv, &op, false);
 	if (rc)
 		return rc;
 

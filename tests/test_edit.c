@@ -304,20 +304,25 @@ static void test_cursor(void **state)
 	ts_edit_move(ed, -1, -1);
 	assert_int_equal(ts_edit_get_cursor(ed).track, 0);
 	assert_int_equal(ts_edit_get_cursor(ed).step, 0);
+	/* relative moves stop at the longest track's last step: 16 steps here, one page */
 	ts_edit_move(ed, 5, 16);
 	assert_int_equal(ts_edit_get_cursor(ed).track, 5);
-	assert_int_equal(ts_edit_get_cursor(ed).step, 16);
-	assert_int_equal(ts_edit_page(ed), 1);
+	assert_int_equal(ts_edit_get_cursor(ed).step, 15);
+	assert_int_equal(ts_edit_page(ed), 0);
 	ts_edit_move(ed, 100, 100);
 	assert_int_equal(ts_edit_get_cursor(ed).track, 11);
-	assert_int_equal(ts_edit_get_cursor(ed).step, 63);
-	assert_int_equal(ts_edit_page(ed), 3);
+	assert_int_equal(ts_edit_get_cursor(ed).step, 15);
 	ts_edit_move(ed, INT_MIN, INT_MAX);
 	assert_int_equal(ts_edit_get_cursor(ed).track, 0);
-	assert_int_equal(ts_edit_get_cursor(ed).step, 63);
+	assert_int_equal(ts_edit_get_cursor(ed).step, 15);
 	ts_edit_move_to(ed, -4, 99);
 	assert_int_equal(ts_edit_get_cursor(ed).track, 0);
 	assert_int_equal(ts_edit_get_cursor(ed).step, 63);
+	assert_int_equal(ts_edit_page(ed), 3);
+	ts_edit_move(ed, 0, 1); /* beyond the pattern (move_to put it there): stays */
+	assert_int_equal(ts_edit_get_cursor(ed).step, 63);
+	ts_edit_move(ed, 0, -1);
+	assert_int_equal(ts_edit_get_cursor(ed).step, 62);
 	ts_edit_move_to(ed, 7, 31);
 	assert_int_equal(ts_edit_get_cursor(ed).track, 7);
 	assert_int_equal(ts_edit_get_cursor(ed).step, 31);

@@ -119,7 +119,8 @@ typedef struct {
 } ts_edit_cursor;
 
 ts_edit_cursor ts_edit_get_cursor(const ts_edit *ed);
-/* Move by dt tracks and ds steps, clamped (no wrap); page moves ±16 steps. */
+/* Move by dt tracks and ds steps, clamped (no wrap) to the tracks and to the longest track's
+ * steps; page moves are ±16 steps. ts_edit_move_to clamps to 0 … 63 only. */
 void ts_edit_move(ts_edit *ed, int dt, int ds);
 void ts_edit_move_to(ts_edit *ed, int track, int step);
 void ts_edit_select_field(ts_edit *ed, int delta);   /* wraps */

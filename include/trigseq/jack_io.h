@@ -76,6 +76,9 @@ typedef struct {
 					     with sync_midi) */
 	bool clock_while_stopped;         /* free-running F8 on clock_out while the engine is not
 					     running (not with sync_midi; needs send_clock) */
+	bool interactive;                 /* the editor drives play: ts_jack_command and
+					     ts_jack_send_pattern (sync int only); ts_jack_start
+					     and ts_jack_stop are not used */
 	uint8_t program_receive;          /* 1 … 16: a program change n on this channel, on
 					     clock_in or midi_in, queues chain pattern n
 					     (ts_engine_queue); 0 = ignore program changes */
@@ -92,6 +95,9 @@ typedef struct {
 	uint32_t xruns;
 	uint32_t lost_events;             /* events JACK refused (port buffer full) + engine losses */
 	uint8_t step1;                    /* current step of track 1, 0 before start */
+	uint8_t step[TS_TRACKS];          /* current step of every track (1-based), 0 before start */
+	bool pattern_updates_waiting;     /* interactive: a pattern sent is not taken yet */
+	uint32_t pattern_busy;            /* interactive: cycles an update waited for a free slot */
 	uint32_t callback_ns_max;         /* longest process callback since the last status read */
 	uint32_t period_frames;
 	float dsp_load;                   /* JACK's DSP load estimate, percent */
@@ -149,6 +155,20 @@ bool ts_jack_start(ts_jack *j, int timeout_ms);
 /* Stop in the next process cycle (note-offs and FC at its first frame) and wait until that cycle
  * has been written and one more has run, so that peers have read it. False on timeout. */
 bool ts_jack_stop(ts_jack *j, int timeout_ms);
+
+/* Interactive play (cfg.interactive), from the main thread, never blocking: the command acts in
+ * the next process cycle, at its first frame. PLAY starts from step 1 (stopping first if
+ * playing), CONTINUE resumes where the last STOP left the song (rounded up to the next 16th,
+ * with Song Position Pointer and Continue on clock_out), STOP stops (note-offs, MIDI Stop). A
+ * newer command before the older one acted replaces it. */
+typedef enum { TS_JACK_PLAY = 1, TS_JACK_CONTINUE, TS_JACK_STOP } ts_jack_cmd;
+void ts_jack_command(ts_jack *j, ts_jack_cmd cmd);
+/* Whether the process thread has acted on the last command. */
+bool ts_jack_command_done(ts_jack *j);
+/* Hand the engine a new version of the pattern (copied), playing or not: the process thread
+ * passes it to ts_engine_update in its next cycle (or later, when the engine has no free slot).
+ * False, and nothing done, while the previous one is not taken yet: send it again later. */
+bool ts_jack_send_pattern(ts_jack *j, const ts_pattern *pat);
 
 /* Whether JACK has shut the client down (the server went away). */
 bool ts_jack_server_gone(const ts_jack *j);

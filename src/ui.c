@@ -1,0 +1,967 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The terminal editor, `trigseq [FILE] [OPTIONS]`: an ncurses grid over the document of edit.h,
+ * playing through JACK (jack_io.h, interactive) while it edits.
+ *
+ * One thread. The loop sleeps in poll() on the terminal and a self-pipe (signals, JACK's
+ * shutdown), with a timeout only when something moves: 30 times a second while playing (the
+ * playheads), 1 s otherwise (status such as xruns), or shortly while an edit waits to reach the
+ * engine. Every pass draws the whole screen into curses' buffer only when something it shows
+ * changed; curses then sends the terminal just the cells that differ.
+ *
+ * Nothing is lost: every edit is undoable, saving is atomic, a recovery file is written a couple
+ * of seconds after edits (offered on the next start after a crash or kill), and the terminal is
+ * restored on every exit, on SIGTERM/SIGHUP and on a crash signal.
+ */
+#define _DEFAULT_SOURCE /* pipe2-free self-pipe, sigaction, clock_gettime */
+#include "trigseq/ui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trigseq/cli.h"
+#include "trigseq/edit.h"
+#include "trigseq/engine.h"
+#include "trigseq/jack_io.h"
+#include "trigseq/patfile.h"
+#include "trigseq/play.h"
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define PLAY_REDRAW_MS 33
+#define RECOVERY_AFTER_S 2.0
+#define PROMPT_MAX 256
+
+static const char *const usage_editor =
+	"usage: trigseq [FILE] [OPTIONS]\n"
+	"\n"
+	"The terminal editor: edit FILE (a new pattern if it does not exist, untitled without\n"
+	"one) on a grid of 12 tracks, playing it through JACK while you edit. Press ? in the\n"
+	"editor for every key.\n"
+	"  --no-jack               edit without JACK (no play)\n"
+	"  --name, --server, --connect, --send-clock, --no-send-clock, --send-transport,\n"
+	"  --no-send-transport, --bpm, --seed, --fill\n"
+	"                          as for 'trigseq play' (see 'trigseq play --help')\n"
+	"Exit status: 0 quit, 1 a file or terminal problem, 2 bad usage.\n";
+
+/* ---- state ---- */
+
+typedef enum { MODE_GRID, MODE_HELP, MODE_PROMPT, MODE_ASK } ui_mode;
+
+struct ui;
+typedef void (*prompt_fn)(struct ui *u, const char *text);
+typedef void (*ask_fn)(struct ui *u, int key);
+
+typedef struct ui {
+	ts_edit *ed;
+	ts_play_options op;
+	ts_jack *jack;                /* NULL: no JACK */
+	ts_engine *eng;
+	char jack_state[96];          /* what the status line says of JACK */
+	bool playing_asked;           /* the last transport command was PLAY or CONTINUE */
+	uint64_t sent_version;        /* the document version the engine has (or is getting) */
+	uint64_t recovery_version;
+	double recovery_due;          /* when to write the recovery file, 0 = not due */
+	ui_mode mode;
+	char message[160];
+	/* prompt (MODE_PROMPT) and question (MODE_ASK) */
+	char prompt_label[64];
+	char prompt_text[PROMPT_MAX];
+	size_t prompt_len;
+	prompt_fn on_prompt;
+	char ask_text[160];
+	ask_fn on_ask;
+	bool quit;
+	bool colour;
+	ts_jack_status st;            /* last snapshot drawn */
+	int help_top;
+} ui;
+
+/* ---- signals: a flag and a byte in a pipe; the terminal restored on a crash ---- */
+
+static int wake_pipe[2] = {-1, -1};
+static atomic_int got_signal;
+static struct termios saved_tty;
+static bool have_saved_tty;
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	atomic_store(&got_signal, sig);
+	ssize_t w = write(wake_pipe[1], "s", 1);
+	(void)w;
+	errno = saved;
+}
+
+/* A crash: put the terminal back (async-signal-safe calls only), then die of the signal as
+ * usual. The recovery file written after the last edits keeps the work. */
+static void on_crash(int sig)
+{
+	static const char reset[] = "\033[?1000l\033[?1049l\033[?25h\033[0m\r\n";
+	ssize_t w = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
+	(void)w;
+	if (have_saved_tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static bool setup_signals(void)
+{
+	if (pipe(wake_pipe) != 0)
+		return false;
+	for (int i = 0; i < 2; i++)
+		if (fcntl(wake_pipe[i], F_SETFL, O_NONBLOCK) != 0 ||
+		    fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
+			return false;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGHUP, &sa, NULL) != 0 ||
+	    sigaction(SIGINT, &sa, NULL) != 0)
+		return false;
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	static const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	for (size_t i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
+		if (sigaction(crash[i], &sa, NULL) != 0)
+			return false;
+	return true;
+}
+
+static void close_signals(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (wake_pipe[i] >= 0)
+			close(wake_pipe[i]);
+		wake_pipe[i] = -1;
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void say(ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(ui *u, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->message, sizeof(u->message), fmt, ap);
+	va_end(ap);
+}
+
+/* After an edit call: what the document says when it refused. */
+static void edited(ui *u, bool changed)
+{
+	if (!changed && *ts_edit_message(u->ed))
+		say(u, "%s", ts_edit_message(u->ed));
+}
+
+/* ---- JACK ---- */
+
+static void jack_setup(ui *u)
+{
+	if (u->op.no_jack) {
+		snprintf(u->jack_state, sizeof(u->jack_state), "no JACK (--no-jack)");
+		return;
+	}
+	const ts_pattern *pat = ts_edit_pattern(u->ed);
+	ts_jack_config jc = {
+		.client_name = u->op.name,
+		.server_name = u->op.server,
+		.send_clock = u->op.send_clock,
+		.send_transport = u->op.send_transport,
+		.wake_fd = wake_pipe[1],
+		.tempo10 = u->op.tempo10 ? u->op.tempo10 : pat->tempo10,
+		.interactive = true,
+	};
+	jc.nports = ts_pattern_ports(pat, jc.ports);
+	char err[512];
+	bool no_server;
+	u->jack = ts_jack_open(&jc, &no_server, err, sizeof(err));
+	if (!u->jack) {
+		snprintf(u->jack_state, sizeof(u->jack_state), "%s",
+			 no_server ? "no JACK server: edit only" : "JACK: no client");
+		say(u, "%.150s", err);
+		return;
+	}
+	/* The engine has room for the pattern and the versions edits leave behind. */
+	ts_engine_config ec = {
+		.rate = ts_jack_rate(u->jack),
+		.tempo10 = u->op.tempo10,
+		.seed = u->op.seed,
+		.send_clock = u->op.send_clock || u->op.send_transport,
+	};
+	u->eng = ts_engine_new(&ec);
+	if (!u->eng || ts_engine_load(u->eng, pat) != TS_OK ||
+	    ts_jack_activate(u->jack, u->eng, err, sizeof(err)) != TS_OK) {
+		ts_jack_close(u->jack);
+		u->jack = NULL;
+		snprintf(u->jack_state, sizeof(u->jack_state), "JACK: setup failed");
+		say(u, "%.150s", u->eng ? err : ts_strerror(TS_ERR_NOMEM));
+		return;
+	}
+	ts_engine_set_fill(u->eng, u->op.fill);
+	u->sent_version = ts_edit_version(u->ed);
+	for (int c = 0; c < u->op.nconnect; c++) {
+		const char *spec = u->op.connect[c];
+		size_t len = strcspn(spec, "=");
+		char port[64];
+		snprintf(port, sizeof(port), "%.*s", (int)len, spec);
+		int count;
+		if (ts_jack_connect(u->jack, port, spec + len + 1, &count, err, sizeof(err)) != TS_OK)
+			say(u, "--connect %.40s: %.100s", spec, err);
+	}
+	snprintf(u->jack_state, sizeof(u->jack_state), "%.16s %" PRIu32 "k",
+		 ts_jack_client_name(u->jack), ts_jack_rate(u->jack) / 1000);
+}
+
+/* The engine gets each new version of the document; a version it cannot take yet (the last one
+ * is still on its way) goes on the next pass. */
+static void sync_engine(ui *u)
+{
+	if (!u->jack || ts_jack_server_gone(u->jack))
+		return;
+	uint64_t v = ts_edit_version(u->ed);
+	if (v != u->sent_version && ts_jack_send_pattern(u->jack, ts_edit_pattern(u->ed)))
+		u->sent_version = v;
+}
+
+static bool engine_behind(const ui *u)
+{
+	return u->jack && !ts_jack_server_gone(u->jack) &&
+	       u->sent_version != ts_edit_version(u->ed);
+}
+
+/* ---- drawing ---- */
+
+enum { PAIR_PLAYHEAD = 1, PAIR_MUTED, PAIR_TITLE };
+
+static void put(int y, int x, int attr, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void put(int y, int x, int attr, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (attr)
+		attron(attr);
+	mvaddnstr(y, x, buf, COLS - x > 0 ? COLS - x : 0);
+	if (attr)
+		attroff(attr);
+}
+
+/* Why a track cannot sound, or NULL. */
+static const char *silent_reason(const ts_track *tk)
+{
+	if (tk->channel == TS_CHANNEL_OFF)
+		return "channel off";
+	if (!tk->send_midi)
+		return "send-midi off";
+	if (tk->mute)
+		return "muted";
+	return NULL;
+}
+
+/* The second character of a cell: one mark for what the trig carries, most telling first. */
+static char trig_mark(const ts_trig *tr)
+{
+	if (tr->kind == TS_TRIG_NONE)
+		return ' ';
+	if (tr->retrig)
+		return 'r';
+	if (tr->cond != TS_COND_NONE)
+		return '?';
+	if (tr->slide)
+		return '/';
+	if (tr->nlocks > 0)
+		return 'L';
+	if (tr->micro != 0)
+		return '~';
+	return ' ';
+}
+
+static const char kind_chars[] = ".xXo-";
+
+/* The step a track plays (1-based), 0 when stopped. */
+static int st_step(const ui *u, int t)
+{
+	return u->st.running ? u->st.step[t] : 0;
+}
+
+static void draw_status(ui *u)
+{
+	const ts_pattern *pat = ts_edit_pattern(u->ed);
+	const char *path = ts_edit_path(u->ed);
+	const ts_jack_status *st = &u->st;
+	bool gone = u->jack && st->server_gone;
+	char jack[128];
+	if (gone)
+		snprintf(jack, sizeof(jack), "JACK: server gone");
+	else if (u->jack)
+		snprintf(jack, sizeof(jack), "%s xr %" PRIu32 " dsp %.1f%%", u->jack_state, st->xruns,
+			 st->dsp_load);
+	else
+		snprintf(jack, sizeof(jack), "%s", u->jack_state);
+	const char *base = path ? strrchr(path, '/') : NULL;
+	base = base ? base + 1 : path ? path : "untitled";
+	uint16_t t10 = u->op.tempo10 ? u->op.tempo10 : pat->tempo10;
+	put(0, 0, A_REVERSE, "%-*s", COLS, "");
+	put(0, 0, A_REVERSE | A_BOLD, " %.20s%s", base, ts_edit_dirty(u->ed) ? " *" : "");
+	put(0, 24, A_REVERSE | A_BOLD, "%s", st->running ? "PLAY" : "STOP");
+	put(0, 29, A_REVERSE, "%3u.%u BPM  int  clock %s  %s", t10 / 10, t10 % 10,
+	    u->op.send_clock ? "out" : "off", jack);
+}
+
+static void draw_tracks(ui *u)
+{
+	const ts_pattern *pat = ts_edit_pattern(u->ed);
+	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
+	int page = ts_edit_page(u->ed), first = page * TS_EDIT_PAGE;
+	int maxlen = 0;
+	for (int t = 0; t < TS_TRACKS; t++)
+		if (pat->tracks[t].length > maxlen)
+			maxlen = pat->tracks[t].length;
+	int pages = (maxlen + TS_EDIT_PAGE - 1) / TS_EDIT_PAGE;
+	put(1, 0, A_BOLD, " # name    ch port     note len spd");
+	for (int k = 0; k < TS_EDIT_PAGE; k += 4)
+		put(1, 37 + 2 * k + k / 4, A_BOLD, "%d", first + k + 1);
+	put(1, 73, A_BOLD, "p%d/%d", page + 1, pages > 0 ? pages : 1);
+	for (int t = 0; t < TS_TRACKS; t++) {
+		const ts_track *tk = &pat->tracks[t];
+		int y = 2 + t;
+		const char *why = silent_reason(tk);
+		int dim = why ? (u->colour ? COLOR_PAIR(PAIR_MUTED) : A_DIM) : 0;
+		char ch[4], note[8];
+		if (tk->channel == TS_CHANNEL_OFF)
+			snprintf(ch, sizeof(ch), "off");
+		else
+			snprintf(ch, sizeof(ch), "%d", tk->channel);
+		ts_note_name(tk->notes[0], note, sizeof(note));
+		put(y, 0, dim | (t == c.track ? A_BOLD : 0), "%2d %-6.6s %3s %-8.8s %-4s %2d %-4s%c",
+		    t + 1, tk->name[0] ? tk->name : "", ch, tk->port, note, tk->length,
+		    ts_speed_name(tk->speed), why ? (tk->mute ? 'M' : 'S') : ' ');
+		int play = st_step(u, t);
+		for (int k = 0; k < TS_EDIT_PAGE; k++) {
+			int step = first + k, x = 37 + 2 * k + k / 4;
+			char cell[3] = "  ";
+			if (step < tk->length) {
+				const ts_trig *tr = &tk->steps[step];
+				cell[0] = kind_chars[tr->kind <= TS_TRIG_MUTED ? tr->kind : 0];
+				cell[1] = trig_mark(tr);
+			}
+			int attr = dim;
+			if (play == step + 1)
+				attr |= u->colour ? COLOR_PAIR(PAIR_PLAYHEAD) | A_BOLD : A_UNDERLINE | A_BOLD;
+			if (t == c.track && step == c.step)
+				attr |= A_REVERSE;
+			put(y, x, attr, "%s", cell);
+		}
+	}
+}
+
+static void draw_inspector(ui *u)
+{
+	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
+	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[c.track];
+	char head[96];
+	snprintf(head, sizeof(head), "track %d step %d%s", c.track + 1, c.step + 1,
+		 c.step >= tk->length ? " (beyond the track's length)" : "");
+	put(15, 0, A_BOLD, "%s", head);
+	/* four fields a row: 8 of the trig, 8 of the track, the pattern's */
+	int row = 16, col = 0;
+	ts_edit_scope last = TS_SCOPE_TRIG;
+	for (int f = 0; f < TS_F_COUNT; f++) {
+		if (ts_edit_field_scope(f) != last) {
+			last = ts_edit_field_scope(f);
+			if (col)
+				row++;
+			col = 0;
+		}
+		char val[48];
+		ts_edit_field_text(u->ed, f, val, sizeof(val));
+		put(row, col * 20, f == c.field ? A_REVERSE : 0, "%s %-.*s", ts_edit_field_name(f),
+		    18 - (int)strlen(ts_edit_field_name(f)), val);
+		if (++col == 4) {
+			col = 0;
+			row++;
+		}
+	}
+	const char *why = silent_reason(tk);
+	if (why)
+		put(22, 0, A_BOLD, "track %d cannot sound: %s", c.track + 1, why);
+}
+
+static void draw_bottom(ui *u)
+{
+	if (u->mode == MODE_PROMPT) {
+		put(23, 0, A_BOLD, "%s: ", u->prompt_label);
+		put(23, (int)strlen(u->prompt_label) + 2, 0, "%s", u->prompt_text);
+		curs_set(1);
+		return;
+	}
+	curs_set(0);
+	if (u->mode == MODE_ASK) {
+		put(23, 0, A_BOLD | A_REVERSE, "%s", u->ask_text);
+		return;
+	}
+	if (u->message[0])
+		put(23, 0, 0, "%s", u->message);
+	else
+		put(23, 0, A_DIM, "? keys  space trig  hjkl move  tab field  +/- value  p play  w save  "
+				  "q quit");
+}
+
+static void draw_help(ui *u);
+
+static void draw(ui *u)
+{
+	erase();
+	if (LINES < 24 || COLS < 80) {
+		put(0, 0, A_BOLD, "trigseq needs 80x24; this terminal is %dx%d", COLS, LINES);
+		refresh();
+		return;
+	}
+	if (u->mode == MODE_HELP) {
+		draw_help(u);
+	} else {
+		draw_status(u);
+		draw_tracks(u);
+		draw_inspector(u);
+	}
+	draw_bottom(u);
+	refresh();
+}
+
+/* ---- actions ---- */
+
+static void act_move(ui *u, int arg)
+{
+	static const int dt[] = {0, 0, -1, 1, 0, 0}, ds[] = {-1, 1, 0, 0, -TS_EDIT_PAGE,
+							     TS_EDIT_PAGE};
+	ts_edit_move(u->ed, dt[arg], ds[arg]);
+}
+
+static void act_toggle(ui *u, int arg)
+{
+	(void)arg;
+	edited(u, ts_edit_toggle(u->ed));
+}
+
+static void act_kind(ui *u, int kind)
+{
+	edited(u, ts_edit_set_kind(u->ed, kind));
+}
+
+static void act_field(ui *u, int delta)
+{
+	ts_edit_select_field(u->ed, delta);
+}
+
+static void act_adjust(ui *u, int delta)
+{
+	edited(u, ts_edit_adjust(u->ed, delta));
+}
+
+static void act_slide(ui *u, int arg)
+{
+	(void)arg;
+	edited(u, ts_edit_toggle_slide(u->ed));
+}
+
+static void act_mute(ui *u, int arg)
+{
+	(void)arg;
+	edited(u, ts_edit_toggle_mute(u->ed, ts_edit_get_cursor(u->ed).track));
+}
+
+static void act_send(ui *u, int arg)
+{
+	(void)arg;
+	edited(u, ts_edit_toggle_send(u->ed, ts_edit_get_cursor(u->ed).track));
+}
+
+static void act_copy(ui *u, int what)
+{
+	ts_edit_copy(u->ed, what);
+	static const char *const names[] = {"", "trig", "track", "page"};
+	say(u, "copied the %s", names[what]);
+}
+
+static void act_paste(ui *u, int arg)
+{
+	(void)arg;
+	edited(u, ts_edit_paste(u->ed));
+}
+
+static void act_clear(ui *u, int what)
+{
+	edited(u, ts_edit_clear(u->ed, what));
+}
+
+static void act_undo(ui *u, int redo)
+{
+	edited(u, redo ? ts_edit_redo(u->ed) : ts_edit_undo(u->ed));
+}
+
+static void act_transport(ui *u, int cmd)
+{
+	if (!u->jack || ts_jack_server_gone(u->jack)) {
+		say(u, "no play: %s", u->jack_state);
+		return;
+	}
+	if (cmd == TS_JACK_PLAY && u->st.running)
+		cmd = TS_JACK_STOP; /* p toggles */
+	ts_jack_command(u->jack, (ts_jack_cmd)cmd);
+	u->playing_asked = cmd != TS_JACK_STOP;
+}
+
+static void start_prompt(ui *u, const char *label, const char *initial, prompt_fn fn)
+{
+	u->mode = MODE_PROMPT;
+	snprintf(u->prompt_label, sizeof(u->prompt_label), "%s", label);
+	snprintf(u->prompt_text, sizeof(u->prompt_text), "%s", initial ? initial : "");
+	u->prompt_len = strlen(u->prompt_text);
+	u->on_prompt = fn;
+}
+
+static void ask(ui *u, ask_fn fn, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void ask(ui *u, ask_fn fn, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->ask_text, sizeof(u->ask_text), fmt, ap);
+	va_end(ap);
+	u->mode = MODE_ASK;
+	u->on_ask = fn;
+}
+
+static void got_note(ui *u, const char *text)
+{
+	int n = ts_note_parse(text, strlen(text));
+	if (n < 0) {
+		say(u, "'%.40s' is not a note: 0 ... 127 or a name like C4, D#2, Eb3", text);
+		return;
+	}
+	edited(u, ts_edit_set_note(u->ed, n));
+}
+
+static void act_note(ui *u, int arg)
+{
+	(void)arg;
+	start_prompt(u, "note (C4 = 60, or 0 ... 127)", NULL, got_note);
+}
+
+static bool save_to(ui *u, const char *path)
+{
+	ts_status st = ts_edit_save(u->ed, path);
+	if (st != TS_OK) {
+		say(u, "not saved: %s: %s (the file is unchanged)", path ? path : ts_edit_path(u->ed),
+		    errno ? strerror(errno) : ts_strerror(st));
+		return false;
+	}
+	say(u, "saved %s", ts_edit_path(u->ed));
+	u->recovery_due = 0;
+	return true;
+}
+
+static void got_save_as(ui *u, const char *text)
+{
+	if (!*text) {
+		say(u, "not saved: no file name");
+		return;
+	}
+	save_to(u, text);
+}
+
+static void act_save(ui *u, int as)
+{
+	if (as || !ts_edit_path(u->ed))
+		start_prompt(u, "save as", ts_edit_path(u->ed), got_save_as);
+	else
+		save_to(u, NULL);
+}
+
+static void quit_answer(ui *u, int key)
+{
+	if (key == 's' || key == 'S') {
+		if (!ts_edit_path(u->ed))
+			start_prompt(u, "save as", NULL, got_save_as);
+		else if (save_to(u, NULL))
+			u->quit = true;
+	} else if (key == 'd' || key == 'D') {
+		u->quit = true;
+	} else {
+		say(u, "not quitting");
+	}
+}
+
+static void act_quit(ui *u, int arg)
+{
+	(void)arg;
+	if (!ts_edit_dirty(u->ed))
+		u->quit = true;
+	else
+		ask(u, quit_answer, "Unsaved changes. s: save and quit, d: discard and quit, "
+				    "any other key: stay");
+}
+
+static void act_help(ui *u, int arg)
+{
+	(void)arg;
+	u->mode = MODE_HELP;
+	u->help_top = 0;
+}
+
+/* The key table: the single source of the bindings and of the help screen. Rows with a label
+ * are listed in the help; the others are aliases of the row above. */
+typedef struct {
+	int key;
+	const char *label;
+	const char *help;
+	void (*fn)(ui *u, int arg);
+	int arg;
+} binding;
+
+#define CTRL_KEY(c) ((c) & 0x1F)
+
+static const binding bindings[] = {
+	{KEY_LEFT, "Left h", "move left", act_move, 0},
+	{'h', NULL, NULL, act_move, 0},
+	{KEY_RIGHT, "Right l", "move right", act_move, 1},
+	{'l', NULL, NULL, act_move, 1},
+	{KEY_UP, "Up k", "track up", act_move, 2},
+	{'k', NULL, NULL, act_move, 2},
+	{KEY_DOWN, "Down j", "track down", act_move, 3},
+	{'j', NULL, NULL, act_move, 3},
+	{KEY_PPAGE, "PgUp [", "previous page (16 steps)", act_move, 4},
+	{'[', NULL, NULL, act_move, 4},
+	{KEY_NPAGE, "PgDn ]", "next page", act_move, 5},
+	{']', NULL, NULL, act_move, 5},
+	{' ', "Space Enter", "trig on/off", act_toggle, 0},
+	{'\n', NULL, NULL, act_toggle, 0},
+	{KEY_ENTER, NULL, NULL, act_toggle, 0},
+	{'x', "x", "note trig", act_kind, TS_TRIG_NOTE},
+	{'X', "X", "accent trig", act_kind, TS_TRIG_ACCENT},
+	{'o', "o", "lock trig (no note)", act_kind, TS_TRIG_LOCK},
+	{'z', "z", "muted trig (plays nothing)", act_kind, TS_TRIG_MUTED},
+	{'\t', "Tab", "next field of the inspector", act_field, 1},
+	{KEY_BTAB, "Shift-Tab", "previous field", act_field, -1},
+	{'+', "+ =", "field up", act_adjust, 1},
+	{'=', NULL, NULL, act_adjust, 1},
+	{'-', "-", "field down", act_adjust, -1},
+	{'}', "}", "field up coarse (octave/10)", act_adjust, 10},
+	{'{', "{", "field down coarse", act_adjust, -10},
+	{'n', "n", "type the note (C4 = 60)", act_note, 0},
+	{'/', "/", "slide on/off", act_slide, 0},
+	{'m', "m", "mute the track on/off", act_mute, 0},
+	{'M', "M", "track MIDI send on/off", act_send, 0},
+	{'c', "c", "copy trig", act_copy, TS_CLIP_TRIG},
+	{'C', "C", "copy track", act_copy, TS_CLIP_TRACK},
+	{CTRL_KEY('c'), NULL, NULL, act_quit, 0},
+	{'K', "K", "copy page", act_copy, TS_CLIP_PAGE},
+	{'v', "v", "paste", act_paste, 0},
+	{'d', "d", "clear trig", act_clear, TS_CLIP_TRIG},
+	{'D', "D", "clear track", act_clear, TS_CLIP_TRACK},
+	{'E', "E", "clear page", act_clear, TS_CLIP_PAGE},
+	{'u', "u", "undo", act_undo, 0},
+	{CTRL_KEY('r'), "Ctrl-R", "redo", act_undo, 1},
+	{'p', "p", "play from step 1 / stop", act_transport, TS_JACK_PLAY},
+	{'P', "P", "continue where it stopped", act_transport, TS_JACK_CONTINUE},
+	{'w', "w", "save (old file kept: FILE~)", act_save, 0},
+	{'W', "W", "save as", act_save, 1},
+	{'q', "q Ctrl-C", "quit (asks if unsaved)", act_quit, 0},
+	{'?', "?", "this help", act_help, 0},
+};
+
+#define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))
+
+static void draw_help(ui *u)
+{
+	put(0, 0, A_REVERSE | A_BOLD, " trigseq keys  (any key closes) %*s", COLS - 33, "");
+	int rows = LINES - 2, y = 1, x = 0, n = 0;
+	for (size_t i = 0; i < NBINDINGS; i++) {
+		if (!bindings[i].label)
+			continue;
+		if (n++ < u->help_top)
+			continue;
+		put(y, x, A_BOLD, "%-11s", bindings[i].label);
+		put(y, x + 12, 0, "%-.27s", bindings[i].help);
+		if (++y > rows) {
+			y = 1;
+			x += 40;
+			if (x + 40 > COLS)
+				break;
+		}
+	}
+}
+
+/* ---- input ---- */
+
+static void prompt_key(ui *u, int key)
+{
+	if (key == 27 || key == CTRL_KEY('c')) {
+		u->mode = MODE_GRID;
+		say(u, "cancelled");
+	} else if (key == '\n' || key == KEY_ENTER) {
+		u->mode = MODE_GRID;
+		u->message[0] = '\0';
+		char text[PROMPT_MAX];
+		snprintf(text, sizeof(text), "%s", u->prompt_text);
+		u->on_prompt(u, text);
+	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (u->prompt_len > 0)
+			u->prompt_text[--u->prompt_len] = '\0';
+	} else if (key >= 32 && key < 127 && u->prompt_len + 1 < sizeof(u->prompt_text)) {
+		u->prompt_text[u->prompt_len++] = (char)key;
+		u->prompt_text[u->prompt_len] = '\0';
+	}
+}
+
+static void handle_key(ui *u, int key)
+{
+	if (key == KEY_RESIZE)
+		return;
+	switch (u->mode) {
+	case MODE_PROMPT:
+		prompt_key(u, key);
+		return;
+	case MODE_ASK:
+		u->mode = MODE_GRID;
+		u->message[0] = '\0';
+		u->on_ask(u, key);
+		return;
+	case MODE_HELP:
+		u->mode = MODE_GRID;
+		return;
+	case MODE_GRID:
+		break;
+	}
+	u->message[0] = '\0';
+	for (size_t i = 0; i < NBINDINGS; i++) {
+		if (bindings[i].key == key) {
+			bindings[i].fn(u, bindings[i].arg);
+			return;
+		}
+	}
+	say(u, "no key %s here; ? lists them", keyname(key) ? keyname(key) : "?");
+}
+
+/* ---- the loop ---- */
+
+static bool status_changed(ui *u)
+{
+	ts_jack_status st;
+	memset(&st, 0, sizeof(st));
+	if (u->jack)
+		ts_jack_get_status(u->jack, &st);
+	st.callback_ns_max = 0;
+	st.cycles = 0;
+	st.frames = 0;
+	st.dsp_load = (float)((int)(st.dsp_load * 10)) / 10; /* shown to 0.1% */
+	st.transport_frame = 0;
+	bool changed = st.running != u->st.running || st.xruns != u->st.xruns ||
+		       st.server_gone != u->st.server_gone || st.dsp_load != u->st.dsp_load ||
+		       memcmp(st.step, u->st.step, sizeof(st.step)) != 0;
+	u->st = st;
+	return changed;
+}
+
+static void run(ui *u)
+{
+	bool dirty_screen = true;
+	while (!u->quit) {
+		int sig = atomic_exchange(&got_signal, 0);
+		if (sig == SIGINT) {
+			act_quit(u, 0);
+			dirty_screen = true;
+		} else if (sig) {
+			/* SIGTERM, SIGHUP: keep the work in the recovery file and go. */
+			if (ts_edit_dirty(u->ed))
+				ts_edit_write_recovery(u->ed);
+			break;
+		}
+		sync_engine(u);
+		if (status_changed(u))
+			dirty_screen = true;
+		double now = now_s();
+		if (ts_edit_version(u->ed) != u->recovery_version && ts_edit_dirty(u->ed)) {
+			if (u->recovery_due == 0)
+				u->recovery_due = now + RECOVERY_AFTER_S;
+			if (now >= u->recovery_due) {
+				if (ts_edit_write_recovery(u->ed) == TS_OK)
+					u->recovery_version = ts_edit_version(u->ed);
+				u->recovery_due = 0;
+			}
+		}
+		if (dirty_screen) {
+			draw(u);
+			dirty_screen = false;
+		}
+		int timeout = u->st.running ? PLAY_REDRAW_MS : 1000;
+		if (engine_behind(u))
+			timeout = 5;
+		if (u->recovery_due > 0) {
+			int ms = (int)((u->recovery_due - now) * 1000) + 1;
+			if (ms < timeout)
+				timeout = ms < 1 ? 1 : ms;
+		}
+		struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+					{.fd = wake_pipe[0], .events = POLLIN}};
+		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents & POLLIN) {
+			char drain[64];
+			while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
+				;
+			dirty_screen = true;
+		}
+		int key;
+		while ((key = getch()) != ERR) {
+			handle_key(u, key);
+			dirty_screen = true;
+			sync_engine(u);
+		}
+	}
+}
+
+static void recover_answer(ui *u, int key)
+{
+	static ts_diags diags;
+	if (key == 'y' || key == 'Y') {
+		if (ts_edit_recover(u->ed, &diags) == TS_OK)
+			say(u, "recovered the unsaved edits; w saves them");
+		else
+			say(u, "the recovery file cannot be read; it is kept");
+	} else {
+		ts_edit_remove_recovery(u->ed);
+		say(u, "recovery file removed");
+	}
+}
+
+static ts_edit *open_document(const ts_play_options *op, int *rc)
+{
+	static ts_diags diags;
+	const char *path = op->nfiles ? op->files[0] : NULL;
+	ts_edit *ed = ts_edit_new(path);
+	if (!ed) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		*rc = EXIT_FAIL;
+		return NULL;
+	}
+	if (!path)
+		return ed;
+	ts_status st = ts_edit_open(ed, path, &diags);
+	if (st == TS_OK || (st == TS_ERR_IO && errno == ENOENT))
+		return ed;
+	if (st == TS_ERR_IO || st == TS_ERR_NOMEM)
+		fprintf(stderr, "%s: %s\n", path, errno ? strerror(errno) : ts_strerror(st));
+	else
+		ts_diags_print(stderr, path, &diags);
+	fprintf(stderr, "trigseq: %s was not opened; fix it (trigseq check %s) and try again\n",
+		path, path);
+	ts_edit_free(ed);
+	*rc = EXIT_FAIL;
+	return NULL;
+}
+
+int ts_ui_main(int argc, char **argv)
+{
+	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage_editor, stdout);
+			return 0;
+		}
+	}
+	ui u;
+	memset(&u, 0, sizeof(u));
+	int rc = ts_play_parse_options(argc, argv, &u.op, true);
+	if (rc)
+		return rc;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("trigseq: the editor needs a terminal; for other uses see 'trigseq --help'\n",
+		      stderr);
+		return EXIT_USAGE;
+	}
+	u.ed = open_document(&u.op, &rc);
+	if (!u.ed)
+		return rc;
+	if (!setup_signals()) {
+		fprintf(stderr, "trigseq: cannot set up signal handling: %s\n", strerror(errno));
+		ts_edit_free(u.ed);
+		close_signals();
+		return EXIT_FAIL;
+	}
+	if (tcgetattr(STDIN_FILENO, &saved_tty) == 0)
+		have_saved_tty = true;
+	jack_setup(&u);
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
+		/* best effort, as for play */
+	}
+	if (!initscr()) {
+		fputs("trigseq: cannot start the terminal\n", stderr);
+		ts_jack_close(u.jack);
+		ts_engine_free(u.eng);
+		ts_edit_free(u.ed);
+		close_signals();
+		return EXIT_FAIL;
+	}
+	raw();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	u.colour = has_colors() && getenv("NO_COLOR") == NULL;
+	if (u.colour) {
+		start_color();
+		use_default_colors();
+		init_pair(PAIR_PLAYHEAD, COLOR_BLACK, COLOR_GREEN);
+		init_pair(PAIR_MUTED, COLOR_BLUE, -1);
+	}
+	u.recovery_version = ts_edit_version(u.ed);
+	if (ts_edit_recovery_newer(u.ed))
+		ask(&u, recover_answer, "Unsaved edits of %s from a crash or kill were kept. Recover "
+					"them? y/n", ts_edit_path(u.ed) ? ts_edit_path(u.ed) : "untitled");
+	run(&u);
+	endwin();
+	if (u.jack) {
+		if (u.st.running)
+			ts_jack_command(u.jack, TS_JACK_STOP);
+		for (int i = 0; i < 200 && !ts_jack_command_done(u.jack) && !ts_jack_server_gone(u.jack);
+		     i++)
+			usleep(1000);
+		usleep(30000); /* the stop cycle is read by peers */
+	}
+	/* Quitting (saved, or changes discarded on purpose) leaves no recovery file; a signal
+	 * leaves the one run() wrote. */
+	if (u.quit)
+		ts_edit_remove_recovery(u.ed);
+	ts_jack_close(u.jack);
+	ts_engine_free(u.eng);
+	ts_edit_free(u.ed);
+	close_signals();
+	return 0;
+}

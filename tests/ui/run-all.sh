@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The terminal editor driven through a real terminal: tmux (send-keys, capture-pane) runs
+# `trigseq FILE` against a private JACK dummy server, jack_midi_dump captures what it sends.
+# usage: tests/ui/run-all.sh BUILD_DIR     (BUILD_DIR holds trigseq and rtcheck.so)
+set -uo pipefail
+
+build=$(realpath "$1")
+TRIGSEQ=$build/trigseq
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+MIDI="python3 $root/tests/jack/midi.py"
+tmp=$(mktemp -d)
+pids=()
+sock=trigseq-ui-$$
+T() { tmux -L "$sock" "$@"; }
+cleanup() {
+	local p
+	T kill-server 2>/dev/null
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+	rm -f /dev/shm/jack_sem.*_trigseq-ui-$$-*_* 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cd "$root"
+
+# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh"
+
+export JACK_DEFAULT_SERVER=trigseq-ui-$$-$RANDOM
+jackd -S --no-realtime -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &
+pids+=("$!")
+if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
+	bad "could not start jackd: $(head -c 400 "$tmp/jackd.log")"
+	printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
+	exit 1
+fi
+
+# editor NAME ARGS...: trigseq ARGS in a new 80x24 tmux window NAME; its stderr goes to
+# $tmp/NAME.err, its exit status to $tmp/NAME.exit when it ends. The shell stays so the screen
+# after exit can be read.
+editor() {
+	local name=$1
+	shift
+	local cmd="cd '$tmp' && $* 2>'$tmp/$name.err'; echo \$? >'$tmp/$name.exit'; sleep 600"
+	if T has-session 2>/dev/null; then
+		T new-window -d -n "$name" "$cmd"
+	else
+		T new-session -d -s ui -n "$name" -x 80 -y 24 "$cmd"
+	fi
+	T resize-window -t "ui:$name" -x 80 -y 24 2>/dev/null
+}
+screen() { T capture-pane -t "ui:$1" -p; }
+keys() {
+	local name=$1
+	shift
+	T send-keys -t "ui:$name" "$@"
+	sleep 0.25
+}
+# wait_screen NAME PATTERN: until the window shows PATTERN (extended regex; 5 s at most).
+wait_screen() {
+	for _ in $(seq 50); do
+		screen "$1" | grep -qE -- "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# expect_screen NAME TESTNAME PATTERN
+expect_screen() {
+	if wait_screen "$1" "$3"; then
+		ok "$2"
+	else
+		bad "$2: no /$3/ on the screen:"
+		screen "$1" | sed 's/^/    | /'
+	fi
+}
+wait_exit() {
+	for _ in $(seq 50); do
+		[ -s "$tmp/$1.exit" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# cell TRACK STEP (1-based, page 1): the two characters of a grid cell of window NAME
+cell() {
+	local name=$1 t=$2 s=$3
+	# (capture-pane drops trailing spaces: pad the cut back to two characters)
+	printf '%-2s' "$(screen "$name" | sed -n "$((t + 2))p" |
+		cut -c$((38 + 2 * (s - 1) + (s - 1) / 4))-$((39 + 2 * (s - 1) + (s - 1) / 4)))"
+}
+
+cp patterns/virus-acid.tsq "$tmp/acid.tsq"
+orig=$(cat "$tmp/acid.tsq")
+
+# ---- 1: open, edit a trig, play: the edit is heard; save: the file has it ----
+monitor mon_ui || bad "monitor did not come up"
+mon=$mon_pid
+editor main LD_PRELOAD="$build/rtcheck.so" "$TRIGSEQ" acid.tsq \
+	--connect midi_out=mon_ui:input --connect clock_out=mon_ui:input
+expect_screen main "the editor shows the file, the status and track 1" \
+	'acid.tsq +STOP +126.0 BPM.*trigseq 48k'
+expect_screen main "track rows: number, name, channel, port, note, length, speed" \
+	'^ 1 VIRUS +1 midi_out C2 +16 1x'
+[ "$(cell main 1 3)" = "x/" ] && ok "step 3 shows a slid note trig: 'x/'" ||
+	bad "step 3 cell is '$(cell main 1 3)', expected 'x/'"
+keys main l l Space
+[ "$(cell main 1 3)" = ". " ] && ok "space on step 3 removes the trig" ||
+	bad "after space, step 3 is '$(cell main 1 3)'"
+keys main n
+expect_screen main "n asks for a note" 'note \(C4 = 60, or 0 ... 127\):'
+keys main E 3 Enter
+expect_screen main "the inspector shows the note as name and number" 'note E3 \(52\)'
+expect_screen main "an unsaved edit is marked" 'acid.tsq \*'
+keys main p
+expect_screen main "p plays" 'PLAY +126.0 BPM'
+sleep 2.2
+keys main p
+expect_screen main "p again stops" 'STOP +126.0 BPM'
+keys main w
+expect_screen main "w saves" 'saved .*acid.tsq'
+if grep -qx '  step 3 note E3' "$tmp/acid.tsq" && "$TRIGSEQ" check "$tmp/acid.tsq" &&
+	[ "$(cat "$tmp/acid.tsq~")" = "$orig" ]; then
+	ok "the saved file has 'step 3 note E3', passes trigseq check, the old one is acid.tsq~"
+else
+	bad "saved file: $(grep -n 'step 3' "$tmp/acid.tsq"); backup same as the original: $([ "$(cat "$tmp/acid.tsq~" 2>/dev/null)" = "$orig" ] && echo yes || echo no)"
+fi
+sleep 0.3
+# what was played equals the dump of the saved file, frame for frame from the Start
+check "the played notes equal trigseq dump of the saved file" $MIDI compare "$tmp/mon_ui.txt" \
+	"$TRIGSEQ" "$tmp/acid.tsq" midi_out 48000 1260
+grep -q ': 90 34 64' "$tmp/mon_ui.txt" && ok "E3 (52) was heard" || bad "no note-on 52 in the capture"
+
+# ---- 2: live edit while playing, undo and redo ----
+stop_pid "$mon"
+monitor mon_live || bad "monitor did not come up"
+mon=$mon_pid
+T send-keys -t ui:main q 2>/dev/null # not dirty: quits at once
+wait_exit main && [ "$(cat "$tmp/main.exit")" = 0 ] && ok "q on a saved document quits, exit 0" ||
+	bad "q did not quit: $(cat "$tmp/main.exit" 2>/dev/null)"
+grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/main.err" &&
+	ok "editor's process callback through edits, play, stop: $(grep '^rtcheck' "$tmp/main.err")" ||
+	bad "rtcheck in the editor: $(cat "$tmp/main.err" | head -c 400)"
+editor live "$TRIGSEQ" acid.tsq --connect midi_out=mon_live:input --connect clock_out=mon_live:input
+wait_screen live 'acid.tsq +STOP' || bad "the editor did not start"
+keys live p
+sleep 1
+# track 2 (channel 2, empty) gets a trig on every step of the page while playing
+keys live j
+for _ in $(seq 16); do keys live x l; done
+sleep 2.5
+keys live p
+sleep 0.3
+n2=$(grep -c ': 91 3c 64' "$tmp/mon_live.txt")
+[ "$n2" -ge 8 ] && ok "trigs added while playing are heard: $n2 note-ons on channel 2" ||
+	bad "trigs added while playing: $n2 note-ons on channel 2"
+[ "$(cell live 2 16)" = "x " ] && ok "the grid shows the new trigs" || bad "cell 2/16: '$(cell live 2 16)'"
+keys live u
+[ "$(cell live 2 16)" = ". " ] && ok "u undoes the last one" || bad "after undo: '$(cell live 2 16)'"
+keys live C-r
+[ "$(cell live 2 16)" = "x " ] && ok "Ctrl-R redoes it" || bad "after redo: '$(cell live 2 16)'"
+
+# ---- 3: quitting with unsaved changes asks; Esc stays; d discards ----
+keys live q
+expect_screen live "q with unsaved changes asks" 'Unsaved changes. s: save and quit, d: discard'
+keys live Escape
+expect_screen live "any other key stays" 'not quitting'
+[ -s "$tmp/live.exit" ] && bad "the editor quit on Esc" || ok "still running after Esc"
+before=$(cat "$tmp/acid.tsq")
+keys live q d
+wait_exit live && [ "$(cat "$tmp/live.exit")" = 0 ] && ok "q d discards and quits, exit 0" ||
+	bad "q d: $(cat "$tmp/live.exit" 2>/dev/null)"
+[ "$(cat "$tmp/acid.tsq")" = "$before" ] && ok "discarding left the file as it was" ||
+	bad "the file changed after discarding"
+[ ! -e "$tmp/.acid.tsq.recover" ] && ok "no recovery file after a deliberate quit" ||
+	bad "a recovery file is left after quitting"
+stop_pid "$mon"
+
+# ---- 4: help, resize, no colour ----
+editor help env NO_COLOR=1 "$TRIGSEQ" acid.tsq --no-jack
+wait_screen help 'no JACK \(--no-jack\)' && ok "--no-jack edits without JACK, and says so" ||
+	bad "--no-jack: $(screen help | head -2)"
+keys help '?'
+expect_screen help "? shows the keys, from the key table" 'Ctrl-R +redo'
+expect_screen help "the help lists play" 'p +play from step 1 / stop'
+keys help Escape
+T resize-window -t ui:help -x 60 -y 20
+expect_screen help "a too small terminal is said, not drawn into" 'needs 80x24; this terminal is 60x20'
+T resize-window -t ui:help -x 120 -y 40
+expect_screen help "back to a large terminal: the grid again" '^ 1 VIRUS'
+keys help C-c
+wait_exit help && [ "$(cat "$tmp/help.exit")" = 0 ] && ok "Ctrl-C on a clean document quits" ||
+	bad "Ctrl-C: $(cat "$tmp/help.exit" 2>/dev/null)"
+# the terminal is back: the shell's screen, no editor drawing left in the alternate screen
+screen help | grep -q 'VIRUS' && bad "the editor's screen is still shown after exit" ||
+	ok "the terminal is restored after exit"
+
+# ---- 5: kill -9 loses at most the last seconds: the recovery file ----
+editor crash "$TRIGSEQ" acid.tsq --no-jack
+wait_screen crash 'acid.tsq +STOP' || bad "the editor did not start"
+keys crash j j x
+sleep 3 # the recovery file follows edits within 2 s
+pid=$(pgrep -f "^$TRIGSEQ acid.tsq --no-jack" | head -1)
+if [ -n "$pid" ] && [ -s "$tmp/.acid.tsq.recover" ]; then
+	ok "a recovery file was written after the edit"
+	kill -KILL "$pid"
+else
+	bad "no recovery file or no process (pid '$pid')"
+fi
+wait_exit crash
+editor again "$TRIGSEQ" acid.tsq --no-jack
+expect_screen again "the next start offers the recovery" 'from a crash or kill were kept. Recover'
+keys again y
+expect_screen again "y recovers the edit, unsaved" 'acid.tsq \*'
+[ "$(cell again 3 1)" = "x " ] && ok "the recovered trig is there (track 3 step 1)" ||
+	bad "recovered cell: '$(cell again 3 1)'"
+keys again w
+expect_screen again "saving the recovered edits" 'saved .*acid.tsq'
+[ ! -e "$tmp/.acid.tsq.recover" ] && ok "saving removes the recovery file" ||
+	bad "recovery file still there after saving"
+keys again q
+wait_exit again || bad "did not quit"
+
+# ---- 6: bad input ----
+printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
+editor typo "$TRIGSEQ" typo.tsq --no-jack
+wait_exit typo
+if [ "$(cat "$tmp/typo.exit")" = 1 ] && grep -q "typo.tsq:3:3: unknown key 'chanel'" "$tmp/typo.err"; then
+	ok "a bad file is refused with file:line:col, exit 1, before the terminal is taken"
+else
+	bad "bad file: exit $(cat "$tmp/typo.exit"), $(head -c 300 "$tmp/typo.err")"
+fi
+editor new "$TRIGSEQ" fresh.tsq --no-jack
+expect_screen new "a new file name opens an empty pattern" 'fresh.tsq +STOP'
+keys new x w
+sleep 0.3
+"$TRIGSEQ" check "$tmp/fresh.tsq" && ok "the new pattern saves as a valid file" ||
+	bad "fresh.tsq: $(cat "$tmp/fresh.tsq" 2>/dev/null | head -5)"
+keys new q
+
+printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
+[ "$fail" -eq 0 ]
