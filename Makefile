@@ -140,6 +140,7 @@ bench: $(B)/bench_engine $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cb
 	./$(B)/bench_clock
 	bench/slave.sh $(B)
 	bench/callback.sh $(B) 20
+	bench/editor.sh $(B)
 
 FUZZ_SECONDS ?= 60
 $(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c | $(B)

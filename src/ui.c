@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -916,10 +915,9 @@ int ts_ui_main(int argc, char **argv)
 	}
 	if (tcgetattr(STDIN_FILENO, &saved_tty) == 0)
 		have_saved_tty = true;
+	/* No mlockall here: the engine's and the JACK client's blocks lock themselves (rtmem.h),
+	 * and the editor's own memory (undo history, curses) need not be resident. */
 	jack_setup(&u);
-	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0) {
-		/* best effort, as for play */
-	}
 	if (!initscr()) {
 		fputs("trigseq: cannot start the terminal\n", stderr);
 		ts_jack_close(u.jack);
