@@ -105,6 +105,7 @@ struct ts_jack {
 	atomic_uint pat_pub;              /* ts_jack_send_pattern: mbox[pat_pub & 1] is new */
 	atomic_uint pat_taken;            /* process: the last pat_pub the engine took */
 	atomic_uint pat_busy;             /* process: updates retried for want of a free slot */
+	atomic_bool fill;                 /* ts_jack_set_fill: the fill flag the engine reads */
 	ts_pattern mbox[2];
 	/* main -> process */
 	atomic_bool start_req;
@@ -673,6 +674,7 @@ static void take_pattern(ts_jack *j)
 static void interactive_cycle(ts_jack *j)
 {
 	take_pattern(j);
+	ts_engine_set_fill(j->eng, atomic_load_explicit(&j->fill, memory_order_relaxed));
 	unsigned seq = atomic_load_explicit(&j->cmd_seq, memory_order_acquire);
 	if (seq != j->cmd_seen) {
 		j->cmd_seen = seq;
@@ -1122,6 +1124,11 @@ bool ts_jack_command_done(ts_jack *j)
 {
 	return atomic_load_explicit(&j->cmd_done, memory_order_acquire) ==
 	       atomic_load_explicit(&j->cmd_seq, memory_order_relaxed);
+}
+
+void ts_jack_set_fill(ts_jack *j, bool fill)
+{
+	atomic_store_explicit(&j->fill, fill, memory_order_relaxed);
 }
 
 bool ts_jack_send_pattern(ts_jack *j, const ts_pattern *pat)

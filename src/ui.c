@@ -71,6 +71,7 @@ typedef struct ui {
 	ts_engine *eng;
 	char jack_state[96];          /* what the status line says of JACK */
 	bool playing_asked;           /* the last transport command was PLAY or CONTINUE */
+	bool fill;                    /* fill mode (f) */
 	uint64_t sent_version;        /* the document version the engine has (or is getting) */
 	uint64_t recovery_version;
 	double recovery_due;          /* when to write the recovery file, 0 = not due */
@@ -220,6 +221,8 @@ static void jack_setup(ui *u)
 		return;
 	}
 	ts_engine_set_fill(u->eng, u->op.fill);
+	u->fill = u->op.fill;
+	ts_jack_set_fill(u->jack, u->fill);
 	u->sent_version = ts_edit_version(u->ed);
 	for (int c = 0; c < u->op.nconnect; c++) {
 		const char *spec = u->op.connect[c];
@@ -327,7 +330,8 @@ static void draw_status(ui *u)
 	base = base ? base + 1 : path ? path : "untitled";
 	uint16_t t10 = u->op.tempo10 ? u->op.tempo10 : pat->tempo10;
 	put(0, 0, A_REVERSE, "%-*s", COLS, "");
-	put(0, 0, A_REVERSE | A_BOLD, " %.20s%s", base, ts_edit_dirty(u->ed) ? " *" : "");
+	put(0, 0, A_REVERSE | A_BOLD, " %.15s%s", base, ts_edit_dirty(u->ed) ? " *" : "");
+	put(0, 19, A_REVERSE | A_BOLD, "%s", u->fill ? "FILL" : "");
 	put(0, 24, A_REVERSE | A_BOLD, "%s", st->running ? "PLAY" : "STOP");
 	put(0, 29, A_REVERSE, "%3u.%u BPM  int  clock %s  %s", t10 / 10, t10 % 10,
 	    u->op.send_clock ? "out" : "off", jack);
@@ -536,6 +540,15 @@ static void act_transport(ui *u, int cmd)
 	u->playing_asked = cmd != TS_JACK_STOP;
 }
 
+static void act_fill(ui *u, int arg)
+{
+	(void)arg;
+	u->fill = !u->fill;
+	if (u->jack)
+		ts_jack_set_fill(u->jack, u->fill);
+	say(u, "fill %s", u->fill ? "on: fill conditions true" : "off");
+}
+
 static void start_prompt(ui *u, const char *label, const char *initial, prompt_fn fn)
 {
 	u->mode = MODE_PROMPT;
@@ -689,6 +702,7 @@ static const binding bindings[] = {
 	{CTRL_KEY('r'), "Ctrl-R", "redo", act_undo, 1},
 	{'p', "p", "play from step 1 / stop", act_transport, TS_JACK_PLAY},
 	{'P', "P", "continue where it stopped", act_transport, TS_JACK_CONTINUE},
+	{'f', "f", "fill mode on/off", act_fill, 0},
 	{'w', "w", "save (old file kept: FILE~)", act_save, 0},
 	{'W', "W", "save as", act_save, 1},
 	{'q', "q Ctrl-C", "quit (asks if unsaved)", act_quit, 0},

@@ -163,6 +163,9 @@ bool ts_jack_stop(ts_jack *j, int timeout_ms);
  * newer command before the older one acted replaces it. */
 typedef enum { TS_JACK_PLAY = 1, TS_JACK_CONTINUE, TS_JACK_STOP } ts_jack_cmd;
 void ts_jack_command(ts_jack *j, ts_jack_cmd cmd);
+/* Fill mode on or off from the next cycle (interactive): the engine's fill flag, which fill and
+ * !fill conditions read for steps not evaluated yet. */
+void ts_jack_set_fill(ts_jack *j, bool fill);
 /* Whether the process thread has acted on the last command. */
 bool ts_jack_command_done(ts_jack *j);
 /* Hand the engine a new version of the pattern (copied), playing or not: the process thread

@@ -223,7 +223,26 @@ expect_screen again "saving the recovered edits" 'saved .*acid.tsq'
 keys again q
 wait_exit again || bad "did not quit"
 
-# ---- 6: bad input ----
+# ---- 6: fill mode: f makes fill conditions true, heard from the next steps ----
+printf 'trigseq 1\ntempo 240.0\nlength 4\n\ntrack 1\n  channel 1\n  note D3\n  steps x...\n  step 1 cond fill\n' \
+	>"$tmp/fill.tsq"
+monitor mon_fill || bad "monitor did not come up"
+mon=$mon_pid
+editor fill "$TRIGSEQ" fill.tsq --connect midi_out=mon_fill:input
+wait_screen fill 'fill.tsq +STOP' || bad "the editor did not start"
+keys fill p
+sleep 1.2
+before=$(grep -c ': 90 32 ' "$tmp/mon_fill.txt")
+keys fill f
+expect_screen fill "f shows FILL in the status line" 'FILL PLAY'
+sleep 1.2
+after=$(grep -c ': 90 32 ' "$tmp/mon_fill.txt")
+keys fill f p q
+stop_pid "$mon"
+[ "$before" -eq 0 ] && [ "$after" -ge 3 ] && ok "a fill trig is silent, then heard with f: $after note-ons" ||
+	bad "fill: $before note-ons before f, $after after"
+
+# ---- 7: bad input ----
 printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
 editor typo "$TRIGSEQ" typo.tsq --no-jack
 wait_exit typo
