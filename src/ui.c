@@ -72,6 +72,10 @@ typedef struct ui {
 	char jack_state[96];          /* what the status line says of JACK */
 	bool playing_asked;           /* the last transport command was PLAY or CONTINUE */
 	bool fill;                    /* fill mode (f) */
+	uint16_t solo;                /* soloed tracks, bit t-1 (S): the others are muted in what
+					 the engine plays, not in the file */
+	uint16_t sent_solo;
+	ts_pattern play_copy;         /* the document as the engine gets it (solo applied) */
 	uint64_t sent_version;        /* the document version the engine has (or is getting) */
 	uint64_t recovery_version;
 	double recovery_due;          /* when to write the recovery file, 0 = not due */
@@ -244,14 +248,22 @@ static void sync_engine(ui *u)
 	if (!u->jack || ts_jack_server_gone(u->jack))
 		return;
 	uint64_t v = ts_edit_version(u->ed);
-	if (v != u->sent_version && ts_jack_send_pattern(u->jack, ts_edit_pattern(u->ed)))
+	if (v == u->sent_version && u->solo == u->sent_solo)
+		return;
+	u->play_copy = *ts_edit_pattern(u->ed);
+	for (int t = 0; t < TS_TRACKS; t++)
+		if (u->solo && !(u->solo >> t & 1))
+			u->play_copy.tracks[t].mute = true;
+	if (ts_jack_send_pattern(u->jack, &u->play_copy)) {
 		u->sent_version = v;
+		u->sent_solo = u->solo;
+	}
 }
 
 static bool engine_behind(const ui *u)
 {
 	return u->jack && !ts_jack_server_gone(u->jack) &&
-	       u->sent_version != ts_edit_version(u->ed);
+	       (u->sent_version != ts_edit_version(u->ed) || u->sent_solo != u->solo);
 }
 
 /* ---- drawing ---- */
@@ -275,14 +287,17 @@ static void put(int y, int x, int attr, const char *fmt, ...)
 }
 
 /* Why a track cannot sound, or NULL. */
-static const char *silent_reason(const ts_track *tk)
+static const char *silent_reason(const ui *u, int t)
 {
+	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[t];
 	if (tk->channel == TS_CHANNEL_OFF)
 		return "channel off";
 	if (!tk->send_midi)
 		return "send-midi off";
 	if (tk->mute)
 		return "muted";
+	if (u->solo && !(u->solo >> t & 1))
+		return "another track is soloed";
 	return NULL;
 }
 
@@ -354,8 +369,10 @@ static void draw_tracks(ui *u)
 	for (int t = 0; t < TS_TRACKS; t++) {
 		const ts_track *tk = &pat->tracks[t];
 		int y = 2 + t;
-		const char *why = silent_reason(tk);
+		const char *why = silent_reason(u, t);
 		int dim = why ? (u->colour ? COLOR_PAIR(PAIR_MUTED) : A_DIM) : 0;
+		char mark = why ? (tk->mute ? 'M' : u->solo && !(u->solo >> t & 1) ? 's' : 'S')
+				: u->solo >> t & 1 ? '*' : ' ';
 		char ch[4], note[8];
 		if (tk->channel == TS_CHANNEL_OFF)
 			snprintf(ch, sizeof(ch), "off");
@@ -364,7 +381,7 @@ static void draw_tracks(ui *u)
 		ts_note_name(tk->notes[0], note, sizeof(note));
 		put(y, 0, dim | (t == c.track ? A_BOLD : 0), "%2d %-6.6s %3s %-8.8s %-4s %2d %-4s%c",
 		    t + 1, tk->name[0] ? tk->name : "", ch, tk->port, note, tk->length,
-		    ts_speed_name(tk->speed), why ? (tk->mute ? 'M' : 'S') : ' ');
+		    ts_speed_name(tk->speed), mark);
 		int play = st_step(u, t);
 		for (int k = 0; k < TS_EDIT_PAGE; k++) {
 			int step = first + k, x = 37 + 2 * k + k / 4;
@@ -411,7 +428,7 @@ static void draw_inspector(ui *u)
 			row++;
 		}
 	}
-	const char *why = silent_reason(tk);
+	const char *why = silent_reason(u, c.track);
 	if (why)
 		put(22, 0, A_BOLD, "track %d cannot sound: %s", c.track + 1, why);
 }
@@ -503,6 +520,15 @@ static void act_send(ui *u, int arg)
 {
 	(void)arg;
 	edited(u, ts_edit_toggle_send(u->ed, ts_edit_get_cursor(u->ed).track));
+}
+
+static void act_solo(ui *u, int arg)
+{
+	(void)arg;
+	int t = ts_edit_get_cursor(u->ed).track;
+	u->solo ^= (uint16_t)(1u << t);
+	say(u, "track %d %s", t + 1, u->solo >> t & 1 ? "soloed: the others are silent (not saved)"
+						 : "not soloed");
 }
 
 static void act_copy(ui *u, int what)
@@ -690,6 +716,7 @@ static const binding bindings[] = {
 	{'/', "/", "slide on/off", act_slide, 0},
 	{'m', "m", "mute the track on/off", act_mute, 0},
 	{'M', "M", "track MIDI send on/off", act_send, 0},
+	{'S', "S", "solo the track (not saved)", act_solo, 0},
 	{'c', "c", "copy trig", act_copy, TS_CLIP_TRIG},
 	{'C', "C", "copy track", act_copy, TS_CLIP_TRACK},
 	{CTRL_KEY('c'), NULL, NULL, act_quit, 0},

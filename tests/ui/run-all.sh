@@ -242,7 +242,36 @@ stop_pid "$mon"
 [ "$before" -eq 0 ] && [ "$after" -ge 3 ] && ok "a fill trig is silent, then heard with f: $after note-ons" ||
 	bad "fill: $before note-ons before f, $after after"
 
-# ---- 7: bad input ----
+# ---- 7: solo: the other tracks fall silent, the file does not change ----
+printf 'trigseq 1\ntempo 240.0\nlength 4\n\ntrack 1\n  channel 1\n  note D3\n  steps xxxx\n\ntrack 2\n  channel 2\n  note E3\n  steps xxxx\n' \
+	>"$tmp/solo.tsq"
+monitor mon_solo || bad "monitor did not come up"
+mon=$mon_pid
+editor solo "$TRIGSEQ" solo.tsq --connect midi_out=mon_solo:input
+wait_screen solo 'solo.tsq +STOP' || bad "the editor did not start"
+keys solo p
+sleep 1
+keys solo j S
+expect_screen solo "S marks the soloed track" '^ 2 .*1x +\*'
+expect_screen solo "and the silenced one, with the reason" 'soloed: the others are silent'
+ch1=$(grep -c ': 90 32 ' "$tmp/mon_solo.txt")
+sleep 1.5
+ch1b=$(grep -c ': 90 32 ' "$tmp/mon_solo.txt")
+ch2=$(grep -c ': 91 34 ' "$tmp/mon_solo.txt")
+keys solo S
+sleep 1
+ch1c=$(grep -c ': 90 32 ' "$tmp/mon_solo.txt")
+keys solo p
+screen solo | grep -q 'solo.tsq \*' && bad "solo marked the file changed" || ok "solo does not touch the file"
+keys solo q
+stop_pid "$mon"
+if [ "$ch1" -ge 3 ] && [ $((ch1b - ch1)) -le 1 ] && [ "$ch2" -ge 8 ] && [ "$ch1c" -gt $((ch1b + 2)) ]; then
+	ok "solo on track 2 silences track 1 ($ch1 -> $ch1b note-ons), unsolo brings it back ($ch1c)"
+else
+	bad "solo: track 1 note-ons $ch1 before, $ch1b during, $ch1c after; track 2 $ch2"
+fi
+
+# ---- 8: bad input ----
 printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
 editor typo "$TRIGSEQ" typo.tsq --no-jack
 wait_exit typo
