@@ -666,9 +666,39 @@ static int field_get(ts_edit *ed, int field, int *lo, int *hi)
 	case TS_F_ACCENT:
 		*hi = 127;
 		return pat->accent;
+	case TS_F_CHANGE:   /* 1 stands for off */
+		*lo = 1;
+		*hi = 1024;
+		return pat->change ? pat->change : 1;
+	case TS_F_MODE:
+		*hi = TS_MODE_ADVANCED;
+		return pat->mode;
 	}
 	*hi = 0;
 	return 0;
+}
+
+/* Switch the mode keeping what plays as close as the modes allow (edit.h). */
+static void set_mode(ts_pattern *pat, int mode)
+{
+	if (mode == TS_MODE_ADVANCED) {
+		for (int t = 0; t < TS_TRACKS; t++) {
+			pat->tracks[t].length_set = true;
+			pat->tracks[t].speed_set = true;
+		}
+		if (pat->length < 2)
+			pat->length = 2;
+	} else {
+		int longest = 1;
+		for (int t = 0; t < TS_TRACKS; t++) {
+			pat->tracks[t].length_set = false;
+			pat->tracks[t].speed_set = false;
+			if (pat->tracks[t].length > longest)
+				longest = pat->tracks[t].length;
+		}
+		pat->length = (uint16_t)longest;
+	}
+	pat->mode = (uint8_t)mode;
 }
 
 static void field_set(ts_edit *ed, int field, int v)
@@ -742,6 +772,12 @@ static void field_set(ts_edit *ed, int field, int v)
 		break;
 	case TS_F_ACCENT:
 		pat->accent = (uint8_t)v;
+		break;
+	case TS_F_CHANGE:
+		pat->change = (uint16_t)(v == 1 ? 0 : v);
+		break;
+	case TS_F_MODE:
+		set_mode(pat, v);
 		break;
 	}
 }
@@ -879,6 +915,15 @@ const char *ts_edit_field_text(const ts_edit *ed, int field, char *buf, size_t s
 		break;
 	case TS_F_ACCENT:
 		snprintf(v, sizeof(v), "%d", pat->accent);
+		break;
+	case TS_F_CHANGE:
+		if (pat->change)
+			snprintf(v, sizeof(v), "%d", pat->change);
+		else
+			snprintf(v, sizeof(v), "off");
+		break;
+	case TS_F_MODE:
+		snprintf(v, sizeof(v), "%s", pat->mode == TS_MODE_ADVANCED ? "advanced" : "normal");
 		break;
 	}
 	snprintf(buf, size, "%s%s", v, unset ? " (trk)" : "");

@@ -868,6 +868,50 @@ static void test_pattern_fields(void **state)
 
 /* ---- clipboard ---- */
 
+/* change: off, then 2 … 1024. mode: normal -> advanced keeps every track's length and speed;
+ * advanced -> normal takes the longest track's length. */
+static void test_change_and_mode(void **state)
+{
+	(void)state;
+	ts_edit *ed = ts_edit_new(NULL);
+	select_field(ed, TS_F_CHANGE);
+	assert_string_equal(text_of(ed, TS_F_CHANGE), "off");
+	assert_false(ts_edit_adjust(ed, -1));
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_string_equal(text_of(ed, TS_F_CHANGE), "2");
+	assert_true(ts_edit_adjust(ed, 5000));
+	assert_int_equal(ts_edit_pattern(ed)->change, 1024);
+	assert_valid(ed);
+
+	select_field(ed, TS_F_LENGTH);
+	assert_true(ts_edit_adjust(ed, 16)); /* normal, 32 steps */
+	select_field(ed, TS_F_MODE);
+	assert_string_equal(text_of(ed, TS_F_MODE), "normal");
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_string_equal(text_of(ed, TS_F_MODE), "advanced");
+	assert_false(ts_edit_adjust(ed, 1));
+	const ts_pattern *p = ts_edit_pattern(ed);
+	assert_int_equal(p->length, 32);
+	for (int t = 0; t < TS_TRACKS; t++)
+		assert_int_equal(p->tracks[t].length, 32);
+	assert_valid(ed);
+	/* a track of its own length, then back to normal: the longest length for all */
+	ts_edit_move_to(ed, 4, 0);
+	select_field(ed, TS_F_T_LENGTH);
+	assert_true(ts_edit_adjust(ed, 20));
+	assert_int_equal(ts_edit_pattern(ed)->tracks[4].length, 52);
+	select_field(ed, TS_F_MODE);
+	assert_true(ts_edit_adjust(ed, -1));
+	p = ts_edit_pattern(ed);
+	assert_int_equal(p->mode, TS_MODE_NORMAL);
+	assert_int_equal(p->length, 52);
+	assert_int_equal(p->tracks[0].length, 52);
+	assert_valid(ed);
+	assert_true(ts_edit_undo(ed));
+	assert_int_equal(ts_edit_pattern(ed)->mode, TS_MODE_ADVANCED);
+	ts_edit_free(ed);
+}
+
 static void test_clipboard(void **state)
 {
 	(void)state;
@@ -1369,6 +1413,7 @@ int main(void)
 		cmocka_unit_test(test_trig_fields),
 		cmocka_unit_test(test_track_fields),
 		cmocka_unit_test(test_pattern_fields),
+		cmocka_unit_test(test_change_and_mode),
 		cmocka_unit_test(test_clipboard),
 		cmocka_unit_test(test_paste_page),
 		cmocka_unit_test(test_undo_redo),

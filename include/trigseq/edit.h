@@ -57,12 +57,17 @@
 	X(TS_F_SWING, "swing", PATTERN)                                      \
 	X(TS_F_LENGTH, "pat len", PATTERN)  /* normal: every track's; adv: inf on top */ \
 	X(TS_F_SPEED, "pat speed", PATTERN) /* up = faster */                 \
-	X(TS_F_ACCENT, "accent", PATTERN)
+	X(TS_F_ACCENT, "accent", PATTERN)                                    \
+	X(TS_F_CHANGE, "change", PATTERN)   /* off, then 2 … 1024 */          \
+	X(TS_F_MODE, "mode", PATTERN)       /* normal, advanced: see below */
 
 #define TS_EDIT_FIELD_ENUM(id, name, scope) id,
 typedef enum { TS_EDIT_FIELDS(TS_EDIT_FIELD_ENUM) TS_F_COUNT } ts_edit_field;
 #undef TS_EDIT_FIELD_ENUM
 
+/* Mode: normal -> advanced keeps every track's length and speed (they become the tracks' own)
+ * and makes the pattern length the master length; advanced -> normal makes every track the
+ * longest track's length (at most 64) and the pattern's speed. */
 typedef enum { TS_SCOPE_TRIG, TS_SCOPE_TRACK, TS_SCOPE_PATTERN } ts_edit_scope;
 
 /* A field's label (as in the table) and scope. */
