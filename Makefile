@@ -22,7 +22,7 @@ SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
 LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
-	src/edit.c
+	src/edit.c src/monitor.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
@@ -31,7 +31,8 @@ SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 PLAY_SRC := src/jack_io.c src/play.c src/ui.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
-UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit
+UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit \
+	test_monitor
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san cli-test oracle-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
@@ -59,6 +60,9 @@ $(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h
 
 $(SAN)/test_%: tests/test_%.c $(SAN_OBJ) tests/testutil.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
+
+# The monitor's ring is tested with a producer and a consumer thread.
+$(B)/test_monitor $(SAN)/test_monitor: LDLIBS += -pthread
 
 # Every header compiles on its own.
 $(B)/headers.ok: $(wildcard include/trigseq/*.h) | $(B)
