@@ -101,8 +101,13 @@ $(B)/rt_bad_client: tests/jack/rt_bad_client.c | $(B)
 $(B)/send_midi: tests/jack/send_midi.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
+# The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only).
+$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/jack_io.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/jack_io.o $(LIB_OBJ) $(JACK_LIBS) $(LDLIBS)
+
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
-jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi
+jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi \
+		$(B)/monitor_dump
 	tools/jack-shm-heal.sh
 	tests/jack/run-all.sh $(B)
 	tests/jack/chain.sh $(B)
