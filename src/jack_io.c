@@ -7,8 +7,8 @@
  * Threads and what they touch:
  *   - main: everything in struct ts_jack before activation; afterwards only the atomics and the
  *     read-only configuration.
- *   - process [RT]: the engine, the input parsers, the clock, the port buffers, the atomics. No
- *     allocation, locks, I/O, syscalls.
+ *   - process [RT]: the engine, the input parsers, the clock, the port buffers, the atomics, the
+ *     producer side of the monitor ring (cfg.monitor). No allocation, locks, I/O, syscalls.
  *   - JACK's notification thread: the xrun counter; the shutdown flag and one write() to wake_fd.
  */
 #define _DEFAULT_SOURCE /* clock_gettime, nanosleep with the strict C11 flags */
