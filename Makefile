@@ -22,7 +22,7 @@ SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
 LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
-	src/edit.c
+	src/edit.c src/monitor.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
@@ -31,7 +31,8 @@ SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 PLAY_SRC := src/jack_io.c src/play.c src/ui.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
-UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit
+UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit \
+	test_monitor
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san cli-test oracle-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
@@ -59,6 +60,9 @@ $(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h
 
 $(SAN)/test_%: tests/test_%.c $(SAN_OBJ) tests/testutil.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
+
+# The monitor's ring is tested with a producer and a consumer thread.
+$(B)/test_monitor $(SAN)/test_monitor: LDLIBS += -pthread
 
 # Every header compiles on its own.
 $(B)/headers.ok: $(wildcard include/trigseq/*.h) | $(B)
@@ -97,8 +101,13 @@ $(B)/rt_bad_client: tests/jack/rt_bad_client.c | $(B)
 $(B)/send_midi: tests/jack/send_midi.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
+# The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only).
+$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/jack_io.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/jack_io.o $(LIB_OBJ) $(JACK_LIBS) $(LDLIBS)
+
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
-jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi
+jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi \
+		$(B)/monitor_dump
 	tools/jack-shm-heal.sh
 	tests/jack/run-all.sh $(B)
 	tests/jack/chain.sh $(B)

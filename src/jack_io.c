@@ -7,8 +7,8 @@
  * Threads and what they touch:
  *   - main: everything in struct ts_jack before activation; afterwards only the atomics and the
  *     read-only configuration.
- *   - process [RT]: the engine, the input parsers, the clock, the port buffers, the atomics. No
- *     allocation, locks, I/O, syscalls.
+ *   - process [RT]: the engine, the input parsers, the clock, the port buffers, the atomics, the
+ *     producer side of the monitor ring (cfg.monitor). No allocation, locks, I/O, syscalls.
  *   - JACK's notification thread: the xrun counter; the shutdown flag and one write() to wake_fd.
  */
 #define _DEFAULT_SOURCE /* clock_gettime, nanosleep with the strict C11 flags */
@@ -41,6 +41,9 @@ static const char clock_name[] = "clock_out";
  * the cycle is split there (only a flood of ticks fills it). */
 #define PENDING_TICKS 64
 
+/* Received messages of one cycle waiting for their place among the records of what is sent. */
+#define MON_PENDING 64
+
 struct ts_jack {
 	/* fixed after ts_jack_open */
 	ts_jack_config cfg;
@@ -61,6 +64,10 @@ struct ts_jack {
 	uint32_t lost_here;               /* refused writes, total */
 	bool stopped_here;
 	ts_midi_in parser[N_IN];
+	ts_midi_msg_fn in_fn;             /* read_input's handler, behind the monitor's copy */
+	uint8_t in_mon_port;              /* the monitor's id of the port being read */
+	int mon_head, mon_n;              /* mon_in[mon_head … mon_n-1] wait, in frame order */
+	ts_monitor_rec mon_in[MON_PENDING];
 
 	/* process thread only: the clock slave (cfg.sync_midi) */
 	ts_clock clock;
@@ -138,6 +145,57 @@ struct ts_jack {
 
 /* ---- the process callback [RT] ---- */
 
+/* ---- the MIDI monitor (cfg.monitor) [RT] ---- */
+
+/* Push the received messages waiting whose frame is at most `upto`. */
+static void mon_flush_in(ts_jack *j, uint64_t upto)
+{
+	while (j->mon_head < j->mon_n && j->mon_in[j->mon_head].frame <= upto)
+		ts_monitor_push(j->cfg.monitor, &j->mon_in[j->mon_head++]);
+	if (j->mon_head == j->mon_n)
+		j->mon_head = j->mon_n = 0;
+}
+
+/* A received message waits for the first message sent at or after its frame (or the end of the
+ * cycle). The two input ports are read one after the other: keep the waiting ones sorted. */
+static void mon_add_in(ts_jack *j, const ts_monitor_rec *r)
+{
+	if (j->mon_n == MON_PENDING)
+		mon_flush_in(j, UINT64_MAX);
+	int i = j->mon_n++;
+	for (; i > j->mon_head && j->mon_in[i - 1].frame > r->frame; i--)
+		j->mon_in[i] = j->mon_in[i - 1];
+	j->mon_in[i] = *r;
+}
+
+/* The copy of a message written to a port, at offset `frame` of this cycle. */
+static void mon_out(ts_jack *j, const ts_event *ev)
+{
+	ts_monitor_rec r = {.frame = j->now64 + ev->frame, .dir = TS_MON_OUT,
+			    .port = ev->port == TS_PORT_CLOCK ? TS_MON_PORT_CLOCK_OUT : ev->port,
+			    .track = ev->track, .size = ev->size};
+	memcpy(r.bytes, ev->bytes, sizeof(r.bytes));
+	mon_flush_in(j, r.frame);
+	ts_monitor_push(j->cfg.monitor, &r);
+}
+
+/* read_input's handler with the monitor on: the message's copy waits (see mon_add_in) after the
+ * handler has run, so that what it sends before the message's frame comes first. */
+static void mon_in(void *ctx, const ts_midi_msg *m)
+{
+	ts_jack *j = ctx;
+	j->in_fn(j, m);
+	ts_monitor_rec r = {.frame = j->now64 + (uint32_t)(m->frame - j->cyc_start), .dir = TS_MON_IN,
+			    .port = j->in_mon_port, .size = m->size};
+	if (m->bytes[0] == 0xF0)
+		ts_monitor_sysex_rec(&r, m->sysex_len);
+	else
+		memcpy(r.bytes, m->bytes, sizeof(r.bytes));
+	mon_add_in(j, &r);
+}
+
+/* ---- writing [RT] ---- */
+
 /* The engine's event sink: route to the port and drop the clock kinds not asked for. */
 static void put_event(void *ctx, const ts_event *ev)
 {
@@ -157,10 +215,14 @@ static void put_event(void *ctx, const ts_event *ev)
 	if (ev->frame >= j->nframes ||
 	    jack_midi_event_write(buf, ev->frame, ev->bytes, ev->size) != 0) {
 		j->lost_here++;
-	} else if (ev->port == TS_PORT_CLOCK && ev->bytes[0] == 0xF8) {
+		return;
+	}
+	if (ev->port == TS_PORT_CLOCK && ev->bytes[0] == 0xF8) {
 		j->have_tick = true;
 		j->last_tick = j->now64 + ev->frame;
 	}
+	if (j->cfg.monitor)
+		mon_out(j, ev);
 }
 
 /* ---- the free-running clock [RT] ---- */
@@ -459,6 +521,11 @@ static void read_input(ts_jack *j, int port, jack_nframes_t nframes, ts_midi_msg
 {
 	void *buf = jack_port_get_buffer(j->in[port], nframes);
 	uint32_t n = jack_midi_get_event_count(buf);
+	if (j->cfg.monitor) {
+		j->in_fn = fn;
+		j->in_mon_port = port == IN_CLOCK ? TS_MON_PORT_CLOCK_IN : TS_MON_PORT_MIDI_IN;
+		fn = mon_in;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		jack_midi_event_t ev;
 		if (jack_midi_event_get(&ev, buf, i) != 0)
@@ -775,6 +842,8 @@ static int process(jack_nframes_t nframes, void *arg)
 				 atomic_load_explicit(&j->start_req, memory_order_relaxed),
 				 fr_tempo(j, false, 0));
 	}
+	if (j->cfg.monitor)
+		mon_flush_in(j, UINT64_MAX); /* what came after the last message sent */
 	if (j->eng) {
 		ts_engine_status es;
 		ts_engine_get_status(j->eng, &es);

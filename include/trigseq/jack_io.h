@@ -40,6 +40,17 @@
  * registers a sync callback (a slow-sync client) that keeps the transport Starting until then,
  * and sends no free-running tick while it is Starting that the start could follow too closely.
  *
+ * MIDI monitor (monitor). With a ring given, the process callback pushes a copy of every message
+ * it writes to a MIDI output (what actually goes out, clock included: not what the port refuses
+ * or the clock kinds not asked for) and of every message parsed from clock_in and midi_in, with
+ * its absolute frame (jack_frame_time extended to 64 bits). What is sent goes in in the order it
+ * is written, which is frame order; a received message goes in just before the first message
+ * sent at or after its frame (a cause, Start say, before what it makes happen at that frame),
+ * so the records are in frame order unless more than 64 messages arrive in one cycle. When the
+ * ring is full records are dropped and counted (ts_monitor_dropped): play is never held up.
+ * The ring is the caller's: made before ts_jack_open (ts_monitor_new), drained by one thread
+ * (ts_monitor_pop), freed after ts_jack_close.
+ *
  * Lifecycle, all on one non-real-time thread (the "main" thread):
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
  *   ts_jack_connect ... -> ts_jack_start -> ... ts_jack_get_status ... -> ts_jack_stop ->
@@ -56,6 +67,7 @@
 #include <stdint.h>
 
 #include "trigseq/engine.h"
+#include "trigseq/monitor.h"
 #include "trigseq/pattern.h"
 #include "trigseq/status.h"
 
@@ -82,6 +94,8 @@ typedef struct {
 	uint8_t program_receive;          /* 1 … 16: a program change n on this channel, on
 					     clock_in or midi_in, queues chain pattern n
 					     (ts_engine_queue); 0 = ignore program changes */
+	ts_monitor *monitor;              /* a copy of the MIDI sent and received goes here (see
+					     above); NULL = none */
 } ts_jack_config;
 
 typedef struct {

@@ -380,8 +380,50 @@ def cmd_freestart(capture, rate, tempo10, period, min_free):
           "nothing after")
 
 
+def cmd_monitor(capture, monitor, sent):
+    """trigseq's MIDI monitor (tests/jack/monitor_dump.c output) against the peers: what it says
+    was sent is what a capture of every output port got, frame for frame from Start; what it says
+    was received is what send_midi sent (`sent`: "<frame> <hex>" lines), at the same frames."""
+    events = read_capture(capture)
+    fa, _ = start_stop(events)
+    outs, ins, dropped = [], [], None
+    for line in open(monitor, encoding="utf-8"):
+        if line.startswith("dropped "):
+            dropped = int(line.split()[1])
+            continue
+        head, _, text = line.partition(" | ")
+        f = head.split()
+        rec = (int(f[0]), tuple(int(b, 16) for b in f[3:]), text.strip())
+        (outs if f[1] == "out" else ins).append(rec)
+    if dropped != 0:
+        sys.exit(f"the monitor dropped {dropped} records")
+    mfa = [f for f, b, _ in outs if b == (0xFA,)]
+    if len(mfa) != 1:
+        sys.exit(f"expected one Start among the monitor's records, found {len(mfa)}")
+    got = sorted((f - mfa[0], b) for f, b, _ in outs)
+    want = sorted((f - fa, b) for f, b in events)
+    if got != want:
+        diff = sorted(set(got) ^ set(want))[:6]
+        sys.exit(f"monitor: {len(got)} sent, capture: {len(want)}; first differences {diff}")
+    expect = []
+    for line in open(sent, encoding="utf-8"):
+        f = line.split()
+        data = tuple(int(b, 16) for b in f[1:])
+        expect.append((int(f[0]), data))
+    seen = sorted((f, b) for f, b, _ in ins)
+    exp = sorted((f, (0xF0,) if b[0] == 0xF0 else b) for f, b in expect)
+    if seen != exp:
+        sys.exit(f"received per the monitor {seen}, sent {exp}")
+    for (f, b), (_, _, text) in zip(sorted(expect), sorted(ins)):
+        if b[0] == 0xF0 and f"sysex {len(b)} bytes" not in text:
+            sys.exit(f"SysEx of {len(b)} bytes shown as '{text}'")
+    notes = sum(1 for _, b, _ in outs if b[0] & 0xF0 == 0x90)
+    print(f"{len(outs)} records sent ({notes} note-ons) equal the capture frame for frame; "
+          f"{len(ins)} received at the frames sent; nothing dropped")
+
+
 if __name__ == "__main__":
     cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk,
             "transport": cmd_transport, "freeclock": cmd_freeclock, "bbt": cmd_bbt,
-            "freestart": cmd_freestart}
+            "freestart": cmd_freestart, "monitor": cmd_monitor}
     cmds[sys.argv[1]](*sys.argv[2:])

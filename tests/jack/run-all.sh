@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Integration tests of `trigseq play` on private JACK dummy servers, with peers nobody here wrote
 # (jack_midi_dump, jack_mclk_dump). Every server and client started here is stopped on exit.
-# usage: tests/jack/run-all.sh BUILD_DIR     (BUILD_DIR holds trigseq, rtcheck.so, rt_bad_client)
+# usage: tests/jack/run-all.sh BUILD_DIR     (BUILD_DIR holds trigseq, rtcheck.so, rt_bad_client,
+#        send_midi, monitor_dump)
 set -uo pipefail
 
 build=$(realpath "$1")
@@ -251,6 +252,33 @@ if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "
 else
 	bad "trigseq --sync midi under rtcheck: exit $rc: $(head -c 600 "$tmp/rts.err")"
 fi
+
+# The MIDI monitor on (tests/jack/monitor_dump.c, the adapter with a monitor ring), under the
+# interposer: its records of what was sent equal a capture of every output port, and those of
+# what was received are what send_midi sent on midi_in and clock_in, at the same frames.
+fresh_server -S
+monitor mon_ring || bad "monitor mon_ring did not come up"
+ring_cap=$mon_pid
+LD_PRELOAD=$build/rtcheck.so "$build/monitor_dump" ts_mon tests/jack/ports.tsq 2 \
+	midi_out=mon_ring:input clock_out=mon_ring:input virus=mon_ring:input rev2=mon_ring:input \
+	>"$tmp/ring.out" 2>"$tmp/ring.err" &
+ring=$!
+pids+=("$ring")
+wait_port ts_mon:clock_in && sleep 0.3
+"$build/send_midi" --name sm_mon --connect ts_mon:midi_in "0.1 92 27 64" "0.15 B0 4A 40" \
+	"0.2 F0 7E 7F 06 01 F7" "0.25 E0 00 40" "0.3 C9 05" >"$tmp/ring.sent" 2>&1
+"$build/send_midi" --name sm_mon2 --connect ts_mon:clock_in "0.1 FA" "0.12 F8" "0.14 FC" \
+	>>"$tmp/ring.sent" 2>&1
+wait "$ring"
+rc=$?
+stop_pid "$ring_cap"
+if [ "$rc" -eq 0 ]; then
+	check "MIDI monitor: sent and received" $MIDI monitor "$tmp/mon_ring.txt" "$tmp/ring.out" \
+		"$tmp/ring.sent"
+else
+	bad "monitor_dump: exit $rc: $(head -c 600 "$tmp/ring.err")"
+fi
+rtok "trigseq's process callback with the MIDI monitor on" "$tmp/ring.err"
 
 # ---- 6: JACK transport (--sync jack), driven by jack_transport ----
 # every-step.tsq at 120 BPM, no timebase master: transport frame = the engine's frame. Bar 2 is
