@@ -35,6 +35,7 @@
 #include "trigseq/edit.h"
 #include "trigseq/engine.h"
 #include "trigseq/jack_io.h"
+#include "trigseq/monitor.h"
 #include "trigseq/patfile.h"
 #include "trigseq/play.h"
 
@@ -43,6 +44,8 @@
 #define PLAY_REDRAW_MS 33
 #define RECOVERY_AFTER_S 2.0
 #define PROMPT_MAX 256
+#define MON_LINES 64                  /* monitor scrollback */
+#define MON_WIDTH 100
 
 static const char *const usage_editor =
 	"usage: trigseq [FILE] [OPTIONS]\n"
@@ -76,6 +79,14 @@ typedef struct ui {
 					 the engine plays, not in the file */
 	uint16_t sent_solo;
 	ts_pattern play_copy;         /* the document as the engine gets it (solo applied) */
+	/* the MIDI monitor (i): what trigseq sends and receives, decoded */
+	ts_monitor *mon;
+	bool show_monitor;
+	char mon_lines[MON_LINES][MON_WIDTH];
+	unsigned mon_count;           /* lines ever appended; the last MON_LINES are kept */
+	uint64_t mon_dropped;
+	const char *port_names[TS_MAX_PORTS];
+	int nports;
 	uint64_t sent_version;        /* the document version the engine has (or is getting) */
 	uint64_t recovery_version;
 	double recovery_due;          /* when to write the recovery file, 0 = not due */
@@ -199,10 +210,19 @@ static void jack_setup(ui *u)
 		.interactive = true,
 	};
 	jc.nports = ts_pattern_ports(pat, jc.ports);
+	u->mon = ts_monitor_new(TS_MONITOR_DEFAULT_CAPACITY);
+	jc.monitor = u->mon;
+	/* the names stay valid: they point into the document's pattern, whose ports never change
+	 * while the editor runs (an edit cannot add a port the client has not registered) */
+	u->nports = jc.nports;
+	for (int p = 0; p < jc.nports; p++)
+		u->port_names[p] = jc.ports[p];
 	char err[512];
 	bool no_server;
 	u->jack = ts_jack_open(&jc, &no_server, err, sizeof(err));
 	if (!u->jack) {
+		ts_monitor_free(u->mon);
+		u->mon = NULL;
 		snprintf(u->jack_state, sizeof(u->jack_state), "%s",
 			 no_server ? "no JACK server: edit only" : "JACK: no client");
 		say(u, "%.150s", err);
@@ -220,6 +240,8 @@ static void jack_setup(ui *u)
 	    ts_jack_activate(u->jack, u->eng, err, sizeof(err)) != TS_OK) {
 		ts_jack_close(u->jack);
 		u->jack = NULL;
+		ts_monitor_free(u->mon);
+		u->mon = NULL;
 		snprintf(u->jack_state, sizeof(u->jack_state), "JACK: setup failed");
 		say(u, "%.150s", u->eng ? err : ts_strerror(TS_ERR_NOMEM));
 		return;
@@ -453,6 +475,58 @@ static void draw_bottom(ui *u)
 				  "q quit");
 }
 
+/* ---- the MIDI monitor ---- */
+
+/* Decoded lines of what the process callback logged, clock ticks and active sensing left out
+ * (they would flood it); true when any came. */
+static bool drain_monitor(ui *u)
+{
+	if (!u->mon)
+		return false;
+	bool any = false;
+	ts_monitor_rec recs[128];
+	size_t n;
+	while ((n = ts_monitor_pop(u->mon, recs, 128)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (ts_monitor_is_tick(&recs[i]) || ts_monitor_is_active_sensing(&recs[i]))
+				continue;
+			uint64_t origin = ts_monitor_extend_frame(recs[i].frame, u->st.start_frame);
+			ts_monitor_format(&recs[i], u->port_names, u->nports, ts_jack_rate(u->jack),
+					  origin, u->mon_lines[u->mon_count % MON_LINES], MON_WIDTH);
+			u->mon_count++;
+			any = true;
+		}
+	}
+	uint64_t d = ts_monitor_dropped(u->mon);
+	if (d != u->mon_dropped) {
+		u->mon_dropped = d;
+		any = true;
+	}
+	return any;
+}
+
+static void draw_monitor(ui *u)
+{
+	put(15, 0, A_BOLD, "MIDI monitor (i closes): seconds from play start, what goes out and "
+			   "comes in");
+	if (!u->mon) {
+		put(16, 0, 0, "no JACK client: nothing is sent or received");
+		return;
+	}
+	int rows = 7;
+	unsigned first = u->mon_count > (unsigned)rows ? u->mon_count - (unsigned)rows : 0;
+	for (unsigned k = first; k < u->mon_count; k++)
+		put(16 + (int)(k - first), 0, 0, "%.*s", COLS, u->mon_lines[k % MON_LINES]);
+	if (u->mon_dropped)
+		put(15, 60, A_BOLD, "%" PRIu64 " dropped", u->mon_dropped);
+}
+
+static void act_monitor(ui *u, int arg)
+{
+	(void)arg;
+	u->show_monitor = !u->show_monitor;
+}
+
 static void draw_help(ui *u);
 
 static void draw(ui *u)
@@ -468,7 +542,10 @@ static void draw(ui *u)
 	} else {
 		draw_status(u);
 		draw_tracks(u);
-		draw_inspector(u);
+		if (u->show_monitor)
+			draw_monitor(u);
+		else
+			draw_inspector(u);
 	}
 	draw_bottom(u);
 	refresh();
@@ -730,6 +807,7 @@ static const binding bindings[] = {
 	{'p', "p", "play from step 1 / stop", act_transport, TS_JACK_PLAY},
 	{'P', "P", "continue where it stopped", act_transport, TS_JACK_CONTINUE},
 	{'f', "f", "fill mode on/off", act_fill, 0},
+	{'i', "i", "MIDI monitor on/off", act_monitor, 0},
 	{'w', "w", "save (old file kept: FILE~)", act_save, 0},
 	{'W', "W", "save as", act_save, 1},
 	{'q', "q Ctrl-C", "quit (asks if unsaved)", act_quit, 0},
@@ -845,6 +923,8 @@ static void run(ui *u)
 		}
 		sync_engine(u);
 		if (status_changed(u))
+			dirty_screen = true;
+		if (drain_monitor(u) && u->show_monitor)
 			dirty_screen = true;
 		double now = now_s();
 		if (ts_edit_version(u->ed) != u->recovery_version && ts_edit_dirty(u->ed)) {
@@ -999,6 +1079,7 @@ int ts_ui_main(int argc, char **argv)
 	if (u.quit)
 		ts_edit_remove_recovery(u.ed);
 	ts_jack_close(u.jack);
+	ts_monitor_free(u.mon);
 	ts_engine_free(u.eng);
 	ts_edit_free(u.ed);
 	close_signals();

@@ -151,6 +151,12 @@ sleep 1
 keys live j
 for _ in $(seq 16); do keys live x l; done
 sleep 2.5
+keys live i
+expect_screen live "i shows the MIDI monitor, decoded, notes as name and number" \
+	'out midi_out +ch 2 note-on +C4 \(60\) vel 100'
+expect_screen live "the monitor gives the time from play start and the track" \
+	'^ +[0-9]+\.[0-9]{3} s out midi_out +ch [12] note-o.*track [12]$'
+keys live i
 keys live p
 sleep 0.3
 n2=$(grep -c ': 91 3c 64' "$tmp/mon_live.txt")
