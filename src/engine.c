@@ -60,17 +60,20 @@ typedef struct {
 	uint64_t key;            /* frame << 6 | track << 2 | class */
 	uint64_t sub;            /* trig ordinal << 24 | hit << 8 | note index: equal keys never
 				  * depend on when an entry was queued, only on the trigs' order */
-	union {
-		int64_t pos;     /* HIT: position of this hit; CLOCK: tick number */
-		uint32_t gen;    /* OFF: generation of the note it ends */
-	} u;
+	int64_t pos;             /* musical position; the key's frame is pos_frame(pos), which a
+				  * tempo change recomputes (ts_engine_set_tempo) */
 	uint8_t kind, track;
 	uint8_t pat;             /* LOCKS, HIT: physical slot (ps[]) of the trig's pattern; CHANGE: of
 				  * the new one. Counted in its refs while queued (slot_refers) */
 	uint8_t a, b;            /* OFF: port, channel-1. LOCKS: step. HIT: step, endless-retrig slot.
 				  * CHANGE: chain index of the new pattern in a */
 	uint16_t hit, n;         /* HIT: hit index, number of hits (0 = endless). OFF: note in n */
+	uint32_t gen;            /* OFF: generation of the note it ends */
 } qent;
+
+/* There are QCAP of them: gen lives in what would be tail padding, so every entry keeps its
+ * position at no cost in size. */
+_Static_assert(sizeof(qent) <= 40, "a queue entry grew");
 
 enum note_state { NOTE_OFF = 0, NOTE_ON, NOTE_HELD };
 
@@ -287,6 +290,7 @@ static qent ent_at(const ts_engine *eng, int64_t pos, int track, int cls, uint64
 	memset(&e, 0, sizeof(e));
 	e.key = pos_frame(eng, pos) << 6 | (uint64_t)track << 2 | (uint64_t)cls;
 	e.sub = ord << 24 | (uint64_t)(hit > 0xFFFF ? 0xFFFF : hit) << 8 | (uint64_t)idx;
+	e.pos = pos;
 	e.track = (uint8_t)track;
 	return e;
 }
@@ -435,7 +439,6 @@ static void evaluate_step(ts_engine *eng, int t)
 			qent e = ent_at(eng, when, t + 1, CLS_ON, ord, 0, 0);
 			e.kind = ENT_HIT;
 			e.pat = (uint8_t)slot;
-			e.u.pos = when;
 			e.a = (uint8_t)step;
 			e.b = (uint8_t)(r->inf_count % INF_SLOTS);
 			e.n = 1;
@@ -515,7 +518,6 @@ static void change_pattern(ts_engine *eng)
 	e.kind = ENT_CHANGE;
 	e.pat = eng->phys[next];
 	e.a = (uint8_t)next;
-	e.u.pos = at;
 	q_push(eng, e);
 }
 
@@ -642,7 +644,7 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 	struct inf_slot *slot = &r->inf[e->b];
 
 	/* An endless retrig stops at the track's next fired note trig (hit 0 always plays). */
-	if (endless && !first && (slot->ord != ord || e->u.pos >= slot->stop))
+	if (endless && !first && (slot->ord != ord || e->pos >= slot->stop))
 		return;
 
 	uint8_t notes[TS_MAX_NOTES];
@@ -712,9 +714,9 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 		}
 		if (len == 0)
 			len = c->S; /* not reached: endless gates always hold (a fresh list has room) */
-		qent off = ent_at(eng, e->u.pos + len, track, CLS_OFF, ord, hit, k);
+		qent off = ent_at(eng, e->pos + len, track, CLS_OFF, ord, hit, k);
 		off.kind = ENT_OFF;
-		off.u.gen = s->gen;
+		off.gen = s->gen;
 		off.a = c->port;
 		off.b = c->chan;
 		off.n = notes[k];
@@ -728,13 +730,12 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 	}
 
 	if (retrig && (endless || hit + 1 < e->n)) {
-		int64_t pos = e->u.pos + interval;
+		int64_t pos = e->pos + interval;
 		if (endless && pos >= slot->stop)
 			return;
 		qent next = ent_at(eng, pos, track, CLS_ON, ord, hit + 1, 0);
 		next.kind = ENT_HIT;
 		next.pat = e->pat;
-		next.u.pos = pos;
 		next.a = e->a;
 		next.b = e->b;
 		next.n = e->n;
@@ -763,7 +764,7 @@ static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
 	}
 	emit_setup(eng, frame, e->pat);
 	eng->playing = e->a;
-	eng->playing_start = e->u.pos;
+	eng->playing_start = e->pos;
 	eng->changes++;
 }
 
@@ -773,15 +774,14 @@ static void handle(ts_engine *eng, const qent *e)
 	switch (e->kind) {
 	case ENT_CLOCK: {
 		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
-		qent next = ent_at(eng, (e->u.pos + 1) * TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
+		qent next = ent_at(eng, e->pos + TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
 		next.kind = ENT_CLOCK;
-		next.u.pos = e->u.pos + 1;
 		q_push(eng, next);
 		break;
 	}
 	case ENT_OFF: {
 		note_slot *s = &eng->notes[e->a][e->b][e->n];
-		if (s->state == NOTE_OFF || s->gen != e->u.gen)
+		if (s->state == NOTE_OFF || s->gen != e->gen)
 			break; /* ended earlier by a cut or a tie took it over */
 		emit3(eng, frame, e->a, e->track, 3, 0x80 | e->b, e->n, 0x40);
 		s->state = NOTE_OFF;
@@ -837,7 +837,6 @@ static void emit_start(ts_engine *eng)
 		}
 		qent e = ent_at(eng, first * TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
 		e.kind = ENT_CLOCK;
-		e.u.pos = first;
 		q_push(eng, e);
 	}
 	emit_setup(eng, 0, eng->phys[eng->cur]);
