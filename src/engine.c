@@ -146,7 +146,12 @@ typedef struct {
 struct ts_engine {
 	ts_engine_config cfg;
 	trk_rt trk[TS_TRACKS];
-	uint64_t K;              /* tempo10 · 192: position p is at frame p · rate / K */
+	/* The map from positions to frames (pos_frame, pos_ceil): position p >= anchor_pos is at
+	 * exact frame anchor_frame + (p − anchor_pos) · rate / K. Start and Continue anchor it at
+	 * 0, 0; a tempo change at the frame it takes effect. */
+	uint64_t K;              /* tempo10 · 192 */
+	int64_t anchor_pos;
+	uint64_t anchor_frame;
 	int64_t max_step;        /* look-ahead: the largest S of the chain */
 	/* the chain: evaluation is in pattern cur, started at cur_start; emission in playing (chain
 	 * indices, through phys[]) */
@@ -200,19 +205,27 @@ uint64_t ts_pos_to_frame(int64_t pos, uint32_t rate, uint16_t tempo10)
 	return q * rate + (2 * r * rate + K) / (2 * K);
 }
 
+/*
+ * pos_frame and pos_ceil are the only two places that know the map. Each frame is computed from
+ * integers (the anchor and the position), so nothing accumulates across tempo changes. Positions
+ * before the anchor have sounded already (ts_engine_set_tempo anchors at the first position not
+ * emitted yet); they would map to the anchor's frame.
+ */
 static uint64_t pos_frame(const ts_engine *eng, int64_t pos)
 {
-	return ts_pos_to_frame(pos, eng->cfg.rate, (uint16_t)(eng->K / 192));
+	return eng->anchor_frame +
+	       ts_pos_to_frame(pos - eng->anchor_pos, eng->cfg.rate, (uint16_t)(eng->K / 192));
 }
 
-/* The smallest position whose frame is >= f: ceil(K·(2f − 1) / 2·rate). */
+/* The smallest position whose frame is >= f, for f >= anchor_frame (the frames still to run):
+ * anchor_pos + ceil(K·(2g − 1) / 2·rate) with g = f − anchor_frame > 0. */
 static int64_t pos_ceil(const ts_engine *eng, uint64_t f)
 {
-	if (f == 0)
-		return 0;
-	uint64_t m = 2 * f - 1, d = 2 * (uint64_t)eng->cfg.rate;
+	if (f <= eng->anchor_frame)
+		return eng->anchor_pos;
+	uint64_t m = 2 * (f - eng->anchor_frame) - 1, d = 2 * (uint64_t)eng->cfg.rate;
 	uint64_t q = m / d, r = m % d;
-	return (int64_t)(q * eng->K + (r * eng->K + d - 1) / d);
+	return eng->anchor_pos + (int64_t)(q * eng->K + (r * eng->K + d - 1) / d);
 }
 
 /* ---- the queue: a binary heap ---- */
@@ -249,24 +262,43 @@ static void q_push(ts_engine *eng, qent e)
 		eng->peak = eng->nq;
 }
 
-static qent q_pop(ts_engine *eng)
+/* Put e at hole i of the heap of the first n entries, moving it down to its place. */
+static void q_sift_down(ts_engine *eng, uint32_t i, uint32_t n, qent e)
 {
-	qent top = eng->q[0], last = eng->q[--eng->nq];
-	uint32_t i = 0, n = eng->nq;
 	for (;;) {
 		uint32_t c = 2 * i + 1;
 		if (c >= n)
 			break;
 		if (c + 1 < n && ent_less(&eng->q[c + 1], &eng->q[c]))
 			c++;
-		if (!ent_less(&eng->q[c], &last))
+		if (!ent_less(&eng->q[c], &e))
 			break;
 		eng->q[i] = eng->q[c];
 		i = c;
 	}
-	if (n > 0)
-		eng->q[i] = last;
+	eng->q[i] = e;
+}
+
+static qent q_pop(ts_engine *eng)
+{
+	qent top = eng->q[0], last = eng->q[--eng->nq];
+	if (eng->nq > 0)
+		q_sift_down(eng, 0, eng->nq, last);
 	return top;
+}
+
+/* Every key again from its entry's position, after the map changed, then the heap property
+ * again (bottom-up heap construction). O(nq), and nq <= QCAP: bounded, and done only on a tempo
+ * change. The order of (key, sub) is total, so the heap pops the same sequence whatever order
+ * its entries were pushed in. */
+static void q_retime(ts_engine *eng)
+{
+	for (uint32_t i = 0; i < eng->nq; i++) {
+		qent *e = &eng->q[i];
+		e->key = pos_frame(eng, e->pos) << 6 | (e->key & 0x3F);
+	}
+	for (uint32_t i = eng->nq / 2; i-- > 0;)
+		q_sift_down(eng, i, eng->nq, eng->q[i]);
 }
 
 /* After an entry popped from the queue was handled. */
@@ -973,8 +1005,10 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 				memset(eng->notes[p][ch], 0, sizeof(eng->notes[0][0]));
 	update_eval_min(eng);
 	q_clear(eng);
-	/* Frames keep counting on the timeline where position 0 is frame 0. */
+	/* Frames keep counting on the timeline where position 0 is frame 0, at the tempo now. */
 	eng->start_pos = pos;
+	eng->anchor_pos = 0;
+	eng->anchor_frame = 0;
 	eng->now = pos_frame(eng, pos);
 	eng->ordinal = 0;
 	eng->lost = 0;
@@ -1034,6 +1068,35 @@ void ts_engine_set_fill(ts_engine *eng, bool fill)
 		eng->fill = fill;
 }
 
+/*
+ * The song goes on from ts_engine_position(), the first position not emitted yet, which sounds
+ * at now, the first frame of the next period: everything before it has sounded at the old tempo
+ * and stays as it was, everything from it is timed anew. Anchoring that position at exactly now
+ * moves it by at most half a frame (less than one U where a U is longer than a frame). Entries
+ * already queued are at or after it, so none moves before now, and none is emitted twice.
+ */
+ts_status ts_engine_set_tempo(ts_engine *eng, uint16_t tempo10)
+{
+	if (!eng || tempo10 < TS_TEMPO10_MIN || tempo10 > TS_TEMPO10_MAX)
+		return TS_ERR_RANGE;
+	uint64_t K = (uint64_t)tempo10 * 192;
+	if (K == eng->K)
+		return TS_OK; /* a new anchor would move frames by rounding */
+	if (eng->start_pending) {
+		/* Nothing is queued nor evaluated yet: play starts from start_pos at the new tempo,
+		 * as if it had been set before the start. */
+		eng->K = K;
+		eng->now = pos_frame(eng, eng->start_pos);
+		return TS_OK;
+	}
+	/* Stopped, this keeps ts_engine_position(): where a Continue would take up the song. */
+	eng->anchor_pos = pos_ceil(eng, eng->now);
+	eng->anchor_frame = eng->now;
+	eng->K = K;
+	q_retime(eng);
+	return TS_OK;
+}
+
 bool ts_engine_running(const ts_engine *eng)
 {
 	return eng && eng->running;
@@ -1075,11 +1138,17 @@ void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
 	st->queued = eng->running ? eng->queued : -1;
 	st->changes = eng->changes;
 	st->updates = eng->updates;
+	st->tempo10 = (uint16_t)(eng->K / 192);
 	if (!eng->running && eng->now == 0)
 		return;
-	/* the step sounding at the last frame run (frame 0 right after start) */
+	/* the step sounding at the last frame run (frame 0 right after start): the exact position at
+	 * that frame, or, right after a tempo change, the last one that sounded before it */
 	uint64_t f = eng->now > 0 ? eng->now - 1 : 0, rate = eng->cfg.rate;
-	int64_t pos = (int64_t)(f / rate * eng->K + f % rate * eng->K / rate);
+	int64_t pos = eng->anchor_pos > 0 ? eng->anchor_pos - 1 : 0;
+	if (f >= eng->anchor_frame) {
+		f -= eng->anchor_frame;
+		pos = eng->anchor_pos + (int64_t)(f / rate * eng->K + f % rate * eng->K / rate);
+	}
 	for (int t = 0; t < TS_TRACKS; t++)
 		step_at(eng, t, pos, &st->step[t], &st->pass[t]);
 }
