@@ -12,10 +12,10 @@
  * emitted yet and F0 the first frame not run yet, each frame still computed from integers.
  *
  * Threads: ts_engine_new/free/load/load_chain on a non-real-time thread. ts_engine_start, _continue,
- * _run, _stop, _queue, _update, _set_fill, _set_tempo are real-time safe [RT]: no allocation, locks, I/O or
- * syscalls; memory is fixed at ts_engine_new. One thread at a time per engine: an editor hands its
- * patterns to the thread that runs the engine (a ring), which calls ts_engine_update between two
- * ts_engine_run calls.
+ * _run, _stop, _queue, _update, _set_fill, _set_tempo are real-time safe [RT]: no allocation,
+ * locks, I/O or syscalls; memory is fixed at ts_engine_new. One thread at a time per engine: an
+ * editor hands its patterns (or tempo) to the thread that runs the engine (a ring), which calls
+ * ts_engine_update (ts_engine_set_tempo) between two ts_engine_run calls.
  */
 #ifndef TRIGSEQ_ENGINE_H
 #define TRIGSEQ_ENGINE_H
