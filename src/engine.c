@@ -60,17 +60,20 @@ typedef struct {
 	uint64_t key;            /* frame << 6 | track << 2 | class */
 	uint64_t sub;            /* trig ordinal << 24 | hit << 8 | note index: equal keys never
 				  * depend on when an entry was queued, only on the trigs' order */
-	union {
-		int64_t pos;     /* HIT: position of this hit; CLOCK: tick number */
-		uint32_t gen;    /* OFF: generation of the note it ends */
-	} u;
+	int64_t pos;             /* musical position; the key's frame is pos_frame(pos), which a
+				  * tempo change recomputes (ts_engine_set_tempo) */
 	uint8_t kind, track;
 	uint8_t pat;             /* LOCKS, HIT: physical slot (ps[]) of the trig's pattern; CHANGE: of
 				  * the new one. Counted in its refs while queued (slot_refers) */
 	uint8_t a, b;            /* OFF: port, channel-1. LOCKS: step. HIT: step, endless-retrig slot.
 				  * CHANGE: chain index of the new pattern in a */
 	uint16_t hit, n;         /* HIT: hit index, number of hits (0 = endless). OFF: note in n */
+	uint32_t gen;            /* OFF: generation of the note it ends */
 } qent;
+
+/* There are QCAP of them: gen lives in what would be tail padding, so every entry keeps its
+ * position at no cost in size. */
+_Static_assert(sizeof(qent) <= 40, "a queue entry grew");
 
 enum note_state { NOTE_OFF = 0, NOTE_ON, NOTE_HELD };
 
@@ -143,7 +146,12 @@ typedef struct {
 struct ts_engine {
 	ts_engine_config cfg;
 	trk_rt trk[TS_TRACKS];
-	uint64_t K;              /* tempo10 · 192: position p is at frame p · rate / K */
+	/* The map from positions to frames (pos_frame, pos_ceil): position p >= anchor_pos is at
+	 * exact frame anchor_frame + (p − anchor_pos) · rate / K. Start and Continue anchor it at
+	 * 0, 0; a tempo change at the frame it takes effect. */
+	uint64_t K;              /* tempo10 · 192 */
+	int64_t anchor_pos;
+	uint64_t anchor_frame;
 	int64_t max_step;        /* look-ahead: the largest S of the chain */
 	/* the chain: evaluation is in pattern cur, started at cur_start; emission in playing (chain
 	 * indices, through phys[]) */
@@ -197,19 +205,27 @@ uint64_t ts_pos_to_frame(int64_t pos, uint32_t rate, uint16_t tempo10)
 	return q * rate + (2 * r * rate + K) / (2 * K);
 }
 
+/*
+ * pos_frame and pos_ceil are the only two places that know the map. Each frame is computed from
+ * integers (the anchor and the position), so nothing accumulates across tempo changes. Positions
+ * before the anchor have sounded already (ts_engine_set_tempo anchors at the first position not
+ * emitted yet); they would map to the anchor's frame.
+ */
 static uint64_t pos_frame(const ts_engine *eng, int64_t pos)
 {
-	return ts_pos_to_frame(pos, eng->cfg.rate, (uint16_t)(eng->K / 192));
+	return eng->anchor_frame +
+	       ts_pos_to_frame(pos - eng->anchor_pos, eng->cfg.rate, (uint16_t)(eng->K / 192));
 }
 
-/* The smallest position whose frame is >= f: ceil(K·(2f − 1) / 2·rate). */
+/* The smallest position whose frame is >= f, for f >= anchor_frame (the frames still to run):
+ * anchor_pos + ceil(K·(2g − 1) / 2·rate) with g = f − anchor_frame > 0. */
 static int64_t pos_ceil(const ts_engine *eng, uint64_t f)
 {
-	if (f == 0)
-		return 0;
-	uint64_t m = 2 * f - 1, d = 2 * (uint64_t)eng->cfg.rate;
+	if (f <= eng->anchor_frame)
+		return eng->anchor_pos;
+	uint64_t m = 2 * (f - eng->anchor_frame) - 1, d = 2 * (uint64_t)eng->cfg.rate;
 	uint64_t q = m / d, r = m % d;
-	return (int64_t)(q * eng->K + (r * eng->K + d - 1) / d);
+	return eng->anchor_pos + (int64_t)(q * eng->K + (r * eng->K + d - 1) / d);
 }
 
 /* ---- the queue: a binary heap ---- */
@@ -246,24 +262,43 @@ static void q_push(ts_engine *eng, qent e)
 		eng->peak = eng->nq;
 }
 
-static qent q_pop(ts_engine *eng)
+/* Put e at hole i of the heap of the first n entries, moving it down to its place. */
+static void q_sift_down(ts_engine *eng, uint32_t i, uint32_t n, qent e)
 {
-	qent top = eng->q[0], last = eng->q[--eng->nq];
-	uint32_t i = 0, n = eng->nq;
 	for (;;) {
 		uint32_t c = 2 * i + 1;
 		if (c >= n)
 			break;
 		if (c + 1 < n && ent_less(&eng->q[c + 1], &eng->q[c]))
 			c++;
-		if (!ent_less(&eng->q[c], &last))
+		if (!ent_less(&eng->q[c], &e))
 			break;
 		eng->q[i] = eng->q[c];
 		i = c;
 	}
-	if (n > 0)
-		eng->q[i] = last;
+	eng->q[i] = e;
+}
+
+static qent q_pop(ts_engine *eng)
+{
+	qent top = eng->q[0], last = eng->q[--eng->nq];
+	if (eng->nq > 0)
+		q_sift_down(eng, 0, eng->nq, last);
 	return top;
+}
+
+/* Every key again from its entry's position, after the map changed, then the heap property
+ * again (bottom-up heap construction). O(nq), and nq <= QCAP: bounded, and done only on a tempo
+ * change. The order of (key, sub) is total, so the heap pops the same sequence whatever order
+ * its entries were pushed in. */
+static void q_retime(ts_engine *eng)
+{
+	for (uint32_t i = 0; i < eng->nq; i++) {
+		qent *e = &eng->q[i];
+		e->key = pos_frame(eng, e->pos) << 6 | (e->key & 0x3F);
+	}
+	for (uint32_t i = eng->nq / 2; i-- > 0;)
+		q_sift_down(eng, i, eng->nq, eng->q[i]);
 }
 
 /* After an entry popped from the queue was handled. */
@@ -287,6 +322,7 @@ static qent ent_at(const ts_engine *eng, int64_t pos, int track, int cls, uint64
 	memset(&e, 0, sizeof(e));
 	e.key = pos_frame(eng, pos) << 6 | (uint64_t)track << 2 | (uint64_t)cls;
 	e.sub = ord << 24 | (uint64_t)(hit > 0xFFFF ? 0xFFFF : hit) << 8 | (uint64_t)idx;
+	e.pos = pos;
 	e.track = (uint8_t)track;
 	return e;
 }
@@ -435,7 +471,6 @@ static void evaluate_step(ts_engine *eng, int t)
 			qent e = ent_at(eng, when, t + 1, CLS_ON, ord, 0, 0);
 			e.kind = ENT_HIT;
 			e.pat = (uint8_t)slot;
-			e.u.pos = when;
 			e.a = (uint8_t)step;
 			e.b = (uint8_t)(r->inf_count % INF_SLOTS);
 			e.n = 1;
@@ -515,7 +550,6 @@ static void change_pattern(ts_engine *eng)
 	e.kind = ENT_CHANGE;
 	e.pat = eng->phys[next];
 	e.a = (uint8_t)next;
-	e.u.pos = at;
 	q_push(eng, e);
 }
 
@@ -642,7 +676,7 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 	struct inf_slot *slot = &r->inf[e->b];
 
 	/* An endless retrig stops at the track's next fired note trig (hit 0 always plays). */
-	if (endless && !first && (slot->ord != ord || e->u.pos >= slot->stop))
+	if (endless && !first && (slot->ord != ord || e->pos >= slot->stop))
 		return;
 
 	uint8_t notes[TS_MAX_NOTES];
@@ -712,9 +746,9 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 		}
 		if (len == 0)
 			len = c->S; /* not reached: endless gates always hold (a fresh list has room) */
-		qent off = ent_at(eng, e->u.pos + len, track, CLS_OFF, ord, hit, k);
+		qent off = ent_at(eng, e->pos + len, track, CLS_OFF, ord, hit, k);
 		off.kind = ENT_OFF;
-		off.u.gen = s->gen;
+		off.gen = s->gen;
 		off.a = c->port;
 		off.b = c->chan;
 		off.n = notes[k];
@@ -728,13 +762,12 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 	}
 
 	if (retrig && (endless || hit + 1 < e->n)) {
-		int64_t pos = e->u.pos + interval;
+		int64_t pos = e->pos + interval;
 		if (endless && pos >= slot->stop)
 			return;
 		qent next = ent_at(eng, pos, track, CLS_ON, ord, hit + 1, 0);
 		next.kind = ENT_HIT;
 		next.pat = e->pat;
-		next.u.pos = pos;
 		next.a = e->a;
 		next.b = e->b;
 		next.n = e->n;
@@ -763,7 +796,7 @@ static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
 	}
 	emit_setup(eng, frame, e->pat);
 	eng->playing = e->a;
-	eng->playing_start = e->u.pos;
+	eng->playing_start = e->pos;
 	eng->changes++;
 }
 
@@ -773,15 +806,14 @@ static void handle(ts_engine *eng, const qent *e)
 	switch (e->kind) {
 	case ENT_CLOCK: {
 		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
-		qent next = ent_at(eng, (e->u.pos + 1) * TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
+		qent next = ent_at(eng, e->pos + TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
 		next.kind = ENT_CLOCK;
-		next.u.pos = e->u.pos + 1;
 		q_push(eng, next);
 		break;
 	}
 	case ENT_OFF: {
 		note_slot *s = &eng->notes[e->a][e->b][e->n];
-		if (s->state == NOTE_OFF || s->gen != e->u.gen)
+		if (s->state == NOTE_OFF || s->gen != e->gen)
 			break; /* ended earlier by a cut or a tie took it over */
 		emit3(eng, frame, e->a, e->track, 3, 0x80 | e->b, e->n, 0x40);
 		s->state = NOTE_OFF;
@@ -837,7 +869,6 @@ static void emit_start(ts_engine *eng)
 		}
 		qent e = ent_at(eng, first * TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
 		e.kind = ENT_CLOCK;
-		e.u.pos = first;
 		q_push(eng, e);
 	}
 	emit_setup(eng, 0, eng->phys[eng->cur]);
@@ -974,8 +1005,10 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 				memset(eng->notes[p][ch], 0, sizeof(eng->notes[0][0]));
 	update_eval_min(eng);
 	q_clear(eng);
-	/* Frames keep counting on the timeline where position 0 is frame 0. */
+	/* Frames keep counting on the timeline where position 0 is frame 0, at the tempo now. */
 	eng->start_pos = pos;
+	eng->anchor_pos = 0;
+	eng->anchor_frame = 0;
 	eng->now = pos_frame(eng, pos);
 	eng->ordinal = 0;
 	eng->lost = 0;
@@ -1035,6 +1068,35 @@ void ts_engine_set_fill(ts_engine *eng, bool fill)
 		eng->fill = fill;
 }
 
+/*
+ * The song goes on from ts_engine_position(), the first position not emitted yet, which sounds
+ * at now, the first frame of the next period: everything before it has sounded at the old tempo
+ * and stays as it was, everything from it is timed anew. Anchoring that position at exactly now
+ * moves it by at most half a frame (less than one U where a U is longer than a frame). Entries
+ * already queued are at or after it, so none moves before now, and none is emitted twice.
+ */
+ts_status ts_engine_set_tempo(ts_engine *eng, uint16_t tempo10)
+{
+	if (!eng || tempo10 < TS_TEMPO10_MIN || tempo10 > TS_TEMPO10_MAX)
+		return TS_ERR_RANGE;
+	uint64_t K = (uint64_t)tempo10 * 192;
+	if (K == eng->K)
+		return TS_OK; /* a new anchor would move frames by rounding */
+	if (eng->start_pending) {
+		/* Nothing is queued nor evaluated yet: play starts from start_pos at the new tempo,
+		 * as if it had been set before the start. */
+		eng->K = K;
+		eng->now = pos_frame(eng, eng->start_pos);
+		return TS_OK;
+	}
+	/* Stopped, this keeps ts_engine_position(): where a Continue would take up the song. */
+	eng->anchor_pos = pos_ceil(eng, eng->now);
+	eng->anchor_frame = eng->now;
+	eng->K = K;
+	q_retime(eng);
+	return TS_OK;
+}
+
 bool ts_engine_running(const ts_engine *eng)
 {
 	return eng && eng->running;
@@ -1076,11 +1138,17 @@ void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
 	st->queued = eng->running ? eng->queued : -1;
 	st->changes = eng->changes;
 	st->updates = eng->updates;
+	st->tempo10 = (uint16_t)(eng->K / 192);
 	if (!eng->running && eng->now == 0)
 		return;
-	/* the step sounding at the last frame run (frame 0 right after start) */
+	/* the step sounding at the last frame run (frame 0 right after start): the exact position at
+	 * that frame, or, right after a tempo change, the last one that sounded before it */
 	uint64_t f = eng->now > 0 ? eng->now - 1 : 0, rate = eng->cfg.rate;
-	int64_t pos = (int64_t)(f / rate * eng->K + f % rate * eng->K / rate);
+	int64_t pos = eng->anchor_pos > 0 ? eng->anchor_pos - 1 : 0;
+	if (f >= eng->anchor_frame) {
+		f -= eng->anchor_frame;
+		pos = eng->anchor_pos + (int64_t)(f / rate * eng->K + f % rate * eng->K / rate);
+	}
 	for (int t = 0; t < TS_TRACKS; t++)
 		step_at(eng, t, pos, &st->step[t], &st->pass[t]);
 }

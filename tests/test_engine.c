@@ -1677,12 +1677,15 @@ static void test_no_allocation(void **state)
 				ts_engine_queue(eng, (int)(f / 256 % 2));
 			if (f % (48000 * 3) == 0)
 				ts_engine_update(eng, (int)(f / 256 % 2), &dense[f / 7 % 3]);
+			if (f % (48000 * 2) == 0)
+				ts_engine_set_tempo(eng, (uint16_t)(600 + f / 256 % 1800));
 			ts_engine_run(eng, 256, count_sink, NULL);
 		}
 		ts_engine_get_status(eng, &st);
 		assert_true(st.changes > 100);
 		ts_engine_stop(eng, 0, count_sink, NULL);
 		assert_int_equal(ts_engine_update(eng, 0, &dense[2 - round]), TS_OK); /* stopped */
+		assert_int_equal(ts_engine_set_tempo(eng, 1200), TS_OK);
 	}
 	assert_true(st.updates > 100);
 	unsigned long a1 = n_allocs, f1 = n_frees;
@@ -2395,6 +2398,360 @@ static void test_endless_stopped_by_earlier_step(void **state)
 					       "6250 80 3C 40\n");
 }
 
+/* ---- ts_engine_set_tempo: the tempo changes while playing ---- */
+
+/* A tempo change applied between two ts_engine_run calls once `frame` frames have run. */
+typedef struct {
+	uint64_t frame;
+	uint16_t tempo10;
+} tempo_at;
+
+/* Like render_chain, with the tempo changes applied at their frames (periods are cut there);
+ * *pos_end gets ts_engine_position() and *st the status, both just before the stop. */
+static void render_tempo(coll *c, const ts_pattern *pats, int npat, const ts_engine_config *cfg,
+			 const tempo_at *tc, size_t ntc, uint64_t frames, const uint32_t *periods,
+			 size_t nper, int64_t *pos_end, ts_engine_status *st)
+{
+	ts_engine_config cc = *cfg;
+	cc.chain_max = npat;
+	ts_engine *eng = ts_engine_new(&cc);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load_chain(eng, pats, npat), TS_OK);
+	ts_engine_start(eng);
+	uint64_t done = 0, lcg = 12345;
+	size_t k = 0, e = 0;
+	while (done < frames) {
+		for (; e < ntc && tc[e].frame == done; e++)
+			assert_int_equal(ts_engine_set_tempo(eng, tc[e].tempo10), TS_OK);
+		uint64_t n = frames - done;
+		if (e < ntc && tc[e].frame - done < n)
+			n = tc[e].frame - done;
+		if (nper > 0) {
+			uint64_t want = periods[k++ % nper];
+			if (want == 0) {
+				lcg = lcg * 6364136223846793005u + 1442695040888963407u;
+				want = 1 + (lcg >> 33) % 2000;
+			}
+			if (want < n)
+				n = want;
+		}
+		c->base = done;
+		ts_engine_run(eng, (uint32_t)n, collect, c);
+		done += n;
+	}
+	assert_int_equal(e, ntc);
+	if (pos_end)
+		*pos_end = ts_engine_position(eng);
+	ts_engine_status s;
+	ts_engine_get_status(eng, &s);
+	if (st)
+		*st = s;
+	c->base = frames;
+	ts_engine_stop(eng, 0, collect, c);
+	ts_engine_get_status(eng, &s);
+	assert_int_equal(s.lost_events, 0);
+	ts_engine_free(eng);
+}
+
+static const char *play_tempo(const ts_pattern *p, const ts_engine_config *cfg, const tempo_at *tc,
+			      size_t ntc, uint64_t frames)
+{
+	coll_free(&last);
+	render_tempo(&last, p, 1, cfg, tc, ntc, frames, NULL, 0, NULL, NULL);
+	return text(&last);
+}
+
+/*
+ * A note every step at 120 BPM (6000 frames a step, 4.8 U a frame), 150 BPM from frame 12000 on
+ * (4800 frames a step, 6 U a frame). The anchor: P0 = pos_ceil(12000), the smallest p with
+ * p/4.8 + 1/2 >= 12000, p >= 57597.6: 57598, at frame F0 = 12000. Step 3 (57600 U, queued before
+ * the change) stays at 12000 + floor(2/6 + 1/2) = 12000; step 3 + k at
+ * 12000 + floor((57600 + 28800k − 57598)/6 + 1/2) = 12000 + floor(4800k + 0.83) = 12000 + 4800k.
+ */
+static void test_tempo_change_steps(void **state)
+{
+	(void)state;
+	for (int k = 1; k <= 16; k++)
+		put(1, k, TS_TRIG_NOTE);
+	ts_engine_config cfg = cfg_std();
+	const tempo_at tc[] = {{12000, 1500}};
+	const char *want = "0 90 3C 64\n"
+			   "6000 80 3C 40\n6000 90 3C 64\n"
+			   "12000 80 3C 40\n12000 90 3C 64\n"
+			   "16800 80 3C 40\n16800 90 3C 64\n"
+			   "21600 80 3C 40\n21600 90 3C 64\n"
+			   "26400 80 3C 40\n26400 90 3C 64\n"
+			   "31200 80 3C 40\n31200 90 3C 64\n"
+			   "33000 80 3C 40\n";
+	assert_string_equal(play_tempo(&pat, &cfg, tc, 1, 33000), want);
+
+	/* the same whatever the periods */
+	static const uint32_t one[] = {1}, mixed[] = {7, 1, 999, 64, 3, 2048, 1}, rnd0[] = {0};
+	const uint32_t *splits[] = {one, mixed, rnd0};
+	const size_t nsplit[] = {1, 7, 1};
+	for (size_t s = 0; s < 3; s++) {
+		coll c = {0};
+		render_tempo(&c, &pat, 1, &cfg, tc, 1, 33000, splits[s], nsplit[s], NULL, NULL);
+		assert_string_equal(text(&c), want);
+		coll_free(&c);
+	}
+
+	/* Position and status after the run: position = pos_ceil(33000) = 57598 +
+	 * ceil(6·(2·21000 − 1)/2) = 57598 + 125997 = 183595. The last frame run, 32999, is at
+	 * 57598 + 20999·6 = 183592 U, in step 7 (from 172800 = 6·28800), sounding from 31200. */
+	coll c = {0};
+	int64_t pos;
+	ts_engine_status st;
+	render_tempo(&c, &pat, 1, &cfg, tc, 1, 33000, NULL, 0, &pos, &st);
+	assert_int_equal(pos, 183595);
+	assert_int_equal(st.tempo10, 1500);
+	assert_int_equal(st.step[0], 7);
+	assert_int_equal(st.frames, 33000);
+	coll_free(&c);
+}
+
+/*
+ * A change in the middle of a gate moves its note-off. Step 1 with a 4-step gate, 150 BPM from
+ * frame 3000 on, half a step in: P0 = ceil(4.8·5999/2) = ceil(14397.6) = 14398. The note-off at
+ * 4·28800 = 115200 U, at 24000 on the old map, is at 3000 + floor((115200 − 14398)/6 + 1/2) =
+ * 3000 + 16800 = 19800 (half a step at 6000, three and a half at 4800). Step 5 (115200 U) too.
+ * Slower, 60 BPM from 3000 on (2.4 U a frame): 3000 + floor(100802/2.4 + 1/2) = 3000 + 42001 =
+ * 45001: 3.5 steps of 12000 after the anchor, and the anchor itself, whose exact time was
+ * 14398/4.8 = 2999.58, now exactly 3000 (it moves by less than half a frame).
+ */
+static void test_tempo_change_mid_gate(void **state)
+{
+	(void)state;
+	pat.tracks[0].gate = (uint8_t)len_idx(64);
+	note(1, 1, 60);
+	note(1, 5, 62);
+	ts_engine_config cfg = cfg_std();
+	assert_string_equal(play_tempo(&pat, &cfg, NULL, 0, 25000), "0 90 3C 64\n"
+								  "24000 80 3C 40\n"
+								  "24000 90 3E 64\n"
+								  "25000 80 3E 40\n");
+	const tempo_at faster[] = {{3000, 1500}};
+	assert_string_equal(play_tempo(&pat, &cfg, faster, 1, 20000), "0 90 3C 64\n"
+								       "19800 80 3C 40\n"
+								       "19800 90 3E 64\n"
+								       "20000 80 3E 40\n");
+	const tempo_at slower[] = {{3000, 600}};
+	assert_string_equal(play_tempo(&pat, &cfg, slower, 1, 46000), "0 90 3C 64\n"
+								       "45001 80 3C 40\n"
+								       "45001 90 3E 64\n"
+								       "46000 80 3E 40\n");
+	/* a change and back before the next period is no change: same anchor, same tempo */
+	const tempo_at back[] = {{3000, 1500}, {3000, 1200}};
+	assert_string_equal(play_tempo(&pat, &cfg, back, 2, 25000), "0 90 3C 64\n"
+								     "24000 80 3C 40\n"
+								     "24000 90 3E 64\n"
+								     "25000 80 3E 40\n");
+}
+
+/*
+ * MIDI clock across changes: tick k at k·4800 U, 1000 frames apart at 120 BPM, 800 at 150.
+ * 150 BPM from 2500 on: P0 = ceil(4.8·4999/2) = 11998; tick 3 (14400) at
+ * 2500 + floor(2402/6 + 1/2) = 2900, tick 4 at 2500 + floor(7202/6 + 1/2) = 3700, then every 800.
+ * The tick in progress is 500 frames at the old tempo and 400 at the new: 900.
+ * 60 BPM from 2500 on (2000 frames a tick): tick 3 at 2500 + floor(2402/2.4 + 1/2) = 3501, tick 4
+ * at 2500 + floor(7202/2.4 + 1/2) = 5501. The tick in progress takes 500 + 1000 (+ the anchor's
+ * 0.42 frame): a slower tempo cannot make it a whole new interval without delaying it.
+ */
+static void test_tempo_change_clock(void **state)
+{
+	(void)state;
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	const tempo_at faster[] = {{2500, 1500}};
+	assert_string_equal(play_tempo(&pat, &cfg, faster, 1, 4600), "0 FA\n0 F8\n1000 F8\n2000 F8\n"
+								      "2900 F8\n3700 F8\n4500 F8\n"
+								      "4600 FC\n");
+	const tempo_at slower[] = {{2500, 600}};
+	assert_string_equal(play_tempo(&pat, &cfg, slower, 1, 7600), "0 FA\n0 F8\n1000 F8\n2000 F8\n"
+								      "3501 F8\n5501 F8\n7501 F8\n"
+								      "7600 FC\n");
+}
+
+/* Ticks under many changes: consecutive (one per 4800 U up to the end position, none lost or
+ * doubled), frames strictly rising, and each interval between the two tempos' intervals less one
+ * frame and more one and a half. A tick interval at tempo10 is rate·25/tempo10 frames. The bounds,
+ * for tick k after the change (anchor P0 at F0, P0's exact old time F0 − s, 0 < s <= 1/2 at
+ * 48 kHz from 60 BPM up, where a U is less than half a frame): its exact distance to tick k − 1 is
+ * s plus a part of a tick at the old tempo and the rest at the new, and each tick rounds by at
+ * most half a frame. Changes are more than a tick apart, so no interval sees three tempos. */
+static void test_tempo_change_clock_property(void **state)
+{
+	(void)state;
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	enum { NTC = 60 };
+	static tempo_at tc[NTC];
+	rnd_state = 77;
+	uint64_t at = 0;
+	for (int k = 0; k < NTC; k++) {
+		at += 2500 + rnd(30000);
+		tc[k] = (tempo_at){at, (uint16_t)(600 + rnd(2401))};
+	}
+	const uint64_t frames = at + 10000;
+	coll c = {0};
+	int64_t pos;
+	render_tempo(&c, &pat, 1, &cfg, tc, NTC, frames, NULL, 0, &pos, NULL);
+	uint64_t prev = 0;
+	size_t ticks = 0, e = 0;
+	uint32_t t_prev = 1200; /* tempo at the previous tick */
+	for (size_t i = 0; i < c.n; i++) {
+		if (c.v[i].b[0] != 0xF8)
+			continue;
+		uint64_t f = c.v[i].frame;
+		while (e < NTC && tc[e].frame <= f)
+			e++;
+		uint32_t t_now = e > 0 ? tc[e - 1].tempo10 : 1200;
+		if (ticks > 0) {
+			uint64_t gap = f - prev, r25 = 25ULL * cfg.rate;
+			uint32_t fast = t_prev > t_now ? t_prev : t_now, slow = t_prev + t_now - fast;
+			assert_true(gap > 0);
+			/* gap > min interval − 1 and gap < max interval + 1.5 */
+			if (!((gap + 1) * fast > r25 && 2 * gap * slow < 2 * r25 + 3 * slow))
+				fail_msg("tick %zu at %llu: gap %llu, tempos %u and %u", ticks,
+					 (unsigned long long)f, (unsigned long long)gap, t_prev, t_now);
+		}
+		prev = f;
+		t_prev = t_now;
+		ticks++;
+	}
+	/* ticks 0 … ceil(pos / 4800) − 1 are the positions before the end */
+	assert_int_equal(ticks, (size_t)((pos + TS_UNITS_PER_TICK - 1) / TS_UNITS_PER_TICK));
+	assert_true(ticks > 1000);
+	coll_free(&c);
+}
+
+/* Tempo changes at fixed frames give the same bytes whatever the period sizes: a chain of two dense
+ * patterns (every feature, change points), 80 changes 0 … 2 s apart over the whole range, some
+ * at the same frame. */
+static void test_tempo_change_period_independence(void **state)
+{
+	(void)state;
+	static ts_pattern dense[2];
+	dense_pattern(&dense[0], 4242, false);
+	dense_pattern(&dense[1], 4243, true);
+	dense[1].change = 5;
+	enum { NTC = 80 };
+	static tempo_at tc[NTC];
+	rnd_state = 4711;
+	uint64_t at = 0;
+	for (int k = 0; k < NTC; k++) {
+		at += k % 9 == 4 ? 0 : 1 + rnd(96000);
+		uint32_t t10 = TS_TEMPO10_MIN + rnd(TS_TEMPO10_MAX - TS_TEMPO10_MIN + 1);
+		tc[k] = (tempo_at){at, (uint16_t)t10};
+	}
+	static const uint32_t one[] = {1}, p64[] = {64}, random_sizes[] = {0},
+			      mixed[] = {7, 1, 999, 64, 3, 2048, 1};
+	static const struct {
+		const uint32_t *v;
+		size_t n;
+	} splits[] = {{one, 1}, {p64, 1}, {random_sizes, 1}, {mixed, 7}};
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	const uint64_t frames = at + 96000;
+	coll whole = {0};
+	render_tempo(&whole, dense, 2, &cfg, tc, NTC, frames, NULL, 0, NULL, NULL);
+	assert_true(whole.n > 1000);
+	for (size_t s = 0; s < sizeof(splits) / sizeof(splits[0]); s++) {
+		coll part = {0};
+		render_tempo(&part, dense, 2, &cfg, tc, NTC, frames, splits[s].v, splits[s].n, NULL,
+			     NULL);
+		assert_int_equal(part.n, whole.n);
+		for (size_t i = 0; i < whole.n; i++)
+			if (memcmp(&part.v[i], &whole.v[i], sizeof(rec)) != 0)
+				fail_msg("split %zu: event %zu differs (frame %llu vs %llu)", s, i,
+					 (unsigned long long)part.v[i].frame,
+					 (unsigned long long)whole.v[i].frame);
+		coll_free(&part);
+	}
+	for (size_t i = 1; i < whole.n; i++)
+		assert_true(whole.v[i].frame >= whole.v[i - 1].frame);
+	coll_free(&whole);
+}
+
+/*
+ * Stopped, or started but not run yet: the next play is at the new tempo on its own timeline
+ * (position 0 at frame 0). Step 2 at 150 BPM is at 4800. Stopped, the position stays: after
+ * 10000 frames at 120 BPM it is pos_ceil(10000) = ceil(4.8·19999/2) = 47998, and a Continue from
+ * it starts at frame ts_pos_to_frame(47998, 150 BPM) = floor(47998/6 + 1/2) = 8000.
+ */
+static void test_tempo_change_stopped(void **state)
+{
+	(void)state;
+	note(1, 2, 60);
+	ts_engine_config cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_int_equal(ts_engine_load(eng, &pat), TS_OK);
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.tempo10, 1200);
+	coll c = {0};
+
+	/* before any start */
+	assert_int_equal(ts_engine_set_tempo(eng, 1500), TS_OK);
+	ts_engine_start(eng);
+	ts_engine_run(eng, 5000, collect, &c);
+	assert_string_equal(text(&c), "4800 90 3C 64\n");
+
+	/* started, not run yet */
+	ts_engine_stop(eng, 0, collect, &c);
+	assert_int_equal(ts_engine_set_tempo(eng, 1200), TS_OK);
+	ts_engine_start(eng);
+	assert_int_equal(ts_engine_set_tempo(eng, 1500), TS_OK);
+	c.n = 0;
+	ts_engine_run(eng, 5000, collect, &c);
+	assert_string_equal(text(&c), "4800 90 3C 64\n");
+
+	/* stopped after a while at 120 BPM */
+	ts_engine_stop(eng, 0, collect, &c);
+	assert_int_equal(ts_engine_set_tempo(eng, 1200), TS_OK);
+	ts_engine_start(eng);
+	ts_engine_run(eng, 10000, collect, &c);
+	ts_engine_stop(eng, 0, collect, &c);
+	assert_int_equal(ts_engine_position(eng), 47998);
+	assert_int_equal(ts_engine_set_tempo(eng, 1500), TS_OK);
+	assert_int_equal(ts_engine_position(eng), 47998);
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.tempo10, 1500);
+	ts_engine_continue(eng, ts_engine_position(eng));
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.frames, 8000);
+	assert_int_equal(st.frames, ts_pos_to_frame(47998, 48000, 1500));
+	ts_engine_start(eng);
+	c.n = 0;
+	ts_engine_run(eng, 5000, collect, &c);
+	assert_string_equal(text(&c), "4800 90 3C 64\n");
+	ts_engine_free(eng);
+	coll_free(&c);
+}
+
+static void test_tempo_invalid(void **state)
+{
+	(void)state;
+	ts_engine_config cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_int_equal(ts_engine_set_tempo(NULL, 1200), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_set_tempo(eng, TS_TEMPO10_MIN - 1), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_set_tempo(eng, TS_TEMPO10_MAX + 1), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_set_tempo(eng, 0), TS_ERR_RANGE);
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.tempo10, 1200);
+	assert_int_equal(ts_engine_set_tempo(eng, TS_TEMPO10_MIN), TS_OK);
+	assert_int_equal(ts_engine_set_tempo(eng, TS_TEMPO10_MAX), TS_OK);
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.tempo10, TS_TEMPO10_MAX);
+	/* a load sets the chain's tempo again */
+	assert_int_equal(ts_engine_load(eng, &pat), TS_OK);
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.tempo10, 1200);
+	ts_engine_free(eng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2450,6 +2807,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_update_slots_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_update_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_update_period_independence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tempo_change_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tempo_change_mid_gate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tempo_change_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tempo_change_clock_property, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tempo_change_period_independence, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tempo_change_stopped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tempo_invalid, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,12 +7,15 @@
  * every step start, swing delay, micro offset, gate, retrig hit and MIDI clock tick of any track
  * speed is an exact integer (a 24-PPQN clock tick is 4800 U). Position p is at exact frame
  * p * rate / (tempo10 * 192) and is emitted at floor(that + 0.5). Nothing accumulates rounding.
+ * A live tempo change (ts_engine_set_tempo) makes the map piecewise: from the change on, position
+ * p is at exact frame F0 + (p - P0) * rate / (tempo10' * 192), where P0 is the first position not
+ * emitted yet and F0 the first frame not run yet, each frame still computed from integers.
  *
  * Threads: ts_engine_new/free/load/load_chain on a non-real-time thread. ts_engine_start, _continue,
- * _run, _stop, _queue, _update, _set_fill are real-time safe [RT]: no allocation, locks, I/O or
- * syscalls; memory is fixed at ts_engine_new. One thread at a time per engine: an editor hands its
- * patterns to the thread that runs the engine (a ring), which calls ts_engine_update between two
- * ts_engine_run calls.
+ * _run, _stop, _queue, _update, _set_fill, _set_tempo are real-time safe [RT]: no allocation,
+ * locks, I/O or syscalls; memory is fixed at ts_engine_new. One thread at a time per engine: an
+ * editor hands its patterns (or tempo) to the thread that runs the engine (a ring), which calls
+ * ts_engine_update (ts_engine_set_tempo) between two ts_engine_run calls.
  */
 #ifndef TRIGSEQ_ENGINE_H
 #define TRIGSEQ_ENGINE_H
@@ -65,6 +68,7 @@ typedef struct {
 	int queued;              /* chain index taking over at the next change point, -1 none */
 	uint32_t changes;        /* pattern changes since start */
 	uint32_t updates;        /* ts_engine_update() calls that succeeded since the chain's load */
+	uint16_t tempo10;        /* BPM x 10 playing now (or at the next start) */
 } ts_engine_status;
 
 typedef struct ts_engine ts_engine;
@@ -88,7 +92,8 @@ ts_status ts_engine_load(ts_engine *eng, const ts_pattern *pat);
  * its program change and base cc values, as at frame 0. Trigs of the old pattern that sound after
  * the change point (micro timing, swing, retrigs, gates) still play; the new pattern's trigs never
  * sound before it (negative micro timing of its first steps is clamped to the change point). The
- * chain plays at one tempo: cfg.tempo10, else pattern 0's (the Rytm's project tempo). Ports are
+ * chain plays at one tempo: cfg.tempo10, else pattern 0's (the Rytm's project tempo), until
+ * ts_engine_set_tempo() changes it; a load sets it again. Ports are
  * the union of the patterns' ports (ts_patterns_ports order); TS_ERR_RANGE if more than
  * TS_MAX_PORTS. A single pattern has no changes unless one is queued.
  */
@@ -154,13 +159,33 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx);
  * note-off for every sounding note, by track. Pending events are dropped. [RT] */
 void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx);
 
+/*
+ * Change the tempo (BPM x 10, TS_TEMPO10_MIN ... TS_TEMPO10_MAX) from the next period on, keeping
+ * play going: the song continues from where it is at the new tempo. [RT]
+ *
+ * Live control, as the Rytm's tempo knob: a pattern file has one tempo, and `trigseq dump` never
+ * changes it. What has been emitted stays; from ts_engine_position(), the first position not
+ * emitted yet, which is placed at the first frame of the next period, every position is timed at
+ * the new tempo: steps, micro timing, gates of notes already sounding, retrig hits, change points
+ * and MIDI clock ticks. So a gate that straddles the change lasts its part before it at the old
+ * tempo and the rest at the new, and so does the clock tick interval in progress. No event comes
+ * before the next period or twice, frames never go backwards, and the output is the same whatever
+ * the period sizes, given the same changes after the same frames. The same tempo is no change.
+ * Stopped: Start and Continue play at the new tempo (from frame 0 of their own timeline, as
+ * always), and ts_engine_position() stays where it is. Between ts_engine_start/_continue and the
+ * first run, play starts at the new tempo. TS_ERR_RANGE for a tempo out of range. The queued
+ * events are re-timed: O(pending events), bounded by the fixed queue.
+ */
+ts_status ts_engine_set_tempo(ts_engine *eng, uint16_t tempo10);
+
 /* The fill flag read by fill / !fill conditions. [RT] */
 void ts_engine_set_fill(ts_engine *eng, bool fill);
 
 bool ts_engine_running(const ts_engine *eng);
 void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st);
 
-/* Exact frame (rounded as the spec says) of musical position `pos` at this rate and tempo. */
+/* Exact frame (rounded as the spec says) of musical position `pos` at this rate and tempo, when
+ * play started at position 0 and the tempo did not change since. */
 uint64_t ts_pos_to_frame(int64_t pos, uint32_t rate, uint16_t tempo10);
 
 #endif
