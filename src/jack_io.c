@@ -113,6 +113,8 @@ struct ts_jack {
 	atomic_uint pat_taken;            /* process: the last pat_pub the engine took */
 	atomic_uint pat_busy;             /* process: updates retried for want of a free slot */
 	atomic_bool fill;                 /* ts_jack_set_fill: the fill flag the engine reads */
+	atomic_uint tempo_req;            /* ts_jack_set_tempo: BPM x 10, 0 = none yet */
+	unsigned tempo_seen;              /* process thread only */
 	ts_pattern mbox[2];
 	/* main -> process */
 	atomic_bool start_req;
@@ -742,6 +744,11 @@ static void interactive_cycle(ts_jack *j)
 {
 	take_pattern(j);
 	ts_engine_set_fill(j->eng, atomic_load_explicit(&j->fill, memory_order_relaxed));
+	unsigned t10 = atomic_load_explicit(&j->tempo_req, memory_order_relaxed);
+	if (t10 != j->tempo_seen) {
+		j->tempo_seen = t10;
+		ts_engine_set_tempo(j->eng, (uint16_t)t10);
+	}
 	unsigned seq = atomic_load_explicit(&j->cmd_seq, memory_order_acquire);
 	if (seq != j->cmd_seen) {
 		j->cmd_seen = seq;
@@ -1193,6 +1200,11 @@ bool ts_jack_command_done(ts_jack *j)
 {
 	return atomic_load_explicit(&j->cmd_done, memory_order_acquire) ==
 	       atomic_load_explicit(&j->cmd_seq, memory_order_relaxed);
+}
+
+void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10)
+{
+	atomic_store_explicit(&j->tempo_req, tempo10, memory_order_relaxed);
 }
 
 void ts_jack_set_fill(ts_jack *j, bool fill)

@@ -78,6 +78,11 @@ typedef struct ui {
 	uint16_t solo;                /* soloed tracks, bit t-1 (S): the others are muted in what
 					 the engine plays, not in the file */
 	uint16_t sent_solo;
+	uint16_t tempo10;             /* the tempo playing: --bpm, else the document's; then the
+					 document's from its first tempo edit on */
+	uint16_t doc_tempo10;         /* the document's tempo when tempo10 was last set */
+	double taps[8];               /* tap tempo: the last taps (T), seconds */
+	int ntaps;
 	ts_pattern play_copy;         /* the document as the engine gets it (solo applied) */
 	/* the MIDI monitor (i): what trigseq sends and receives, decoded */
 	ts_monitor *mon;
@@ -247,6 +252,7 @@ static void jack_setup(ui *u)
 		return;
 	}
 	ts_engine_set_fill(u->eng, u->op.fill);
+	ts_jack_set_tempo(u->jack, u->tempo10);
 	u->fill = u->op.fill;
 	ts_jack_set_fill(u->jack, u->fill);
 	u->sent_version = ts_edit_version(u->ed);
@@ -280,6 +286,18 @@ static void sync_engine(ui *u)
 		u->sent_version = v;
 		u->sent_solo = u->solo;
 	}
+}
+
+/* The engine plays the document's tempo once it is edited (a --bpm holds until then). */
+static void sync_tempo(ui *u)
+{
+	uint16_t doc = ts_edit_pattern(u->ed)->tempo10;
+	if (doc == u->doc_tempo10)
+		return;
+	u->doc_tempo10 = doc;
+	u->tempo10 = doc;
+	if (u->jack && !ts_jack_server_gone(u->jack))
+		ts_jack_set_tempo(u->jack, doc);
 }
 
 static bool engine_behind(const ui *u)
@@ -365,7 +383,8 @@ static void draw_status(ui *u)
 		snprintf(jack, sizeof(jack), "%s", u->jack_state);
 	const char *base = path ? strrchr(path, '/') : NULL;
 	base = base ? base + 1 : path ? path : "untitled";
-	uint16_t t10 = u->op.tempo10 ? u->op.tempo10 : pat->tempo10;
+	uint16_t t10 = u->tempo10;
+	(void)pat;
 	put(0, 0, A_REVERSE, "%-*s", COLS, "");
 	put(0, 0, A_REVERSE | A_BOLD, " %.15s%s", base, ts_edit_dirty(u->ed) ? " *" : "");
 	put(0, 19, A_REVERSE | A_BOLD, "%s", u->fill ? "FILL" : "");
@@ -652,6 +671,59 @@ static void act_fill(ui *u, int arg)
 	say(u, "fill %s", u->fill ? "on: fill conditions true" : "off");
 }
 
+/* Tempo keys edit the document's tempo (the tempo field), heard at once. */
+static bool set_doc_tempo(ui *u, int tempo10)
+{
+	int cur = ts_edit_get_cursor(u->ed).field;
+	int delta = tempo10 - ts_edit_pattern(u->ed)->tempo10;
+	ts_edit_select_field(u->ed, TS_F_TEMPO - cur);
+	bool changed = delta != 0 && ts_edit_adjust(u->ed, delta);
+	ts_edit_select_field(u->ed, cur - TS_F_TEMPO);
+	return changed;
+}
+
+static void act_nudge(ui *u, int delta10)
+{
+	int t = ts_edit_pattern(u->ed)->tempo10 + delta10;
+	t = t < TS_TEMPO10_MIN ? TS_TEMPO10_MIN : t > TS_TEMPO10_MAX ? TS_TEMPO10_MAX : t;
+	edited(u, set_doc_tempo(u, t));
+}
+
+/* Tap tempo: the mean interval of the last taps (at least 2 within 2 s of each other). */
+static void act_tap(ui *u, int arg)
+{
+	(void)arg;
+	double now = now_s();
+	if (u->ntaps > 0 && now - u->taps[u->ntaps - 1] > 2.0)
+		u->ntaps = 0;
+	if (u->ntaps == 8) {
+		memmove(u->taps, u->taps + 1, 7 * sizeof(u->taps[0]));
+		u->ntaps = 7;
+	}
+	u->taps[u->ntaps++] = now;
+	if (u->ntaps < 2) {
+		say(u, "tap: again, on the beat");
+		return;
+	}
+	double beat = (u->taps[u->ntaps - 1] - u->taps[0]) / (u->ntaps - 1);
+	int t = (int)(600.0 / beat + 0.5);
+	t = t < TS_TEMPO10_MIN ? TS_TEMPO10_MIN : t > TS_TEMPO10_MAX ? TS_TEMPO10_MAX : t;
+	set_doc_tempo(u, t);
+	say(u, "tap: %d.%d BPM from %d taps", t / 10, t % 10, u->ntaps);
+}
+
+static void got_tempo(ui *u, const char *text)
+{
+	uint16_t t10;
+	if (!ts_cli_tempo(text, &t10)) {
+		say(u, "'%.20s' is not a tempo: 30.0 ... 300.0, one decimal at most", text);
+		return;
+	}
+	edited(u, set_doc_tempo(u, t10));
+}
+
+static void act_tempo(ui *u, int arg);
+
 static void start_prompt(ui *u, const char *label, const char *initial, prompt_fn fn)
 {
 	u->mode = MODE_PROMPT;
@@ -671,6 +743,12 @@ static void ask(ui *u, ask_fn fn, const char *fmt, ...)
 	va_end(ap);
 	u->mode = MODE_ASK;
 	u->on_ask = fn;
+}
+
+static void act_tempo(ui *u, int arg)
+{
+	(void)arg;
+	start_prompt(u, "tempo (BPM, e.g. 123.7)", NULL, got_tempo);
 }
 
 static void got_note(ui *u, const char *text)
@@ -807,6 +885,10 @@ static const binding bindings[] = {
 	{'p', "p", "play from step 1 / stop", act_transport, TS_JACK_PLAY},
 	{'P', "P", "continue where it stopped", act_transport, TS_JACK_CONTINUE},
 	{'f', "f", "fill mode on/off", act_fill, 0},
+	{'t', "t", "type the tempo", act_tempo, 0},
+	{'<', "< >", "tempo -/+ 0.1 BPM", act_nudge, -1},
+	{'>', NULL, NULL, act_nudge, 1},
+	{'T', "T", "tap tempo (tap on the beat)", act_tap, 0},
 	{'i', "i", "MIDI monitor on/off", act_monitor, 0},
 	{'w', "w", "save (old file kept: FILE~)", act_save, 0},
 	{'W', "W", "save as", act_save, 1},
@@ -921,6 +1003,7 @@ static void run(ui *u)
 				ts_edit_write_recovery(u->ed);
 			break;
 		}
+		sync_tempo(u);
 		sync_engine(u);
 		if (status_changed(u))
 			dirty_screen = true;
@@ -962,6 +1045,7 @@ static void run(ui *u)
 		while ((key = getch()) != ERR) {
 			handle_key(u, key);
 			dirty_screen = true;
+			sync_tempo(u);
 			sync_engine(u);
 		}
 	}
@@ -1036,6 +1120,8 @@ int ts_ui_main(int argc, char **argv)
 	}
 	if (tcgetattr(STDIN_FILENO, &saved_tty) == 0)
 		have_saved_tty = true;
+	u.doc_tempo10 = ts_edit_pattern(u.ed)->tempo10;
+	u.tempo10 = u.op.tempo10 ? u.op.tempo10 : u.doc_tempo10;
 	/* No mlockall here: the engine's and the JACK client's blocks lock themselves (rtmem.h),
 	 * and the editor's own memory (undo history, curses) need not be resident. */
 	jack_setup(&u);

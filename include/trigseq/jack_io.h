@@ -180,6 +180,9 @@ void ts_jack_command(ts_jack *j, ts_jack_cmd cmd);
 /* Fill mode on or off from the next cycle (interactive): the engine's fill flag, which fill and
  * !fill conditions read for steps not evaluated yet. */
 void ts_jack_set_fill(ts_jack *j, bool fill);
+/* The tempo from the next cycle (interactive), BPM x 10: the song goes on from where it is at
+ * the new tempo (ts_engine_set_tempo), MIDI clock included. */
+void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10);
 /* Whether the process thread has acted on the last command. */
 bool ts_jack_command_done(ts_jack *j);
 /* Hand the engine a new version of the pattern (copied), playing or not: the process thread

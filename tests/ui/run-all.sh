@@ -277,7 +277,45 @@ else
 	bad "solo: track 1 note-ons $ch1 before, $ch1b during, $ch1c after; track 2 $ch2"
 fi
 
-# ---- 8: bad input ----
+# ---- 8: tempo while playing: typed, nudged; the clock follows at once ----
+monitor mon_tempo || bad "monitor did not come up"
+mon=$mon_pid
+editor tempo "$TRIGSEQ" solo.tsq --connect clock_out=mon_tempo:input
+wait_screen tempo 'solo.tsq +STOP +240.0 BPM' || bad "the editor did not start"
+keys tempo p
+sleep 0.8
+keys tempo t
+keys tempo 1 5 0 Enter
+expect_screen tempo "t 150 Enter: the status shows the new tempo" 'PLAY +150.0 BPM'
+sleep 0.8
+keys tempo '>' '>'
+expect_screen tempo "> nudges by 0.1" 'PLAY +150.2 BPM'
+sleep 0.8
+keys tempo p
+sleep 0.3
+keys tempo q d
+stop_pid "$mon"
+# ticks: 500 frames apart at 240 BPM, then 800 at 150, then 798.9 (798/799) at 150.2
+if python3 - "$tmp/mon_tempo.txt" <<'PY'
+import re, sys
+t = [int(m.group(1)) for m in (re.match(r"\s*(\d+): f8", l) for l in open(sys.argv[1])) if m]
+iv = [b - a for a, b in zip(t, t[1:])]
+runs = []
+for x in iv:
+    if runs and abs(runs[-1][0] - x) <= 1:
+        runs[-1][1] += 1
+    else:
+        runs.append([x, 1])
+big = [r for r in runs if r[1] >= 20]
+want = [500, 800, 799]
+ok = len(big) == 3 and all(abs(r[0] - w) <= 1 for r, w in zip(big, want))
+print("tick intervals (frames x count):", [(r[0], r[1]) for r in big])
+sys.exit(0 if ok else 1)
+PY
+then ok "the clock follows the tempo edits at once: 500, then 800, then 799 frames a tick"
+else bad "tempo: the clock's intervals are not 500 / 800 / 799"; fi
+
+# ---- 9: bad input ----
 printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
 editor typo "$TRIGSEQ" typo.tsq --no-jack
 wait_exit typo
