@@ -778,6 +778,18 @@ static void interactive_cycle(ts_jack *j)
 		}
 		atomic_store_explicit(&j->cmd_done, seq, memory_order_release);
 	}
+	/* Notes the editor plays (preview, keyboard) go out at the cycle's first frame. */
+	if (j->cfg.inject) {
+		ts_monitor_rec in[32];
+		size_t n = ts_monitor_pop(j->cfg.inject, in, 32);
+		for (size_t i = 0; i < n; i++) {
+			ts_event ev = {.frame = 0, .port = in[i].port, .track = in[i].track,
+				       .size = in[i].size};
+			memcpy(ev.bytes, in[i].bytes, sizeof(ev.bytes));
+			if (ev.size >= 1 && ev.size <= 3 && ev.port < j->cfg.nports)
+				put_event(j, &ev);
+		}
+	}
 	ts_engine_run(j->eng, j->nframes, put_event, j);
 	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
 }
@@ -1200,6 +1212,19 @@ bool ts_jack_command_done(ts_jack *j)
 {
 	return atomic_load_explicit(&j->cmd_done, memory_order_acquire) ==
 	       atomic_load_explicit(&j->cmd_seq, memory_order_relaxed);
+}
+
+bool ts_jack_send_midi(ts_jack *j, int port, int track, const uint8_t *bytes, int size)
+{
+	if (!j->cfg.inject || port < 0 || port >= j->cfg.nports || size < 1 || size > 3)
+		return false;
+	ts_monitor_rec r;
+	memset(&r, 0, sizeof(r));
+	r.port = (uint8_t)port;
+	r.track = (uint8_t)track;
+	r.size = (uint8_t)size;
+	memcpy(r.bytes, bytes, (size_t)size);
+	return ts_monitor_push(j->cfg.inject, &r);
 }
 
 void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10)

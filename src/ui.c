@@ -83,6 +83,17 @@ typedef struct ui {
 	uint16_t doc_tempo10;         /* the document's tempo when tempo10 was last set */
 	double taps[8];               /* tap tempo: the last taps (T), seconds */
 	int ntaps;
+	/* keyboard mode (`): the letter keys are a piano for the cursor's track */
+	bool keys_mode;
+	bool record;                  /* while playing, notes go to the step playing */
+	int octave;                   /* of the 'a' key: C of this octave (C4 = 60) */
+	ts_monitor *inject;           /* preview notes to the process callback */
+	struct preview_off {
+		double due;
+		int port, track;
+		uint8_t bytes[3];
+	} offs[16];
+	int noffs;
 	ts_pattern play_copy;         /* the document as the engine gets it (solo applied) */
 	/* the MIDI monitor (i): what trigseq sends and receives, decoded */
 	ts_monitor *mon;
@@ -217,6 +228,8 @@ static void jack_setup(ui *u)
 	jc.nports = ts_pattern_ports(pat, jc.ports);
 	u->mon = ts_monitor_new(TS_MONITOR_DEFAULT_CAPACITY);
 	jc.monitor = u->mon;
+	u->inject = ts_monitor_new(256);
+	jc.inject = u->inject;
 	/* the names stay valid: they point into the document's pattern, whose ports never change
 	 * while the editor runs (an edit cannot add a port the client has not registered) */
 	u->nports = jc.nports;
@@ -228,6 +241,8 @@ static void jack_setup(ui *u)
 	if (!u->jack) {
 		ts_monitor_free(u->mon);
 		u->mon = NULL;
+		ts_monitor_free(u->inject);
+		u->inject = NULL;
 		snprintf(u->jack_state, sizeof(u->jack_state), "%s",
 			 no_server ? "no JACK server: edit only" : "JACK: no client");
 		say(u, "%.150s", err);
@@ -247,6 +262,8 @@ static void jack_setup(ui *u)
 		u->jack = NULL;
 		ts_monitor_free(u->mon);
 		u->mon = NULL;
+		ts_monitor_free(u->inject);
+		u->inject = NULL;
 		snprintf(u->jack_state, sizeof(u->jack_state), "JACK: setup failed");
 		say(u, "%.150s", u->eng ? err : ts_strerror(TS_ERR_NOMEM));
 		return;
@@ -487,9 +504,14 @@ static void draw_bottom(ui *u)
 		put(23, 0, A_BOLD | A_REVERSE, "%s", u->ask_text);
 		return;
 	}
-	if (u->message[0])
+	if (u->message[0]) {
 		put(23, 0, 0, "%s", u->message);
-	else
+	} else if (u->keys_mode) {
+		char c[8];
+		ts_note_name((u->octave + 1) * 12, c, sizeof(c));
+		put(23, 0, A_BOLD, "KEYS a=%s w s e d f t g y h u j k  z x octave  r rec %s  space rest  "
+				   "` leaves", c, u->record ? "ON" : "off");
+	} else
 		put(23, 0, A_DIM, "? keys  space trig  hjkl move  tab field  +/- value  p play  w save  "
 				  "q quit");
 }
@@ -828,6 +850,117 @@ static void act_help(ui *u, int arg)
 	u->help_top = 0;
 }
 
+/* ---- keyboard mode ---- */
+
+/* The piano: the home row for the white keys, the row above for the black ones. */
+static const char piano[] = "awsedftgyhujkolp;";
+
+static bool track_can_send(const ui *u, int t)
+{
+	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[t];
+	return u->jack && !ts_jack_server_gone(u->jack) && tk->channel != TS_CHANNEL_OFF &&
+	       tk->send_midi;
+}
+
+/* Note-offs of previewed notes that are due (all of them with `all`). */
+static void preview_offs(ui *u, bool all)
+{
+	double now = now_s();
+	int k = 0;
+	for (int i = 0; i < u->noffs; i++) {
+		struct preview_off *o = &u->offs[i];
+		if ((all || now >= o->due) && u->jack &&
+		    ts_jack_send_midi(u->jack, o->port, o->track, o->bytes, 3))
+			continue;
+		if (all || now >= o->due)
+			continue; /* the ring is full or JACK is gone: dropped, not retried forever */
+		u->offs[k++] = *o;
+	}
+	u->noffs = k;
+}
+
+/* Play a note on the cursor's track now, for its gate (at the playing tempo; 0.05 … 1 s). */
+static void preview(ui *u, int note)
+{
+	int t = ts_edit_get_cursor(u->ed).track;
+	if (!track_can_send(u, t) || u->noffs == (int)(sizeof(u->offs) / sizeof(u->offs[0])))
+		return;
+	const ts_pattern *pat = ts_edit_pattern(u->ed);
+	const ts_track *tk = &pat->tracks[t];
+	int port = ts_pattern_track_port(pat, t + 1), chan = tk->channel - 1;
+	uint8_t on[3] = {(uint8_t)(0x90 | chan), (uint8_t)note, tk->velocity};
+	if (!ts_jack_send_midi(u->jack, port, t + 1, on, 3))
+		return;
+	int g16 = ts_len16(tk->gate);
+	double step_s = 60.0 / (u->tempo10 / 10.0 * 4), len = g16 ? g16 / 16.0 * step_s : 0.5;
+	len = len < 0.05 ? 0.05 : len > 1.0 ? 1.0 : len;
+	struct preview_off *o = &u->offs[u->noffs++];
+	o->due = now_s() + len;
+	o->port = port;
+	o->track = t + 1;
+	o->bytes[0] = (uint8_t)(0x80 | chan);
+	o->bytes[1] = (uint8_t)note;
+	o->bytes[2] = 0x40;
+}
+
+/* A piano key: heard at once; written at the cursor, which moves on (step entry), or while
+ * playing with record on, at the step the track plays (quantized to it). */
+static void piano_key(ui *u, int semitone)
+{
+	int note = (u->octave + 1) * 12 + semitone;
+	if (note < 0 || note > 127) {
+		say(u, "note out of range: change the octave (z x)");
+		return;
+	}
+	preview(u, note);
+	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
+	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[c.track];
+	if (u->record && u->st.running && u->st.step[c.track] > 0) {
+		ts_edit_move_to(u->ed, c.track, u->st.step[c.track] - 1);
+		edited(u, ts_edit_set_note(u->ed, note));
+		ts_edit_move_to(u->ed, c.track, c.step);
+		return;
+	}
+	if (u->record && u->st.running)
+		return;
+	edited(u, ts_edit_set_note(u->ed, note));
+	ts_edit_move_to(u->ed, c.track, (c.step + 1) % tk->length);
+}
+
+static void act_keys_mode(ui *u, int arg)
+{
+	(void)arg;
+	u->keys_mode = !u->keys_mode;
+	if (!u->keys_mode) {
+		preview_offs(u, true);
+		u->record = false;
+	}
+}
+
+/* Keys of keyboard mode; false for the others (they keep their meaning). */
+static bool keyboard_key(ui *u, int key)
+{
+	const char *at = key > 0 && key < 128 ? strchr(piano, key) : NULL;
+	if (key == '`' || key == 27) {
+		act_keys_mode(u, 0);
+	} else if (at && key) {
+		piano_key(u, (int)(at - piano));
+	} else if (key == 'z' || key == 'x') {
+		int o = u->octave + (key == 'x' ? 1 : -1);
+		if (o >= -1 && o <= 9)
+			u->octave = o;
+	} else if (key == 'r') {
+		u->record = !u->record;
+	} else if (key == ' ') {
+		ts_edit_cursor c = ts_edit_get_cursor(u->ed);
+		int len = ts_edit_pattern(u->ed)->tracks[c.track].length;
+		ts_edit_move_to(u->ed, c.track, (c.step + 1) % len); /* a rest */
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* The key table: the single source of the bindings and of the help screen. Rows with a label
  * are listed in the help; the others are aliases of the row above. */
 typedef struct {
@@ -890,6 +1023,7 @@ static const binding bindings[] = {
 	{'>', NULL, NULL, act_nudge, 1},
 	{'T', "T", "tap tempo (tap on the beat)", act_tap, 0},
 	{'i', "i", "MIDI monitor on/off", act_monitor, 0},
+	{'`', "`", "keyboard mode: letters play notes", act_keys_mode, 0},
 	{'w', "w", "save (old file kept: FILE~)", act_save, 0},
 	{'W', "W", "save as", act_save, 1},
 	{'q', "q Ctrl-C", "quit (asks if unsaved)", act_quit, 0},
@@ -960,6 +1094,8 @@ static void handle_key(ui *u, int key)
 		break;
 	}
 	u->message[0] = '\0';
+	if (u->keys_mode && keyboard_key(u, key))
+		return;
 	for (size_t i = 0; i < NBINDINGS; i++) {
 		if (bindings[i].key == key) {
 			bindings[i].fn(u, bindings[i].arg);
@@ -1023,7 +1159,13 @@ static void run(ui *u)
 			draw(u);
 			dirty_screen = false;
 		}
+		preview_offs(u, false);
 		int timeout = u->st.running ? PLAY_REDRAW_MS : 1000;
+		for (int i = 0; i < u->noffs; i++) {
+			int ms = (int)((u->offs[i].due - now_s()) * 1000) + 1;
+			if (ms < timeout)
+				timeout = ms < 1 ? 1 : ms;
+		}
 		if (engine_behind(u))
 			timeout = 5;
 		if (u->recovery_due > 0) {
@@ -1122,6 +1264,7 @@ int ts_ui_main(int argc, char **argv)
 		have_saved_tty = true;
 	u.doc_tempo10 = ts_edit_pattern(u.ed)->tempo10;
 	u.tempo10 = u.op.tempo10 ? u.op.tempo10 : u.doc_tempo10;
+	u.octave = ts_edit_pattern(u.ed)->tracks[0].notes[0] / 12 - 1;
 	/* No mlockall here: the engine's and the JACK client's blocks lock themselves (rtmem.h),
 	 * and the editor's own memory (undo history, curses) need not be resident. */
 	jack_setup(&u);
@@ -1151,6 +1294,7 @@ int ts_ui_main(int argc, char **argv)
 		ask(&u, recover_answer, "Unsaved edits of %s from a crash or kill were kept. Recover "
 					"them? y/n", ts_edit_path(u.ed) ? ts_edit_path(u.ed) : "untitled");
 	run(&u);
+	preview_offs(&u, true);
 	endwin();
 	if (u.jack) {
 		if (u.st.running)
@@ -1166,6 +1310,7 @@ int ts_ui_main(int argc, char **argv)
 		ts_edit_remove_recovery(u.ed);
 	ts_jack_close(u.jack);
 	ts_monitor_free(u.mon);
+	ts_monitor_free(u.inject);
 	ts_engine_free(u.eng);
 	ts_edit_free(u.ed);
 	close_signals();

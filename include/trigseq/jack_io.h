@@ -96,6 +96,9 @@ typedef struct {
 					     (ts_engine_queue); 0 = ignore program changes */
 	ts_monitor *monitor;              /* a copy of the MIDI sent and received goes here (see
 					     above); NULL = none */
+	ts_monitor *inject;               /* interactive: messages the main thread sends with
+					     ts_jack_send_midi (the ring used the other way: the
+					     main thread produces, the process thread consumes) */
 } ts_jack_config;
 
 typedef struct {
@@ -183,6 +186,10 @@ void ts_jack_set_fill(ts_jack *j, bool fill);
 /* The tempo from the next cycle (interactive), BPM x 10: the song goes on from where it is at
  * the new tempo (ts_engine_set_tempo), MIDI clock included. */
 void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10);
+/* Send a MIDI message (1 … 3 bytes) on one of the pattern's ports at the first frame of the next
+ * cycle (interactive, cfg.inject): the editor's preview and keyboard notes. track is what the
+ * monitor shows (0 = none). False when the ring is full or the port or size is wrong. */
+bool ts_jack_send_midi(ts_jack *j, int port, int track, const uint8_t *bytes, int size);
 /* Whether the process thread has acted on the last command. */
 bool ts_jack_command_done(ts_jack *j);
 /* Hand the engine a new version of the pattern (copied), playing or not: the process thread

@@ -6,13 +6,15 @@
  * The ring is single-producer / single-consumer, lock-free, of fixed-size records, with its
  * memory fixed at ts_monitor_new (locked into RAM, rtmem.h). The producer is the JACK process
  * callback; the consumer is the UI thread. A push into a full ring drops the record and counts
- * it: the producer never waits.
+ * it: the producer never waits. The same ring also carries the editor's own notes the other
+ * way (ts_jack_config.inject): the UI thread pushes, the process callback pops; pop and push are
+ * both real-time safe, so either side may be the real-time one.
  *
  * Threads:
  *   - ts_monitor_new, ts_monitor_free: any non-real-time thread, while neither side uses the
  *     ring (before the JACK client is activated, after it is closed).
  *   - ts_monitor_push: the producer only, one thread [RT] (no allocation, locks, I/O, syscalls).
- *   - ts_monitor_pop, ts_monitor_discard: the consumer only, one thread.
+ *   - ts_monitor_pop, ts_monitor_discard: the consumer only, one thread [RT].
  *   - ts_monitor_dropped, ts_monitor_capacity: any thread.
  *   - ts_monitor_format and the helpers below it: pure, any thread [RT].
  */

@@ -315,7 +315,31 @@ PY
 then ok "the clock follows the tempo edits at once: 500, then 800, then 799 frames a tick"
 else bad "tempo: the clock's intervals are not 500 / 800 / 799"; fi
 
-# ---- 9: bad input ----
+# ---- 9: keyboard mode: letters play the track's sound and write the notes ----
+monitor mon_keys || bad "monitor did not come up"
+mon=$mon_pid
+editor keys "$TRIGSEQ" keys.tsq --connect midi_out=mon_keys:input
+wait_screen keys 'keys.tsq +STOP' || bad "the editor did not start"
+keys keys '`'
+expect_screen keys "\` enters keyboard mode, and says the keys and the octave" 'KEYS a=C4 '
+keys keys a s d
+keys keys Escape
+sleep 1.2 # the previews' note-offs (a step's gate at 120 BPM)
+keys keys w
+expect_screen keys "the notes typed are saved" 'saved .*keys.tsq'
+keys keys q
+stop_pid "$mon"
+for n in 3c 3e 40; do
+	grep -q ": 90 $n 64" "$tmp/mon_keys.txt" && grep -q ": 80 $n 40" "$tmp/mon_keys.txt" ||
+		bad "keyboard preview: no note-on and note-off of $n on channel 1"
+done
+grep -c ': 90 ' "$tmp/mon_keys.txt" | grep -qx 3 && ok "a s d were heard at once: C4 D4 E4 on channel 1, each ended" ||
+	bad "keyboard preview: $(grep -c ': 90 ' "$tmp/mon_keys.txt") note-ons"
+got=$("$TRIGSEQ" dump "$tmp/keys.tsq" --bars 1 | grep ' 90 ' | cut -d' ' -f1,4 | tr '\n' ' ')
+[ "$got" = "0 3C 6000 3E 12000 40 " ] && ok "and written on steps 1, 2, 3 (the dump of the saved file: $got)" ||
+	bad "keyboard step entry: the dump has '$got'"
+
+# ---- 10: bad input ----
 printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
 editor typo "$TRIGSEQ" typo.tsq --no-jack
 wait_exit typo
