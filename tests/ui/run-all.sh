@@ -339,6 +339,24 @@ got=$("$TRIGSEQ" dump "$tmp/keys.tsq" --bars 1 | grep ' 90 ' | cut -d' ' -f1,4 |
 [ "$got" = "0 3C 6000 3E 12000 40 " ] && ok "and written on steps 1, 2, 3 (the dump of the saved file: $got)" ||
 	bad "keyboard step entry: the dump has '$got'"
 
+# record: while playing, a key goes to the step the track plays
+editor rec "$TRIGSEQ" keys.tsq --no-jack
+wait_screen rec 'keys.tsq +STOP' || bad "the editor did not start"
+keys rec '`' r
+expect_screen rec "r arms recording" 'r rec ON'
+keys rec Escape q
+editor rec2 "$TRIGSEQ" keys.tsq
+wait_screen rec2 'keys.tsq +STOP' || bad "the editor did not start"
+keys rec2 p
+sleep 1.1
+keys rec2 '`' r k
+sleep 0.3
+keys rec2 Escape p w q
+sleep 0.3
+"$TRIGSEQ" dump "$tmp/keys.tsq" --bars 1 | grep -q ' 90 48 ' &&
+	ok "a key pressed while playing with record on is written into the pattern (C5 in the dump)" ||
+	bad "record: no C5 (48) in the dump of the saved file: $("$TRIGSEQ" dump "$tmp/keys.tsq" --bars 1 | grep ' 90 ' | tr '\n' ' ')"
+
 # ---- 10: bad input ----
 printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
 editor typo "$TRIGSEQ" typo.tsq --no-jack
