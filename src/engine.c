@@ -89,6 +89,7 @@ struct inf_slot {
 	uint64_t ord;
 	int64_t start;           /* position of hit 0 */
 	int64_t stop;            /* POS_MAX while no later note trig has fired */
+	uint8_t step;            /* the trig's step, for ts_engine_update */
 };
 
 struct held {
@@ -496,6 +497,7 @@ static void evaluate_step(ts_engine *eng, int t)
 			inf->ord = ord;
 			inf->start = when;
 			inf->stop = POS_MAX;
+			inf->step = (uint8_t)step;
 			/* ... and a note trig evaluated before it that sounds after it stops it */
 			uint32_t n = r->nfired < FIRED_KEEP ? r->nfired : FIRED_KEEP;
 			for (uint32_t k = 0; k < n; k++)
@@ -1307,6 +1309,29 @@ static void follow_update(ts_engine *eng, const pat_slot *from, const pat_slot *
 	}
 }
 
+/* An endless retrig runs until its track's next note trig; one whose trig the update removed
+ * (or changed into something else, or whose track it muted) may have none coming: it stops now,
+ * at the first position of the next period, instead of running on for good. */
+static void stop_orphan_retrigs(ts_engine *eng, const ts_pattern *pat)
+{
+	int64_t now = pos_ceil(eng, eng->now);
+	for (int t = 0; t < TS_TRACKS; t++) {
+		const ts_track *tk = &pat->tracks[t];
+		trk_rt *r = &eng->trk[t];
+		for (int i = 0; i < INF_SLOTS; i++) {
+			struct inf_slot *inf = &r->inf[i];
+			if (inf->stop != POS_MAX)
+				continue;
+			const ts_trig *tr = &tk->steps[inf->step];
+			bool kept = !tk->mute && inf->step < tk->length &&
+				    (tr->kind == TS_TRIG_NOTE || tr->kind == TS_TRIG_ACCENT) &&
+				    tr->retrig && ts_trig_retrig_len(tk, tr) == TS_LEN_INF;
+			if (!kept)
+				inf->stop = now > inf->start ? now : inf->start + 1;
+		}
+	}
+}
+
 ts_status ts_engine_update(ts_engine *eng, int index, const ts_pattern *pat)
 {
 	if (!eng || !pat || index < 0 || index >= eng->npat)
@@ -1325,8 +1350,10 @@ ts_status ts_engine_update(ts_engine *eng, int index, const ts_pattern *pat)
 	/* The look-ahead covers the steps still to be evaluated, which are all the chain's: entries
 	 * of an old version are queued already and need none, so it may shrink as well as grow. */
 	eng->max_step = chain_max_step(eng);
-	if (eng->running && index == eng->cur)
+	if (eng->running && index == eng->cur) {
 		follow_update(eng, &eng->ps[from], &eng->ps[to]);
+		stop_orphan_retrigs(eng, &eng->ps[to].pat);
+	}
 	eng->updates++;
 	return TS_OK;
 }

@@ -2752,6 +2752,33 @@ static void test_tempo_invalid(void **state)
 	ts_engine_free(eng);
 }
 
+/* An endless retrig whose trig an update removes stops at the update (it has no later note trig
+ * to stop it): hits every 6000 (1/16) at 0 and 6000, the update at 9000, nothing after. Without
+ * the update it runs on. The same for a track the update mutes. */
+static void test_update_stops_orphan_retrig(void **state)
+{
+	(void)state;
+	static ts_pattern p0, p1;
+	ts_trig *r = note(1, 1, 60);
+	r->retrig = true;
+	r->retrig_len = TS_LEN_INF;
+	r->gate = (uint8_t)len_idx(8);
+	pat.length = 4;
+	ts_pattern_settle(&pat);
+	p0 = pat;
+	put(1, 1, TS_TRIG_NONE);
+	p1 = pat;
+	edit ed = {9000, 0, &p1, TS_OK};
+	assert_string_equal(play_edits(&p0, &ed, 1, 30000), "0 90 3C 64\n3000 80 3C 40\n"
+							    "6000 90 3C 64\n9000 80 3C 40\n");
+	assert_string_equal(play(&p0, 18000), "0 90 3C 64\n3000 80 3C 40\n6000 90 3C 64\n"
+					      "9000 80 3C 40\n12000 90 3C 64\n15000 80 3C 40\n");
+	p1 = p0;
+	p1.tracks[0].mute = true;
+	assert_string_equal(play_edits(&p0, &ed, 1, 30000), "0 90 3C 64\n3000 80 3C 40\n"
+							    "6000 90 3C 64\n9000 80 3C 40\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2801,6 +2828,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chain_continue_and_periods, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_update_trigs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_stops_orphan_retrig, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_update_old_entries_finish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_update_speed_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_update_change_point, setup, teardown),
