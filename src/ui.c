@@ -74,7 +74,9 @@ typedef struct ui {
 	ts_engine *eng;
 	char jack_state[96];          /* what the status line says of JACK */
 	bool playing_asked;           /* the last transport command was PLAY or CONTINUE */
-	bool fill;                    /* fill mode (f) */
+	bool fill;                    /* fill mode latched (f) */
+	double fill_until;            /* momentary fill (F held): on until then */
+	bool fill_sent;               /* what the engine has */
 	uint16_t solo;                /* soloed tracks, bit t-1 (S): the others are muted in what
 					 the engine plays, not in the file */
 	uint16_t sent_solo;
@@ -207,6 +209,15 @@ static void edited(ui *u, bool changed)
 		say(u, "%s", ts_edit_message(u->ed));
 }
 
+/* A terminal tells no key release: a held F repeats, and the fill lasts until 0.7 s after the
+ * last repeat (longer than the usual delay before a key repeats). */
+#define FILL_HOLD_S 0.7
+
+static bool fill_on(const ui *u)
+{
+	return u->fill || now_s() < u->fill_until;
+}
+
 /* ---- JACK ---- */
 
 static void jack_setup(ui *u)
@@ -271,6 +282,7 @@ static void jack_setup(ui *u)
 	ts_engine_set_fill(u->eng, u->op.fill);
 	ts_jack_set_tempo(u->jack, u->tempo10);
 	u->fill = u->op.fill;
+	u->fill_sent = u->fill;
 	ts_jack_set_fill(u->jack, u->fill);
 	u->sent_version = ts_edit_version(u->ed);
 	for (int c = 0; c < u->op.nconnect; c++) {
@@ -404,7 +416,7 @@ static void draw_status(ui *u)
 	(void)pat;
 	put(0, 0, A_REVERSE, "%-*s", COLS, "");
 	put(0, 0, A_REVERSE | A_BOLD, " %.15s%s", base, ts_edit_dirty(u->ed) ? " *" : "");
-	put(0, 19, A_REVERSE | A_BOLD, "%s", u->fill ? "FILL" : "");
+	put(0, 19, A_REVERSE | A_BOLD, "%s", fill_on(u) ? "FILL" : "");
 	put(0, 24, A_REVERSE | A_BOLD, "%s", st->running ? "PLAY" : "STOP");
 	put(0, 29, A_REVERSE, "%3u.%u BPM  int  clock %s  %s", t10 / 10, t10 % 10,
 	    u->op.send_clock ? "out" : "off", jack);
@@ -684,13 +696,24 @@ static void act_transport(ui *u, int cmd)
 	u->playing_asked = cmd != TS_JACK_STOP;
 }
 
-static void act_fill(ui *u, int arg)
+static void sync_fill(ui *u)
 {
-	(void)arg;
-	u->fill = !u->fill;
-	if (u->jack)
-		ts_jack_set_fill(u->jack, u->fill);
-	say(u, "fill %s", u->fill ? "on: fill conditions true" : "off");
+	bool on = fill_on(u);
+	if (on != u->fill_sent && u->jack) {
+		ts_jack_set_fill(u->jack, on);
+		u->fill_sent = on;
+	}
+}
+
+static void act_fill(ui *u, int momentary)
+{
+	if (momentary) {
+		u->fill_until = now_s() + FILL_HOLD_S;
+	} else {
+		u->fill = !u->fill;
+		say(u, "fill %s", u->fill ? "on: fill conditions true" : "off");
+	}
+	sync_fill(u);
 }
 
 /* Tempo keys edit the document's tempo (the tempo field), heard at once. */
@@ -1017,7 +1040,8 @@ static const binding bindings[] = {
 	{CTRL_KEY('r'), "Ctrl-R", "redo", act_undo, 1},
 	{'p', "p", "play from step 1 / stop", act_transport, TS_JACK_PLAY},
 	{'P', "P", "continue where it stopped", act_transport, TS_JACK_CONTINUE},
-	{'f', "f", "fill mode on/off", act_fill, 0},
+	{'f', "f", "fill mode on/off (latched)", act_fill, 0},
+	{'F', "F", "fill while held (momentary)", act_fill, 1},
 	{'t', "t", "type the tempo", act_tempo, 0},
 	{'<', "< >", "tempo -/+ 0.1 BPM", act_nudge, -1},
 	{'>', NULL, NULL, act_nudge, 1},
@@ -1160,7 +1184,16 @@ static void run(ui *u)
 			dirty_screen = false;
 		}
 		preview_offs(u, false);
+		bool was_fill = u->fill_sent;
+		sync_fill(u);
+		if (was_fill != u->fill_sent)
+			dirty_screen = true;
 		int timeout = u->st.running ? PLAY_REDRAW_MS : 1000;
+		if (u->fill_until > now_s()) {
+			int ms = (int)((u->fill_until - now_s()) * 1000) + 1;
+			if (ms < timeout)
+				timeout = ms;
+		}
 		for (int i = 0; i < u->noffs; i++) {
 			int ms = (int)((u->offs[i].due - now_s()) * 1000) + 1;
 			if (ms < timeout)

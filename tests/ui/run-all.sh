@@ -243,7 +243,21 @@ keys fill f
 expect_screen fill "f shows FILL in the status line" 'FILL PLAY'
 sleep 1.2
 after=$(grep -c ': 90 32 ' "$tmp/mon_fill.txt")
-keys fill f p q
+keys fill f
+sleep 0.8
+off=$(grep -c ': 90 32 ' "$tmp/mon_fill.txt")
+# momentary: F held (the terminal repeats it) fills, and it ends 0.7 s after the last repeat
+for _ in $(seq 12); do T send-keys -t ui:fill F; sleep 0.1; done
+held=$(grep -c ': 90 32 ' "$tmp/mon_fill.txt")
+expect_screen fill "F held shows FILL" 'FILL PLAY'
+sleep 1.2
+gone=$(grep -c ': 90 32 ' "$tmp/mon_fill.txt")
+if screen fill | grep -q 'FILL PLAY' || [ $((held - off)) -lt 3 ] || [ $((gone - held)) -gt 4 ]; then
+	bad "momentary fill: $((held - off)) fill notes while held, $((gone - held)) in the 1.2 s after"
+else
+	ok "momentary fill: $((held - off)) fill notes while F was held, $((gone - held)) after, then FILL gone"
+fi
+keys fill p q
 stop_pid "$mon"
 [ "$before" -eq 0 ] && [ "$after" -ge 3 ] && ok "a fill trig is silent, then heard with f: $after note-ons" ||
 	bad "fill: $before note-ons before f, $after after"
