@@ -993,6 +993,23 @@ bool ts_edit_toggle_mute(ts_edit *ed, int track)
 	return commit(ed, MSG_NO_CHANGE, false);
 }
 
+bool ts_edit_set_track_name(ts_edit *ed, int track, const char *name)
+{
+	if (track < 0 || track >= TS_TRACKS)
+		return refuse(ed, MSG_NO_TRACK);
+	size_t len = strlen(name);
+	if (len > TS_NAME_MAX)
+		return refuse(ed, "a name has at most 32 bytes");
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7F)
+			return refuse(ed, "a name has no control characters");
+	begin(ed);
+	ts_track *tk = &ed->pat.tracks[track];
+	memcpy(tk->name, name, len + 1);
+	tk->declared = true;
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
 bool ts_edit_toggle_send(ts_edit *ed, int track)
 {
 	if (track < 0 || track >= TS_TRACKS)

@@ -806,6 +806,18 @@ static void got_note(ui *u, const char *text)
 	edited(u, ts_edit_set_note(u->ed, n));
 }
 
+static void got_name(ui *u, const char *text)
+{
+	edited(u, ts_edit_set_track_name(u->ed, ts_edit_get_cursor(u->ed).track, text));
+}
+
+static void act_name(ui *u, int arg)
+{
+	(void)arg;
+	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
+	start_prompt(u, "track name", ts_edit_pattern(u->ed)->tracks[c.track].name, got_name);
+}
+
 static void act_note(ui *u, int arg)
 {
 	(void)arg;
@@ -1024,6 +1036,7 @@ static const binding bindings[] = {
 	{'}', "}", "field up coarse (octave/10)", act_adjust, 10},
 	{'{', "{", "field down coarse", act_adjust, -10},
 	{'n', "n", "type the note (C4 = 60)", act_note, 0},
+	{'N', "N", "name the track", act_name, 0},
 	{'/', "/", "slide on/off", act_slide, 0},
 	{'m', "m", "mute the track on/off", act_mute, 0},
 	{'M', "M", "track MIDI send on/off", act_send, 0},
@@ -1089,6 +1102,9 @@ static void prompt_key(ui *u, int key)
 		char text[PROMPT_MAX];
 		snprintf(text, sizeof(text), "%s", u->prompt_text);
 		u->on_prompt(u, text);
+	} else if (key == CTRL_KEY('u')) {
+		u->prompt_len = 0;
+		u->prompt_text[0] = '\0';
 	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
 		if (u->prompt_len > 0)
 			u->prompt_text[--u->prompt_len] = '\0';
@@ -1098,10 +1114,36 @@ static void prompt_key(ui *u, int key)
 	}
 }
 
+/* The mouse: a click on a grid cell moves there and toggles its trig; the wheel changes the
+ * selected field (over the grid: of the cell under the pointer). */
+static void handle_mouse(ui *u)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || u->mode != MODE_GRID)
+		return;
+	int t = ev.y - 2, x = ev.x - 37;
+	int k = x >= 0 ? (x - x / 9) / 2 : -1; /* cells are 2 wide, a space every 4 */
+	bool on_cell = t >= 0 && t < TS_TRACKS && x >= 0 && k < TS_EDIT_PAGE && x % 9 != 8;
+	int step = ts_edit_page(u->ed) * TS_EDIT_PAGE + k;
+	if (on_cell)
+		ts_edit_move_to(u->ed, t, step);
+	if (ev.bstate & (BUTTON4_PRESSED)) {
+		edited(u, ts_edit_adjust(u->ed, 1));
+	} else if (ev.bstate & BUTTON5_PRESSED) {
+		edited(u, ts_edit_adjust(u->ed, -1));
+	} else if (on_cell && (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
+		edited(u, ts_edit_toggle(u->ed));
+	}
+}
+
 static void handle_key(ui *u, int key)
 {
 	if (key == KEY_RESIZE)
 		return;
+	if (key == KEY_MOUSE) {
+		handle_mouse(u);
+		return;
+	}
 	switch (u->mode) {
 	case MODE_PROMPT:
 		prompt_key(u, key);
@@ -1314,6 +1356,8 @@ int ts_ui_main(int argc, char **argv)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
 	curs_set(0);
 	u.colour = has_colors() && getenv("NO_COLOR") == NULL;
 	if (u.colour) {

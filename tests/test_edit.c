@@ -912,6 +912,25 @@ static void test_change_and_mode(void **state)
 	ts_edit_free(ed);
 }
 
+static void test_track_name(void **state)
+{
+	(void)state;
+	ts_edit *ed = ts_edit_new(NULL);
+	assert_true(ts_edit_set_track_name(ed, 2, "ACID \"303\""));
+	assert_string_equal(ts_edit_pattern(ed)->tracks[2].name, "ACID \"303\"");
+	assert_true(ts_edit_pattern(ed)->tracks[2].declared);
+	assert_valid(ed);
+	uint64_t v = ts_edit_version(ed);
+	assert_false(ts_edit_set_track_name(ed, 2, "ACID \"303\""));
+	assert_false(ts_edit_set_track_name(ed, 2, "123456789012345678901234567890123"));
+	assert_false(ts_edit_set_track_name(ed, 2, "tab\there"));
+	assert_false(ts_edit_set_track_name(ed, 12, "x"));
+	assert_int_equal(ts_edit_version(ed), v);
+	assert_true(ts_edit_undo(ed));
+	assert_string_equal(ts_edit_pattern(ed)->tracks[2].name, "");
+	ts_edit_free(ed);
+}
+
 static void test_clipboard(void **state)
 {
 	(void)state;
@@ -1414,6 +1433,7 @@ int main(void)
 		cmocka_unit_test(test_track_fields),
 		cmocka_unit_test(test_pattern_fields),
 		cmocka_unit_test(test_change_and_mode),
+		cmocka_unit_test(test_track_name),
 		cmocka_unit_test(test_clipboard),
 		cmocka_unit_test(test_paste_page),
 		cmocka_unit_test(test_undo_redo),

@@ -155,6 +155,8 @@ bool ts_edit_set_note(ts_edit *ed, int note);
 bool ts_edit_toggle_slide(ts_edit *ed);
 /* Track mute on/off (the file's `mute`); track 0 … 11 as in the cursor. */
 bool ts_edit_toggle_mute(ts_edit *ed, int track);
+/* Name a track (0 … 11): at most TS_NAME_MAX bytes, no control characters. */
+bool ts_edit_set_track_name(ts_edit *ed, int track, const char *name);
 /* Track send-midi on/off; track 0 … 11. */
 bool ts_edit_toggle_send(ts_edit *ed, int track);
 

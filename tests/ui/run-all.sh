@@ -371,7 +371,28 @@ sleep 0.3
 	ok "a key pressed while playing with record on is written into the pattern (C5 in the dump)" ||
 	bad "record: no C5 (48) in the dump of the saved file: $("$TRIGSEQ" dump "$tmp/keys.tsq" --bars 1 | grep ' 90 ' | tr '\n' ' ')"
 
-# ---- 10: bad input ----
+# ---- 10: the mouse (xterm reports, as the terminal sends them), names ----
+# ESC [ M, then 32 + button (0 press, 3 release, 64 wheel up), 33 + column, 33 + row
+mouse() { T send-keys -t "ui:$1" -l "$(printf '\033[M%b%b%b' "\\$(printf '%03o' $((32 + $2)))" \
+	"\\$(printf '%03o' $((33 + $3)))" "\\$(printf '%03o' $((33 + $4)))")"; sleep 0.2; }
+cp patterns/virus-acid.tsq "$tmp/mouse.tsq"
+editor mouse "$TRIGSEQ" mouse.tsq --no-jack
+wait_screen mouse 'mouse.tsq +STOP' || bad "the editor did not start"
+mouse mouse 0 41 2
+mouse mouse 3 41 2
+[ "$(cell mouse 1 3)" = ". " ] && ok "a click on a cell toggles its trig (track 1 step 3 off)" ||
+	bad "click: cell 1/3 is '$(cell mouse 1 3)'"
+mouse mouse 64 37 2
+expect_screen mouse "the wheel over a cell changes its selected field (note C2 -> C#2)" 'note C#2 \(37\)'
+keys mouse N
+keys mouse C-u
+T send-keys -t ui:mouse -l 'BASS'
+keys mouse Enter
+expect_screen mouse "N names the track" '^ 1 BASS '
+keys mouse w q
+grep -q '^track 1 "BASS"' "$tmp/mouse.tsq" && ok "the name is saved" || bad "name not saved: $(grep '^track 1' "$tmp/mouse.tsq")"
+
+# ---- 11: bad input ----
 printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
 editor typo "$TRIGSEQ" typo.tsq --no-jack
 wait_exit typo
