@@ -112,6 +112,7 @@ struct ts_jack {
 	atomic_uint pat_pub;              /* ts_jack_send_pattern: mbox[pat_pub & 1] is new */
 	atomic_uint pat_taken;            /* process: the last pat_pub the engine took */
 	atomic_uint pat_busy;             /* process: updates retried for want of a free slot */
+	atomic_uint pat_refused;          /* process: versions the engine refused */
 	atomic_bool fill;                 /* ts_jack_set_fill: the fill flag the engine reads */
 	atomic_uint tempo_req;            /* ts_jack_set_tempo: BPM x 10, 0 = none yet */
 	unsigned tempo_seen;              /* process thread only */
@@ -733,10 +734,15 @@ static void take_pattern(ts_jack *j)
 	unsigned pub = atomic_load_explicit(&j->pat_pub, memory_order_acquire);
 	if (pub == atomic_load_explicit(&j->pat_taken, memory_order_relaxed))
 		return;
-	if (ts_engine_update(j->eng, 0, &j->mbox[pub & 1]) == TS_OK)
-		atomic_store_explicit(&j->pat_taken, pub, memory_order_release);
-	else
+	ts_status st = ts_engine_update(j->eng, 0, &j->mbox[pub & 1]);
+	if (st == TS_ERR_BUSY) {
 		atomic_fetch_add_explicit(&j->pat_busy, 1, memory_order_relaxed);
+		return; /* again next cycle */
+	}
+	/* Taken, or refused for good (a port the client does not have): not retried. */
+	if (st != TS_OK)
+		atomic_fetch_add_explicit(&j->pat_refused, 1, memory_order_relaxed);
+	atomic_store_explicit(&j->pat_taken, pub, memory_order_release);
 }
 
 /* Play, continue and stop as the editor asks, any number of times. */
@@ -1268,6 +1274,7 @@ void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 		st->step[t] = (uint8_t)atomic_load_explicit(&j->steps[t], memory_order_relaxed);
 	st->pattern_updates_waiting = atomic_load(&j->pat_pub) != atomic_load(&j->pat_taken);
 	st->pattern_busy = atomic_load(&j->pat_busy);
+	st->pattern_refused = atomic_load(&j->pat_refused);
 	st->callback_ns_max = atomic_exchange(&j->cb_ns_max, 0);
 	st->period_frames = atomic_load(&j->period);
 	st->listening = atomic_load_explicit(&j->listening, memory_order_acquire);

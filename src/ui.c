@@ -1184,7 +1184,11 @@ static bool status_changed(ui *u)
 	st.frames = 0;
 	st.dsp_load = (float)((int)(st.dsp_load * 10)) / 10; /* shown to 0.1% */
 	st.transport_frame = 0;
+	if (st.pattern_refused != u->st.pattern_refused)
+		say(u, "the engine refused this version of the pattern (a port trigseq did not register "
+		       "at start): restart the editor to play it");
 	bool changed = st.running != u->st.running || st.xruns != u->st.xruns ||
+		       st.pattern_refused != u->st.pattern_refused ||
 		       st.server_gone != u->st.server_gone || st.dsp_load != u->st.dsp_load ||
 		       memcmp(st.step, u->st.step, sizeof(st.step)) != 0;
 	u->st = st;

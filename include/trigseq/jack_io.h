@@ -115,6 +115,8 @@ typedef struct {
 	uint8_t step[TS_TRACKS];          /* current step of every track (1-based), 0 before start */
 	bool pattern_updates_waiting;     /* interactive: a pattern sent is not taken yet */
 	uint32_t pattern_busy;            /* interactive: cycles an update waited for a free slot */
+	uint32_t pattern_refused;         /* interactive: versions the engine refused (a port the
+					     client has not registered): not played */
 	uint32_t callback_ns_max;         /* longest process callback since the last status read */
 	uint32_t period_frames;
 	float dsp_load;                   /* JACK's DSP load estimate, percent */
