@@ -4,7 +4,7 @@
 #   - CPU share of the editor process idle (stopped, 10 s) and playing (10 s), from its
 #     utime + stime in /proc, and its resident memory;
 #   - the keystrokes to enter a 16-step bassline with 4 accents and 2 slides into an empty
-#     pattern with today's keys, typed for real and checked in the saved file.
+#     pattern, in keyboard mode and with n NOTE Enter, typed for real and checked in the saved files.
 # usage: bench/editor.sh BUILD_DIR
 set -uo pipefail
 build=$(realpath "$1")
@@ -48,31 +48,68 @@ priv=$(awk '/^Private_(Clean|Dirty)/ {s += $2} END {print s}' "/proc/$pid/smaps_
 
 # The bassline: C2 C2 D#2 C2 G1 C2 A#1 C2 ..., accents on steps 1 5 9 13, slides on 4 and 12.
 notes=(C2 C2 D#2 C2 G1 C2 A#1 C2 C2 C2 D#2 F2 G1 C2 A#1 C3)
+want="24 24 27 24 1F 24 22 24 24 24 27 29 1F 24 22 30"
 keys=0
-send() { T send-keys -t b -- "$@"; keys=$((keys + $#)); sleep 0.05; }
+send() { T send-keys -t "$win" -- "$@"; keys=$((keys + $#)); sleep 0.05; }
+# bass_ok FILE: 16 trigs with the notes above, 4 accents, 2 slides
+bass_ok() {
+	local trigs got
+	trigs=$(grep -oE '^ +steps [xX. -]+' "$1" | tr -d ' ' | sed 's/^steps//')
+	got=$("$build/trigseq" dump "$1" --bars 1 | awk '$3 == "90" {print $4}' | tr '\n' ' ')
+	[ "$(tr -cd 'xX' <<<"$trigs" | wc -c)" -eq 16 ] && [ "$(tr -cd 'X' <<<"$trigs" | wc -c)" -eq 4 ] &&
+		[ "$(grep -c ' slide' "$1")" -eq 2 ] && [ "$got" = "$want " ]
+}
+# the accents and slides, from step 1: X on 1 5 9 13, / on 4 12
+marks() {
+	send X l l l / l X l l l l X l l l / l X
+}
+
+# 1. n NOTE Enter per step
+win=b
 for i in $(seq 0 15); do
 	send n
 	for ((c = 0; c < ${#notes[i]}; c++)); do send "${notes[i]:c:1}"; done
 	send Enter
-	case $((i + 1)) in 1 | 5 | 9 | 13) send X ;; esac
-	case $((i + 1)) in 4 | 12) send / ;; esac
 	[ "$i" -lt 15 ] && send l
 done
-entered=$keys
+send '[' # back to step 1
+marks
+typed=$keys
 send w
 sleep 0.5
-trigs=$(grep -oE '^ +steps [xX. -]+' "$tmp/bass.tsq" | tr -d ' ' | sed 's/^steps//')
-accents=$(tr -cd 'X' <<<"$trigs" | wc -c)
-notes_n=$(tr -cd 'xX' <<<"$trigs" | wc -c)
-slides=$(grep -c ' slide' "$tmp/bass.tsq")
 T send-keys -t b q
+
+# 2. keyboard mode: one key a note (a = C2 after two octaves down from the track's C4)
+T new-window -t b: -n k "cd '$tmp' && '$build/trigseq' bass2.tsq --no-jack; sleep 60"
+win=b:k
+for _ in $(seq 50); do T capture-pane -t "$win" -p | grep -q 'bass2.tsq' && break; sleep 0.1; done
+keys=0
+send '`' z z
+for n in "${notes[@]}"; do
+	case $n in
+	C2) send a ;; D#2) send e ;; F2) send f ;; C3) send k ;;
+	G1) send z g x ;; A#1) send z u x ;;
+	esac
+done
+send Escape # the cursor wrapped back to step 1
+marks
+piano=$keys
+send w
+sleep 0.5
+T send-keys -t "$win" q
+
 echo "editor (tmux, jackd dummy, 256-frame periods): CPU idle ${idle} of a core over 10 s," \
 	"playing ${playing}; memory: $(awk -v k="$priv" 'BEGIN { printf "%.1f", k / 1024 }') MB" \
 	"private ($((rss / 1024)) MB resident with JACK's shared segment)"
-if [ "$notes_n" -eq 16 ] && [ "$accents" -eq 4 ] && [ "$slides" -eq 2 ]; then
+if bass_ok "$tmp/bass.tsq" && bass_ok "$tmp/bass2.tsq"; then
 	echo "editor: a 16-step bassline with 4 accents and 2 slides from an empty pattern:" \
-		"$entered keystrokes (n NOTE Enter per step, X, /, l), checked in the saved file"
+		"$piano keystrokes in keyboard mode (\` then a key a note), $typed with n NOTE Enter;" \
+		"both checked in the saved files"
 else
-	echo "editor: the bassline did not come out right: $notes_n notes, $accents accents, $slides slides"
+	echo "editor: a bassline did not come out right (bass.tsq, bass2.tsq):"
+	"$build/trigseq" dump "$tmp/bass.tsq" --bars 1 | awk '$3 == "90" {print $4}' | tr '\n' ' '
+	echo
+	"$build/trigseq" dump "$tmp/bass2.tsq" --bars 1 | awk '$3 == "90" {print $4}' | tr '\n' ' '
+	echo
 	exit 1
 fi
