@@ -73,7 +73,6 @@ typedef struct ui {
 	ts_jack *jack;                /* NULL: no JACK */
 	ts_engine *eng;
 	char jack_state[96];          /* what the status line says of JACK */
-	bool playing_asked;           /* the last transport command was PLAY or CONTINUE */
 	bool fill;                    /* fill mode latched (f) */
 	double fill_until;            /* momentary fill (F held): on until then */
 	bool fill_sent;               /* what the engine has */
@@ -120,7 +119,6 @@ typedef struct ui {
 	bool quit;
 	bool colour;
 	ts_jack_status st;            /* last snapshot drawn */
-	int help_top;
 } ui;
 
 /* ---- signals: a flag and a byte in a pipe; the terminal restored on a crash ---- */
@@ -398,7 +396,6 @@ static int st_step(const ui *u, int t)
 
 static void draw_status(ui *u)
 {
-	const ts_pattern *pat = ts_edit_pattern(u->ed);
 	const char *path = ts_edit_path(u->ed);
 	const ts_jack_status *st = &u->st;
 	bool gone = u->jack && st->server_gone;
@@ -413,7 +410,6 @@ static void draw_status(ui *u)
 	const char *base = path ? strrchr(path, '/') : NULL;
 	base = base ? base + 1 : path ? path : "untitled";
 	uint16_t t10 = u->tempo10;
-	(void)pat;
 	put(0, 0, A_REVERSE, "%-*s", COLS, "");
 	put(0, 0, A_REVERSE | A_BOLD, " %.15s%s", base, ts_edit_dirty(u->ed) ? " *" : "");
 	put(0, 19, A_REVERSE | A_BOLD, "%s", fill_on(u) ? "FILL" : "");
@@ -580,7 +576,7 @@ static void act_monitor(ui *u, int arg)
 	u->show_monitor = !u->show_monitor;
 }
 
-static void draw_help(ui *u);
+static void draw_help(void);
 
 static void draw(ui *u)
 {
@@ -591,7 +587,7 @@ static void draw(ui *u)
 		return;
 	}
 	if (u->mode == MODE_HELP) {
-		draw_help(u);
+		draw_help();
 	} else {
 		draw_status(u);
 		draw_tracks(u);
@@ -693,7 +689,6 @@ static void act_transport(ui *u, int cmd)
 	if (cmd == TS_JACK_PLAY && u->st.running)
 		cmd = TS_JACK_STOP; /* p toggles */
 	ts_jack_command(u->jack, (ts_jack_cmd)cmd);
-	u->playing_asked = cmd != TS_JACK_STOP;
 }
 
 static void sync_fill(ui *u)
@@ -882,7 +877,6 @@ static void act_help(ui *u, int arg)
 {
 	(void)arg;
 	u->mode = MODE_HELP;
-	u->help_top = 0;
 }
 
 /* ---- keyboard mode ---- */
@@ -1069,14 +1063,12 @@ static const binding bindings[] = {
 
 #define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))
 
-static void draw_help(ui *u)
+static void draw_help(void)
 {
 	put(0, 0, A_REVERSE | A_BOLD, " trigseq keys  (any key closes) %*s", COLS - 33, "");
-	int rows = LINES - 2, y = 1, x = 0, n = 0;
+	int rows = LINES - 2, y = 1, x = 0;
 	for (size_t i = 0; i < NBINDINGS; i++) {
 		if (!bindings[i].label)
-			continue;
-		if (n++ < u->help_top)
 			continue;
 		put(y, x, A_BOLD, "%-11s", bindings[i].label);
 		put(y, x + 12, 0, "%-.27s", bindings[i].help);

@@ -54,3 +54,17 @@ rtok() {
 		bad "$1: $(grep '^rtcheck' "$2" || echo no rtcheck report)"
 	fi
 }
+
+# start_jackd GROUP [PERIOD]: a private dummy server (synchronous, 48 kHz, PERIOD frames, default
+# 256) as JACK_DEFAULT_SERVER; its pid joins pids. Prints the totals and exits 1 when it does
+# not come up.
+start_jackd() {
+	export JACK_DEFAULT_SERVER=trigseq-$1-$$-$RANDOM
+	jackd -S --no-realtime -d dummy -r 48000 -p "${2:-256}" >"$tmp/jackd-$1.log" 2>&1 &
+	pids+=("$!")
+	if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
+		bad "could not start jackd: $(head -c 400 "$tmp/jackd-$1.log")"
+		printf '%s: %d passed, %d failed\n' "$1" "$pass" "$fail"
+		exit 1
+	fi
+}

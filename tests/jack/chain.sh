@@ -24,18 +24,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cd "$root"
 
-# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok
+# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok, start_jackd
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$here/../lib.sh"
 
-export JACK_DEFAULT_SERVER=trigseq-chain-$$-$RANDOM
-jackd -S --no-realtime -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &
-pids+=("$!")
-if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
-	bad "could not start jackd: $(head -c 400 "$tmp/jackd.log")"
-	printf 'chain: %d passed, %d failed\n' "$pass" "$fail"
-	exit 1
-fi
+start_jackd chain
 R=48000
 A=patterns/virus-acid.tsq # 16 steps at 126 BPM: 91428.57 frames; channel 1
 B=patterns/rd8-map.tsq    # 16 steps; channel 10

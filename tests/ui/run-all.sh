@@ -26,18 +26,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cd "$root"
 
-# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok
+# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok, start_jackd
 # shellcheck source=SCRIPTDIR/../lib.sh
 . "$here/../lib.sh"
 
-export JACK_DEFAULT_SERVER=trigseq-ui-$$-$RANDOM
-jackd -S --no-realtime -d dummy -r 48000 -p 256 >"$tmp/jackd.log" 2>&1 &
-pids+=("$!")
-if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
-	bad "could not start jackd: $(head -c 400 "$tmp/jackd.log")"
-	printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
-	exit 1
-fi
+start_jackd ui
 
 # editor NAME ARGS...: trigseq ARGS in a new 80x24 tmux window NAME; its stderr goes to
 # $tmp/NAME.err, its exit status to $tmp/NAME.exit when it ends. The shell stays so the screen
