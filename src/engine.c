@@ -66,7 +66,8 @@ typedef struct {
 	uint8_t pat;             /* LOCKS, HIT: physical slot (ps[]) of the trig's pattern; CHANGE: of
 				  * the new one. Counted in its refs while queued (slot_refers) */
 	uint8_t a, b;            /* OFF: port, channel-1. LOCKS: step. HIT: step, endless-retrig slot.
-				  * CHANGE: chain index of the new pattern in a */
+				  * CHANGE: chain index of the new pattern in a, of the one queued
+				  * after it + 1 in b (0 = none), where its steps count from in sub */
 	uint16_t hit, n;         /* HIT: hit index, number of hits (0 = endless). OFF: note in n */
 	uint32_t gen;            /* OFF: generation of the note it ends */
 } qent;
@@ -162,9 +163,13 @@ struct ts_engine {
 	char port_names[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1]; /* not add one */
 	uint32_t updates;
 	int first;               /* pattern play starts from (ts_engine_queue while stopped) */
+	int64_t first_start;     /* bank: where it started, for Continue (0 = the song's start) */
 	int cur, queued;         /* queued: -1 = none */
 	int64_t cur_start;
 	int64_t change_at;       /* next change point of cur, -1 = none */
+	bool direct;             /* change_at is a direct selection's P (ts_engine_select) ... */
+	bool jump;               /* ... in direct jump mode */
+	int pc_pending;          /* program_send: a program change for the next period, -1 none */
 	int playing;
 	int64_t playing_start;
 	uint32_t changes;
@@ -532,11 +537,16 @@ static void change_pattern(ts_engine *eng)
 {
 	int64_t at = eng->change_at;
 	int next = eng->queued;
+	bool jump = eng->direct && eng->jump;
+	eng->direct = eng->jump = false;
 	eng->cur = next;
-	eng->cur_start = at;
-	eng->queued = eng->npat > 1 ? (next + 1) % eng->npat : -1;
+	if (!jump)
+		eng->cur_start = at; /* a jump keeps counting from the old pattern's start */
+	eng->queued = eng->npat > 1 && !eng->cfg.bank ? (next + 1) % eng->npat : -1;
 	int64_t change = chain_slot(eng, next)->change;
-	eng->change_at = change > 0 ? at + change : -1;
+	eng->change_at = -1;
+	if (change > 0)
+		eng->change_at = eng->cur_start + ((at - eng->cur_start) / change + 1) * change;
 	for (int t = 0; t < TS_TRACKS; t++) {
 		trk_rt *r = &eng->trk[t];
 		place_track(eng, t, at);
@@ -552,7 +562,18 @@ static void change_pattern(ts_engine *eng)
 	e.kind = ENT_CHANGE;
 	e.pat = eng->phys[next];
 	e.a = (uint8_t)next;
+	e.b = (uint8_t)(eng->queued + 1);
+	e.sub = (uint64_t)eng->cur_start; /* alone at its key: nothing to order against */
 	q_push(eng, e);
+}
+
+/* The first change point of pattern cur that no evaluated step reaches, or -1. */
+static int64_t next_change_point(const ts_engine *eng, int64_t change)
+{
+	if (change <= 0)
+		return -1;
+	int64_t k = (eng->eval_min - eng->cur_start + change - 1) / change;
+	return eng->cur_start + (k < 1 ? 1 : k) * change;
 }
 
 static void update_eval_min(ts_engine *eng)
@@ -780,6 +801,12 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 
 static void emit_setup(ts_engine *eng, uint64_t frame, int p);
 
+/* Program send: the chain index of a pattern chosen, on the clock port. */
+static void emit_program(ts_engine *eng, uint64_t frame, int index)
+{
+	emit3(eng, frame, TS_PORT_CLOCK, 0, 2, 0xC0 | (eng->cfg.program_send - 1), index, 0);
+}
+
 /* The change point sounds: notes the old pattern holds end, the new pattern's setup goes out, and
  * lock returns start afresh (the base values were just sent). */
 static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
@@ -797,8 +824,10 @@ static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
 		r->prev_nlocked = 0;
 	}
 	emit_setup(eng, frame, e->pat);
+	if (eng->cfg.program_send && e->b > 0)
+		emit_program(eng, frame, e->b - 1);
 	eng->playing = e->a;
-	eng->playing_start = e->pos;
+	eng->playing_start = (int64_t)e->sub;
 	eng->changes++;
 }
 
@@ -854,6 +883,8 @@ static void emit_setup(ts_engine *eng, uint64_t frame, int slot)
 /* Frame 0 of play: clock start and tick 0, then the sound setup of the pattern. */
 static void emit_start(ts_engine *eng)
 {
+	if (eng->cfg.program_send)
+		emit_program(eng, 0, eng->cur);
 	if (eng->cfg.send_clock) {
 		/* From the start: Start. From elsewhere: where (Song Position Pointer, in 16ths), then
 		 * Continue; either way the tick at the position right away if it is on one. */
@@ -874,6 +905,8 @@ static void emit_start(ts_engine *eng)
 		q_push(eng, e);
 	}
 	emit_setup(eng, 0, eng->phys[eng->cur]);
+	if (eng->cfg.program_send && eng->queued >= 0)
+		emit_program(eng, 0, eng->queued);
 }
 
 void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
@@ -887,7 +920,10 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 	if (eng->start_pending) {
 		eng->start_pending = false;
 		emit_start(eng);
+	} else if (eng->pc_pending >= 0 && eng->cfg.program_send) {
+		emit_program(eng, eng->now, eng->pc_pending);
 	}
+	eng->pc_pending = -1;
 	/*
 	 * Before frame f is emitted, every step starting before pos_ceil(f + 1) + max_step is
 	 * evaluated: a trig fires at most 23/24 of its step before its step start, so no other step
@@ -953,6 +989,10 @@ static void chain_locate(const ts_engine *eng, int64_t pos, int *index, int64_t 
 	int64_t at = 0, cycle = 0;
 	*index = p;
 	*start = 0;
+	if (eng->cfg.bank) {
+		*start = pos >= eng->first_start ? eng->first_start : 0;
+		return;
+	}
 	if (eng->npat < 2)
 		return;
 	for (int k = 0; k < eng->npat; k++) {
@@ -982,7 +1022,9 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 	if (!eng || pos < 0)
 		return;
 	chain_locate(eng, pos, &eng->cur, &eng->cur_start);
-	eng->queued = eng->npat > 1 ? (eng->cur + 1) % eng->npat : -1;
+	eng->queued = eng->npat > 1 && !eng->cfg.bank ? (eng->cur + 1) % eng->npat : -1;
+	eng->direct = eng->jump = false;
+	eng->pc_pending = -1;
 	int64_t change = chain_slot(eng, eng->cur)->change;
 	eng->change_at = -1;
 	if (change > 0)
@@ -1025,11 +1067,38 @@ bool ts_engine_queue(ts_engine *eng, int index)
 		return false;
 	if (eng->running) {
 		eng->queued = index;
+		eng->pc_pending = index;
+		if (eng->direct) { /* a direct selection not sounding yet gives way */
+			eng->direct = eng->jump = false;
+			eng->change_at = next_change_point(eng, chain_slot(eng, eng->cur)->change);
+		}
 	} else {
 		eng->first = index;
+		eng->first_start = 0;
 		eng->cur = eng->playing = index;
 	}
 	return true;
+}
+
+bool ts_engine_select(ts_engine *eng, int index, ts_select_mode mode)
+{
+	if (!eng || index < 0 || index >= eng->npat)
+		return false;
+	if (!eng->running || mode == TS_SELECT_SEQUENTIAL)
+		return ts_engine_queue(eng, index);
+	/* every step starting before eval_min is evaluated, none at or after it */
+	eng->change_at = (eng->eval_min + TS_UNITS_PER_STEP - 1) / TS_UNITS_PER_STEP *
+			 TS_UNITS_PER_STEP;
+	eng->queued = index;
+	eng->direct = true;
+	eng->jump = mode == TS_SELECT_DIRECT_JUMP;
+	eng->pc_pending = index;
+	return true;
+}
+
+int ts_engine_patterns(const ts_engine *eng)
+{
+	return eng ? eng->npat : 0;
 }
 
 void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
@@ -1041,6 +1110,14 @@ void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
 	eng->base = 0;
 	if (eng->cfg.send_clock)
 		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xFC, 0, 0);
+	if (eng->cfg.bank) {
+		/* the next Start plays what was playing, or what was queued; Continue resumes it */
+		eng->first = eng->queued >= 0 ? eng->queued : eng->playing;
+		eng->first_start = eng->queued >= 0 ? 0 : eng->playing_start;
+		eng->cur = eng->playing = eng->first;
+		eng->queued = -1;
+		eng->direct = eng->jump = false;
+	}
 	/* By track; a track's notes can sound on the ports and channels of several patterns. */
 	for (int t = 0; t < TS_TRACKS; t++) {
 		for (int p = 0; p < TS_MAX_PORTS; p++) {
@@ -1250,7 +1327,10 @@ ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n)
 	}
 	eng->npat = n;
 	eng->first = eng->cur = eng->playing = 0;
+	eng->first_start = 0;
 	eng->queued = -1;
+	eng->direct = eng->jump = false;
+	eng->pc_pending = -1;
 	eng->updates = 0;
 	eng->K = (uint64_t)(eng->cfg.tempo10 ? eng->cfg.tempo10 : pats[0].tempo10) * 192;
 	memset(eng->used, 0, sizeof(eng->used));
@@ -1298,15 +1378,10 @@ static void follow_update(ts_engine *eng, const pat_slot *from, const pat_slot *
 		if (!same_master || from->tc[t].S != to->tc[t].S)
 			place_track(eng, t, eng->trk[t].next_start);
 	update_eval_min(eng);
-	if (from->change == to->change)
-		return;
 	/* The next change point on the new spacing from the pattern's start that no evaluated step
-	 * reaches: every step starting before eval_min is evaluated, none at or after it. */
-	eng->change_at = -1;
-	if (to->change > 0) {
-		int64_t k = (eng->eval_min - eng->cur_start + to->change - 1) / to->change;
-		eng->change_at = eng->cur_start + (k < 1 ? 1 : k) * to->change;
-	}
+	 * reaches (a direct selection on its way keeps its own). */
+	if (from->change != to->change && !eng->direct)
+		eng->change_at = next_change_point(eng, to->change);
 }
 
 /* An endless retrig runs until its track's next note trig; one whose trig the update removed
@@ -1355,6 +1430,25 @@ ts_status ts_engine_update(ts_engine *eng, int index, const ts_pattern *pat)
 		stop_orphan_retrigs(eng, &eng->ps[to].pat);
 	}
 	eng->updates++;
+	return TS_OK;
+}
+
+ts_status ts_engine_append(ts_engine *eng, const ts_pattern *pat)
+{
+	if (!eng || !pat)
+		return TS_ERR_RANGE;
+	if (eng->npat == eng->cap)
+		return TS_ERR_FULL;
+	if (pattern_ok(pat) != TS_OK || !ports_known(eng, pat))
+		return TS_ERR_RANGE;
+	int to = free_slot(eng);
+	if (to < 0)
+		return TS_ERR_BUSY;
+	memcpy(&eng->ps[to].pat, pat, sizeof(*pat));
+	prepare(eng, to);
+	eng->ps[to].mapped = true;
+	eng->phys[eng->npat++] = (uint8_t)to;
+	eng->max_step = chain_max_step(eng);
 	return TS_OK;
 }
 
@@ -1410,7 +1504,7 @@ ts_engine *ts_engine_new(const ts_engine_config *cfg)
 {
 	if (!cfg || cfg->rate < 1000 || cfg->rate > 384000 ||
 	    (cfg->tempo10 != 0 && (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)) ||
-	    cfg->chain_max < 0 || cfg->chain_max > TS_CHAIN_MAX)
+	    cfg->chain_max < 0 || cfg->chain_max > TS_CHAIN_MAX || cfg->program_send > 16)
 		return NULL;
 	int cap = cfg->chain_max > 0 ? cfg->chain_max : 1;
 	int nslots = cap + TS_EDIT_SLOTS;

@@ -2779,6 +2779,229 @@ static void test_update_stops_orphan_retrig(void **state)
 							    "6000 90 3C 64\n9000 80 3C 40\n");
 }
 
+
+/* ---- banks: the editor's pattern list and the Rytm's pattern modes ---- */
+
+static ts_engine *bank_eng;
+
+/* Bank of n patterns of chain[]; frames in periods of 1000 from `from` to `to`. */
+static ts_engine *bank_new(int n, bool bank, int program_send)
+{
+	ts_engine_config cfg = cfg_std();
+	cfg.chain_max = n + 1;
+	cfg.bank = bank;
+	cfg.program_send = (uint8_t)program_send;
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load_chain(eng, chain, n), TS_OK);
+	coll_free(&last);
+	return eng;
+}
+
+static void run_to(ts_engine *eng, uint64_t from, uint64_t to)
+{
+	for (uint64_t f = from; f < to; f += 1000) {
+		last.base = f;
+		ts_engine_run(eng, 1000, collect, &last);
+	}
+}
+
+/* A: 4 steps, notes 60 … 63; B: 8 steps, notes 70 … 77 (the note tells the step). */
+static void bank_patterns(void)
+{
+	pat.length = 4;
+	for (int k = 0; k < 4; k++)
+		note(1, k + 1, 60 + k);
+	keep(0);
+	pat.length = 8;
+	for (int k = 0; k < 8; k++)
+		note(1, k + 1, 70 + k);
+	keep(1);
+}
+
+/* Note-ons of the last run as "frame note ..." */
+static const char *ons(void)
+{
+	static char buf[4096];
+	size_t at = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < last.n && at < sizeof(buf) - 32; i++)
+		if ((last.v[i].b[0] & 0xF0) == 0x90)
+			at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%llu %d",
+					       at ? " " : "", (unsigned long long)last.v[i].frame,
+					       last.v[i].b[1]);
+	return buf;
+}
+
+/* A bank's pattern loops; one queued in sequential mode takes over at the change point, then
+ * loops in its turn (a chain would go on to the next). */
+static void test_bank_sequential(void **state)
+{
+	(void)state;
+	bank_patterns();
+	bank_eng = bank_new(2, true, 0);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 30000);
+	assert_true(ts_engine_select(bank_eng, 1, TS_SELECT_SEQUENTIAL));
+	run_to(bank_eng, 30000, 150000);
+	assert_string_equal(ons(), "0 60 6000 61 12000 62 18000 63 24000 60 30000 61 36000 62 "
+				   "42000 63 48000 70 54000 71 60000 72 66000 73 72000 74 "
+				   "78000 75 84000 76 90000 77 96000 70 102000 71 108000 72 "
+				   "114000 73 120000 74 126000 75 132000 76 138000 77 144000 70");
+	ts_engine_status st;
+	ts_engine_get_status(bank_eng, &st);
+	assert_int_equal(st.pattern, 1);
+	assert_int_equal(st.queued, -1);
+	assert_int_equal(st.changes, 1);
+	ts_engine_free(bank_eng);
+}
+
+/* Direct start: at the first 16th not evaluated yet (steps up to 12000 are, at frame 10000), B
+ * from its step 1; its change points count from there. Direct jump: B from the step A is at
+ * (4: note 73), counting on from A's start. */
+static void test_bank_direct(void **state)
+{
+	(void)state;
+	bank_patterns();
+	bank_eng = bank_new(2, true, 0);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 10000);
+	assert_true(ts_engine_select(bank_eng, 1, TS_SELECT_DIRECT_START));
+	run_to(bank_eng, 10000, 72000);
+	assert_string_equal(ons(), "0 60 6000 61 12000 62 18000 70 24000 71 30000 72 36000 73 "
+				   "42000 74 48000 75 54000 76 60000 77 66000 70");
+	ts_engine_status st;
+	ts_engine_get_status(bank_eng, &st);
+	assert_int_equal(st.pattern, 1);
+	assert_int_equal(st.step[0], 1); /* frame 71999: B's step 1 of pass 2, from 66000 */
+	ts_engine_free(bank_eng);
+
+	bank_eng = bank_new(2, true, 0);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 10000);
+	assert_true(ts_engine_select(bank_eng, 1, TS_SELECT_DIRECT_JUMP));
+	run_to(bank_eng, 10000, 60000);
+	assert_string_equal(ons(), "0 60 6000 61 12000 62 18000 73 24000 74 30000 75 36000 76 "
+				   "42000 77 48000 70 54000 71");
+	ts_engine_get_status(bank_eng, &st);
+	assert_int_equal(st.step[0], 2);
+	/* and back to A by a jump: at frame 60000 steps up to 66000 are evaluated, so P is 72000,
+	 * the song's step 13, A's step 1 (note 60) */
+	assert_true(ts_engine_select(bank_eng, 0, TS_SELECT_DIRECT_JUMP));
+	coll_free(&last);
+	run_to(bank_eng, 60000, 84000);
+	assert_string_equal(ons(), "60000 72 66000 73 72000 60 78000 61");
+	ts_engine_free(bank_eng);
+}
+
+/* A sequential selection after a direct one, before it sounds, waits for the change point; the
+ * latest selection wins. */
+static void test_bank_direct_then_sequential(void **state)
+{
+	(void)state;
+	bank_patterns();
+	bank_eng = bank_new(2, true, 0);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 10000);
+	assert_true(ts_engine_select(bank_eng, 1, TS_SELECT_DIRECT_START));
+	assert_true(ts_engine_select(bank_eng, 1, TS_SELECT_SEQUENTIAL));
+	run_to(bank_eng, 10000, 30000);
+	assert_string_equal(ons(), "0 60 6000 61 12000 62 18000 63 24000 70");
+	ts_engine_free(bank_eng);
+}
+
+/* Stop keeps a bank's pattern: Start plays it from step 1, Continue resumes it where it stopped
+ * (its steps counted from where it took over). A pattern queued at the stop is the next one. */
+static void test_bank_stop_start_continue(void **state)
+{
+	(void)state;
+	bank_patterns();
+	bank_eng = bank_new(2, true, 0);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 10000);
+	assert_true(ts_engine_select(bank_eng, 1, TS_SELECT_DIRECT_START)); /* B from 18000 */
+	run_to(bank_eng, 10000, 32000);
+	ts_engine_stop(bank_eng, 0, collect, &last);
+	coll_free(&last);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 13000);
+	assert_string_equal(ons(), "0 70 6000 71 12000 72");
+	ts_engine_stop(bank_eng, 0, collect, &last);
+	coll_free(&last);
+	/* the position 36000 of the song: B started at 0 in this play, so its step 7 */
+	ts_engine_continue(bank_eng, 36000 / 6000 * TS_UNITS_PER_STEP);
+	ts_engine_status st;
+	ts_engine_get_status(bank_eng, &st);
+	assert_int_equal(st.pattern, 1);
+	run_to(bank_eng, 36000, 49000);
+	assert_string_equal(ons(), "36000 76 42000 77 48000 70");
+	/* queued at the stop: the next Start plays it */
+	assert_true(ts_engine_select(bank_eng, 0, TS_SELECT_SEQUENTIAL));
+	ts_engine_stop(bank_eng, 0, collect, &last);
+	coll_free(&last);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 7000);
+	assert_string_equal(ons(), "0 60 6000 61");
+	ts_engine_free(bank_eng);
+}
+
+/* Program send: the pattern play starts with, before Start; a selection at the next period's
+ * first frame; in a chain, the pattern queued next, at start and at each change point. */
+static void test_program_send(void **state)
+{
+	(void)state;
+	bank_patterns();
+	bank_eng = bank_new(2, true, 10);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 10000);
+	assert_true(ts_engine_select(bank_eng, 1, TS_SELECT_SEQUENTIAL));
+	run_to(bank_eng, 10000, 12000);
+	ts_engine_free(bank_eng);
+	assert_string_equal(text(&last), "0 C9 00\n0 90 3C 64\n6000 80 3C 40\n6000 90 3D 64\n"
+					 "10000 C9 01\n");
+	ts_engine_config cfg = cfg_std();
+	cfg.send_clock = true;
+	cfg.program_send = 16;
+	chain[1].length = 2;
+	chain[1].tracks[0].program = 3;
+	coll_free(&last);
+	render_chain(&last, chain, 2, &cfg, false, 30000, NULL, 0);
+	size_t k = 0;
+	char got[512] = "";
+	for (size_t i = 0; i < last.n; i++)
+		if (last.v[i].b[0] == 0xCF || last.v[i].b[0] == 0xFA || last.v[i].b[0] == 0xC0)
+			k += (size_t)snprintf(got + k, sizeof(got) - k, "%llu %02X %02X ",
+					      (unsigned long long)last.v[i].frame, last.v[i].b[0],
+					      last.v[i].b[1]);
+	assert_string_equal(got, "0 CF 00 0 FA 00 0 CF 01 24000 C0 03 24000 CF 00 ");
+	cfg.program_send = 17;
+	assert_null(ts_engine_new(&cfg));
+}
+
+/* Append: a file opened later joins the bank and can be selected; a full bank, or a port the
+ * engine does not have, refuses. */
+static void test_bank_append(void **state)
+{
+	(void)state;
+	bank_patterns();
+	bank_eng = bank_new(1, true, 0);
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 3000);
+	assert_false(ts_engine_select(bank_eng, 1, TS_SELECT_DIRECT_START));
+	assert_int_equal(ts_engine_append(bank_eng, &chain[1]), TS_OK);
+	assert_int_equal(ts_engine_patterns(bank_eng), 2);
+	assert_true(ts_engine_select(bank_eng, 1, TS_SELECT_DIRECT_START));
+	run_to(bank_eng, 3000, 13000);
+	assert_string_equal(ons(), "0 60 6000 61 12000 70");
+	ts_pattern other = chain[1];
+	snprintf(other.tracks[0].port, sizeof(other.tracks[0].port), "virus");
+	assert_int_equal(ts_engine_append(bank_eng, &other), TS_ERR_FULL);
+	ts_engine_free(bank_eng);
+	bank_eng = bank_new(1, true, 0);
+	assert_int_equal(ts_engine_append(bank_eng, &other), TS_ERR_RANGE);
+	ts_engine_free(bank_eng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2843,6 +3066,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_tempo_change_stopped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tempo_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bank_sequential, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bank_direct, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bank_direct_then_sequential, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bank_stop_start_continue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_program_send, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bank_append, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

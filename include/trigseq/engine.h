@@ -56,7 +56,18 @@ typedef struct {
 	uint64_t seed;           /* seed of the probability draws */
 	bool send_clock;         /* FA at start, F8 per tick, FC at stop on TS_PORT_CLOCK */
 	int chain_max;           /* patterns a chain may hold, 1 … TS_CHAIN_MAX (0 means 1) */
+	bool bank;               /* the patterns are a bank, not a chain (the editor's pattern
+				  * list): each plays on until another one is queued or selected */
+	uint8_t program_send;    /* 1 … 16: program changes on this channel on TS_PORT_CLOCK when
+				  * a pattern is chosen (ts_engine_queue); 0 = none */
 } ts_engine_config;
+
+/* How a selected pattern takes over while playing (the Rytm's pattern modes). */
+typedef enum {
+	TS_SELECT_SEQUENTIAL,    /* at the next change point, every track at step 1 */
+	TS_SELECT_DIRECT_START,  /* at the next 16th, every track at step 1 */
+	TS_SELECT_DIRECT_JUMP    /* at the next 16th, every track at the step it is at */
+} ts_select_mode;
 
 typedef struct {
 	uint64_t frames;         /* frames run since start */
@@ -82,7 +93,10 @@ ts_status ts_engine_load(ts_engine *eng, const ts_pattern *pat);
 
 /*
  * Give the engine a chain of n patterns (copied), 1 <= n <= cfg.chain_max. Not while running.
- * Like the Rytm's chains: play starts with pattern 0 (or the one ts_engine_queue() chose while
+ * With cfg.bank the patterns are a bank instead: play starts with the one chosen (ts_engine_queue,
+ * _select; the first at load) and it loops on, change point after change point, until another
+ * is queued; stop keeps the pattern playing (or queued) for the next Start, and Continue resumes
+ * it where it stopped. Otherwise, like the Rytm's chains: play starts with pattern 0 (or the one ts_engine_queue() chose while
  * stopped); each pattern plays until its change point, then the next one (after the last, the
  * first) takes over, every track at step 1 of pass 1. The change point comes every `change`
  * master steps from the pattern's start (`change off`: every `length`; at the pattern's speed in
@@ -105,6 +119,29 @@ ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n);
  * chooses the pattern play starts from (Start and Continue then count the chain from it).
  * False if index is not in the chain. [RT] */
 bool ts_engine_queue(ts_engine *eng, int index);
+/*
+ * Select chain pattern `index` to take over in `mode` (an editor's pattern keys). [RT]
+ * SEQUENTIAL is ts_engine_queue(). Stopped, every mode chooses the pattern play starts from.
+ * Playing, DIRECT_START and DIRECT_JUMP switch at P, the first 16th of the song (a multiple of
+ * TS_UNITS_PER_STEP from position 0, so on the clock's grid) where no step has been evaluated
+ * yet: about one longest step of the chain ahead of what is sounding, never sooner. Steps of the
+ * old pattern starting before P play, as at a change point; at P its held notes end and the new
+ * pattern's setup goes out as at a change point. DIRECT_START: the new pattern starts at P,
+ * every track at step 1 of pass 1, its change points counted from P. DIRECT_JUMP: every track
+ * goes on from the step it has at P counted from the old pattern's start (tracks keep their
+ * step numbers; a shorter track wraps, another speed counts its own steps), and so do the change
+ * points. A later selection before P replaces this one; a SEQUENTIAL one then waits for the
+ * pattern's next change point again. Bank or chain, the pattern after it is chosen as after a
+ * change point. False if index is not in the chain.
+ */
+bool ts_engine_select(ts_engine *eng, int index, ts_select_mode mode);
+/* Add *pat (copied) to the end of the chain, playing or stopped: an editor opening another
+ * file. TS_ERR_FULL when the chain holds cfg.chain_max patterns, TS_ERR_RANGE for an invalid
+ * pattern or a port not among the chain's (as ts_engine_update), TS_ERR_BUSY when no slot is
+ * free yet. [RT] */
+ts_status ts_engine_append(ts_engine *eng, const ts_pattern *pat);
+/* Patterns in the chain. */
+int ts_engine_patterns(const ts_engine *eng);
 
 /*
  * Replace chain pattern `index` by *pat (copied), playing or stopped; play goes on. [RT]
@@ -135,8 +172,17 @@ bool ts_engine_queue(ts_engine *eng, int index);
 ts_status ts_engine_update(ts_engine *eng, int index, const ts_pattern *pat);
 
 /* Begin play at the start of the next ts_engine_run() period, every track at step 1 of pass 1.
- * Emits (at frame 0): clock Start and tick 0 if send_clock, then for each track 1 … 12 its program
- * change and base cc values, then the notes of step 1. [RT] */
+ * Emits (at frame 0): with cfg.program_send the pattern's program change (its chain index), then
+ * clock Start and tick 0 if send_clock, then for each track 1 … 12 its program change and base cc
+ * values, then the notes of step 1; then, with program_send in a chain, the program change of
+ * the pattern queued next. [RT]
+ *
+ * Program send (cfg.program_send), like the Rytm's PRG CH SEND: a program change whose number is
+ * the chain index goes out on TS_PORT_CLOCK whenever the next pattern is chosen, so a follower
+ * that queues what it receives (a Rytm in sequential mode) changes at the same change point: at
+ * play start (above), at a change point for the chain's next pattern (at its frame, before the
+ * setup), and at the first frame of the next period after ts_engine_queue() or _select() while
+ * playing. */
 void ts_engine_start(ts_engine *eng);
 
 /* Begin play at musical position `pos` (>= 0; 0 is ts_engine_start) at the start of the next
