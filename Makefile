@@ -121,7 +121,7 @@ slave-test: $(B)/trigseq $(B)/jitter_clock
 	tests/slave/run-all.sh $(B)
 
 # The terminal editor in tmux against a private JACK dummy server (tests/ui/).
-ui-test: $(B)/trigseq $(B)/rtcheck.so
+ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi
 	tools/jack-shm-heal.sh
 	tests/ui/run-all.sh $(B)
 

@@ -1043,6 +1043,16 @@ void ts_edit_copy(ts_edit *ed, ts_clip_kind what)
 	ed->clip = what;
 }
 
+void ts_edit_copy_clipboard(ts_edit *to, const ts_edit *from)
+{
+	if (to == from)
+		return;
+	to->clip = from->clip;
+	to->clip_trig = from->clip_trig;
+	to->clip_track = from->clip_track;
+	memcpy(to->clip_page, from->clip_page, sizeof(to->clip_page));
+}
+
 /* The clipboard's track over the cursor's, keeping the name; in advanced mode it keeps its
  * length and speed even where they were the defaults of its own pattern. */
 static void paste_track(ts_edit *ed)

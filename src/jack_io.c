@@ -117,6 +117,10 @@ struct ts_jack {
 	atomic_uint tempo_req;            /* ts_jack_set_tempo: BPM x 10, 0 = none yet */
 	unsigned tempo_seen;              /* process thread only */
 	ts_pattern mbox[2];
+	int mbox_index[2];                /* chain index of each: the engine's count = append */
+	atomic_uint sel_seq;              /* ts_jack_select: a new selection ... */
+	atomic_int sel_index, sel_mode;   /* ... of this pattern in this mode */
+	unsigned sel_seen;                /* process thread only */
 	/* main -> process */
 	atomic_bool start_req;
 	atomic_bool stop_req;
@@ -205,8 +209,9 @@ static void put_event(void *ctx, const ts_event *ev)
 	ts_jack *j = ctx;
 	void *buf;
 	if (ev->port == TS_PORT_CLOCK) {
-		bool tick = ev->bytes[0] == 0xF8;
-		if (tick ? !j->cfg.send_clock : !j->cfg.send_transport)
+		/* clock and transport as asked; program changes (program send) always */
+		bool tick = ev->bytes[0] == 0xF8, prog = (ev->bytes[0] & 0xF0) == 0xC0;
+		if (tick ? !j->cfg.send_clock : !prog && !j->cfg.send_transport)
 			return;
 		buf = j->clock_buf;
 	} else if (ev->port < j->cfg.nports) {
@@ -734,7 +739,10 @@ static void take_pattern(ts_jack *j)
 	unsigned pub = atomic_load_explicit(&j->pat_pub, memory_order_acquire);
 	if (pub == atomic_load_explicit(&j->pat_taken, memory_order_relaxed))
 		return;
-	ts_status st = ts_engine_update(j->eng, 0, &j->mbox[pub & 1]);
+	int index = j->mbox_index[pub & 1];
+	ts_status st = index == ts_engine_patterns(j->eng)
+			       ? ts_engine_append(j->eng, &j->mbox[pub & 1])
+			       : ts_engine_update(j->eng, index, &j->mbox[pub & 1]);
 	if (st == TS_ERR_BUSY) {
 		atomic_fetch_add_explicit(&j->pat_busy, 1, memory_order_relaxed);
 		return; /* again next cycle */
@@ -745,10 +753,28 @@ static void take_pattern(ts_jack *j)
 	atomic_store_explicit(&j->pat_taken, pub, memory_order_release);
 }
 
+/* The editor's pattern selection, once the pattern is in the engine (one just appended may
+ * still be in the mailbox: the selection waits for it). */
+static void take_select(ts_jack *j)
+{
+	unsigned seq = atomic_load_explicit(&j->sel_seq, memory_order_acquire);
+	if (seq == j->sel_seen)
+		return;
+	int index = atomic_load_explicit(&j->sel_index, memory_order_relaxed);
+	bool waiting = atomic_load_explicit(&j->pat_pub, memory_order_relaxed) !=
+		       atomic_load_explicit(&j->pat_taken, memory_order_relaxed);
+	if (index >= ts_engine_patterns(j->eng) && waiting)
+		return;
+	ts_engine_select(j->eng, index,
+			 (ts_select_mode)atomic_load_explicit(&j->sel_mode, memory_order_relaxed));
+	j->sel_seen = seq;
+}
+
 /* Play, continue and stop as the editor asks, any number of times. */
 static void interactive_cycle(ts_jack *j)
 {
 	take_pattern(j);
+	take_select(j);
 	ts_engine_set_fill(j->eng, atomic_load_explicit(&j->fill, memory_order_relaxed));
 	unsigned t10 = atomic_load_explicit(&j->tempo_req, memory_order_relaxed);
 	if (t10 != j->tempo_seen) {
@@ -1243,14 +1269,22 @@ void ts_jack_set_fill(ts_jack *j, bool fill)
 	atomic_store_explicit(&j->fill, fill, memory_order_relaxed);
 }
 
-bool ts_jack_send_pattern(ts_jack *j, const ts_pattern *pat)
+bool ts_jack_send_pattern(ts_jack *j, int index, const ts_pattern *pat)
 {
 	unsigned pub = atomic_load_explicit(&j->pat_pub, memory_order_relaxed);
 	if (atomic_load_explicit(&j->pat_taken, memory_order_acquire) != pub)
 		return false; /* the last one is not taken yet: the process thread may read it */
 	j->mbox[(pub + 1) & 1] = *pat;
+	j->mbox_index[(pub + 1) & 1] = index;
 	atomic_store_explicit(&j->pat_pub, pub + 1, memory_order_release);
 	return true;
+}
+
+void ts_jack_select(ts_jack *j, int index, ts_select_mode mode)
+{
+	atomic_store_explicit(&j->sel_index, index, memory_order_relaxed);
+	atomic_store_explicit(&j->sel_mode, (int)mode, memory_order_relaxed);
+	atomic_fetch_add_explicit(&j->sel_seq, 1, memory_order_release);
 }
 
 bool ts_jack_server_gone(const ts_jack *j)

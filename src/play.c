@@ -68,6 +68,9 @@ static const char *const usage_play =
 	"  --program-receive CH    a program change n on MIDI channel CH (1 ... 16) arriving on\n"
 	"                          clock_in or midi_in queues the n-th file (0-based) for the\n"
 	"                          next change point (while stopped: the one to start with)\n"
+	"  --program-send CH       program changes on MIDI channel CH on clock_out: the file\n"
+	"                          play starts with, then each one chosen next (the chain's\n"
+	"                          next at each change point, or one --program-receive queued)\n"
 	"  -t, --bpm T             tempo 30.0 ... 300.0 instead of the pattern's\n"
 	"  -s, --seed S            seed of the probability draws (default 0)\n"
 	"  -f, --fill              fill mode on\n"
@@ -93,6 +96,7 @@ static const char *const usage_play =
 	X(OPT_NO_START, "no-start", 0, false)            \
 	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false) \
 	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true) \
+	X(OPT_PROGRAM_SEND, "program-send", 0, true)      \
 	X(OPT_NO_JACK, "no-jack", 0, false)
 
 #define AS_ENUM(id, name, short_name, value) id,
@@ -241,11 +245,13 @@ static int apply_option(play_opts *op, int o, const char *v)
 	case OPT_NO_JACK:
 		op->no_jack = true;
 		break;
-	case OPT_PROGRAM_RECEIVE: {
+	case OPT_PROGRAM_RECEIVE:
+	case OPT_PROGRAM_SEND: {
 		uint64_t ch;
 		if (!ts_cli_u64(v, 1, 16, &ch))
-			return usage_error("--program-receive '%s': expected a MIDI channel 1 ... 16", v);
-		op->program_receive = (uint8_t)ch;
+			return usage_error("--%s '%s': expected a MIDI channel 1 ... 16",
+					   options[o].name, v);
+		*(o == OPT_PROGRAM_SEND ? &op->program_send : &op->program_receive) = (uint8_t)ch;
 		break;
 	}
 	}
@@ -256,7 +262,7 @@ static int apply_option(play_opts *op, int o, const char *v)
 static bool editor_refuses(int o)
 {
 	return o == OPT_SYNC || o == OPT_DURATION || o == OPT_VERBOSE || o == OPT_NO_START ||
-	       o == OPT_CLOCK_WHILE_STOPPED || o == OPT_PROGRAM_RECEIVE;
+	       o == OPT_CLOCK_WHILE_STOPPED;
 }
 
 int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool editor)
@@ -293,8 +299,6 @@ int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool edito
 		if (rc)
 			return rc;
 	}
-	if (editor && op->nfiles > 1)
-		return usage_error("%s", "the editor opens one pattern file");
 	if (op->nfiles == 0 && !editor)
 		return usage_error("%s", "no pattern file given");
 	/* A master has nobody to wait for: in this version --no-start is for the followers only,
@@ -564,6 +568,7 @@ int ts_play_main(int argc, char **argv)
 		.seed = op.seed,
 		.send_clock = op.send_clock || op.send_transport,
 		.chain_max = op.nfiles,
+		.program_send = op.program_send,
 	};
 	eng = ts_engine_new(&ec);
 	if (!eng || ts_engine_load_chain(eng, pat, op.nfiles) != TS_OK) {

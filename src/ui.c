@@ -17,6 +17,7 @@
 #include "trigseq/ui.h"
 
 #include <curses.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,14 +48,19 @@
 #define PROMPT_MAX 256
 #define MON_LINES 64                  /* monitor scrollback */
 #define MON_WIDTH 100
+#define OPEN_ROOM 16                  /* files the engine has room for beyond the list (O) */
 
 static const char *const usage_editor =
-	"usage: trigseq [FILE] [OPTIONS]\n"
+	"usage: trigseq [FILE...] [OPTIONS]\n"
 	"\n"
 	"The terminal editor: edit FILE (a new pattern if it does not exist, untitled without\n"
-	"one) on a grid of 12 tracks, playing it through JACK while you edit. Press ? in the\n"
-	"editor for every key.\n"
+	"one) on a grid of 12 tracks, playing it through JACK while you edit. The other *.tsq\n"
+	"files of its folder (or the FILEs given) are the pattern list: file n is program n.\n"
+	"Press ? in the editor for every key.\n"
 	"  --no-jack               edit without JACK (no play)\n"
+	"  --program-send CH       a program change on channel CH on clock_out for the pattern\n"
+	"                          play starts with and each one chosen while playing\n"
+	"  --program-receive CH    a program change n on channel CH queues pattern n\n"
 	"  --name, --server, --connect, --send-clock, --no-send-clock, --send-transport,\n"
 	"  --no-send-transport, --bpm, --seed, --fill\n"
 	"                          as for 'trigseq play' (see 'trigseq play --help')\n"
@@ -67,8 +74,28 @@ struct ui;
 typedef void (*prompt_fn)(struct ui *u, const char *text);
 typedef void (*ask_fn)(struct ui *u, int key);
 
+/* A pattern of the list: program n (the Rytm's pattern n, A01 = 0) is the list's file n. */
+typedef struct {
+	ts_edit *ed;                  /* NULL: the file did not open (why), listed only */
+	char *path;                   /* as listed */
+	char why[120];
+	bool in_engine;               /* the engine has a version (the load's or one sent) */
+	uint64_t sent_version;        /* the document version the engine has (or is getting) */
+	uint16_t sent_solo;
+	uint64_t recovery_version;
+	double recovery_due;          /* when to write the recovery file, 0 = not due */
+} ts_doc;
+
 typedef struct ui {
-	ts_edit *ed;
+	ts_edit *ed;                  /* the pattern edited: docs[cur].ed */
+	ts_doc *docs;
+	int ndocs, cur;
+	int cap;                      /* patterns the engine holds at most (0: no engine) */
+	ts_select_mode select_mode;   /* how a pattern chosen takes over while playing (B) */
+	bool show_patterns;           /* the pattern list instead of the inspector (b) */
+	int seen_pattern;             /* the engine's pattern at the last status read */
+	int next_recovery;            /* the next document whose recovery file to offer */
+	char port_store[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1];
 	ts_play_options op;
 	ts_jack *jack;                /* NULL: no JACK */
 	ts_engine *eng;
@@ -78,7 +105,6 @@ typedef struct ui {
 	bool fill_sent;               /* what the engine has */
 	uint16_t solo;                /* soloed tracks, bit t-1 (S): the others are muted in what
 					 the engine plays, not in the file */
-	uint16_t sent_solo;
 	uint16_t tempo10;             /* the tempo playing: --bpm, else the document's; then the
 					 document's from its first tempo edit on */
 	uint16_t doc_tempo10;         /* the document's tempo when tempo10 was last set */
@@ -95,7 +121,7 @@ typedef struct ui {
 		uint8_t bytes[3];
 	} offs[16];
 	int noffs;
-	ts_pattern play_copy;         /* the document as the engine gets it (solo applied) */
+	ts_pattern play_copy;         /* a document as the engine gets it (solo applied) */
 	/* the MIDI monitor (i): what trigseq sends and receives, decoded */
 	ts_monitor *mon;
 	bool show_monitor;
@@ -104,9 +130,6 @@ typedef struct ui {
 	uint64_t mon_dropped;
 	const char *port_names[TS_MAX_PORTS];
 	int nports;
-	uint64_t sent_version;        /* the document version the engine has (or is getting) */
-	uint64_t recovery_version;
-	double recovery_due;          /* when to write the recovery file, 0 = not due */
 	ui_mode mode;
 	char message[160];
 	/* prompt (MODE_PROMPT) and question (MODE_ASK) */
@@ -224,7 +247,20 @@ static void jack_setup(ui *u)
 		snprintf(u->jack_state, sizeof(u->jack_state), "no JACK (--no-jack)");
 		return;
 	}
-	const ts_pattern *pat = ts_edit_pattern(u->ed);
+	/* The engine gets the whole list as a bank; a file that did not open holds a blank
+	 * pattern, never selected. Room is left for files opened later (O). */
+	ts_pattern *pats = malloc((size_t)u->ndocs * sizeof(*pats));
+	if (!pats) {
+		snprintf(u->jack_state, sizeof(u->jack_state), "JACK: out of memory");
+		return;
+	}
+	for (int k = 0; k < u->ndocs; k++) {
+		if (u->docs[k].ed)
+			pats[k] = *ts_edit_pattern(u->docs[k].ed);
+		else
+			ts_pattern_init(&pats[k]);
+	}
+	const ts_pattern *pat = &pats[u->cur];
 	ts_jack_config jc = {
 		.client_name = u->op.name,
 		.server_name = u->op.server,
@@ -233,14 +269,23 @@ static void jack_setup(ui *u)
 		.wake_fd = wake_pipe[1],
 		.tempo10 = u->op.tempo10 ? u->op.tempo10 : pat->tempo10,
 		.interactive = true,
+		.program_receive = u->op.program_receive,
 	};
-	jc.nports = ts_pattern_ports(pat, jc.ports);
+	jc.nports = ts_patterns_ports(pats, u->ndocs, jc.ports);
+	if (jc.nports < 0) {
+		snprintf(u->jack_state, sizeof(u->jack_state), "JACK: too many ports");
+		say(u, "the patterns use more than %d ports together: open fewer files", TS_MAX_PORTS);
+		free(pats);
+		return;
+	}
+	for (int p = 0; p < jc.nports; p++) {
+		snprintf(u->port_store[p], sizeof(u->port_store[p]), "%s", jc.ports[p]);
+		jc.ports[p] = u->port_store[p];
+	}
 	u->mon = ts_monitor_new(TS_MONITOR_DEFAULT_CAPACITY);
 	jc.monitor = u->mon;
 	u->inject = ts_monitor_new(256);
 	jc.inject = u->inject;
-	/* the names stay valid: they point into the document's pattern, whose ports never change
-	 * while the editor runs (an edit cannot add a port the client has not registered) */
 	u->nports = jc.nports;
 	for (int p = 0; p < jc.nports; p++)
 		u->port_names[p] = jc.ports[p];
@@ -255,18 +300,28 @@ static void jack_setup(ui *u)
 		snprintf(u->jack_state, sizeof(u->jack_state), "%s",
 			 no_server ? "no JACK server: edit only" : "JACK: no client");
 		say(u, "%.150s", err);
+		free(pats);
 		return;
 	}
-	/* The engine has room for the pattern and the versions edits leave behind. */
+	/* The engine has room for the list, files opened later, and the versions edits leave
+	 * behind. It plays at the edited pattern's tempo (the Rytm's pattern tempo). */
+	u->cap = u->ndocs + OPEN_ROOM < TS_CHAIN_MAX ? u->ndocs + OPEN_ROOM : TS_CHAIN_MAX;
 	ts_engine_config ec = {
 		.rate = ts_jack_rate(u->jack),
-		.tempo10 = u->op.tempo10,
+		.tempo10 = u->tempo10,
 		.seed = u->op.seed,
 		.send_clock = u->op.send_clock || u->op.send_transport,
+		.chain_max = u->cap,
+		.bank = true,
+		.program_send = u->op.program_send,
 	};
 	u->eng = ts_engine_new(&ec);
-	if (!u->eng || ts_engine_load(u->eng, pat) != TS_OK ||
-	    ts_jack_activate(u->jack, u->eng, err, sizeof(err)) != TS_OK) {
+	bool ok = u->eng && ts_engine_load_chain(u->eng, pats, u->ndocs) == TS_OK &&
+		  ts_engine_queue(u->eng, u->cur) &&
+		  ts_jack_activate(u->jack, u->eng, err, sizeof(err)) == TS_OK;
+	free(pats);
+	if (!ok) {
+		u->cap = 0;
 		ts_jack_close(u->jack);
 		u->jack = NULL;
 		ts_monitor_free(u->mon);
@@ -282,7 +337,12 @@ static void jack_setup(ui *u)
 	u->fill = u->op.fill;
 	u->fill_sent = u->fill;
 	ts_jack_set_fill(u->jack, u->fill);
-	u->sent_version = ts_edit_version(u->ed);
+	for (int k = 0; k < u->ndocs; k++) {
+		ts_doc *d = &u->docs[k];
+		d->in_engine = true;
+		d->sent_version = d->ed ? ts_edit_version(d->ed) : 0;
+	}
+	u->seen_pattern = u->cur;
 	for (int c = 0; c < u->op.nconnect; c++) {
 		const char *spec = u->op.connect[c];
 		size_t len = strcspn(spec, "=");
@@ -296,22 +356,40 @@ static void jack_setup(ui *u)
 		 ts_jack_client_name(u->jack), ts_jack_rate(u->jack) / 1000);
 }
 
-/* The engine gets each new version of the document; a version it cannot take yet (the last one
- * is still on its way) goes on the next pass. */
+static bool doc_behind(const ui *u, const ts_doc *d)
+{
+	return d->ed && (!d->in_engine || d->sent_version != ts_edit_version(d->ed) ||
+			 d->sent_solo != u->solo);
+}
+
+/* The engine gets each new version of every document, one at a time (the mailbox holds one);
+ * one it cannot take yet goes on a later pass. Files opened later join the engine in list order,
+ * then the edited pattern goes first. Solo mutes the other tracks of every pattern. */
 static void sync_engine(ui *u)
 {
 	if (!u->jack || ts_jack_server_gone(u->jack))
 		return;
-	uint64_t v = ts_edit_version(u->ed);
-	if (v == u->sent_version && u->solo == u->sent_solo)
-		return;
-	u->play_copy = *ts_edit_pattern(u->ed);
+	int k = 0;
+	while (k < u->ndocs && u->docs[k].in_engine)
+		k++;
+	if (k == u->ndocs) {
+		for (k = 0; k < u->ndocs; k++)
+			if (doc_behind(u, &u->docs[(u->cur + k) % u->ndocs]))
+				break;
+		if (k == u->ndocs)
+			return;
+		k = (u->cur + k) % u->ndocs;
+	}
+	ts_doc *d = &u->docs[k];
+	uint64_t v = ts_edit_version(d->ed);
+	u->play_copy = *ts_edit_pattern(d->ed);
 	for (int t = 0; t < TS_TRACKS; t++)
 		if (u->solo && !(u->solo >> t & 1))
 			u->play_copy.tracks[t].mute = true;
-	if (ts_jack_send_pattern(u->jack, &u->play_copy)) {
-		u->sent_version = v;
-		u->sent_solo = u->solo;
+	if (ts_jack_send_pattern(u->jack, k, &u->play_copy)) {
+		d->in_engine = true;
+		d->sent_version = v;
+		d->sent_solo = u->solo;
 	}
 }
 
@@ -329,8 +407,12 @@ static void sync_tempo(ui *u)
 
 static bool engine_behind(const ui *u)
 {
-	return u->jack && !ts_jack_server_gone(u->jack) &&
-	       (u->sent_version != ts_edit_version(u->ed) || u->sent_solo != u->solo);
+	if (!u->jack || ts_jack_server_gone(u->jack))
+		return false;
+	for (int k = 0; k < u->ndocs; k++)
+		if (doc_behind(u, &u->docs[k]))
+			return true;
+	return false;
 }
 
 /* ---- drawing ---- */
@@ -388,10 +470,78 @@ static char trig_mark(const ts_trig *tr)
 
 static const char kind_chars[] = ".xXo-";
 
-/* The step a track plays (1-based), 0 when stopped. */
+/* The step a track plays (1-based), 0 when stopped or another pattern plays. */
 static int st_step(const ui *u, int t)
 {
-	return u->st.running ? u->st.step[t] : 0;
+	return u->st.running && u->st.pattern == u->cur ? u->st.step[t] : 0;
+}
+
+/* The Rytm's name of program n: bank A … H, pattern 01 … 16. */
+static void rytm_name(int n, char *buf, size_t size)
+{
+	snprintf(buf, size, "%c%02d", 'A' + n / 16 % 8, n % 16 + 1);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = path ? strrchr(path, '/') : NULL;
+	return b ? b + 1 : path ? path : "untitled";
+}
+
+static const char *doc_path(const ts_doc *d)
+{
+	return d->ed && ts_edit_path(d->ed) ? ts_edit_path(d->ed) : d->path;
+}
+
+static const char *const mode_names[] = {"sequential", "direct start", "direct jump"};
+
+/* Row 14: the pattern edited, the one playing and the one next, the mode, program send. */
+static void draw_pattern_line(ui *u)
+{
+	char cur[8], play[8], next[8] = "";
+	rytm_name(u->cur, cur, sizeof(cur));
+	rytm_name(u->st.pattern, play, sizeof(play));
+	if (u->st.running && u->st.queued >= 0)
+		rytm_name(u->st.queued, next, sizeof(next));
+	char prg[24] = "";
+	if (u->op.program_send)
+		snprintf(prg, sizeof(prg), "  prg out ch %d", u->op.program_send);
+	put(14, 0, A_BOLD, "%s", cur);
+	put(14, 4, 0, "%d/%d %-.20s", u->cur + 1, u->ndocs, base_name(doc_path(&u->docs[u->cur])));
+	if (!u->jack)
+		return;
+	if (u->st.running)
+		put(14, 34, 0, "plays %s%s%s", play, next[0] ? " next " : "", next);
+	put(14, 54, 0, "%-.12s%s", mode_names[u->select_mode], prg);
+}
+
+/* The pattern list (b): program, Rytm name, file; > edited, * unsaved, ! not opened; the one
+ * playing bold, the one next underlined. */
+static void draw_patterns(ui *u)
+{
+	put(15, 0, A_BOLD, "patterns (b closes; ( ) choose, g go to, B mode: %s, O open)",
+	    mode_names[u->select_mode]);
+	int rows = 7, cols = 4, per = rows * cols;
+	int first = u->cur / per * per;
+	for (int k = first; k < u->ndocs && k < first + per; k++) {
+		const ts_doc *d = &u->docs[k];
+		char name[8];
+		rytm_name(k, name, sizeof(name));
+		int attr = 0;
+		if (u->st.running && u->st.pattern == k)
+			attr |= A_BOLD;
+		if (u->st.running && u->st.queued == k)
+			attr |= A_UNDERLINE;
+		if (k == u->cur)
+			attr |= A_REVERSE;
+		char mark = !d->ed ? '!' : ts_edit_dirty(d->ed) ? '*' : ' ';
+		const char *file = base_name(doc_path(d));
+		int len = (int)strlen(file);
+		if (len > 4 && strcmp(file + len - 4, ".tsq") == 0)
+			len -= 4;
+		put(16 + (k - first) % rows, (k - first) / rows * 20, attr, "%c%3d %s %-.*s",
+		    mark, k, name, len < 11 ? len : 11, file);
+	}
 }
 
 static void draw_status(ui *u)
@@ -591,8 +741,11 @@ static void draw(ui *u)
 	} else {
 		draw_status(u);
 		draw_tracks(u);
+		draw_pattern_line(u);
 		if (u->show_monitor)
 			draw_monitor(u);
+		else if (u->show_patterns)
+			draw_patterns(u);
 		else
 			draw_inspector(u);
 	}
@@ -819,17 +972,22 @@ static void act_note(ui *u, int arg)
 	start_prompt(u, "note (C4 = 60, or 0 ... 127)", NULL, got_note);
 }
 
-static bool save_to(ui *u, const char *path)
+static bool save_doc(ui *u, ts_doc *d, const char *path)
 {
-	ts_status st = ts_edit_save(u->ed, path);
+	ts_status st = ts_edit_save(d->ed, path);
 	if (st != TS_OK) {
-		say(u, "not saved: %s: %s (the file is unchanged)", path ? path : ts_edit_path(u->ed),
+		say(u, "not saved: %s: %s (the file is unchanged)", path ? path : ts_edit_path(d->ed),
 		    errno ? strerror(errno) : ts_strerror(st));
 		return false;
 	}
-	say(u, "saved %s", ts_edit_path(u->ed));
-	u->recovery_due = 0;
+	say(u, "saved %s", ts_edit_path(d->ed));
+	d->recovery_due = 0;
 	return true;
+}
+
+static bool save_to(ui *u, const char *path)
+{
+	return save_doc(u, &u->docs[u->cur], path);
 }
 
 static void got_save_as(ui *u, const char *text)
@@ -849,13 +1007,37 @@ static void act_save(ui *u, int as)
 		save_to(u, NULL);
 }
 
+static int dirty_docs(const ui *u, char *names, size_t size)
+{
+	int n = 0;
+	size_t at = 0;
+	names[0] = '\0';
+	for (int k = 0; k < u->ndocs; k++) {
+		const ts_doc *d = &u->docs[k];
+		if (!d->ed || !ts_edit_dirty(d->ed))
+			continue;
+		if (at < size)
+			at += (size_t)snprintf(names + at, size - at, "%s%s", n ? ", " : "",
+					       base_name(doc_path(d)));
+		n++;
+	}
+	return n;
+}
+
 static void quit_answer(ui *u, int key)
 {
 	if (key == 's' || key == 'S') {
-		if (!ts_edit_path(u->ed))
+		if (!ts_edit_path(u->ed)) {
 			start_prompt(u, "save as", NULL, got_save_as);
-		else if (save_to(u, NULL))
-			u->quit = true;
+			return;
+		}
+		bool ok = true;
+		for (int k = 0; k < u->ndocs; k++) {
+			ts_doc *d = &u->docs[k];
+			if (d->ed && ts_edit_dirty(d->ed))
+				ok = save_doc(u, d, NULL) && ok;
+		}
+		u->quit = ok;
 	} else if (key == 'd' || key == 'D') {
 		u->quit = true;
 	} else {
@@ -866,11 +1048,178 @@ static void quit_answer(ui *u, int key)
 static void act_quit(ui *u, int arg)
 {
 	(void)arg;
-	if (!ts_edit_dirty(u->ed))
+	char names[64];
+	int n = dirty_docs(u, names, sizeof(names));
+	if (n == 0)
 		u->quit = true;
-	else
+	else if (u->ndocs == 1)
 		ask(u, quit_answer, "Unsaved changes. s: save and quit, d: discard and quit, "
 				    "any other key: stay");
+	else
+		ask(u, quit_answer, "Unsaved: %.40s. s: save %s and quit, d: discard, other: stay",
+		    names, n > 1 ? "all" : "it");
+}
+
+/* ---- the pattern list ---- */
+
+/* Edit pattern k and have the engine play it, in the mode chosen (B). */
+static void select_doc(ui *u, int k)
+{
+	ts_doc *d = &u->docs[k];
+	if (!d->ed) {
+		say(u, "%.40s did not open: %.100s", base_name(d->path), d->why);
+		return;
+	}
+	if (k != u->cur) {
+		ts_edit_copy_clipboard(d->ed, u->ed);
+		u->cur = k;
+		u->ed = d->ed;
+		/* the tempo plays on (the Rytm's project tempo) until this pattern's is edited */
+		u->doc_tempo10 = ts_edit_pattern(u->ed)->tempo10;
+	}
+	char name[8];
+	rytm_name(k, name, sizeof(name));
+	if (!u->jack || ts_jack_server_gone(u->jack)) {
+		say(u, "editing %s %.40s", name, base_name(doc_path(d)));
+		return;
+	}
+	sync_engine(u); /* a file just opened joins first: the selection waits for it */
+	ts_jack_select(u->jack, k, u->select_mode);
+	if (u->st.running)
+		say(u, "%s %.40s %s", name, base_name(doc_path(d)),
+		    u->select_mode == TS_SELECT_SEQUENTIAL ? "plays at the next change point"
+							  : "plays from the next 16th");
+	else
+		say(u, "%s %.40s: play starts with it", name, base_name(doc_path(d)));
+}
+
+static void act_pattern_step(ui *u, int delta)
+{
+	int k = u->cur;
+	for (int n = 0; n < u->ndocs; n++) {
+		k = (k + delta + u->ndocs) % u->ndocs;
+		if (u->docs[k].ed)
+			break;
+	}
+	if (k == u->cur) {
+		say(u, "no other pattern in the list: O opens one");
+		return;
+	}
+	select_doc(u, k);
+}
+
+static void act_patterns(ui *u, int arg)
+{
+	(void)arg;
+	u->show_patterns = !u->show_patterns;
+	u->show_monitor = false;
+}
+
+static void act_select_mode(ui *u, int arg)
+{
+	(void)arg;
+	u->select_mode = (ts_select_mode)((u->select_mode + 1) % 3);
+	say(u, "pattern mode %s: %s", mode_names[u->select_mode],
+	    u->select_mode == TS_SELECT_SEQUENTIAL ? "a pattern chosen plays at the change point"
+	    : u->select_mode == TS_SELECT_DIRECT_START ? "at the next 16th, from step 1"
+						       : "at the next 16th, from the step playing");
+}
+
+/* "5" (program), "A06" (Rytm name) or a file name of the list. */
+static int find_doc(const ui *u, const char *text)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+	if (*text && !*end)
+		return n >= 0 && n < u->ndocs ? (int)n : -1;
+	if (strlen(text) == 3 && text[0] >= 'A' && text[0] <= 'H' && text[1] >= '0' &&
+	    text[1] <= '9' && text[2] >= '0' && text[2] <= '9') {
+		int k = (text[0] - 'A') * 16 + (text[1] - '0') * 10 + (text[2] - '0') - 1;
+		return (text[1] - '0') * 10 + (text[2] - '0') >= 1 &&
+				       (text[1] - '0') * 10 + (text[2] - '0') <= 16 && k < u->ndocs
+			       ? k
+			       : -1;
+	}
+	for (int k = 0; k < u->ndocs; k++)
+		if (strcmp(doc_path(&u->docs[k]), text) == 0 ||
+		    strcmp(base_name(doc_path(&u->docs[k])), text) == 0)
+			return k;
+	return -1;
+}
+
+static void got_goto(ui *u, const char *text)
+{
+	int k = find_doc(u, text);
+	if (k < 0)
+		say(u, "no pattern '%.40s' in the list (0 ... %d, A01 ..., or a file name)", text,
+		    u->ndocs - 1);
+	else
+		select_doc(u, k);
+}
+
+static void act_goto(ui *u, int arg)
+{
+	(void)arg;
+	start_prompt(u, "pattern (number, A01, or file)", NULL, got_goto);
+}
+
+static bool open_doc(ts_doc *d, const char *path, bool must_exist);
+
+/* O: a file of the list is chosen; another joins the list (and the engine: its ports must be
+ * among the client's, registered at start). */
+static void got_open(ui *u, const char *text)
+{
+	if (!*text) {
+		say(u, "no file name");
+		return;
+	}
+	int k = find_doc(u, text);
+	if (k >= 0) {
+		select_doc(u, k);
+		return;
+	}
+	if (u->ndocs == TS_CHAIN_MAX || (u->cap && u->ndocs == u->cap)) {
+		say(u, "the list is full (%d patterns): restart the editor to open more", u->ndocs);
+		return;
+	}
+	ts_doc *grown = realloc(u->docs, (size_t)(u->ndocs + 1) * sizeof(*grown));
+	if (!grown) {
+		say(u, "%s", ts_strerror(TS_ERR_NOMEM));
+		return;
+	}
+	u->docs = grown;
+	u->ed = u->docs[u->cur].ed;
+	ts_doc *d = &u->docs[u->ndocs];
+	memset(d, 0, sizeof(*d));
+	if (!open_doc(d, text, false)) {
+		say(u, "%.40s not opened: %.100s", text, d->why);
+		free(d->path);
+		return;
+	}
+	if (u->jack) {
+		const ts_pattern *pat = ts_edit_pattern(d->ed);
+		for (int t = 0; t < TS_TRACKS; t++) {
+			int p = 0;
+			while (p < u->nports && strcmp(u->port_names[p], pat->tracks[t].port) != 0)
+				p++;
+			if (p == u->nports) {
+				say(u, "%.40s sends to port '%.20s', which this client has not: restart "
+				       "the editor with it", text, pat->tracks[t].port);
+				ts_edit_free(d->ed);
+				free(d->path);
+				return;
+			}
+		}
+	}
+	d->recovery_version = ts_edit_version(d->ed);
+	u->ndocs++;
+	select_doc(u, u->ndocs - 1);
+}
+
+static void act_open(ui *u, int arg)
+{
+	(void)arg;
+	start_prompt(u, "open (a file of the list, or another)", NULL, got_open);
 }
 
 static void act_help(ui *u, int arg)
@@ -1055,6 +1404,12 @@ static const binding bindings[] = {
 	{'T', "T", "tap tempo (tap on the beat)", act_tap, 0},
 	{'i', "i", "MIDI monitor on/off", act_monitor, 0},
 	{'`', "`", "keyboard mode: letters play notes", act_keys_mode, 0},
+	{'b', "b", "pattern list on/off", act_patterns, 0},
+	{')', "( )", "next / previous pattern", act_pattern_step, 1},
+	{'(', NULL, NULL, act_pattern_step, -1},
+	{'g', "g", "go to pattern (5, A06, name)", act_goto, 0},
+	{'B', "B", "pattern mode: seq/start/jump", act_select_mode, 0},
+	{'O', "O", "open a pattern file", act_open, 0},
 	{'w', "w", "save (old file kept: FILE~)", act_save, 0},
 	{'W', "W", "save as", act_save, 1},
 	{'q', "q Ctrl-C", "quit (asks if unsaved)", act_quit, 0},
@@ -1171,6 +1526,7 @@ static bool status_changed(ui *u)
 	memset(&st, 0, sizeof(st));
 	if (u->jack)
 		ts_jack_get_status(u->jack, &st);
+	bool published = st.cycles > 0;
 	st.callback_ns_max = 0;
 	st.cycles = 0;
 	st.frames = 0;
@@ -1179,7 +1535,25 @@ static bool status_changed(ui *u)
 	if (st.pattern_refused != u->st.pattern_refused)
 		say(u, "the engine refused this version of the pattern (a port trigseq did not register "
 		       "at start): restart the editor to play it");
+	/* A pattern the engine changed to by itself (a program change received) is edited now,
+	 * as on the Rytm; one the editor chose is edited already. Not before the process callback
+	 * has published its first status (cycles is read before the pattern). */
+	if (u->jack && published && st.pattern != u->seen_pattern) {
+		u->seen_pattern = st.pattern;
+		if (st.pattern != u->cur && st.pattern >= 0 && st.pattern < u->ndocs &&
+		    u->docs[st.pattern].ed) {
+			ts_edit_copy_clipboard(u->docs[st.pattern].ed, u->ed);
+			u->cur = st.pattern;
+			u->ed = u->docs[u->cur].ed;
+			u->doc_tempo10 = ts_edit_pattern(u->ed)->tempo10;
+			char name[8];
+			rytm_name(u->cur, name, sizeof(name));
+			say(u, "%s %.40s plays (program change): editing it", name,
+			    base_name(doc_path(&u->docs[u->cur])));
+		}
+	}
 	bool changed = st.running != u->st.running || st.xruns != u->st.xruns ||
+		       st.pattern != u->st.pattern || st.queued != u->st.queued ||
 		       st.pattern_refused != u->st.pattern_refused ||
 		       st.server_gone != u->st.server_gone || st.dsp_load != u->st.dsp_load ||
 		       memcmp(st.step, u->st.step, sizeof(st.step)) != 0;
@@ -1197,8 +1571,9 @@ static void run(ui *u)
 			dirty_screen = true;
 		} else if (sig) {
 			/* SIGTERM, SIGHUP: keep the work in the recovery file and go. */
-			if (ts_edit_dirty(u->ed))
-				ts_edit_write_recovery(u->ed);
+			for (int k = 0; k < u->ndocs; k++)
+				if (u->docs[k].ed && ts_edit_dirty(u->docs[k].ed))
+					ts_edit_write_recovery(u->docs[k].ed);
 			break;
 		}
 		sync_tempo(u);
@@ -1208,14 +1583,21 @@ static void run(ui *u)
 		if (drain_monitor(u) && u->show_monitor)
 			dirty_screen = true;
 		double now = now_s();
-		if (ts_edit_version(u->ed) != u->recovery_version && ts_edit_dirty(u->ed)) {
-			if (u->recovery_due == 0)
-				u->recovery_due = now + RECOVERY_AFTER_S;
-			if (now >= u->recovery_due) {
-				if (ts_edit_write_recovery(u->ed) == TS_OK)
-					u->recovery_version = ts_edit_version(u->ed);
-				u->recovery_due = 0;
+		double recovery_due = 0;
+		for (int k = 0; k < u->ndocs; k++) {
+			ts_doc *d = &u->docs[k];
+			if (!d->ed || ts_edit_version(d->ed) == d->recovery_version ||
+			    !ts_edit_dirty(d->ed))
+				continue;
+			if (d->recovery_due == 0)
+				d->recovery_due = now + RECOVERY_AFTER_S;
+			if (now >= d->recovery_due) {
+				if (ts_edit_write_recovery(d->ed) == TS_OK)
+					d->recovery_version = ts_edit_version(d->ed);
+				d->recovery_due = 0;
 			}
+			if (d->recovery_due > 0 && (recovery_due == 0 || d->recovery_due < recovery_due))
+				recovery_due = d->recovery_due;
 		}
 		if (dirty_screen) {
 			draw(u);
@@ -1239,8 +1621,8 @@ static void run(ui *u)
 		}
 		if (engine_behind(u))
 			timeout = 5;
-		if (u->recovery_due > 0) {
-			int ms = (int)((u->recovery_due - now) * 1000) + 1;
+		if (recovery_due > 0) {
+			int ms = (int)((recovery_due - now) * 1000) + 1;
 			if (ms < timeout)
 				timeout = ms < 1 ? 1 : ms;
 		}
@@ -1264,44 +1646,178 @@ static void run(ui *u)
 	}
 }
 
+static void offer_recovery(ui *u);
+
 static void recover_answer(ui *u, int key)
 {
 	static ts_diags diags;
+	ts_edit *ed = u->docs[u->next_recovery].ed;
+	const char *name = base_name(doc_path(&u->docs[u->next_recovery]));
 	if (key == 'y' || key == 'Y') {
-		if (ts_edit_recover(u->ed, &diags) == TS_OK)
-			say(u, "recovered the unsaved edits; w saves them");
+		if (ts_edit_recover(ed, &diags) == TS_OK)
+			say(u, "recovered the unsaved edits of %.40s; w saves them", name);
 		else
-			say(u, "the recovery file cannot be read; it is kept");
+			say(u, "the recovery file of %.40s cannot be read; it is kept", name);
 	} else {
-		ts_edit_remove_recovery(u->ed);
-		say(u, "recovery file removed");
+		ts_edit_remove_recovery(ed);
+		say(u, "recovery file of %.40s removed", name);
+	}
+	u->next_recovery++;
+	offer_recovery(u);
+}
+
+/* Recovery files newer than their pattern: one question each, in list order. */
+static void offer_recovery(ui *u)
+{
+	for (; u->next_recovery < u->ndocs; u->next_recovery++) {
+		ts_doc *d = &u->docs[u->next_recovery];
+		if (!d->ed || !ts_edit_recovery_newer(d->ed))
+			continue;
+		ask(u, recover_answer, "Unsaved edits of %.40s from a crash or kill were kept. "
+				       "Recover them? y/n", d->path ? base_name(d->path) : "untitled");
+		return;
 	}
 }
 
-static ts_edit *open_document(const ts_play_options *op, int *rc)
+/* Open the document of `path` (NULL: untitled) into d; a file that does not exist is a new
+ * pattern unless must_exist. False with d->why set when it did not open. */
+static ts_diags diags; /* of the last open_doc */
+
+static bool open_doc(ts_doc *d, const char *path, bool must_exist)
 {
-	static ts_diags diags;
-	const char *path = op->nfiles ? op->files[0] : NULL;
-	ts_edit *ed = ts_edit_new(path);
-	if (!ed) {
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
-		*rc = EXIT_FAIL;
-		return NULL;
+	d->path = path ? strdup(path) : NULL;
+	d->ed = ts_edit_new(path);
+	if (!d->ed || (path && !d->path)) {
+		snprintf(d->why, sizeof(d->why), "%s", ts_strerror(TS_ERR_NOMEM));
+		ts_edit_free(d->ed);
+		d->ed = NULL;
+		return false;
 	}
 	if (!path)
-		return ed;
-	ts_status st = ts_edit_open(ed, path, &diags);
-	if (st == TS_OK || (st == TS_ERR_IO && errno == ENOENT))
-		return ed;
-	if (st == TS_ERR_IO || st == TS_ERR_NOMEM)
-		fprintf(stderr, "%s: %s\n", path, errno ? strerror(errno) : ts_strerror(st));
+		return true;
+	memset(&diags, 0, sizeof(diags));
+	errno = 0;
+	ts_status st = ts_edit_open(d->ed, path, &diags);
+	if (st == TS_OK || (st == TS_ERR_IO && errno == ENOENT && !must_exist))
+		return true;
+	if (st == TS_ERR_IO || st == TS_ERR_NOMEM || diags.count == 0)
+		snprintf(d->why, sizeof(d->why), "%s", errno ? strerror(errno) : ts_strerror(st));
 	else
-		ts_diags_print(stderr, path, &diags);
-	fprintf(stderr, "trigseq: %s was not opened; fix it (trigseq check %s) and try again\n",
-		path, path);
-	ts_edit_free(ed);
-	*rc = EXIT_FAIL;
-	return NULL;
+		snprintf(d->why, sizeof(d->why), "line %d col %d: %.60s (%d problem%s)",
+			 diags.items[0].line, diags.items[0].col, diags.items[0].msg, diags.count,
+			 diags.count > 1 ? "s" : "");
+	ts_edit_free(d->ed);
+	d->ed = NULL;
+	return false;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The pattern list: the files given, in their order; with one FILE, every *.tsq file of its
+ * folder, sorted by name, FILE among them even while it does not exist; else one untitled
+ * pattern. At most TS_CHAIN_MAX: then FILE and the first others. *first: FILE's place. */
+static char **list_files(const ts_play_options *op, int *n, int *first)
+{
+	*first = 0;
+	*n = 0;
+	char **v = calloc(TS_CHAIN_MAX, sizeof(*v));
+	if (!v)
+		return NULL;
+	if (op->nfiles != 1) {
+		for (int k = 0; k < op->nfiles; k++)
+			v[(*n)++] = strdup(op->files[k]);
+		return v;
+	}
+	const char *file = op->files[0], *slash = strrchr(file, '/');
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + (slash == file) : 1,
+		 slash ? file : ".");
+	v[(*n)++] = strdup(file);
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+	while (dh && (e = readdir(dh)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 5 || strcmp(e->d_name + len - 4, ".tsq") != 0 ||
+		    strcmp(e->d_name, base_name(file)) == 0)
+			continue;
+		char path[8192];
+		snprintf(path, sizeof(path), "%s%s%s", slash ? dir : "",
+			 slash && strcmp(dir, "/") != 0 ? "/" : "", e->d_name);
+		struct stat sb;
+		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+			continue;
+		if (*n == TS_CHAIN_MAX)
+			break;
+		v[(*n)++] = strdup(path);
+	}
+	if (dh)
+		closedir(dh);
+	qsort(v + 1, (size_t)*n - 1, sizeof(*v), cmp_names);
+	/* FILE in its place by name */
+	int k = 1;
+	while (k < *n && strcmp(base_name(v[k]), base_name(file)) < 0) {
+		char *t = v[k - 1];
+		v[k - 1] = v[k];
+		v[k] = t;
+		k++;
+	}
+	*first = k - 1;
+	return v;
+}
+
+/* Open the list; the file asked for must open (it is reported and nothing starts otherwise),
+ * the others may fail: they are listed with why. */
+static bool open_documents(ui *u, int *rc)
+{
+	int n, first;
+	char **files = list_files(&u->op, &n, &first);
+	u->docs = files ? calloc((size_t)(n > 0 ? n : 1), sizeof(*u->docs)) : NULL;
+	bool ok = u->docs != NULL;
+	for (int k = 0; ok && k < n; k++)
+		ok = files[k] != NULL;
+	if (!ok) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		*rc = EXIT_FAIL;
+	}
+	if (ok && n == 0) {
+		ok = open_doc(&u->docs[0], NULL, false);
+		u->ndocs = 1;
+	}
+	for (int k = 0; ok && k < n; k++) {
+		ts_doc *d = &u->docs[k];
+		u->ndocs++;
+		bool asked = k == first || u->op.nfiles > 1;
+		if (open_doc(d, files[k], u->op.nfiles > 1 && k != first) || !asked)
+			continue;
+		if (diags.count > 0)
+			ts_diags_print(stderr, files[k], &diags);
+		else
+			fprintf(stderr, "%s: %s\n", files[k], d->why);
+		fprintf(stderr, "trigseq: %s was not opened; fix it (trigseq check %s) and try "
+			"again\n", files[k], files[k]);
+		*rc = EXIT_FAIL;
+		ok = false;
+	}
+	if (files)
+		for (int k = 0; k < n; k++)
+			free(files[k]);
+	free(files);
+	u->cur = first;
+	u->ed = ok ? u->docs[first].ed : NULL;
+	return ok;
+}
+
+static void free_documents(ui *u)
+{
+	for (int k = 0; u->docs && k < u->ndocs; k++) {
+		ts_edit_free(u->docs[k].ed);
+		free(u->docs[k].path);
+	}
+	free(u->docs);
+	u->docs = NULL;
 }
 
 int ts_ui_main(int argc, char **argv)
@@ -1322,12 +1838,13 @@ int ts_ui_main(int argc, char **argv)
 		      stderr);
 		return EXIT_USAGE;
 	}
-	u.ed = open_document(&u.op, &rc);
-	if (!u.ed)
+	if (!open_documents(&u, &rc)) {
+		free_documents(&u);
 		return rc;
+	}
 	if (!setup_signals()) {
 		fprintf(stderr, "trigseq: cannot set up signal handling: %s\n", strerror(errno));
-		ts_edit_free(u.ed);
+		free_documents(&u);
 		close_signals();
 		return EXIT_FAIL;
 	}
@@ -1343,7 +1860,7 @@ int ts_ui_main(int argc, char **argv)
 		fputs("trigseq: cannot start the terminal\n", stderr);
 		ts_jack_close(u.jack);
 		ts_engine_free(u.eng);
-		ts_edit_free(u.ed);
+		free_documents(&u);
 		close_signals();
 		return EXIT_FAIL;
 	}
@@ -1362,10 +1879,10 @@ int ts_ui_main(int argc, char **argv)
 		init_pair(PAIR_PLAYHEAD, COLOR_BLACK, COLOR_GREEN);
 		init_pair(PAIR_MUTED, COLOR_BLUE, -1);
 	}
-	u.recovery_version = ts_edit_version(u.ed);
-	if (ts_edit_recovery_newer(u.ed))
-		ask(&u, recover_answer, "Unsaved edits of %s from a crash or kill were kept. Recover "
-					"them? y/n", ts_edit_path(u.ed) ? ts_edit_path(u.ed) : "untitled");
+	for (int k = 0; k < u.ndocs; k++)
+		if (u.docs[k].ed)
+			u.docs[k].recovery_version = ts_edit_version(u.docs[k].ed);
+	offer_recovery(&u);
 	run(&u);
 	preview_offs(&u, true);
 	endwin();
@@ -1379,13 +1896,14 @@ int ts_ui_main(int argc, char **argv)
 	}
 	/* Quitting (saved, or changes discarded on purpose) leaves no recovery file; a signal
 	 * leaves the one run() wrote. */
-	if (u.quit)
-		ts_edit_remove_recovery(u.ed);
+	for (int k = 0; u.quit && k < u.ndocs; k++)
+		if (u.docs[k].ed)
+			ts_edit_remove_recovery(u.docs[k].ed);
 	ts_jack_close(u.jack);
 	ts_monitor_free(u.mon);
 	ts_monitor_free(u.inject);
 	ts_engine_free(u.eng);
-	ts_edit_free(u.ed);
+	free_documents(&u);
 	close_signals();
 	return 0;
 }

@@ -170,6 +170,8 @@ bool ts_edit_toggle_send(ts_edit *ed, int track);
 void ts_edit_copy(ts_edit *ed, ts_clip_kind what);
 bool ts_edit_paste(ts_edit *ed);          /* what was copied, at the cursor's step/track/page */
 bool ts_edit_clear(ts_edit *ed, ts_clip_kind what);
+/* Give `to` the clipboard of `from` (an editor of several patterns copies between them). */
+void ts_edit_copy_clipboard(ts_edit *to, const ts_edit *from);
 
 bool ts_edit_undo(ts_edit *ed);
 bool ts_edit_redo(ts_edit *ed);

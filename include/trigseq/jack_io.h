@@ -194,10 +194,14 @@ void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10);
 bool ts_jack_send_midi(ts_jack *j, int port, int track, const uint8_t *bytes, int size);
 /* Whether the process thread has acted on the last command. */
 bool ts_jack_command_done(ts_jack *j);
-/* Hand the engine a new version of the pattern (copied), playing or not: the process thread
- * passes it to ts_engine_update in its next cycle (or later, when the engine has no free slot).
+/* Hand the engine a new version of chain pattern `index` (copied), playing or not: the process
+ * thread passes it to ts_engine_update in its next cycle (or later, when the engine has no free
+ * slot); an index equal to the number of patterns the engine has appends it (ts_engine_append).
  * False, and nothing done, while the previous one is not taken yet: send it again later. */
-bool ts_jack_send_pattern(ts_jack *j, const ts_pattern *pat);
+bool ts_jack_send_pattern(ts_jack *j, int index, const ts_pattern *pat);
+/* Select chain pattern `index` in `mode` from the next cycle (interactive, ts_engine_select); a
+ * pattern being appended is selected once it is in. A newer selection replaces one not acted on. */
+void ts_jack_select(ts_jack *j, int index, ts_select_mode mode);
 
 /* Whether JACK has shut the client down (the server went away). */
 bool ts_jack_server_gone(const ts_jack *j);

@@ -26,6 +26,7 @@ typedef struct {
 	bool no_jack;                  /* editor: edit without JACK */
 	uint16_t tempo10;              /* 0 = the pattern's */
 	uint8_t program_receive;       /* MIDI channel 1 … 16, 0 = off */
+	uint8_t program_send;          /* MIDI channel 1 … 16, 0 = off */
 	uint64_t seed;
 	double duration;               /* seconds; 0 = until a signal */
 } ts_play_options;

@@ -422,8 +422,54 @@ def cmd_monitor(capture, monitor, sent):
           f"{len(ins)} received at the frames sent; nothing dropped")
 
 
+def cmd_bank(capture, step):
+    """The editor's pattern modes: A (notes 60 ... 63) and B (72 ... 75), 4 steps each, chosen
+    sequential (B), direct start (A), direct jump (B) while playing with --program-send 10.
+    Every step sounds once on the 16th grid; B first sounds at a change point, from its step 1;
+    A again at a 16th from its step 1; B again at a 16th at the step counted from A's start.
+    The program changes (C9) come in the order chosen, each before its pattern sounds."""
+    step = int(step)
+    events = read_capture(capture)
+    fa, _ = start_stop(events)
+    ons = [(f - fa, b[1]) for f, b in events if b[0] == 0x90]
+    pcs = [(f - fa, b[1]) for f, b in events if b[0] == 0xC9]
+    if not ons:
+        sys.exit("no notes")
+    segs = []
+    for f, n in ons:
+        kind = "A" if 60 <= n <= 63 else "B" if 72 <= n <= 75 else "?"
+        if not segs or segs[-1][0] != kind:
+            segs.append([kind, f, []])
+        segs[-1][2].append((f, n))
+    kinds = "".join(s[0] for s in segs)
+    if kinds != "ABAB":
+        sys.exit(f"segments {kinds}, expected ABAB: {[(s[0], s[1]) for s in segs]}")
+    frames = [f for f, _ in ons]
+    gaps = {b - a for a, b in zip(frames, frames[1:])}
+    if gaps != {step} or frames[0] != 0:
+        sys.exit(f"steps not every {step} frames from 0: gaps {sorted(gaps)}")
+    s1, s2, s3, s4 = (s[1] for s in segs)
+    if s2 % (4 * step):
+        sys.exit(f"sequential: B starts at {s2}, not at a change point (every {4 * step})")
+    want = {0: (60, 0), 1: (72, s2), 2: (60, s3), 3: (72, s3)}
+    for i, seg in enumerate(segs):
+        base, origin = want[i]
+        for f, n in seg[2]:
+            if n != base + (f - origin) // step % 4:
+                sys.exit(f"segment {i + 1} ({seg[0]}): note {n} at {f}, expected "
+                         f"{base + (f - origin) // step % 4}")
+    if [n for _, n in pcs] != [0, 1, 0, 1]:
+        sys.exit(f"program changes {pcs}, expected 0 1 0 1")
+    late = [(p, s) for (p, _), s in zip(pcs, (s1, s2, s3, s4)) if p > s]
+    if late or pcs[0][0] != 0:
+        sys.exit(f"program changes after their pattern: {late}, first at {pcs[0][0]}")
+    print(f"A from 0, B at {s2} (change point), A at {s3} (direct start), B at {s4} "
+          f"(direct jump, step {(s4 - s3) // step % 4 + 1}); program changes at "
+          f"{[p for p, _ in pcs]}")
+
+
 if __name__ == "__main__":
     cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk,
             "transport": cmd_transport, "freeclock": cmd_freeclock, "bbt": cmd_bbt,
-            "freestart": cmd_freestart, "monitor": cmd_monitor}
+            "freestart": cmd_freestart, "monitor": cmd_monitor, "bank": cmd_bank}
     cmds[sys.argv[1]](*sys.argv[2:])

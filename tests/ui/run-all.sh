@@ -353,7 +353,7 @@ keys rec '`' r
 expect_screen rec "r arms recording" 'r rec ON'
 keys rec Escape q
 editor rec2 "$TRIGSEQ" keys.tsq
-wait_screen rec2 'keys.tsq +STOP' || bad "the editor did not start"
+wait_screen rec2 'keys.tsq +STOP' || { bad "the editor did not start:"; screen rec2 | sed 's/^/    | /'; }
 keys rec2 p
 sleep 1.1
 keys rec2 '`' r k
@@ -401,6 +401,69 @@ sleep 0.3
 "$TRIGSEQ" check "$tmp/fresh.tsq" && ok "the new pattern saves as a valid file" ||
 	bad "fresh.tsq: $(cat "$tmp/fresh.tsq" 2>/dev/null | head -5)"
 keys new q
+
+# ---- 12: the pattern list: a folder's files, the Rytm's pattern modes, program changes ----
+mkdir -p "$tmp/bank" "$tmp/other"
+mkpat() { # FILE NOTE1 NOTE2 NOTE3 NOTE4: 4 steps at 120 BPM, one note each on track 1
+	printf 'trigseq 1\ntempo 120.0\nlength 4\ntrack 1\n  channel 1\n  steps xxxx\n  step 1 note %s\n  step 2 note %s\n  step 3 note %s\n  step 4 note %s\n' \
+		"$2" "$3" "$4" "$5" >"$1"
+}
+mkpat "$tmp/bank/a.tsq" C4 C#4 D4 D#4
+mkpat "$tmp/bank/b.tsq" C5 C#5 D5 D#5
+mkpat "$tmp/other/c.tsq" E5 E5 E5 E5
+printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/bank/bad.tsq"
+monitor mon_bank || bad "monitor did not come up"
+mon=$mon_pid
+editor bank LD_PRELOAD="$build/rtcheck.so" "$TRIGSEQ" bank/a.tsq --name ts_bank --program-send 10 \
+	--program-receive 16 --connect midi_out=mon_bank:input --connect clock_out=mon_bank:input
+expect_screen bank "the folder's files are the pattern list, program 0 = A01" '^A01 1/3 a.tsq'
+keys bank b
+expect_screen bank "b lists them, a file that does not open marked !" '^!  2 A03 bad'
+keys bank g 2 Enter
+expect_screen bank "choosing it says why it cannot be" 'bad.tsq did not open: line 3 col 3'
+keys bank p
+sleep 0.7
+keys bank ')'
+expect_screen bank ") queues the next pattern (sequential): edited at once, playing next" \
+	'^A02 2/3 b.tsq +plays A01 next A02'
+sleep 1.3
+keys bank B
+expect_screen bank "B cycles the pattern mode" 'pattern mode direct start'
+keys bank '('
+sleep 0.55 # about 6 steps: the jump then lands inside B, not on its step 1
+keys bank B ')'
+expect_screen bank "direct jump" 'A02 2/3 b.tsq +plays A02 +direct jump'
+sleep 0.8
+keys bank p
+sleep 0.3
+check "sequential, direct start, direct jump heard as the Rytm does them, program changes sent" \
+	$MIDI bank "$tmp/mon_bank.txt" 6000
+# a program change received on the channel of --program-receive: the pattern plays, the editor
+# follows it
+keys bank p
+sleep 0.5
+"$build/send_midi" --connect ts_bank:midi_in "0.05 CF 00" >"$tmp/send_bank.txt" 2>&1 ||
+	bad "send_midi failed: $(cat "$tmp/send_bank.txt")"
+expect_screen bank "a program change received queues that pattern; the editor follows it" \
+	'^A01 1/3 a.tsq +plays A01'
+# O: another file joins the list (and the engine), and plays
+keys bank O other/c.tsq Enter
+expect_screen bank "O opens a file from elsewhere: it joins the list" '^A04 4/4 c.tsq'
+sleep 1.2
+expect_screen bank "and plays at the change point" 'plays A04'
+keys bank p
+sleep 0.3
+grep -q ': 90 4c 64' "$tmp/mon_bank.txt" && ok "the opened file is heard (E5 on channel 1)" ||
+	bad "no E5 (76) from the opened file"
+keys bank l Space q
+expect_screen bank "quitting with one pattern unsaved names it" 'Unsaved: c.tsq. s: save it and quit'
+keys bank s
+wait_exit bank && [ "$(cat "$tmp/bank.exit")" = 0 ] && ok "s saves it and quits" ||
+	bad "quit: $(cat "$tmp/bank.exit" 2>/dev/null)"
+grep -q 'steps x.xx' "$tmp/other/c.tsq" && ok "the saved file has the edit" ||
+	bad "c.tsq: $(grep steps "$tmp/other/c.tsq")"
+rtok "editor's process callback through pattern changes" "$tmp/bank.err"
+stop_pid "$mon"
 
 printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
