@@ -975,6 +975,25 @@ bool ts_edit_set_note(ts_edit *ed, int note)
 	return commit(ed, MSG_NO_CHANGE, false);
 }
 
+bool ts_edit_record_note(ts_edit *ed, int note, int micro)
+{
+	if (note < 0 || note > 127)
+		return refuse(ed, MSG_NOTE_RANGE);
+	if (micro < -23 || micro > 23)
+		return refuse(ed, "micro timing is -23 ... 23 (24ths of a step)");
+	if (beyond(ed))
+		return refuse(ed, MSG_BEYOND);
+	ts_trig *tr = cur_trig(ed);
+	begin(ed);
+	if (tr->kind == TS_TRIG_NONE) {
+		ts_trig_init(tr);
+		tr->kind = TS_TRIG_NOTE;
+	}
+	set_one_note(&tr->nnotes, tr->notes, note);
+	tr->micro = (int8_t)micro;
+	return commit(ed, MSG_NO_CHANGE, false);
+}
+
 bool ts_edit_toggle_slide(ts_edit *ed)
 {
 	if (no_trig(ed))

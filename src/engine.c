@@ -953,7 +953,8 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 /* ---- control ---- */
 
 /* Step and pass of a track at position pos of the sounding pattern (closed form, as below). */
-static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass);
+static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass,
+		    uint16_t *phase);
 
 /* Where a track's step clock is at `pos` of pattern cur (started at cur_start): its next step to
  * evaluate is the first one starting at or after pos, and its pass counts the step 1 starts
@@ -1186,7 +1187,8 @@ int64_t ts_engine_position(const ts_engine *eng)
 	return eng ? pos_ceil(eng, eng->now) : 0;
 }
 
-static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass)
+static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uint32_t *pass,
+		    uint16_t *phase)
 {
 	const pat_slot *ps = chain_slot(eng, eng->playing);
 	int64_t S = ps->tc[t].S, master = ps->master;
@@ -1202,6 +1204,7 @@ static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uin
 	}
 	int64_t j = pos / S;
 	*step = (uint8_t)(j % len + 1);
+	*phase = (uint16_t)((pos - j * S) * TS_PHASE_STEP / S);
 	*pass = (uint32_t)(k * per_reset + j / len + 1);
 }
 
@@ -1229,7 +1232,7 @@ void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
 		pos = eng->anchor_pos + (int64_t)(f / rate * eng->K + f % rate * eng->K / rate);
 	}
 	for (int t = 0; t < TS_TRACKS; t++)
-		step_at(eng, t, pos, &st->step[t], &st->pass[t]);
+		step_at(eng, t, pos, &st->step[t], &st->pass[t], &st->phase[t]);
 }
 
 /* ---- setup (not real-time) ---- */

@@ -901,7 +901,9 @@ static int process(jack_nframes_t nframes, void *arg)
 		atomic_store_explicit(&j->frames, es.frames, memory_order_relaxed);
 		atomic_store_explicit(&j->step1, es.step[0], memory_order_relaxed);
 		for (int t = 0; t < TS_TRACKS; t++)
-			atomic_store_explicit(&j->steps[t], es.step[t], memory_order_relaxed);
+			atomic_store_explicit(&j->steps[t], (unsigned)es.step[t] |
+							    (unsigned)es.phase[t] << 8,
+					      memory_order_relaxed);
 		atomic_store_explicit(&j->lost, j->lost_here + es.lost_events, memory_order_relaxed);
 		atomic_store_explicit(&j->pattern, es.pattern, memory_order_relaxed);
 		atomic_store_explicit(&j->queued, es.queued, memory_order_relaxed);
@@ -1304,8 +1306,11 @@ void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 	st->xruns = atomic_load(&j->xruns);
 	st->lost_events = atomic_load(&j->lost);
 	st->step1 = (uint8_t)atomic_load(&j->step1);
-	for (int t = 0; t < TS_TRACKS; t++)
-		st->step[t] = (uint8_t)atomic_load_explicit(&j->steps[t], memory_order_relaxed);
+	for (int t = 0; t < TS_TRACKS; t++) {
+		unsigned v = atomic_load_explicit(&j->steps[t], memory_order_relaxed);
+		st->step[t] = (uint8_t)v; /* step and phase in one word: read together */
+		st->phase[t] = (uint16_t)(v >> 8);
+	}
 	st->pattern_updates_waiting = atomic_load(&j->pat_pub) != atomic_load(&j->pat_taken);
 	st->pattern_busy = atomic_load(&j->pat_busy);
 	st->pattern_refused = atomic_load(&j->pat_refused);

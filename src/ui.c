@@ -113,6 +113,7 @@ typedef struct ui {
 	/* keyboard mode (`): the letter keys are a piano for the cursor's track */
 	bool keys_mode;
 	bool record;                  /* while playing, notes go to the step playing */
+	bool micro_rec;               /* ... with their micro timing (Q), else to the nearest step */
 	int octave;                   /* of the 'a' key: C of this octave (C4 = 60) */
 	ts_monitor *inject;           /* preview notes to the process callback */
 	struct preview_off {
@@ -667,8 +668,9 @@ static void draw_bottom(ui *u)
 	} else if (u->keys_mode) {
 		char c[8];
 		ts_note_name((u->octave + 1) * 12, c, sizeof(c));
-		put(23, 0, A_BOLD, "KEYS a=%s w s e d f t g y h u j k  z x octave  r rec %s  space rest  "
-				   "` leaves", c, u->record ? "ON" : "off");
+		put(23, 0, A_BOLD, "KEYS a=%s w s e d f t g y h u j k  z x oct  r rec %s  Q %s  space "
+				   "rest  ` leaves", c, u->record ? "ON" : "off",
+		    u->micro_rec ? "MICRO" : "quant");
 	} else
 		put(23, 0, A_DIM, "? keys  space trig  hjkl move  tab field  +/- value  p play  w save  "
 				  "q quit");
@@ -1281,8 +1283,33 @@ static void preview(ui *u, int note)
 	o->bytes[2] = 0x40;
 }
 
+/* Recording: the note goes where the track is now (a fresh status: the end of the last period
+ * run), to the nearest step, with its micro timing in 24ths of a step when micro_rec is on. So a
+ * key struck a little early lands on the coming step, pulled early. Only into the pattern that
+ * is playing. */
+static void record_key(ui *u, int note)
+{
+	ts_jack_status now;
+	ts_jack_get_status(u->jack, &now);
+	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
+	int t = c.track, len = ts_edit_pattern(u->ed)->tracks[t].length;
+	if (!now.running || now.pattern != u->cur || now.step[t] == 0)
+		return;
+	int step = now.step[t] - 1;
+	int micro = (now.phase[t] + TS_PHASE_STEP / 48) / (TS_PHASE_STEP / 24); /* 0 … 24 */
+	if (micro > 12) {
+		step = (step + 1) % len;
+		micro -= 24;
+	}
+	if (!u->micro_rec)
+		micro = 0;
+	ts_edit_move_to(u->ed, t, step);
+	edited(u, ts_edit_record_note(u->ed, note, micro));
+	ts_edit_move_to(u->ed, t, c.step);
+}
+
 /* A piano key: heard at once; written at the cursor, which moves on (step entry), or while
- * playing with record on, at the step the track plays (quantized to it). */
+ * playing with record on, where the track is (record_key). */
 static void piano_key(ui *u, int semitone)
 {
 	int note = (u->octave + 1) * 12 + semitone;
@@ -1293,14 +1320,10 @@ static void piano_key(ui *u, int semitone)
 	preview(u, note);
 	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
 	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[c.track];
-	if (u->record && u->st.running && u->st.step[c.track] > 0) {
-		ts_edit_move_to(u->ed, c.track, u->st.step[c.track] - 1);
-		edited(u, ts_edit_set_note(u->ed, note));
-		ts_edit_move_to(u->ed, c.track, c.step);
+	if (u->record && u->st.running && u->jack) {
+		record_key(u, note);
 		return;
 	}
-	if (u->record && u->st.running)
-		return;
 	edited(u, ts_edit_set_note(u->ed, note));
 	ts_edit_move_to(u->ed, c.track, (c.step + 1) % tk->length);
 }
@@ -1329,6 +1352,8 @@ static bool keyboard_key(ui *u, int key)
 			u->octave = o;
 	} else if (key == 'r') {
 		u->record = !u->record;
+	} else if (key == 'Q') {
+		u->micro_rec = !u->micro_rec;
 	} else if (key == ' ') {
 		ts_edit_cursor c = ts_edit_get_cursor(u->ed);
 		int len = ts_edit_pattern(u->ed)->tracks[c.track].length;

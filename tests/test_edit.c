@@ -452,6 +452,23 @@ static void test_set_note_and_kind(void **state)
 	expect_refused(ed, ts_edit_set_note(ed, -1), "note out of range (0 ... 127)", v, before);
 	expect_refused(ed, ts_edit_set_note(ed, 0), "no change", v, before);
 
+	/* A recorded note sets the note and the micro timing in one undoable edit. */
+	ts_edit_move_to(ed, 0, 5);
+	v = ts_edit_version(ed);
+	assert_true(ts_edit_record_note(ed, 64, -7));
+	assert_int_equal(trig_at(ed, 0, 5)->kind, TS_TRIG_NOTE);
+	assert_int_equal(trig_at(ed, 0, 5)->notes[0], 64);
+	assert_int_equal(trig_at(ed, 0, 5)->micro, -7);
+	assert_valid(ed);
+	assert_true(ts_edit_undo(ed));
+	assert_memory_equal(ts_edit_pattern(ed), before, sizeof(*before));
+	assert_int_not_equal(ts_edit_version(ed), v); /* undo is a change of version too */
+	v = ts_edit_version(ed);
+	expect_refused(ed, ts_edit_record_note(ed, 64, 24),
+		       "micro timing is -23 ... 23 (24ths of a step)", v, before);
+	expect_refused(ed, ts_edit_record_note(ed, 128, 0), "note out of range (0 ... 127)", v,
+		       before);
+
 	/* Kinds: an empty step gets a plain trig of the kind; a trig keeps its attributes. */
 	ts_edit_move_to(ed, 0, 3);
 	assert_true(ts_edit_set_kind(ed, TS_TRIG_LOCK));

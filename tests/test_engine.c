@@ -2853,6 +2853,9 @@ static void test_bank_sequential(void **state)
 	assert_int_equal(st.pattern, 1);
 	assert_int_equal(st.queued, -1);
 	assert_int_equal(st.changes, 1);
+	/* frame 149999: B's step 1 began at 144000, 5999 of its 6000 frames ago */
+	assert_int_equal(st.step[0], 1);
+	assert_int_equal(st.phase[0], 383);
 	ts_engine_free(bank_eng);
 }
 

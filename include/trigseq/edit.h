@@ -151,6 +151,8 @@ bool ts_edit_adjust(ts_edit *ed, int delta);
 /* Set the trig's note (0 … 127): the cursor's trig becomes a single-note trig; an empty step gets
  * a note trig first (so typing notes into empty steps writes a line). */
 bool ts_edit_set_note(ts_edit *ed, int note);
+/* A note recorded live: ts_edit_set_note and the trig's micro timing (-23 … 23), one edit. */
+bool ts_edit_record_note(ts_edit *ed, int note, int micro);
 /* Flags of the cursor's trig. */
 bool ts_edit_toggle_slide(ts_edit *ed);
 /* Track mute on/off (the file's `mute`); track 0 … 11 as in the cursor. */

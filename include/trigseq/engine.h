@@ -28,6 +28,7 @@
 
 #define TS_UNITS_PER_STEP 28800   /* U per 1x step */
 #define TS_UNITS_PER_TICK 4800    /* U per MIDI clock tick (24 PPQN) */
+#define TS_PHASE_STEP 384         /* ts_engine_status.phase per step: 16 per micro timing unit */
 
 /* Port index of MIDI clock output, beside the pattern's ports 0 … TS_MAX_PORTS-1. */
 #define TS_PORT_CLOCK 0xFE
@@ -75,6 +76,7 @@ typedef struct {
 	uint32_t queue_peak;     /* largest number of pending events seen */
 	uint8_t step[TS_TRACKS]; /* current step (1-based) of each track, 0 before start */
 	uint32_t pass[TS_TRACKS];
+	uint16_t phase[TS_TRACKS]; /* how far into that step, in 1/TS_PHASE_STEP of it */
 	int pattern;             /* chain index of the pattern sounding (or to start from) */
 	int queued;              /* chain index taking over at the next change point, -1 none */
 	uint32_t changes;        /* pattern changes since start */

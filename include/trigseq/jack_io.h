@@ -113,6 +113,7 @@ typedef struct {
 	uint32_t lost_events;             /* events JACK refused (port buffer full) + engine losses */
 	uint8_t step1;                    /* current step of track 1, 0 before start */
 	uint8_t step[TS_TRACKS];          /* current step of every track (1-based), 0 before start */
+	uint16_t phase[TS_TRACKS];        /* how far into it (ts_engine_status.phase) */
 	bool pattern_updates_waiting;     /* interactive: a pattern sent is not taken yet */
 	uint32_t pattern_busy;            /* interactive: cycles an update waited for a free slot */
 	uint32_t pattern_refused;         /* interactive: versions the engine refused (a port the

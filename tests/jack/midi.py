@@ -468,8 +468,37 @@ def cmd_bank(capture, step):
           f"{[p for p, _ in pcs]}")
 
 
+def cmd_recorded(capture, trigseq, pattern, cycle, *notes):
+    """Notes recorded with micro timing: each note's first note-on in the capture (the preview,
+    sent when its key was struck) and where the saved pattern plays it (trigseq dump) are at the
+    same place of the pattern's cycle, to a few periods; the file has micro timing on them."""
+    cycle = int(cycle)
+    events = read_capture(capture)
+    fa, _ = start_stop(events)
+    out = subprocess.run([trigseq, "dump", pattern, "--bars", "1"], check=True,
+                         capture_output=True, text=True).stdout
+    diffs = []
+    for n in (int(x) for x in notes):
+        heard = [f - fa for f, b in events if b[0] == 0x90 and b[1] == n]
+        if not heard:
+            sys.exit(f"note {n} was not heard")
+        dumped = [int(line.split()[0]) for line in out.splitlines()
+                  if line.split()[2:4] == ["90", f"{n:02X}"]]
+        if len(dumped) != 1:
+            sys.exit(f"note {n}: {len(dumped)} note-ons in the dump of the saved file")
+        d = (heard[0] - dumped[0]) % cycle
+        diffs.append(d - cycle if d >= cycle // 2 else d)
+    if max(abs(d) for d in diffs) > 768:
+        sys.exit(f"struck vs recorded (frames): {diffs}")
+    text = open(pattern, encoding="utf-8").read()
+    if " micro " not in text:
+        sys.exit("no micro timing in the saved file")
+    print(f"struck vs recorded, frames: {diffs} (a micro unit is {cycle // 16 // 24})")
+
+
 if __name__ == "__main__":
     cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk,
             "transport": cmd_transport, "freeclock": cmd_freeclock, "bbt": cmd_bbt,
-            "freestart": cmd_freestart, "monitor": cmd_monitor, "bank": cmd_bank}
+            "freestart": cmd_freestart, "monitor": cmd_monitor, "bank": cmd_bank,
+            "recorded": cmd_recorded}
     cmds[sys.argv[1]](*sys.argv[2:])

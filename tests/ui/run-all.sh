@@ -465,5 +465,30 @@ grep -q 'steps x.xx' "$tmp/other/c.tsq" && ok "the saved file has the edit" ||
 rtok "editor's process callback through pattern changes" "$tmp/bank.err"
 stop_pid "$mon"
 
+# ---- 13: recording with micro timing: a note lands where its key was struck ----
+mkdir -p "$tmp/micro"
+printf 'trigseq 1\ntempo 120.0\nlength 16\ntrack 1\n  channel 1\n' >"$tmp/micro/m.tsq"
+monitor mon_micro || bad "monitor did not come up"
+mon=$mon_pid
+editor micro "$TRIGSEQ" micro/m.tsq --name ts_micro --connect midi_out=mon_micro:input \
+	--connect clock_out=mon_micro:input
+wait_screen micro 'm.tsq +STOP' || bad "the editor did not start"
+keys micro p # (p is a piano key in keyboard mode: play first)
+keys micro '`' r Q
+expect_screen micro "Q in keyboard mode records with micro timing" 'rec ON  Q MICRO'
+sleep 0.3
+keys micro a
+sleep 0.37
+keys micro s
+sleep 0.29
+keys micro d
+sleep 0.3
+keys micro Escape p w
+sleep 0.3
+check "notes recorded with micro timing sit where they were struck" \
+	$MIDI recorded "$tmp/mon_micro.txt" "$TRIGSEQ" "$tmp/micro/m.tsq" 96000 60 62 64
+keys micro q
+stop_pid "$mon"
+
 printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
