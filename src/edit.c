@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ static const ts_edit_scope field_scopes[TS_F_COUNT] = {TS_EDIT_FIELDS(EDIT_FIELD
 #define MSG_NO_KIND "no such trig kind"
 #define MSG_NOTE_RANGE "note out of range (0 ... 127)"
 #define MSG_PAGE_BEYOND "page beyond every track's length"
+#define MSG_TYPED "this field is typed: e"
 
 /* One undo or redo step: the pattern on the other side of an edit, its state number, and the
  * cursor where the edit was made. */
@@ -62,6 +64,7 @@ struct ts_edit {
 	char *path;                         /* NULL: untitled */
 	ts_edit_cursor cur;
 	const char *msg;
+	char msgbuf[160];                   /* msg of a refusal that says more (ts_edit_set_text) */
 
 	uint64_t version;
 	uint64_t state, saved_state, last_state;
@@ -352,6 +355,18 @@ static bool refuse(ts_edit *ed, const char *why)
 	return false;
 }
 
+static bool refusef(ts_edit *ed, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool refusef(ts_edit *ed, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ed->msgbuf, sizeof(ed->msgbuf), fmt, ap);
+	va_end(ap);
+	ed->msg = ed->msgbuf;
+	return false;
+}
+
 static void begin(ts_edit *ed)
 {
 	memcpy(&ed->before, &ed->pat, sizeof(ed->pat));
@@ -614,6 +629,31 @@ static int field_get(ts_edit *ed, int field, int *lo, int *hi)
 		*lo = -128;
 		*hi = 127;
 		return ts_trig_retrig_vel(trk, tr);
+	case TS_F_SLIDE:
+		*hi = 1;
+		return tr->slide;
+	case TS_F_TRIG_SWING:
+		*hi = TS_SWING_OFF;
+		return tr->swing;
+	case TS_F_T_SEND:
+		*hi = 1;
+		return trk->send_midi;
+	case TS_F_T_MUTE:
+		*hi = 1;
+		return trk->mute;
+	case TS_F_T_RRATE:
+		*hi = TS_RATE_COUNT - 1;
+		return trk->retrig_rate;
+	case TS_F_T_RLEN:
+		*hi = TS_LEN_INF;
+		return trk->retrig_len;
+	case TS_F_T_RVEL:
+		*lo = -128;
+		*hi = 127;
+		return trk->retrig_vel;
+	case TS_F_T_DEST:
+		*hi = TS_DEST_INT_EXT;
+		return trk->dest;
 	case TS_F_T_CHANNEL:
 		*hi = 16;
 		return trk->channel;
@@ -732,6 +772,30 @@ static void field_set(ts_edit *ed, int field, int v)
 	case TS_F_RETRIG_VEL:
 		tr->retrig_vel = (int16_t)v;
 		break;
+	case TS_F_SLIDE:
+		tr->slide = v;
+		break;
+	case TS_F_TRIG_SWING:
+		tr->swing = (uint8_t)v;
+		break;
+	case TS_F_T_SEND:
+		trk->send_midi = v;
+		break;
+	case TS_F_T_MUTE:
+		trk->mute = v;
+		break;
+	case TS_F_T_RRATE:
+		trk->retrig_rate = (uint8_t)v;
+		break;
+	case TS_F_T_RLEN:
+		trk->retrig_len = (uint8_t)v;
+		break;
+	case TS_F_T_RVEL:
+		trk->retrig_vel = (int16_t)v;
+		break;
+	case TS_F_T_DEST:
+		trk->dest = (uint8_t)v;
+		break;
 	case TS_F_T_CHANNEL:
 		trk->channel = (uint8_t)v;
 		break;
@@ -782,6 +846,13 @@ static void field_set(ts_edit *ed, int field, int v)
 	}
 }
 
+/* Fields with no scale: set by ts_edit_set_text only. */
+static bool typed_only(int field)
+{
+	return field == TS_F_LOCKS || field == TS_F_T_PORT || field == TS_F_T_CC ||
+	       field == TS_F_T_SAMPLE;
+}
+
 bool ts_edit_adjust(ts_edit *ed, int delta)
 {
 	int field = ed->cur.field;
@@ -791,6 +862,8 @@ bool ts_edit_adjust(ts_edit *ed, int delta)
 		return refuse(ed, no_trig(ed));
 	if ((field == TS_F_T_LENGTH || field == TS_F_T_SPEED) && ed->pat.mode == TS_MODE_NORMAL)
 		return refuse(ed, MSG_ADVANCED);
+	if (typed_only(field))
+		return refuse(ed, MSG_TYPED);
 	int lo, hi;
 	int old = field_get(ed, field, &lo, &hi);
 	int v = clampi((long long)old + delta, lo, hi);
@@ -799,6 +872,28 @@ bool ts_edit_adjust(ts_edit *ed, int delta)
 	begin(ed);
 	field_set(ed, field, v);
 	return commit(ed, MSG_NO_CHANGE, false);
+}
+
+static const char *const swing_names[] = {"auto", "on", "off"};
+static const char *const dest_names[] = {"ext", "int", "int+ext"};
+
+static void locks_text(const ts_trig *tr, char *buf, size_t size)
+{
+	size_t at = 0;
+	snprintf(buf, size, "none");
+	for (int i = 0; i < tr->nlocks && at < size; i++)
+		at += (size_t)snprintf(buf + at, size - at, "%s%d=%d", i ? " " : "", tr->locks[i].cc,
+				       tr->locks[i].value);
+}
+
+static void base_cc_text(const ts_track *trk, char *buf, size_t size)
+{
+	size_t at = 0;
+	snprintf(buf, size, "none");
+	for (int cc = 0; cc < 128 && at < size; cc++)
+		if (trk->base_cc[cc] != TS_CC_NONE)
+			at += (size_t)snprintf(buf + at, size - at, "%s%d=%d", at ? " " : "", cc,
+					       trk->base_cc[cc]);
 }
 
 /* Appends the notes as "C4 (60)+E4 (64)". */
@@ -868,6 +963,42 @@ const char *ts_edit_field_text(const ts_edit *ed, int field, char *buf, size_t s
 		unset = tr->retrig_vel == TS_UNSET_I16;
 		snprintf(v, sizeof(v), "%d", ts_trig_retrig_vel(trk, tr));
 		break;
+	case TS_F_SLIDE:
+		snprintf(v, sizeof(v), "%s", tr->slide ? "on" : "off");
+		break;
+	case TS_F_TRIG_SWING:
+		snprintf(v, sizeof(v), "%s", swing_names[tr->swing < 3 ? tr->swing : 0]);
+		break;
+	case TS_F_LOCKS:
+		locks_text(tr, v, sizeof(v));
+		break;
+	case TS_F_T_PORT:
+		snprintf(v, sizeof(v), "%s", trk->port);
+		break;
+	case TS_F_T_SEND:
+		snprintf(v, sizeof(v), "%s", trk->send_midi ? "on" : "off");
+		break;
+	case TS_F_T_MUTE:
+		snprintf(v, sizeof(v), "%s", trk->mute ? "on" : "off");
+		break;
+	case TS_F_T_RRATE:
+		snprintf(v, sizeof(v), "1/%d", ts_rate_div(trk->retrig_rate));
+		break;
+	case TS_F_T_RLEN:
+		ts_len_format(trk->retrig_len, v, sizeof(v));
+		break;
+	case TS_F_T_RVEL:
+		snprintf(v, sizeof(v), "%d", trk->retrig_vel);
+		break;
+	case TS_F_T_DEST:
+		snprintf(v, sizeof(v), "%s", dest_names[trk->dest < 3 ? trk->dest : 0]);
+		break;
+	case TS_F_T_CC:
+		base_cc_text(trk, v, sizeof(v));
+		break;
+	case TS_F_T_SAMPLE:
+		snprintf(v, sizeof(v), "%.60s", trk->sample[0] ? trk->sample : "none");
+		break;
 	case TS_F_T_CHANNEL:
 		if (trk->channel == TS_CHANNEL_OFF)
 			snprintf(v, sizeof(v), "off");
@@ -928,6 +1059,293 @@ const char *ts_edit_field_text(const ts_edit *ed, int field, char *buf, size_t s
 	}
 	snprintf(buf, size, "%s%s", v, unset ? " (trk)" : "");
 	return buf;
+}
+
+/* ---- typed values (ts_edit_set_text) ---- */
+
+static bool parse_int(const char *t, long *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtol(t, &end, 10);
+	return *t && (*end == '\0' || (*end == '%' && end[1] == '\0')) && errno == 0;
+}
+
+/* A length as the file writes it ("0.5", "4", "inf"): its index, -1 when not in the table. */
+static int parse_len(const char *t)
+{
+	if (strcmp(t, "inf") == 0)
+		return TS_LEN_INF;
+	/* a decimal with up to 4 places: 16ths are 0.0625 apart */
+	long whole = 0, frac = 0, scale = 1;
+	const char *p = t;
+	if (!*p)
+		return -1;
+	while (*p >= '0' && *p <= '9' && whole < 100000)
+		whole = whole * 10 + (*p++ - '0');
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9' && scale < 10000000) {
+			frac = frac * 10 + (*p++ - '0');
+			scale *= 10;
+		}
+	}
+	if (*p || p == t || (frac * 16) % scale != 0)
+		return -1;
+	return ts_len_index((int)(whole * 16 + frac * 16 / scale));
+}
+
+static int parse_rate(const char *t)
+{
+	long div;
+	return strncmp(t, "1/", 2) == 0 && parse_int(t + 2, &div) && div > 0 && div < 1000
+		       ? ts_rate_index((int)div)
+		       : -1;
+}
+
+static int parse_word(const char *t, const char *const *words, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(t, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* "C4+E4" into notes; the count, 0 when not notes. */
+static int parse_notes(const char *t, uint8_t notes[TS_MAX_NOTES])
+{
+	int n = 0;
+	for (;;) {
+		size_t len = strcspn(t, "+");
+		int note = ts_note_parse(t, len);
+		if (note < 0 || n == TS_MAX_NOTES)
+			return 0;
+		notes[n++] = (uint8_t)note;
+		if (!t[len])
+			return n;
+		t += len + 1;
+	}
+}
+
+/* "74=100 71=20" (spaces or commas between), "none" or "": each controller at most once. */
+static int parse_ccs(const char *t, ts_lock *out, int max)
+{
+	int n = 0;
+	if (strcmp(t, "none") == 0)
+		return 0;
+	while (*t) {
+		while (*t == ' ' || *t == ',')
+			t++;
+		if (!*t)
+			break;
+		char *end;
+		long cc = strtol(t, &end, 10), val;
+		if (end == t || *end != '=' || cc < 0 || cc > 127)
+			return -1;
+		t = end + 1;
+		val = strtol(t, &end, 10);
+		if (end == t || val < 0 || val > 127 || (*end && *end != ' ' && *end != ','))
+			return -1;
+		t = end;
+		for (int i = 0; i < n; i++)
+			if (out[i].cc == cc)
+				return -1;
+		if (n == max)
+			return -1;
+		out[n].cc = (uint8_t)cc;
+		out[n++].value = (uint8_t)val;
+	}
+	return n;
+}
+
+/* The text of a scalar field as a position on its scale (field_get's), or false. */
+static bool scale_of(ts_edit *ed, int field, const char *t, int *v)
+{
+	static const char *const off_on[] = {"off", "on"};
+	long n;
+	int k;
+	switch (field) {
+	case TS_F_NOTE:
+	case TS_F_T_NOTE:
+		return (*v = ts_note_parse(t, strlen(t))) >= 0;
+	case TS_F_GATE:
+	case TS_F_T_GATE:
+	case TS_F_RETRIG_LEN:
+	case TS_F_T_RLEN:
+		return (*v = parse_len(t)) >= 0;
+	case TS_F_COND:
+		if (strcmp(t, "none") == 0) {
+			*v = 0;
+			return true;
+		}
+		k = ts_cond_parse(t, strlen(t));
+		*v = cond_position(k);
+		return k >= 0 && *v > 0;
+	case TS_F_RETRIG:
+		if (strcmp(t, "off") == 0) {
+			*v = 0;
+			return true;
+		}
+		return (*v = parse_rate(t) + 1) > 0;
+	case TS_F_T_RRATE:
+		return (*v = parse_rate(t)) >= 0;
+	case TS_F_SLIDE:
+	case TS_F_T_SEND:
+	case TS_F_T_MUTE:
+		return (*v = parse_word(t, off_on, 2)) >= 0;
+	case TS_F_TRIG_SWING:
+		return (*v = parse_word(t, swing_names, 3)) >= 0;
+	case TS_F_T_DEST:
+		return (*v = parse_word(t, dest_names, 3)) >= 0;
+	case TS_F_MODE: {
+		static const char *const modes[] = {"normal", "advanced"};
+		return (*v = parse_word(t, modes, 2)) >= 0;
+	}
+	case TS_F_T_SPEED:
+	case TS_F_SPEED:
+		k = ts_speed_parse(t, strlen(t));
+		*v = -k;
+		return k >= 0;
+	case TS_F_T_CHANNEL:
+		if (strcmp(t, "off") == 0) {
+			*v = TS_CHANNEL_OFF;
+			return true;
+		}
+		break;
+	case TS_F_T_PROGRAM:
+		if (strcmp(t, "none") == 0) {
+			*v = TS_PROGRAM_NONE;
+			return true;
+		}
+		break;
+	case TS_F_CHANGE:
+		if (strcmp(t, "off") == 0) {
+			*v = 1;
+			return true;
+		}
+		break;
+	case TS_F_LENGTH:
+		if (strcmp(t, "inf") == 0 && ed->pat.mode == TS_MODE_ADVANCED) {
+			*v = 1025;
+			return true;
+		}
+		break;
+	case TS_F_TEMPO: {
+		/* BPM with one decimal at most */
+		long whole = 0, tenth = 0;
+		const char *p = t;
+		while (*p >= '0' && *p <= '9' && whole < 10000)
+			whole = whole * 10 + (*p++ - '0');
+		if (p == t)
+			return false;
+		if (*p == '.' && p[1] >= '0' && p[1] <= '9') {
+			tenth = p[1] - '0';
+			p += 2;
+		}
+		*v = (int)(whole * 10 + tenth);
+		return *p == '\0';
+	}
+	default:
+		break;
+	}
+	if (!parse_int(t, &n) || n < -100000 || n > 100000 || (field == TS_F_CHANGE && n == 1))
+		return false;
+	*v = (int)n;
+	return true;
+}
+
+bool ts_edit_set_text(ts_edit *ed, const char *text)
+{
+	int field = ed->cur.field;
+	char t[300];
+	/* trimmed */
+	while (*text == ' ')
+		text++;
+	snprintf(t, sizeof(t), "%s", text);
+	for (size_t n = strlen(t); n > 0 && t[n - 1] == ' '; n--)
+		t[n - 1] = '\0';
+	if (field < 0 || field >= TS_F_COUNT)
+		return refuse(ed, MSG_NO_CHANGE);
+	if (ts_edit_field_scope(field) == TS_SCOPE_TRIG && no_trig(ed))
+		return refuse(ed, no_trig(ed));
+	if ((field == TS_F_T_LENGTH || field == TS_F_T_SPEED) && ed->pat.mode == TS_MODE_NORMAL)
+		return refuse(ed, MSG_ADVANCED);
+	const char *name = ts_edit_field_name(field);
+	ts_trig *tr = cur_trig(ed);
+	ts_track *trk = cur_track(ed);
+	uint8_t notes[TS_MAX_NOTES];
+	ts_lock ccs[128];
+	int n;
+	switch (field) {
+	case TS_F_NOTE:
+	case TS_F_T_NOTE:
+		n = parse_notes(t, notes);
+		if (n == 0)
+			return refusef(ed, "%s: '%.40s' is not notes: C4 = 60, D#2, Eb3, 0 ... 127, up "
+				       "to 4 joined by +", name, t);
+		begin(ed);
+		if (field == TS_F_NOTE) {
+			tr->nnotes = (uint8_t)n;
+			memcpy(tr->notes, notes, (size_t)n);
+		} else {
+			trk->nnotes = (uint8_t)n;
+			memcpy(trk->notes, notes, (size_t)n);
+		}
+		return commit(ed, MSG_NO_CHANGE, false);
+	case TS_F_LOCKS:
+	case TS_F_T_CC:
+		n = parse_ccs(t, ccs, field == TS_F_LOCKS ? TS_MAX_LOCKS : 128);
+		if (n < 0)
+			return refusef(ed, "%s: '%.40s' is not a list like 74=100 71=20 (controller and "
+				       "value 0 ... 127, each controller once%s)", name, t,
+				       field == TS_F_LOCKS ? ", 16 at most" : "");
+		begin(ed);
+		if (field == TS_F_LOCKS) {
+			tr->nlocks = (uint8_t)n;
+			memcpy(tr->locks, ccs, (size_t)n * sizeof(ccs[0]));
+		} else {
+			for (int cc = 0; cc < 128; cc++)
+				trk->base_cc[cc] = TS_CC_NONE;
+			for (int i = 0; i < n; i++)
+				trk->base_cc[ccs[i].cc] = ccs[i].value;
+		}
+		return commit(ed, MSG_NO_CHANGE, false);
+	case TS_F_T_PORT: {
+		size_t len = strlen(t);
+		bool ok = len >= 1 && len <= TS_PORT_NAME_MAX && t[0] >= 'a' && t[0] <= 'z';
+		for (size_t i = 1; ok && i < len; i++)
+			ok = (t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9') || t[i] == '_';
+		if (!ok)
+			return refusef(ed, "port: '%.40s' is not a port name: a lower-case letter, then "
+				       "up to 15 of a-z 0-9 _", t);
+		begin(ed);
+		memset(trk->port, 0, sizeof(trk->port)); /* as the parser leaves it */
+		snprintf(trk->port, sizeof(trk->port), "%s", t);
+		return commit(ed, MSG_NO_CHANGE, false);
+	}
+	case TS_F_T_SAMPLE:
+		if (strlen(t) >= sizeof(trk->sample) || strchr(t, '"'))
+			return refusef(ed, "sample: a path of at most %zu bytes, without \"",
+				       sizeof(trk->sample) - 1);
+		begin(ed);
+		memset(trk->sample, 0, sizeof(trk->sample));
+		snprintf(trk->sample, sizeof(trk->sample), "%s", strcmp(t, "none") ? t : "");
+		return commit(ed, MSG_NO_CHANGE, false);
+	default:
+		break;
+	}
+	int lo, hi, v;
+	field_get(ed, field, &lo, &hi);
+	if (!scale_of(ed, field, t, &v)) {
+		char now[64];
+		return refusef(ed, "%s: '%.40s' is not a value of this field (now %s)", name, t,
+			       ts_edit_field_text(ed, field, now, sizeof(now)));
+	}
+	if (v < lo || v > hi)
+		return refusef(ed, "%s: '%.40s' is out of range", name, t);
+	begin(ed);
+	field_set(ed, field, v);
+	return commit(ed, MSG_NO_CHANGE, false);
 }
 
 /* ---- trig edits ---- */

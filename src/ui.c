@@ -618,29 +618,51 @@ static void draw_tracks(ui *u)
 	}
 }
 
+/* Fields that take two cells of the inspector: lists and paths. */
+static bool wide_field(int f)
+{
+	return f == TS_F_LOCKS || f == TS_F_T_CC || f == TS_F_T_SAMPLE;
+}
+
+/* Two views, following the selected field: the trig's fields with the pattern's, or every
+ * setting of the track (every track key of the file format). Four 20-column cells a row. */
 static void draw_inspector(ui *u)
 {
 	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
 	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[c.track];
+	bool track_view = ts_edit_field_scope(c.field) == TS_SCOPE_TRACK;
 	char head[96];
-	snprintf(head, sizeof(head), "track %d step %d%s", c.track + 1, c.step + 1,
-		 c.step >= tk->length ? " (beyond the track's length)" : "");
+	if (track_view)
+		snprintf(head, sizeof(head), "track %d settings", c.track + 1);
+	else
+		snprintf(head, sizeof(head), "track %d step %d%s", c.track + 1, c.step + 1,
+			 c.step >= tk->length ? " (beyond the track's length)" : "");
 	put(15, 0, A_BOLD, "%s", head);
-	/* four fields a row: 8 of the trig, 8 of the track, the pattern's */
+	put(15, 44, A_DIM, "Tab fields  e types a value");
 	int row = 16, col = 0;
 	ts_edit_scope last = TS_SCOPE_TRIG;
 	for (int f = 0; f < TS_F_COUNT; f++) {
-		if (ts_edit_field_scope(f) != last) {
-			last = ts_edit_field_scope(f);
+		ts_edit_scope scope = ts_edit_field_scope(f);
+		if ((scope == TS_SCOPE_TRACK) != track_view)
+			continue;
+		if (scope != last) {
+			last = scope;
 			if (col)
 				row++;
 			col = 0;
 		}
-		char val[48];
+		int cells = wide_field(f) ? 2 : 1;
+		if (col + cells > 4) {
+			col = 0;
+			row++;
+		}
+		char val[80];
 		ts_edit_field_text(u->ed, f, val, sizeof(val));
+		int w = 20 * cells - 2 - (int)strlen(ts_edit_field_name(f));
 		put(row, col * 20, f == c.field ? A_REVERSE : 0, "%s %-.*s", ts_edit_field_name(f),
-		    18 - (int)strlen(ts_edit_field_name(f)), val);
-		if (++col == 4) {
+		    w, val);
+		col += cells;
+		if (col == 4) {
 			col = 0;
 			row++;
 		}
@@ -966,6 +988,27 @@ static void act_name(ui *u, int arg)
 	(void)arg;
 	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
 	start_prompt(u, "track name", ts_edit_pattern(u->ed)->tracks[c.track].name, got_name);
+}
+
+static void got_field_text(ui *u, const char *text)
+{
+	edited(u, ts_edit_set_text(u->ed, text));
+}
+
+/* e: type the selected field's value, starting from what it is (without "(trk)"). */
+static void act_type(ui *u, int arg)
+{
+	(void)arg;
+	int f = ts_edit_get_cursor(u->ed).field;
+	char now[300], label[40];
+	ts_edit_field_text(u->ed, f, now, sizeof(now));
+	char *inherited = strstr(now, " (trk)");
+	if (inherited)
+		*inherited = '\0';
+	if (strcmp(now, "-") == 0 || ((f == TS_F_LOCKS || f == TS_F_T_CC) && !strcmp(now, "none")))
+		now[0] = '\0';
+	snprintf(label, sizeof(label), "%s", ts_edit_field_name(f));
+	start_prompt(u, label, now, got_field_text);
 }
 
 static void act_note(ui *u, int arg)
@@ -1404,6 +1447,7 @@ static const binding bindings[] = {
 	{'}', "}", "field up coarse (octave/10)", act_adjust, 10},
 	{'{', "{", "field down coarse", act_adjust, -10},
 	{'n', "n", "type the note (C4 = 60)", act_note, 0},
+	{'e', "e", "type the field's value", act_type, 0},
 	{'N', "N", "name the track", act_name, 0},
 	{'/', "/", "slide on/off", act_slide, 0},
 	{'m', "m", "mute the track on/off", act_mute, 0},

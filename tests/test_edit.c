@@ -521,6 +521,107 @@ static void test_set_note_and_kind(void **state)
 
 /* ---- fields ---- */
 
+/* Typed values (e): every kind of field, as the file writes it; bad text refused with the reason
+ * and nothing changed; a save writes what was typed. */
+static void test_set_text(void **state)
+{
+	(void)state;
+	ts_edit *ed = doc("typed.tsq", one_trig);
+	ts_edit_move_to(ed, 0, 0);
+	static const struct {
+		int field;
+		const char *text, *shown;
+	} ok[] = {
+		{TS_F_NOTE, "C4+E4+G4", "C4 (60)+E4 (64)+G4 (67)"},
+		{TS_F_VEL, "90", "90"},
+		{TS_F_GATE, "0.125", "0.125"},
+		{TS_F_MICRO, "-7", "-7"},
+		{TS_F_COND, "3:4", "3:4"},
+		{TS_F_COND, "fill", "fill"},
+		{TS_F_RETRIG, "1/32", "1/32"},
+		{TS_F_RETRIG_LEN, "inf", "inf"},
+		{TS_F_RETRIG_VEL, "-20", "-20"},
+		{TS_F_SLIDE, "on", "on"},
+		{TS_F_TRIG_SWING, "off", "off"},
+		{TS_F_LOCKS, "74=100, 71=20", "74=100 71=20"},
+		{TS_F_T_CHANNEL, "off", "off"},
+		{TS_F_T_CHANNEL, "10", "10"},
+		{TS_F_T_PORT, "virus", "virus"},
+		{TS_F_T_NOTE, "D#2", "D#2 (39)"},
+		{TS_F_T_PROB, "50%", "50%"},
+		{TS_F_T_PROGRAM, "12", "12"},
+		{TS_F_T_PROGRAM, "none", "none"},
+		{TS_F_T_SEND, "off", "off"},
+		{TS_F_T_MUTE, "on", "on"},
+		{TS_F_T_RRATE, "1/12", "1/12"},
+		{TS_F_T_RLEN, "2", "2"},
+		{TS_F_T_RVEL, "5", "5"},
+		{TS_F_T_DEST, "int+ext", "int+ext"},
+		{TS_F_T_CC, "40=64 7=100", "7=100 40=64"},
+		{TS_F_T_SAMPLE, "kick.wav", "kick.wav"},
+		{TS_F_TEMPO, "123.7", "123.7"},
+		{TS_F_SWING, "60", "60%"},
+		{TS_F_LENGTH, "32", "32"},
+		{TS_F_SPEED, "3/4x", "3/4x"},
+		{TS_F_ACCENT, "30", "30"},
+		{TS_F_CHANGE, "8", "8"},
+		{TS_F_CHANGE, "off", "off"},
+		{TS_F_MODE, "advanced", "advanced"},
+		{TS_F_T_LENGTH, "12", "12"},
+		{TS_F_T_SPEED, "2x", "2x"},
+		{TS_F_LENGTH, "inf", "inf"},
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		select_field(ed, ok[i].field);
+		if (!ts_edit_set_text(ed, ok[i].text))
+			fail_msg("'%s' refused: %s", ok[i].text, ts_edit_message(ed));
+		assert_string_equal(text_of(ed, ok[i].field), ok[i].shown);
+		assert_valid(ed);
+	}
+	/* refused, with the reason, nothing changed */
+	static const struct {
+		int field;
+		const char *text, *why;
+	} bad[] = {
+		{TS_F_NOTE, "H2", "note: 'H2' is not notes: C4 = 60, D#2, Eb3, 0 ... 127, up to 4 "
+				  "joined by +"},
+		{TS_F_GATE, "0.3", "gate: '0.3' is not a value of this field (now 0.125)"},
+		{TS_F_MICRO, "24", "micro: '24' is out of range"},
+		{TS_F_COND, "9:8", "cond: '9:8' is not a value of this field (now fill)"},
+		{TS_F_LOCKS, "74=100 74=1", "locks: '74=100 74=1' is not a list like 74=100 71=20 "
+					   "(controller and value 0 ... 127, each controller once, 16 "
+					   "at most)"},
+		{TS_F_T_PORT, "Virus", "port: 'Virus' is not a port name: a lower-case letter, then "
+				       "up to 15 of a-z 0-9 _"},
+		{TS_F_TEMPO, "12.34", "tempo: '12.34' is not a value of this field (now 123.7)"},
+		{TS_F_TEMPO, "400", "tempo: '400' is out of range"},
+		{TS_F_CHANGE, "1", "change: '1' is not a value of this field (now off)"},
+		{TS_F_VEL, "90", "no change"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		select_field(ed, bad[i].field);
+		memcpy(&pat, ts_edit_pattern(ed), sizeof(pat));
+		expect_refused(ed, ts_edit_set_text(ed, bad[i].text), bad[i].why,
+			       ts_edit_version(ed), &pat);
+	}
+	/* an empty step has no trig fields; typed-only fields have no +/- */
+	ts_edit_move_to(ed, 0, 5);
+	select_field(ed, TS_F_LOCKS);
+	memcpy(&pat, ts_edit_pattern(ed), sizeof(pat));
+	expect_refused(ed, ts_edit_set_text(ed, "1=1"), "no trig at this step", ts_edit_version(ed),
+		       &pat);
+	select_field(ed, TS_F_T_CC);
+	expect_refused(ed, ts_edit_adjust(ed, 1), "this field is typed: e", ts_edit_version(ed),
+		       &pat);
+	/* the file says what was typed */
+	assert_int_equal(ts_edit_save(ed, NULL), TS_OK);
+	ts_pattern back;
+	assert_int_equal(ts_patfile_load(path_in("typed.tsq"), &back, NULL, &diags), TS_OK);
+	assert_memory_equal(&back.tracks[0], &ts_edit_pattern(ed)->tracks[0], sizeof(back.tracks[0]));
+	assert_int_equal(back.tempo10, 1237);
+	ts_edit_free(ed);
+}
+
 static void test_trig_fields(void **state)
 {
 	(void)state;
@@ -1446,6 +1547,7 @@ int main(void)
 		cmocka_unit_test(test_cursor),
 		cmocka_unit_test(test_toggle_round_trip),
 		cmocka_unit_test(test_set_note_and_kind),
+		cmocka_unit_test(test_set_text),
 		cmocka_unit_test(test_trig_fields),
 		cmocka_unit_test(test_track_fields),
 		cmocka_unit_test(test_pattern_fields),

@@ -45,7 +45,11 @@
 	X(TS_F_RETRIG, "retrig", TRIG)      /* off, then rates 1/1 … 1/80 */  \
 	X(TS_F_RETRIG_LEN, "rtrg len", TRIG)                                 \
 	X(TS_F_RETRIG_VEL, "rtrg vel", TRIG)                                 \
+	X(TS_F_SLIDE, "slide", TRIG)        /* off, on */                     \
+	X(TS_F_TRIG_SWING, "swing", TRIG)   /* auto (step parity), on, off */ \
+	X(TS_F_LOCKS, "locks", TRIG)        /* typed (e): "74=100 71=20" */   \
 	X(TS_F_T_CHANNEL, "channel", TRACK) /* off, 1 … 16 */                 \
+	X(TS_F_T_PORT, "port", TRACK)       /* typed (e) */                   \
 	X(TS_F_T_NOTE, "trk note", TRACK)   /* sets one note */               \
 	X(TS_F_T_VEL, "trk vel", TRACK)                                      \
 	X(TS_F_T_GATE, "trk gate", TRACK)                                    \
@@ -53,8 +57,16 @@
 	X(TS_F_T_SPEED, "speed", TRACK)     /* advanced only; up = faster */  \
 	X(TS_F_T_PROB, "prob", TRACK)                                        \
 	X(TS_F_T_PROGRAM, "program", TRACK) /* none, 0 … 127 */               \
+	X(TS_F_T_SEND, "send-midi", TRACK)  /* off, on */                     \
+	X(TS_F_T_MUTE, "mute", TRACK)       /* off, on */                     \
+	X(TS_F_T_RRATE, "trk rtrg", TRACK)  /* retrig-rate: 1/1 … 1/80 */     \
+	X(TS_F_T_RLEN, "trk rlen", TRACK)   /* retrig-len */                  \
+	X(TS_F_T_RVEL, "trk rvel", TRACK)   /* retrig-vel */                  \
+	X(TS_F_T_DEST, "dest", TRACK)       /* ext, int, int+ext */           \
+	X(TS_F_T_CC, "cc", TRACK)           /* base values, typed (e) */      \
+	X(TS_F_T_SAMPLE, "sample", TRACK)   /* typed (e) */                   \
 	X(TS_F_TEMPO, "tempo", PATTERN)     /* 0.1 BPM a step, 1 BPM coarse */ \
-	X(TS_F_SWING, "swing", PATTERN)                                      \
+	X(TS_F_SWING, "pat swing", PATTERN)                                  \
 	X(TS_F_LENGTH, "pat len", PATTERN)  /* normal: every track's; adv: inf on top */ \
 	X(TS_F_SPEED, "pat speed", PATTERN) /* up = faster */                 \
 	X(TS_F_ACCENT, "accent", PATTERN)                                    \
@@ -148,6 +160,10 @@ bool ts_edit_set_kind(ts_edit *ed, int kind);
 /* Change the selected field by delta (fine: ±1; the UI passes ±12 for notes, ±10 for others, as
  * coarse). Trig fields need a trig at the cursor. Values clamp at their ends (false there). */
 bool ts_edit_adjust(ts_edit *ed, int delta);
+/* Set the selected field from text, as the pattern file writes its value (`D#2`, `C4+E4`,
+ * `50%`, `3:4`, `0.5`, `1/32`, `off`, `74=100 71=20`, a port name, a sample path …): the only
+ * way to set locks, base cc values, the port and the sample. Refused with the reason. */
+bool ts_edit_set_text(ts_edit *ed, const char *text);
 /* Set the trig's note (0 … 127): the cursor's trig becomes a single-note trig; an empty step gets
  * a note trig first (so typing notes into empty steps writes a line). */
 bool ts_edit_set_note(ts_edit *ed, int note);

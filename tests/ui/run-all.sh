@@ -490,5 +490,35 @@ check "notes recorded with micro timing sit where they were struck" \
 keys micro q
 stop_pid "$mon"
 
+# ---- 14: typed values (e), the track settings view ----
+mkdir -p "$tmp/typed"
+printf 'trigseq 1\ntempo 120.0\nlength 16\ntrack 1\n  channel 1\n  steps x... .... .... ....\n' \
+	>"$tmp/typed/t.tsq"
+editor typed "$TRIGSEQ" typed/t.tsq --no-jack
+wait_screen typed 't.tsq +STOP' || bad "the editor did not start"
+keys typed Tab Tab Tab Tab e C-u 3:4 Enter
+expect_screen typed "e types a condition" 'cond 3:4'
+for _ in $(seq 6); do keys typed Tab; done
+keys typed e C-u '74=100 71=20' Enter
+expect_screen typed "e types the trig's locks" 'locks 74=100 71=20'
+keys typed Tab
+expect_screen typed "Tab on into the track's fields shows every setting of the track" \
+	'^channel 1 +port midi_out +trk note C4 \(60\)'
+expect_screen typed "... retrig defaults, dest, base cc values, sample" '^trk rlen 1 +trk rvel 0 +dest ext'
+for _ in $(seq 15); do keys typed Tab; done
+keys typed e C-u '7=90' Enter
+expect_screen typed "e types the track's base cc values" '^cc 7=90'
+keys typed e C-u '300=1' Enter
+expect_screen typed "a bad value is refused with the reason" \
+	"cc: '300=1' is not a list like 74=100 71=20 \\(controller and value 0 ... 127"
+keys typed w q
+sleep 0.3
+if grep -q 'step 1 cond 3:4 cc 74=100 cc 71=20\|step 1 .*cond 3:4' "$tmp/typed/t.tsq" &&
+	grep -q '  cc 7=90' "$tmp/typed/t.tsq" && "$TRIGSEQ" check "$tmp/typed/t.tsq" >/dev/null; then
+	ok "the saved file has the typed condition, locks and base value, and passes check"
+else
+	bad "typed values: $(cat "$tmp/typed/t.tsq")"
+fi
+
 printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
