@@ -93,6 +93,7 @@ typedef struct ui {
 	int cap;                      /* patterns the engine holds at most (0: no engine) */
 	ts_select_mode select_mode;   /* how a pattern chosen takes over while playing (B) */
 	bool show_patterns;           /* the pattern list instead of the inspector (b) */
+	bool follow;                  /* the page follows the cursor track's playhead (L) */
 	int seen_pattern;             /* the engine's pattern at the last status read */
 	int next_recovery;            /* the next document whose recovery file to offer */
 	char port_store[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1];
@@ -582,7 +583,7 @@ static void draw_tracks(ui *u)
 	put(1, 0, A_BOLD, " # name    ch port     note len spd");
 	for (int k = 0; k < TS_EDIT_PAGE; k += 4)
 		put(1, 37 + 2 * k + k / 4, A_BOLD, "%d", first + k + 1);
-	put(1, 73, A_BOLD, "p%d/%d", page + 1, pages > 0 ? pages : 1);
+	put(1, 73, A_BOLD, "p%d/%d%s", page + 1, pages > 0 ? pages : 1, u->follow ? "f" : "");
 	for (int t = 0; t < TS_TRACKS; t++) {
 		const ts_track *tk = &pat->tracks[t];
 		int y = 2 + t;
@@ -778,6 +779,31 @@ static void draw(ui *u)
 }
 
 /* ---- actions ---- */
+
+/* Following: the cursor goes to the page the playhead of its track is on, same column. */
+static bool follow_page(ui *u)
+{
+	ts_edit_cursor c = ts_edit_get_cursor(u->ed);
+	int play = st_step(u, c.track);
+	if (!u->follow || play == 0)
+		return false;
+	int page = (play - 1) / TS_EDIT_PAGE;
+	if (page == c.step / TS_EDIT_PAGE)
+		return false;
+	int step = page * TS_EDIT_PAGE + c.step % TS_EDIT_PAGE;
+	int len = ts_edit_pattern(u->ed)->tracks[c.track].length;
+	ts_edit_move_to(u->ed, c.track, step < len ? step : len - 1);
+	return true;
+}
+
+static void act_follow(ui *u, int arg)
+{
+	(void)arg;
+	u->follow = !u->follow;
+	say(u, "%s", u->follow ? "page follows the playhead (the cursor goes with it)"
+			       : "page locked: it stays where the cursor is");
+	follow_page(u);
+}
 
 static void act_move(ui *u, int arg)
 {
@@ -1479,6 +1505,7 @@ static const binding bindings[] = {
 	{'g', "g", "go to pattern (5, A06, name)", act_goto, 0},
 	{'B', "B", "pattern mode: seq/start/jump", act_select_mode, 0},
 	{'O', "O", "open a pattern file", act_open, 0},
+	{'L', "L", "page follows play / locked", act_follow, 0},
 	{'w', "w", "save (old file kept: FILE~)", act_save, 0},
 	{'W', "W", "save as", act_save, 1},
 	{'q', "q Ctrl-C", "quit (asks if unsaved)", act_quit, 0},
@@ -1648,6 +1675,8 @@ static void run(ui *u)
 		sync_tempo(u);
 		sync_engine(u);
 		if (status_changed(u))
+			dirty_screen = true;
+		if (follow_page(u))
 			dirty_screen = true;
 		if (drain_monitor(u) && u->show_monitor)
 			dirty_screen = true;

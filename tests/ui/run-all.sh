@@ -520,5 +520,19 @@ else
 	bad "typed values: $(cat "$tmp/typed/t.tsq")"
 fi
 
+# ---- 15: the page follows the playhead (L), or stays ----
+mkdir -p "$tmp/follow"
+printf 'trigseq 1\ntempo 240.0\nlength 32\ntrack 1\n  channel 1\n' >"$tmp/follow/f.tsq"
+editor follow "$TRIGSEQ" follow/f.tsq --name ts_follow
+wait_screen follow 'f.tsq +STOP' || bad "the editor did not start"
+keys follow p
+sleep 1.2
+screen follow | grep -q 'p1/2 *$' && ok "locked (the default), the page stays while play goes on" ||
+	bad "locked page: $(screen follow | sed -n 2p)"
+keys follow L
+expect_screen follow "L: the page follows the playhead" 'p2/2f'
+expect_screen follow "... back to page 1 when the track wraps" 'p1/2f'
+keys follow p L q
+
 printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
