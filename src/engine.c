@@ -1102,6 +1102,29 @@ int ts_engine_patterns(const ts_engine *eng)
 	return eng ? eng->npat : 0;
 }
 
+int ts_engine_ports(const ts_engine *eng)
+{
+	return eng ? eng->nports : 0;
+}
+
+ts_status ts_engine_add_port(ts_engine *eng, const char *name)
+{
+	if (!eng || !name)
+		return TS_ERR_RANGE;
+	size_t len = strnlen(name, TS_PORT_NAME_MAX + 1);
+	if (len == 0 || len > TS_PORT_NAME_MAX)
+		return TS_ERR_RANGE;
+	for (int k = 0; k < eng->nports; k++)
+		if (strcmp(eng->port_names[k], name) == 0)
+			return TS_ERR_RANGE;
+	if (eng->nports == TS_MAX_PORTS)
+		return TS_ERR_FULL;
+	memcpy(eng->port_names[eng->nports], name, len);
+	eng->port_names[eng->nports][len] = '\0';
+	eng->nports++;
+	return TS_OK;
+}
+
 void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
 {
 	if (!eng || !eng->running)

@@ -3005,6 +3005,42 @@ static void test_bank_append(void **state)
 	ts_engine_free(bank_eng);
 }
 
+/* A port added while playing: a pattern sending to it is taken then, not before. */
+static void test_add_port(void **state)
+{
+	(void)state;
+	bank_patterns();
+	bank_eng = bank_new(2, true, 0);
+	assert_int_equal(ts_engine_ports(bank_eng), 1);
+	ts_pattern other = chain[1];
+	snprintf(other.tracks[0].port, sizeof(other.tracks[0].port), "virus");
+	ts_engine_start(bank_eng);
+	run_to(bank_eng, 0, 3000);
+	assert_int_equal(ts_engine_update(bank_eng, 0, &other), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_add_port(bank_eng, "virus"), TS_OK);
+	assert_int_equal(ts_engine_add_port(bank_eng, "virus"), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_add_port(bank_eng, "a_name_too_long_x"), TS_ERR_RANGE);
+	assert_int_equal(ts_engine_ports(bank_eng), 2);
+	assert_int_equal(ts_engine_update(bank_eng, 0, &other), TS_OK);
+	run_to(bank_eng, 3000, 13000);
+	/* from the first step evaluated after the update (12000), on port 1 */
+	size_t k = 0;
+	for (size_t i = 0; i < last.n; i++) {
+		if ((last.v[i].b[0] & 0xF0) != 0x90)
+			continue;
+		assert_int_equal(last.v[i].port, last.v[i].frame >= 12000 ? 1 : 0);
+		k++;
+	}
+	assert_int_equal(k, 3);
+	for (int p = 2; p < TS_MAX_PORTS; p++) {
+		char name[8];
+		snprintf(name, sizeof(name), "p%d", p);
+		assert_int_equal(ts_engine_add_port(bank_eng, name), TS_OK);
+	}
+	assert_int_equal(ts_engine_add_port(bank_eng, "more"), TS_ERR_FULL);
+	ts_engine_free(bank_eng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3075,6 +3111,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bank_stop_start_continue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_program_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bank_append, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_add_port, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -144,6 +144,11 @@ bool ts_engine_select(ts_engine *eng, int index, ts_select_mode mode);
 ts_status ts_engine_append(ts_engine *eng, const ts_pattern *pat);
 /* Patterns in the chain. */
 int ts_engine_patterns(const ts_engine *eng);
+/* A port beyond the chain's (a client that registered one more while running): index
+ * ts_engine_ports() before the call, so patterns sending to it can be updated or appended.
+ * TS_ERR_FULL beyond TS_MAX_PORTS, TS_ERR_RANGE for a name already there or too long. [RT] */
+ts_status ts_engine_add_port(ts_engine *eng, const char *name);
+int ts_engine_ports(const ts_engine *eng);
 
 /*
  * Replace chain pattern `index` by *pat (copied), playing or stopped; play goes on. [RT]
