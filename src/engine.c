@@ -1433,20 +1433,31 @@ static void stop_orphan_retrigs(ts_engine *eng, const ts_pattern *pat)
 	}
 }
 
+/* A valid pattern whose ports the chain has, copied into a free slot, now mapped: the slot, or
+ * -1 with why in *st. */
+static int new_version(ts_engine *eng, const ts_pattern *pat, ts_status *st)
+{
+	*st = pattern_ok(pat) != TS_OK || !ports_known(eng, pat) ? TS_ERR_RANGE : TS_OK;
+	int to = *st == TS_OK ? free_slot(eng) : -1;
+	if (*st == TS_OK && to < 0)
+		*st = TS_ERR_BUSY;
+	if (to < 0)
+		return -1;
+	memcpy(&eng->ps[to].pat, pat, sizeof(*pat));
+	prepare(eng, to);
+	eng->ps[to].mapped = true;
+	return to;
+}
+
 ts_status ts_engine_update(ts_engine *eng, int index, const ts_pattern *pat)
 {
 	if (!eng || !pat || index < 0 || index >= eng->npat)
 		return TS_ERR_RANGE;
-	if (pattern_ok(pat) != TS_OK || !ports_known(eng, pat))
-		return TS_ERR_RANGE;
-	int to = free_slot(eng);
+	ts_status st;
+	int from = eng->phys[index], to = new_version(eng, pat, &st);
 	if (to < 0)
-		return TS_ERR_BUSY;
-	int from = eng->phys[index];
-	memcpy(&eng->ps[to].pat, pat, sizeof(*pat));
-	prepare(eng, to);
+		return st;
 	eng->ps[from].mapped = false;
-	eng->ps[to].mapped = true;
 	eng->phys[index] = (uint8_t)to;
 	/* The look-ahead covers the steps still to be evaluated, which are all the chain's: entries
 	 * of an old version are queued already and need none, so it may shrink as well as grow. */
@@ -1465,14 +1476,10 @@ ts_status ts_engine_append(ts_engine *eng, const ts_pattern *pat)
 		return TS_ERR_RANGE;
 	if (eng->npat == eng->cap)
 		return TS_ERR_FULL;
-	if (pattern_ok(pat) != TS_OK || !ports_known(eng, pat))
-		return TS_ERR_RANGE;
-	int to = free_slot(eng);
+	ts_status st;
+	int to = new_version(eng, pat, &st);
 	if (to < 0)
-		return TS_ERR_BUSY;
-	memcpy(&eng->ps[to].pat, pat, sizeof(*pat));
-	prepare(eng, to);
-	eng->ps[to].mapped = true;
+		return st;
 	eng->phys[eng->npat++] = (uint8_t)to;
 	eng->max_step = chain_max_step(eng);
 	return TS_OK;
