@@ -6,7 +6,9 @@
 # is alive at all, every JACK file in /dev/shm is stale, so this removes them; when one is alive it
 # touches nothing. Safe to run any time; the tests and benchmarks run it before starting servers.
 set -u
-if pgrep -x jackd >/dev/null 2>&1 || pgrep -x jackdbus >/dev/null 2>&1; then
+# (a zombie jackd, dead but not yet reaped by its parent, does not count)
+alive=D,R,S,T,t
+if pgrep -x -r "$alive" jackd >/dev/null 2>&1 || pgrep -x -r "$alive" jackdbus >/dev/null 2>&1; then
 	exit 0
 fi
 shopt -s nullglob
