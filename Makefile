@@ -120,10 +120,12 @@ slave-test: $(B)/trigseq $(B)/jitter_clock
 	tools/jack-shm-heal.sh
 	tests/slave/run-all.sh $(B)
 
-# The terminal editor in tmux against a private JACK dummy server (tests/ui/).
+# The terminal editor in tmux against a private JACK dummy server (tests/ui/): as the master,
+# then following MIDI clock and JACK transport (sync.sh).
 ui-test: $(B)/trigseq $(B)/rtcheck.so
 	tools/jack-shm-heal.sh
 	tests/ui/run-all.sh $(B)
+	tests/ui/sync.sh $(B)
 
 check-patterns: $(B)/trigseq
 	$(B)/trigseq check patterns/*.tsq
