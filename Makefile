@@ -71,10 +71,10 @@ $(B)/headers.ok: $(wildcard include/trigseq/*.h) | $(B)
 	touch $@
 
 unit: $(UNIT_TESTS:%=$(B)/%) $(B)/headers.ok
-	@for t in $(UNIT_TESTS); do ./$(B)/$$t || exit 1; done
+	@for t in $(UNIT_TESTS); do $(B)/$$t || exit 1; done
 
 unit-san: $(UNIT_TESTS:%=$(SAN)/%)
-	@for t in $(UNIT_TESTS); do ASAN_OPTIONS=detect_leaks=1 ./$(SAN)/$$t || exit 1; done
+	@for t in $(UNIT_TESTS); do ASAN_OPTIONS=detect_leaks=1 $(SAN)/$$t || exit 1; done
 
 cli-test: $(B)/trigseq
 	tests/cli/run-all.sh $(B)/trigseq
@@ -120,13 +120,15 @@ slave-test: $(B)/trigseq $(B)/jitter_clock
 	tools/jack-shm-heal.sh
 	tests/slave/run-all.sh $(B)
 
-# The terminal editor in tmux against a private JACK dummy server (tests/ui/).
+# The terminal editor in tmux against a private JACK dummy server (tests/ui/): as the master,
+# then following MIDI clock and JACK transport (sync.sh).
 ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi
 	tools/jack-shm-heal.sh
 	tests/ui/run-all.sh $(B)
+	tests/ui/sync.sh $(B)
 
 check-patterns: $(B)/trigseq
-	./$(B)/trigseq check patterns/*.tsq
+	$(B)/trigseq check patterns/*.tsq
 
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
@@ -144,9 +146,9 @@ $(B)/cbtime.so: bench/cbtime.c | $(B)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -fPIC -shared $(JACK_CFLAGS) -o $@ $< -ldl
 
 bench: $(B)/bench_engine $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cbtime.so
-	./$(B)/bench_engine
+	$(B)/bench_engine
 	python3 bench/master_clock.py $(B)/trigseq patterns/virus-acid.tsq --minutes 10 --bpm 123.7
-	./$(B)/bench_clock
+	$(B)/bench_clock
 	bench/slave.sh $(B)
 	bench/callback.sh $(B) 20
 	bench/editor.sh $(B)
@@ -158,7 +160,7 @@ $(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patf
 
 fuzz: $(B)/fuzz_patfile
 	mkdir -p $(B)/fuzz-corpus
-	./$(B)/fuzz_patfile -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
+	$(B)/fuzz_patfile -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
 		$(B)/fuzz-corpus tests/fuzz/corpus patterns
 
 install: $(B)/trigseq

@@ -90,6 +90,7 @@ struct ts_jack {
 	double tp_u0;                     /* musical position (U) there */
 	double tp_upf;                    /* U per frame at the transport's tempo */
 	double tp_expect;                 /* position the next cycle starts at if nothing jumps */
+	bool tp_held;                     /* interactive: stopped here by the editor while rolling */
 
 	/* process thread only: the free-running clock (cfg.clock_while_stopped) */
 	uint64_t now64;                   /* JACK frame of this cycle's first frame, 64 bits */
@@ -340,6 +341,10 @@ static int on_sync(jack_transport_state_t state, jack_position_t *pos, void *arg
 
 /* ---- the clock slave [RT] ---- */
 
+static void take_editor(ts_jack *j);
+static bool take_command(ts_jack *j, int *cmd);
+static void command_done(ts_jack *j);
+
 /* Song position (ticks) of a frame of the engine's virtual timeline: the inverse of
  * ts_pos_to_frame to within the rounding, split so that nothing overflows. */
 static double vframe_to_tick(const ts_jack *j, uint64_t vf)
@@ -545,12 +550,14 @@ static void read_input(ts_jack *j, int port, jack_nframes_t nframes, ts_midi_msg
 
 /* The main thread's requests in the modes that follow a master: a start request only makes the
  * cycle listen to the master; returns true once, in the cycle that must do the stop (the caller
- * does its stop, then stop_done()). */
+ * does its stop, then stop_done()). The editor (cfg.interactive) sends no start: it listens from
+ * the first cycle. */
 static bool take_requests(ts_jack *j)
 {
 	if (atomic_load_explicit(&j->stop_req, memory_order_acquire))
 		return !j->stopped_here;
-	if (!j->listening_here && atomic_load_explicit(&j->start_req, memory_order_acquire)) {
+	if (!j->listening_here && (j->cfg.interactive ||
+				   atomic_load_explicit(&j->start_req, memory_order_acquire))) {
 		j->listening_here = true;
 		atomic_store_explicit(&j->listening, true, memory_order_release);
 	}
@@ -563,6 +570,26 @@ static void stop_done(ts_jack *j)
 	atomic_store_explicit(&j->stop_done, true, memory_order_release);
 }
 
+/* The editor's transport keys while a MIDI clock master owns transport: STOP stops here
+ * (note-offs, MIDI Stop) until the master's next Start or Continue, which play as usual; PLAY and
+ * CONTINUE, while the master runs, join it at its next 16th, as a Continue from where it is
+ * would. While the master is stopped they do nothing: its Start or Continue plays. */
+static void slave_command(ts_jack *j)
+{
+	int cmd;
+	if (!take_command(j, &cmd))
+		return;
+	bool running = ts_engine_running(j->eng);
+	if (cmd == TS_JACK_STOP && running) {
+		stop_engine(j, 0);
+	} else if (cmd != TS_JACK_STOP && !running && j->listening_here && !j->stopped_here &&
+		   ts_clock_running(&j->clock)) {
+		resume_engine(j, ts_clock_position(&j->clock, j->cyc_start));
+		played(j, j->cyc_start);
+	}
+	command_done(j);
+}
+
 static void slave_cycle(ts_jack *j, jack_nframes_t nframes)
 {
 	j->cyc_start = jack_last_frame_time(j->client);
@@ -573,6 +600,10 @@ static void slave_cycle(ts_jack *j, jack_nframes_t nframes)
 		j->seg_hi = nframes;
 		ts_engine_stop(j->eng, 0, put_event, j);
 		stop_done(j);
+	}
+	if (j->cfg.interactive) {
+		take_editor(j);
+		slave_command(j);
 	}
 	read_input(j, IN_MIDI, nframes, on_input_msg);
 	read_input(j, IN_CLOCK, nframes, on_clock_msg);
@@ -653,6 +684,25 @@ static void transport_play(ts_jack *j)
 	played(j, j->cyc_start);
 }
 
+/* The editor's transport keys while JACK transport owns play: STOP stops here (note-offs, MIDI
+ * Stop) and holds while the transport rolls on, until it stops, starts again or is located; PLAY
+ * and CONTINUE end the hold, so play joins a rolling transport at its position (rounded up to the
+ * next 16th), as after a locate. While it is stopped they do nothing: its rolling plays. */
+static void transport_command(ts_jack *j)
+{
+	int cmd;
+	if (!take_command(j, &cmd))
+		return;
+	if (cmd == TS_JACK_STOP) {
+		if (ts_engine_running(j->eng))
+			transport_stop(j);
+		j->tp_held = true;
+	} else {
+		j->tp_held = false;
+	}
+	command_done(j);
+}
+
 static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
 {
 	j->cyc_start = jack_last_frame_time(j->client);
@@ -661,6 +711,8 @@ static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
 		transport_stop(j);
 		stop_done(j);
 	}
+	if (j->cfg.interactive)
+		take_editor(j);
 	read_input(j, IN_MIDI, nframes, on_input_msg);
 	read_input(j, IN_CLOCK, nframes, on_input_msg);
 
@@ -685,13 +737,17 @@ static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
 	}
 
 	if (j->listening_here && !j->stopped_here) {
+		bool jumped = fabs(j->tp_u0 - j->tp_expect) > nframes * j->tp_upf + 0.5;
+		transport_command(j);
+		if (j->tp_held && (!rolling || jumped))
+			j->tp_held = false;
 		bool running = ts_engine_running(j->eng);
 		if (running && !rolling) {
 			transport_stop(j);
-		} else if (running && fabs(j->tp_u0 - j->tp_expect) > nframes * j->tp_upf + 0.5) {
+		} else if (running && jumped) {
 			transport_stop(j); /* a locate while rolling */
 			transport_play(j);
-		} else if (!running && rolling) {
+		} else if (!running && rolling && !j->tp_held) {
 			transport_play(j);
 		}
 		if (rolling && ts_engine_running(j->eng)) {
@@ -770,22 +826,73 @@ static void take_select(ts_jack *j)
 	j->sel_seen = seq;
 }
 
-/* Play, continue and stop as the editor asks, any number of times. */
-static void interactive_cycle(ts_jack *j)
+/* What the editor hands over in every sync mode: its newest pattern and selection, the fill flag
+ * and the notes it plays (preview, keyboard). Those go out at the cycle's first frame, so this runs before
+ * anything later in the cycle is written (a stop's note-offs are at that frame too): every port
+ * stays in frame order. Not the tempo: in the slave modes the master's plays (ts_jack_set_tempo). */
+static void take_editor(ts_jack *j)
 {
 	take_pattern(j);
 	take_select(j);
 	ts_engine_set_fill(j->eng, atomic_load_explicit(&j->fill, memory_order_relaxed));
+	if (j->cfg.inject) {
+		ts_monitor_rec in[32];
+		size_t n = ts_monitor_pop(j->cfg.inject, in, 32);
+		for (size_t i = 0; i < n; i++) {
+			ts_event ev = {.frame = 0, .port = in[i].port, .track = in[i].track,
+				       .size = in[i].size};
+			memcpy(ev.bytes, in[i].bytes, sizeof(ev.bytes));
+			if (ev.size >= 1 && ev.size <= 3 && ev.port < j->cfg.nports)
+				put_event(j, &ev);
+		}
+	}
+}
+
+/* The editor's newest command (ts_jack_command), taken once; false when there is none. The
+ * caller acts on it, then says so with command_done(). */
+static bool take_command(ts_jack *j, int *cmd)
+{
+	unsigned seq = atomic_load_explicit(&j->cmd_seq, memory_order_acquire);
+	if (!j->cfg.interactive || seq == j->cmd_seen)
+		return false;
+	j->cmd_seen = seq;
+	*cmd = atomic_load_explicit(&j->cmd, memory_order_relaxed);
+	return true;
+}
+
+static void command_done(ts_jack *j)
+{
+	atomic_store_explicit(&j->cmd_done, j->cmd_seen, memory_order_release);
+}
+
+/* Whether the command waiting is a start that the free-running clock (cfg.clock_while_stopped)
+ * holds back: one that would follow the last tick sent by less than a tick interval - 1 frame.
+ * It waits a cycle or two at most (the ticks it could follow too closely are not sent). */
+static bool start_held(ts_jack *j, uint32_t mbpm)
+{
+	if (!j->cfg.clock_while_stopped || ts_engine_running(j->eng) ||
+	    atomic_load_explicit(&j->cmd_seq, memory_order_acquire) == j->cmd_seen ||
+	    atomic_load_explicit(&j->cmd, memory_order_relaxed) == TS_JACK_STOP)
+		return false;
+	return !far_enough(j, j->now64, mbpm);
+}
+
+/* Play, continue and stop as the editor asks, any number of times (sync int: trigseq is the
+ * master, and the editor's tempo plays). */
+static void interactive_cycle(ts_jack *j)
+{
+	take_editor(j);
 	unsigned t10 = atomic_load_explicit(&j->tempo_req, memory_order_relaxed);
 	if (t10 != j->tempo_seen) {
 		j->tempo_seen = t10;
 		ts_engine_set_tempo(j->eng, (uint16_t)t10);
 	}
-	unsigned seq = atomic_load_explicit(&j->cmd_seq, memory_order_acquire);
-	if (seq != j->cmd_seen) {
-		j->cmd_seen = seq;
+	uint32_t mbpm = (j->tempo_seen ? j->tempo_seen : j->cfg.tempo10) * 100u;
+	bool held = start_held(j, mbpm);
+	int cmd;
+	if (!held && take_command(j, &cmd)) {
 		bool running = ts_engine_running(j->eng);
-		switch (atomic_load_explicit(&j->cmd, memory_order_relaxed)) {
+		switch (cmd) {
 		case TS_JACK_PLAY:
 			if (running)
 				ts_engine_stop(j->eng, 0, put_event, j);
@@ -808,21 +915,12 @@ static void interactive_cycle(ts_jack *j)
 		default:
 			break;
 		}
-		atomic_store_explicit(&j->cmd_done, seq, memory_order_release);
-	}
-	/* Notes the editor plays (preview, keyboard) go out at the cycle's first frame. */
-	if (j->cfg.inject) {
-		ts_monitor_rec in[32];
-		size_t n = ts_monitor_pop(j->cfg.inject, in, 32);
-		for (size_t i = 0; i < n; i++) {
-			ts_event ev = {.frame = 0, .port = in[i].port, .track = in[i].track,
-				       .size = in[i].size};
-			memcpy(ev.bytes, in[i].bytes, sizeof(ev.bytes));
-			if (ev.size >= 1 && ev.size <= 3 && ev.port < j->cfg.nports)
-				put_event(j, &ev);
-		}
+		command_done(j);
 	}
 	ts_engine_run(j->eng, j->nframes, put_event, j);
+	/* Free-running ticks while stopped; none that a start held back could follow too closely. */
+	if (j->cfg.clock_while_stopped)
+		fr_cycle(j, j->nframes, !ts_engine_running(j->eng), held, mbpm);
 	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
 }
 

@@ -258,11 +258,12 @@ static int apply_option(play_opts *op, int o, const char *v)
 	return 0;
 }
 
-/* Options the editor does not take (yet), or that only it takes. */
+/* Options the editor does not take (yet), or that only it takes. It has no end but quitting
+ * (--duration), shows its status on screen (--verbose), and following a master waits for it
+ * anyway (--no-start). */
 static bool editor_refuses(int o)
 {
-	return o == OPT_SYNC || o == OPT_DURATION || o == OPT_VERBOSE || o == OPT_NO_START ||
-	       o == OPT_CLOCK_WHILE_STOPPED;
+	return o == OPT_DURATION || o == OPT_VERBOSE || o == OPT_NO_START;
 }
 
 int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool editor)

@@ -61,6 +61,14 @@ static const char *const usage_editor =
 	"  --program-send CH       a program change on channel CH on clock_out for the pattern\n"
 	"                          play starts with and each one chosen while playing\n"
 	"  --program-receive CH    a program change n on channel CH queues pattern n\n"
+	"  --sync int|midi|jack    int: trigseq is the clock master; midi: follow MIDI clock on\n"
+	"                          clock_in; jack: follow JACK transport. A master starts and\n"
+	"                          stops play and sets the tempo (tempo edits change the file\n"
+	"                          only): p stops here until its next Start or Continue (midi)\n"
+	"                          or until the transport stops, rolls or is located (jack);\n"
+	"                          p or P while it runs joins it at its next step\n"
+	"  --clock-while-stopped   clock ticks (F8) on clock_out while stopped too (not with\n"
+	"                          --sync midi or --no-send-clock)\n"
 	"  --name, --server, --connect, --send-clock, --no-send-clock, --send-transport,\n"
 	"  --no-send-transport, --bpm, --seed, --fill\n"
 	"                          as for 'trigseq play' (see 'trigseq play --help')\n"
@@ -269,7 +277,12 @@ static void jack_setup(ui *u)
 		.send_clock = u->op.send_clock,
 		.send_transport = u->op.send_transport,
 		.wake_fd = wake_pipe[1],
-		.tempo10 = u->op.tempo10 ? u->op.tempo10 : pat->tempo10,
+		.sync_midi = u->op.sync_midi,
+		.sync_jack = u->op.sync_jack,
+		/* as for play: a MIDI clock slave's timeline is at the pattern's tempo, --bpm
+		 * means nothing there */
+		.tempo10 = u->op.tempo10 && !u->op.sync_midi ? u->op.tempo10 : pat->tempo10,
+		.clock_while_stopped = u->op.clock_while_stopped,
 		.interactive = true,
 		.program_receive = u->op.program_receive,
 	};
@@ -310,7 +323,8 @@ static void jack_setup(ui *u)
 	u->cap = u->ndocs + OPEN_ROOM < TS_CHAIN_MAX ? u->ndocs + OPEN_ROOM : TS_CHAIN_MAX;
 	ts_engine_config ec = {
 		.rate = ts_jack_rate(u->jack),
-		.tempo10 = u->tempo10,
+		/* a MIDI clock slave's timeline is at the pattern's tempo (--bpm means nothing) */
+		.tempo10 = u->op.sync_midi ? ts_edit_pattern(u->ed)->tempo10 : u->tempo10,
 		.seed = u->op.seed,
 		.send_clock = u->op.send_clock || u->op.send_transport,
 		.chain_max = u->cap,
@@ -546,28 +560,59 @@ static void draw_patterns(ui *u)
 	}
 }
 
+/* The tempo and where it comes from. As the master: the tempo playing and `int`. Following a
+ * MIDI clock: `midi`, LOCK (locked, with the measured BPM), free (the master runs, the clock is
+ * not locked) or wait (neither); following JACK transport: `jack`, roll or stop, the tempo
+ * followed and BBT when a timebase master gives it (else the tempo is ours). */
+static void sync_text(const ui *u, char *buf, size_t len)
+{
+	const ts_jack_status *st = &u->st;
+	if (u->op.sync_midi && u->jack && st->clock_locked)
+		snprintf(buf, len, "midi LOCK %5.1f", st->clock_bpm);
+	else if (u->op.sync_midi && u->jack && st->clock_running && st->clock_bpm > 0)
+		snprintf(buf, len, "midi free %5.1f", st->clock_bpm);
+	else if (u->op.sync_midi)
+		snprintf(buf, len, "midi wait");
+	else if (u->op.sync_jack && u->jack)
+		snprintf(buf, len, "jack %s %5.1f%s", st->transport_rolling ? "roll" : "stop",
+			 st->transport_bpm, st->transport_bbt ? " BBT" : "");
+	else if (u->op.sync_jack)
+		snprintf(buf, len, "jack");
+	else
+		snprintf(buf, len, "%3u.%u BPM int", u->tempo10 / 10, u->tempo10 % 10);
+}
+
+/* From column 29: the tempo and its source, what clock_out sends (out, off, or always with
+ * --clock-while-stopped), then JACK's client, rate, xruns and DSP load. It fits the terminal (80
+ * columns at least): when the client's name does not, only the rate is shown, never a cut xrun
+ * count or load, which are what change. */
 static void draw_status(ui *u)
 {
 	const char *path = ts_edit_path(u->ed);
 	const ts_jack_status *st = &u->st;
 	bool gone = u->jack && st->server_gone;
-	char jack[128];
-	if (gone)
+	char sync[40], mode[80], tail[48], jack[160];
+	sync_text(u, sync, sizeof(sync));
+	snprintf(mode, sizeof(mode), "%s  clock %s  ", sync,
+		 !u->op.send_clock ? "off" : u->op.clock_while_stopped ? "always" : "out");
+	if (gone) {
 		snprintf(jack, sizeof(jack), "JACK: server gone");
-	else if (u->jack)
-		snprintf(jack, sizeof(jack), "%s xr %" PRIu32 " dsp %.1f%%", u->jack_state, st->xruns,
-			 st->dsp_load);
-	else
+	} else if (u->jack) {
+		snprintf(tail, sizeof(tail), " xr %" PRIu32 " dsp %.1f%%", st->xruns, st->dsp_load);
+		const char *state = u->jack_state, *rate = strrchr(state, ' ');
+		if (29 + strlen(mode) + strlen(state) + strlen(tail) > (size_t)COLS && rate)
+			state = rate + 1;
+		snprintf(jack, sizeof(jack), "%s%s", state, tail);
+	} else {
 		snprintf(jack, sizeof(jack), "%s", u->jack_state);
+	}
 	const char *base = path ? strrchr(path, '/') : NULL;
 	base = base ? base + 1 : path ? path : "untitled";
-	uint16_t t10 = u->tempo10;
 	put(0, 0, A_REVERSE, "%-*s", COLS, "");
 	put(0, 0, A_REVERSE | A_BOLD, " %.15s%s", base, ts_edit_dirty(u->ed) ? " *" : "");
 	put(0, 19, A_REVERSE | A_BOLD, "%s", fill_on(u) ? "FILL" : "");
 	put(0, 24, A_REVERSE | A_BOLD, "%s", st->running ? "PLAY" : "STOP");
-	put(0, 29, A_REVERSE, "%3u.%u BPM  int  clock %s  %s", t10 / 10, t10 % 10,
-	    u->op.send_clock ? "out" : "off", jack);
+	put(0, 29, A_REVERSE, "%s%s", mode, jack);
 }
 
 static void draw_tracks(ui *u)
@@ -883,10 +928,37 @@ static void act_undo(ui *u, int redo)
 	edited(u, redo ? ts_edit_redo(u->ed) : ts_edit_undo(u->ed));
 }
 
+/* p and P when a master owns transport (--sync midi, jack): playing, either stops here (note-offs)
+ * until the master starts again; stopped while the master runs, either joins it at its next
+ * step; with the master stopped there is nothing to do but say who starts play. */
+static void slave_transport(ui *u)
+{
+	ts_jack_status st;
+	ts_jack_get_status(u->jack, &st);
+	bool master_runs = u->op.sync_midi ? st.clock_running : st.transport_rolling;
+	if (st.running) {
+		ts_jack_command(u->jack, TS_JACK_STOP);
+		say(u, "stopped here; %s", u->op.sync_midi
+			? "the master's next Start or Continue plays again (p joins it now)"
+			: "the transport's next roll or locate plays again (p joins it now)");
+	} else if (master_runs) {
+		ts_jack_command(u->jack, TS_JACK_CONTINUE);
+		say(u, "joining the %s at its next step", u->op.sync_midi ? "master" : "transport");
+	} else {
+		say(u, "play follows the master: %s", u->op.sync_midi
+			? "it starts with MIDI Start or Continue on clock_in"
+			: "it starts when JACK transport rolls");
+	}
+}
+
 static void act_transport(ui *u, int cmd)
 {
 	if (!u->jack || ts_jack_server_gone(u->jack)) {
 		say(u, "no play: %s", u->jack_state);
+		return;
+	}
+	if (u->op.sync_midi || u->op.sync_jack) {
+		slave_transport(u);
 		return;
 	}
 	if (cmd == TS_JACK_PLAY && u->st.running)
@@ -1628,6 +1700,9 @@ static bool status_changed(ui *u)
 	st.frames = 0;
 	st.dsp_load = (float)((int)(st.dsp_load * 10)) / 10; /* shown to 0.1% */
 	st.transport_frame = 0;
+	/* the tempos followed are shown to 0.1 BPM: a measured one wobbles below that */
+	st.clock_bpm = (double)(long)(st.clock_bpm * 10 + 0.5) / 10;
+	st.transport_bpm = (double)(long)(st.transport_bpm * 10 + 0.5) / 10;
 	if (st.pattern_refused != u->st.pattern_refused)
 		say(u, "the engine refused this version of the pattern (a port trigseq did not register "
 		       "at start): restart the editor to play it");
@@ -1652,6 +1727,11 @@ static bool status_changed(ui *u)
 		       st.pattern != u->st.pattern || st.queued != u->st.queued ||
 		       st.pattern_refused != u->st.pattern_refused ||
 		       st.server_gone != u->st.server_gone || st.dsp_load != u->st.dsp_load ||
+		       st.clock_locked != u->st.clock_locked ||
+		       st.clock_running != u->st.clock_running || st.clock_bpm != u->st.clock_bpm ||
+		       st.transport_rolling != u->st.transport_rolling ||
+		       st.transport_bbt != u->st.transport_bbt ||
+		       st.transport_bpm != u->st.transport_bpm ||
 		       memcmp(st.step, u->st.step, sizeof(st.step)) != 0;
 	u->st = st;
 	return changed;

@@ -51,6 +51,14 @@
  * The ring is the caller's: made before ts_jack_open (ts_monitor_new), drained by one thread
  * (ts_monitor_pop), freed after ts_jack_close.
  *
+ * The editor (interactive), in every sync mode. Each cycle takes the editor's newest pattern
+ * (ts_engine_update), its fill flag and the notes it plays (ts_jack_send_midi, at the cycle's
+ * first frame), and the monitor gets what goes out and comes in, as above. With sync int the
+ * editor's commands and tempo drive play. Following a master (sync_midi, sync_jack) the master
+ * owns transport and tempo: play starts and stops with it from the first cycle (no
+ * ts_jack_start), ts_jack_set_tempo is ignored (the tempo edited is the file's, not what plays),
+ * and the commands only stop here or join the master again (see ts_jack_command).
+ *
  * Lifecycle, all on one non-real-time thread (the "main" thread):
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
  *   ts_jack_connect ... -> ts_jack_start -> ... ts_jack_get_status ... -> ts_jack_stop ->
@@ -88,9 +96,9 @@ typedef struct {
 					     with sync_midi) */
 	bool clock_while_stopped;         /* free-running F8 on clock_out while the engine is not
 					     running (not with sync_midi; needs send_clock) */
-	bool interactive;                 /* the editor drives play: ts_jack_command and
-					     ts_jack_send_pattern (sync int only); ts_jack_start
-					     and ts_jack_stop are not used */
+	bool interactive;                 /* the editor drives play: ts_jack_command,
+					     ts_jack_send_pattern, fill, inject (every sync
+					     mode); ts_jack_start and ts_jack_stop are not used */
 	uint8_t program_receive;          /* 1 … 16: a program change n on this channel, on
 					     clock_in or midi_in, queues chain pattern n
 					     (ts_engine_queue); 0 = ignore program changes */
@@ -180,17 +188,25 @@ bool ts_jack_stop(ts_jack *j, int timeout_ms);
  * the next process cycle, at its first frame. PLAY starts from step 1 (stopping first if
  * playing), CONTINUE resumes where the last STOP left the song (rounded up to the next 16th,
  * with Song Position Pointer and Continue on clock_out), STOP stops (note-offs, MIDI Stop). A
- * newer command before the older one acted replaces it. */
+ * newer command before the older one acted replaces it. With clock_while_stopped a start waits
+ * until it is a tick interval - 1 frame after the last free-running tick (a tick at most).
+ * Following a master the master decides: STOP stops here until the master's next Start or
+ * Continue (sync_midi), or until the transport stops, rolls again or is located (sync_jack);
+ * PLAY and CONTINUE, while the master runs, join it again at its next 16th (with SPP and
+ * Continue on clock_out), and do nothing while it is stopped. */
 typedef enum { TS_JACK_PLAY = 1, TS_JACK_CONTINUE, TS_JACK_STOP } ts_jack_cmd;
 void ts_jack_command(ts_jack *j, ts_jack_cmd cmd);
-/* Fill mode on or off from the next cycle (interactive): the engine's fill flag, which fill and
- * !fill conditions read for steps not evaluated yet. */
+/* Fill mode on or off from the next cycle (interactive, every sync mode): the engine's fill
+ * flag, which fill and !fill conditions read for steps not evaluated yet. */
 void ts_jack_set_fill(ts_jack *j, bool fill);
-/* The tempo from the next cycle (interactive), BPM x 10: the song goes on from where it is at
- * the new tempo (ts_engine_set_tempo), MIDI clock included. */
+/* The tempo from the next cycle (interactive, sync int), BPM x 10: the song goes on from where it
+ * is at the new tempo (ts_engine_set_tempo), MIDI clock included. Ignored when following a
+ * master: the engine's timeline is warped onto the master's grid at the tempo it was opened with
+ * (sync_jack without a timebase master: that tempo is the one that plays until the client is
+ * opened again). */
 void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10);
 /* Send a MIDI message (1 … 3 bytes) on one of the pattern's ports at the first frame of the next
- * cycle (interactive, cfg.inject): the editor's preview and keyboard notes. track is what the
+ * cycle (interactive, cfg.inject, every sync mode): the editor's preview and keyboard notes. track is what the
  * monitor shows (0 = none). False when the ring is full or the port or size is wrong. */
 bool ts_jack_send_midi(ts_jack *j, int port, int track, const uint8_t *bytes, int size);
 /* Whether the process thread has acted on the last command. */
