@@ -1320,17 +1320,19 @@ bool ts_edit_set_text(ts_edit *ed, const char *text)
 				       "up to 15 of a-z 0-9 _", t);
 		begin(ed);
 		memset(trk->port, 0, sizeof(trk->port)); /* as the parser leaves it */
-		snprintf(trk->port, sizeof(trk->port), "%s", t);
+		memcpy(trk->port, t, len);
 		return commit(ed, MSG_NO_CHANGE, false);
 	}
-	case TS_F_T_SAMPLE:
-		if (strlen(t) >= sizeof(trk->sample) || strchr(t, '"'))
+	case TS_F_T_SAMPLE: {
+		size_t len = strcmp(t, "none") ? strlen(t) : 0;
+		if (len >= sizeof(trk->sample) || strchr(t, '"'))
 			return refusef(ed, "sample: a path of at most %zu bytes, without \"",
 				       sizeof(trk->sample) - 1);
 		begin(ed);
 		memset(trk->sample, 0, sizeof(trk->sample));
-		snprintf(trk->sample, sizeof(trk->sample), "%s", strcmp(t, "none") ? t : "");
+		memcpy(trk->sample, t, len);
 		return commit(ed, MSG_NO_CHANGE, false);
+	}
 	default:
 		break;
 	}

@@ -3033,7 +3033,7 @@ static void test_add_port(void **state)
 	}
 	assert_int_equal(k, 3);
 	for (int p = 2; p < TS_MAX_PORTS; p++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof(name), "p%d", p);
 		assert_int_equal(ts_engine_add_port(bank_eng, name), TS_OK);
 	}
