@@ -56,7 +56,12 @@ struct ts_jack {
 	uint32_t rate;
 	bool active;
 
+	/* pattern ports registered: cfg.nports at open, more by ts_jack_add_port (its name and port
+	 * written before the count is released) */
+	atomic_int nports_live;
+
 	/* process thread only */
+	int nports_rt;                    /* the ports the process thread and the engine know */
 	ts_engine *eng;
 	void *buf[TS_MAX_PORTS];          /* this period's pattern port buffers */
 	void *clock_buf;
@@ -215,7 +220,7 @@ static void put_event(void *ctx, const ts_event *ev)
 		if (tick ? !j->cfg.send_clock : !prog && !j->cfg.send_transport)
 			return;
 		buf = j->clock_buf;
-	} else if (ev->port < j->cfg.nports) {
+	} else if (ev->port < j->nports_rt) {
 		buf = j->buf[ev->port];
 	} else {
 		j->lost_here++;
@@ -842,7 +847,7 @@ static void take_editor(ts_jack *j)
 			ts_event ev = {.frame = 0, .port = in[i].port, .track = in[i].track,
 				       .size = in[i].size};
 			memcpy(ev.bytes, in[i].bytes, sizeof(ev.bytes));
-			if (ev.size >= 1 && ev.size <= 3 && ev.port < j->cfg.nports)
+			if (ev.size >= 1 && ev.size <= 3 && ev.port < j->nports_rt)
 				put_event(j, &ev);
 		}
 	}
@@ -936,8 +941,13 @@ static int process(jack_nframes_t nframes, void *arg)
 	ts_jack *j = arg;
 	uint64_t t0 = now_ns();
 
+	/* Ports registered since the last cycle: the engine learns them in the same order. */
+	int np = atomic_load_explicit(&j->nports_live, memory_order_acquire);
+	for (; j->nports_rt < np; j->nports_rt++)
+		if (j->eng)
+			ts_engine_add_port(j->eng, j->port_names[j->nports_rt]);
 	/* Every output is cleared before anything can return early. */
-	for (int p = 0; p < j->cfg.nports; p++) {
+	for (int p = 0; p < j->nports_rt; p++) {
 		j->buf[p] = jack_port_get_buffer(j->out[p], nframes);
 		jack_midi_clear_buffer(j->buf[p]);
 	}
@@ -1091,6 +1101,8 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 		return NULL;
 	}
 	j->cfg = *cfg;
+	atomic_init(&j->nports_live, cfg->nports);
+	j->nports_rt = cfg->nports;
 	for (int i = 0; i < N_IN; i++)
 		ts_midi_in_init(&j->parser[i]);
 	for (int p = 0; p < cfg->nports; p++) {
@@ -1180,7 +1192,8 @@ const char *ts_jack_client_name(const ts_jack *j)
 
 static jack_port_t *our_port(const ts_jack *j, const char *name)
 {
-	for (int p = 0; p < j->cfg.nports; p++)
+	int np = atomic_load_explicit(&j->nports_live, memory_order_acquire);
+	for (int p = 0; p < np; p++)
 		if (strcmp(name, j->port_names[p]) == 0)
 			return j->out[p];
 	if (strcmp(name, clock_name) == 0)
@@ -1197,6 +1210,32 @@ static jack_port_t *our_port(const ts_jack *j, const char *name)
 bool ts_jack_has_port(const ts_jack *j, const char *port)
 {
 	return our_port(j, port) != NULL;
+}
+
+ts_status ts_jack_add_port(ts_jack *j, const char *name, char *err, size_t errlen)
+{
+	int n = atomic_load_explicit(&j->nports_live, memory_order_relaxed);
+	if (our_port(j, name)) {
+		snprintf(err, errlen, "port '%s' exists already", name);
+		return TS_ERR_RANGE;
+	}
+	if (is_fixed_name(name) || strlen(name) > TS_PORT_NAME_MAX) {
+		snprintf(err, errlen, "'%s' cannot be a track's port name", name);
+		return TS_ERR_RANGE;
+	}
+	if (n == TS_MAX_PORTS) {
+		snprintf(err, errlen, "no room for port '%s': %d ports at most", name, TS_MAX_PORTS);
+		return TS_ERR_FULL;
+	}
+	snprintf(j->port_names[n], sizeof(j->port_names[n]), "%s", name);
+	j->out[n] = jack_port_register(j->client, j->port_names[n], JACK_DEFAULT_MIDI_TYPE,
+				       JackPortIsOutput, 0);
+	if (!j->out[n]) {
+		snprintf(err, errlen, "JACK would not register port '%s'", name);
+		return TS_ERR_IO;
+	}
+	atomic_store_explicit(&j->nports_live, n + 1, memory_order_release);
+	return TS_OK;
 }
 
 ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, char *err, size_t errlen)
@@ -1348,7 +1387,8 @@ bool ts_jack_command_done(ts_jack *j)
 
 bool ts_jack_send_midi(ts_jack *j, int port, int track, const uint8_t *bytes, int size)
 {
-	if (!j->cfg.inject || port < 0 || port >= j->cfg.nports || size < 1 || size > 3)
+	if (!j->cfg.inject || port < 0 || port >= atomic_load(&j->nports_live) || size < 1 ||
+	    size > 3)
 		return false;
 	ts_monitor_rec r;
 	memset(&r, 0, sizeof(r));

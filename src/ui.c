@@ -378,6 +378,30 @@ static bool doc_behind(const ui *u, const ts_doc *d)
 			 d->sent_solo != u->solo);
 }
 
+/* A track given a port the client does not have yet: it is registered now (the engine learns it
+ * before the pattern that needs it), and the user told to connect it. */
+static void ensure_ports(ui *u, const ts_pattern *pat)
+{
+	for (int t = 0; t < TS_TRACKS; t++) {
+		const char *name = pat->tracks[t].port;
+		int p = 0;
+		while (p < u->nports && strcmp(u->port_names[p], name) != 0)
+			p++;
+		if (p < u->nports)
+			continue;
+		char err[160];
+		if (ts_jack_add_port(u->jack, name, err, sizeof(err)) != TS_OK) {
+			say(u, "%.150s: the pattern cannot play", err);
+			return;
+		}
+		snprintf(u->port_store[p], sizeof(u->port_store[p]), "%s", name);
+		u->port_names[p] = u->port_store[p];
+		u->nports++;
+		say(u, "new JACK port %.30s:%s: connect it to the synth", ts_jack_client_name(u->jack),
+		    name);
+	}
+}
+
 /* The engine gets each new version of every document, one at a time (the mailbox holds one);
  * one it cannot take yet goes on a later pass. Files opened later join the engine in list order,
  * then the edited pattern goes first. Solo mutes the other tracks of every pattern. */
@@ -398,6 +422,7 @@ static void sync_engine(ui *u)
 	}
 	ts_doc *d = &u->docs[k];
 	uint64_t v = ts_edit_version(d->ed);
+	ensure_ports(u, ts_edit_pattern(d->ed));
 	u->play_copy = *ts_edit_pattern(d->ed);
 	for (int t = 0; t < TS_TRACKS; t++)
 		if (u->solo && !(u->solo >> t & 1))
@@ -1308,8 +1333,8 @@ static void act_goto(ui *u, int arg)
 
 static bool open_doc(ts_doc *d, const char *path, bool must_exist);
 
-/* O: a file of the list is chosen; another joins the list (and the engine: its ports must be
- * among the client's, registered at start). */
+/* O: a file of the list is chosen; another joins the list (and the engine; ports it needs are
+ * registered). */
 static void got_open(ui *u, const char *text)
 {
 	if (!*text) {
@@ -1338,21 +1363,6 @@ static void got_open(ui *u, const char *text)
 		say(u, "%.40s not opened: %.100s", text, d->why);
 		free(d->path);
 		return;
-	}
-	if (u->jack) {
-		const ts_pattern *pat = ts_edit_pattern(d->ed);
-		for (int t = 0; t < TS_TRACKS; t++) {
-			int p = 0;
-			while (p < u->nports && strcmp(u->port_names[p], pat->tracks[t].port) != 0)
-				p++;
-			if (p == u->nports) {
-				say(u, "%.40s sends to port '%.20s', which this client has not: restart "
-				       "the editor with it", text, pat->tracks[t].port);
-				ts_edit_free(d->ed);
-				free(d->path);
-				return;
-			}
-		}
 	}
 	d->recovery_version = ts_edit_version(d->ed);
 	u->ndocs++;
@@ -1704,8 +1714,8 @@ static bool status_changed(ui *u)
 	st.clock_bpm = (double)(long)(st.clock_bpm * 10 + 0.5) / 10;
 	st.transport_bpm = (double)(long)(st.transport_bpm * 10 + 0.5) / 10;
 	if (st.pattern_refused != u->st.pattern_refused)
-		say(u, "the engine refused this version of the pattern (a port trigseq did not register "
-		       "at start): restart the editor to play it");
+		say(u, "the engine refused this version of the pattern (a port that could not be "
+		       "registered): the last one it took plays");
 	/* A pattern the engine changed to by itself (a program change received) is edited now,
 	 * as on the Rytm; one the editor chose is edited already. Not before the process callback
 	 * has published its first status (cycles is read before the pattern). */

@@ -162,6 +162,13 @@ const char *ts_jack_client_name(const ts_jack *j);
 
 /* Whether `port` is one of our port names (short form, e.g. "midi_out"). */
 bool ts_jack_has_port(const ts_jack *j, const char *port);
+/* Register one more pattern port (an editor whose track was given a new port), active or not,
+ * from the main thread: its index is the number of ports before the call. The process thread
+ * and the engine (ts_engine_add_port) learn it at the start of the next cycle, before any pattern
+ * sent after this call, so a pattern sending to it can then be played. TS_ERR_RANGE for a name
+ * taken or not allowed, TS_ERR_FULL beyond TS_MAX_PORTS, TS_ERR_IO when JACK refuses; err says
+ * which. */
+ts_status ts_jack_add_port(ts_jack *j, const char *name, char *err, size_t errlen);
 
 /* Hand over the engine (made at ts_jack_rate(), pattern loaded, stopped) and activate. The
  * engine belongs to the process callback until ts_jack_close(). */

@@ -534,5 +534,32 @@ expect_screen follow "L: the page follows the playhead" 'p2/2f'
 expect_screen follow "... back to page 1 when the track wraps" 'p1/2f'
 keys follow p L q
 
+# ---- 16: a port typed into a track is registered while running, and played ----
+mkdir -p "$tmp/ports"
+printf 'trigseq 1\ntempo 240.0\nlength 4\ntrack 1\n  channel 3\n  steps xxxx\n' >"$tmp/ports/p.tsq"
+editor ports LD_PRELOAD="$build/rtcheck.so" "$TRIGSEQ" ports/p.tsq --name ts_ports
+wait_screen ports 'p.tsq +STOP' || bad "the editor did not start"
+keys ports p
+sleep 0.5
+for _ in $(seq 12); do keys ports Tab; done
+keys ports e C-u virus Enter
+expect_screen ports "a new port typed is registered at once, and said" \
+	'new JACK port ts_ports:virus: connect it to the synth'
+wait_port ts_ports:virus && ok "ts_ports:virus exists in JACK" || bad "no port ts_ports:virus"
+jack_midi_dump -a ts_vmon >"$tmp/vmon.txt" 2>/dev/null &
+vmon=$!
+pids+=("$vmon")
+wait_port ts_vmon:input
+jack_connect ts_ports:virus ts_vmon:input
+sleep 1
+grep -q ': 92 3c 64' "$tmp/vmon.txt" && ok "the track plays on the new port (channel 3 notes)" ||
+	bad "nothing on the new port: $(head -c 200 "$tmp/vmon.txt")"
+keys ports p
+sleep 0.3
+keys ports q d
+wait_exit ports
+rtok "editor's process callback through a port registered while playing" "$tmp/ports.err"
+stop_pid "$vmon"
+
 printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
