@@ -4,7 +4,8 @@
 #   - CPU share of the editor process idle (stopped, 10 s) and playing (10 s), from its
 #     utime + stime in /proc, and its resident memory;
 #   - the keystrokes to enter a 16-step bassline with 4 accents and 2 slides into an empty
-#     pattern, in keyboard mode and with n NOTE Enter, typed for real and checked in the saved files.
+#     pattern, in keyboard mode and with n NOTE Enter, typed for real and checked in the saved files;
+#   - a folder of 64 patterns: the time until the editor shows it, and its private memory.
 # usage: bench/editor.sh BUILD_DIR
 set -uo pipefail
 build=$(realpath "$1")
@@ -98,9 +99,23 @@ send w
 sleep 0.5
 T send-keys -t "$win" q
 
+# 3. a folder of 64 patterns: the time until the grid shows, and the memory
+mkdir -p "$tmp/bank"
+for k in $(seq -w 0 63); do cp "$here/../patterns/virus-acid.tsq" "$tmp/bank/p$k.tsq"; done
+t0=$(date +%s%N)
+T new-window -t b: -n f "cd '$tmp' && '$build/trigseq' bank/p00.tsq; sleep 60"
+for _ in $(seq 100); do T capture-pane -t b:f -p | grep -q '^A01 1/64 p00.tsq' && break; sleep 0.02; done
+t1=$(date +%s%N)
+fpid=$(pgrep -f "^$build/trigseq bank/p00.tsq" | head -1)
+sleep 1
+fpriv=$(awk '/^Private_(Clean|Dirty)/ {s += $2} END {print s}' "/proc/$fpid/smaps_rollup")
+T send-keys -t b:f q
+
 echo "editor (tmux, jackd dummy, 256-frame periods): CPU idle ${idle} of a core over 10 s," \
 	"playing ${playing}; memory: $(awk -v k="$priv" 'BEGIN { printf "%.1f", k / 1024 }') MB" \
 	"private ($((rss / 1024)) MB resident with JACK's shared segment)"
+echo "editor: a folder of 64 patterns open (and in the engine) in" \
+	"$(( (t1 - t0) / 1000000 )) ms, $(awk -v k="$fpriv" 'BEGIN { printf "%.1f", k / 1024 }') MB private"
 if bass_ok "$tmp/bass.tsq" && bass_ok "$tmp/bass2.tsq"; then
 	echo "editor: a 16-step bassline with 4 accents and 2 slides from an empty pattern:" \
 		"$piano keystrokes in keyboard mode (\` then a key a note), $typed with n NOTE Enter;" \

@@ -102,6 +102,7 @@ typedef struct ui {
 	ts_select_mode select_mode;   /* how a pattern chosen takes over while playing (B) */
 	bool show_patterns;           /* the pattern list instead of the inspector (b) */
 	bool follow;                  /* the page follows the cursor track's playhead (L) */
+	int help_page;                /* of the help (?), when the keys take more than a screen */
 	int seen_pattern;             /* the engine's pattern at the last status read */
 	int next_recovery;            /* the next document whose recovery file to offer */
 	char port_store[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1];
@@ -821,7 +822,7 @@ static void act_monitor(ui *u, int arg)
 	u->show_monitor = !u->show_monitor;
 }
 
-static void draw_help(void);
+static void draw_help(const ui *u);
 
 static void draw(ui *u)
 {
@@ -832,7 +833,7 @@ static void draw(ui *u)
 		return;
 	}
 	if (u->mode == MODE_HELP) {
-		draw_help();
+		draw_help(u);
 	} else {
 		draw_status(u);
 		draw_tracks(u);
@@ -1379,6 +1380,7 @@ static void act_help(ui *u, int arg)
 {
 	(void)arg;
 	u->mode = MODE_HELP;
+	u->help_page = 0;
 }
 
 /* ---- keyboard mode ---- */
@@ -1580,12 +1582,12 @@ static const binding bindings[] = {
 	{'>', NULL, NULL, act_nudge, 1},
 	{'T', "T", "tap tempo (tap on the beat)", act_tap, 0},
 	{'i', "i", "MIDI monitor on/off", act_monitor, 0},
-	{'`', "`", "keyboard mode: letters play notes", act_keys_mode, 0},
+	{'`', "`", "keyboard mode: letters play", act_keys_mode, 0},
 	{'b', "b", "pattern list on/off", act_patterns, 0},
 	{')', "( )", "next / previous pattern", act_pattern_step, 1},
 	{'(', NULL, NULL, act_pattern_step, -1},
-	{'g', "g", "go to pattern (5, A06, name)", act_goto, 0},
-	{'B', "B", "pattern mode: seq/start/jump", act_select_mode, 0},
+	{'g', "g", "go to pattern: 5, A06, file", act_goto, 0},
+	{'B', "B", "mode: sequential/start/jump", act_select_mode, 0},
 	{'O', "O", "open a pattern file", act_open, 0},
 	{'L', "L", "page follows play / locked", act_follow, 0},
 	{'w', "w", "save (old file kept: FILE~)", act_save, 0},
@@ -1596,12 +1598,34 @@ static const binding bindings[] = {
 
 #define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))
 
-static void draw_help(void)
+/* Rows of 40 columns, as many columns as fit; pages when they do not all fit (80x24: two). */
+static int help_per_page(void)
 {
-	put(0, 0, A_REVERSE | A_BOLD, " trigseq keys  (any key closes) %*s", COLS - 33, "");
-	int rows = LINES - 2, y = 1, x = 0;
+	int cols = COLS / 40 > 0 ? COLS / 40 : 1;
+	return cols * (LINES - 2);
+}
+
+static int help_pages(void)
+{
+	int n = 0;
+	for (size_t i = 0; i < NBINDINGS; i++)
+		n += bindings[i].label != NULL;
+	return (n + help_per_page() - 1) / help_per_page();
+}
+
+static void draw_help(const ui *u)
+{
+	int pages = help_pages(), page = u->help_page < pages ? u->help_page : pages - 1;
+	char title[80];
+	if (pages > 1)
+		snprintf(title, sizeof(title), " trigseq keys %d/%d  (Space: more, any other key "
+			 "closes)", page + 1, pages);
+	else
+		snprintf(title, sizeof(title), " trigseq keys  (any key closes)");
+	put(0, 0, A_REVERSE | A_BOLD, "%-*s", COLS, title);
+	int rows = LINES - 2, y = 1, x = 0, k = 0, first = page * help_per_page();
 	for (size_t i = 0; i < NBINDINGS; i++) {
-		if (!bindings[i].label)
+		if (!bindings[i].label || k++ < first)
 			continue;
 		put(y, x, A_BOLD, "%-11s", bindings[i].label);
 		put(y, x + 12, 0, "%-.27s", bindings[i].help);
@@ -1679,7 +1703,10 @@ static void handle_key(ui *u, int key)
 		u->on_ask(u, key);
 		return;
 	case MODE_HELP:
-		u->mode = MODE_GRID;
+		if (key == ' ' && u->help_page + 1 < help_pages())
+			u->help_page++;
+		else
+			u->mode = MODE_GRID;
 		return;
 	case MODE_GRID:
 		break;

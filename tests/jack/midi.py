@@ -475,7 +475,9 @@ def cmd_recorded(capture, trigseq, pattern, cycle, *notes):
     cycle = int(cycle)
     events = read_capture(capture)
     fa, _ = start_stop(events)
-    out = subprocess.run([trigseq, "dump", pattern, "--bars", "1"], check=True,
+    # the second pass: one note-on a note there, none clamped to the start (a note early on step 1
+    # sounds at the end of the pass before)
+    out = subprocess.run([trigseq, "dump", pattern, "--bars", "3"], check=True,
                          capture_output=True, text=True).stdout
     diffs = []
     for n in (int(x) for x in notes):
@@ -483,7 +485,8 @@ def cmd_recorded(capture, trigseq, pattern, cycle, *notes):
         if not heard:
             sys.exit(f"note {n} was not heard")
         dumped = [int(line.split()[0]) for line in out.splitlines()
-                  if line.split()[2:4] == ["90", f"{n:02X}"]]
+                  if line.split()[2:4] == ["90", f"{n:02X}"]
+                  and cycle <= int(line.split()[0]) < 2 * cycle]
         if len(dumped) != 1:
             sys.exit(f"note {n}: {len(dumped)} note-ons in the dump of the saved file")
         d = (heard[0] - dumped[0]) % cycle

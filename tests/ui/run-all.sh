@@ -184,6 +184,9 @@ wait_screen help 'no JACK \(--no-jack\)' && ok "--no-jack edits without JACK, an
 keys help '?'
 expect_screen help "? shows the keys, from the key table" 'Ctrl-R +redo'
 expect_screen help "the help lists play" 'p +play from step 1 / stop'
+keys help Space
+expect_screen help "Space shows its second page at 80x24, with the keys added last" \
+	'trigseq keys 2/2.*|L +page follows play / locked'
 keys help Escape
 T resize-window -t ui:help -x 60 -y 20
 expect_screen help "a too small terminal is said, not drawn into" 'needs 80x24; this terminal is 60x20'
