@@ -22,7 +22,7 @@ SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
 LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
-	src/edit.c src/monitor.c
+	src/edit.c src/monitor.c src/fileio.c src/smf.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
@@ -31,11 +31,11 @@ SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 PLAY_SRC := src/jack_io.c src/play.c src/ui.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
-UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit \
+UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
 	test_monitor
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test oracle-test export-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -78,6 +78,10 @@ unit-san: $(UNIT_TESTS:%=$(SAN)/%)
 
 cli-test: $(B)/trigseq
 	tests/cli/run-all.sh $(B)/trigseq
+
+# Standard MIDI Files read back by mido and midicsv, against the dump (tests/export/).
+export-test: $(B)/trigseq
+	tests/export/run-all.sh $(B)
 
 # The engine against an independent implementation of the spec (tests/oracle/oracle.py): the
 # examples, then DIFF_COUNT random patterns starting at DIFF_SEED, then CHAIN_COUNT random chains
@@ -133,7 +137,8 @@ check-patterns: $(B)/trigseq
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test oracle-test jack-test slave-test ui-test
+test: unit unit-san check-patterns lint-man cli-test oracle-test export-test jack-test slave-test \
+	ui-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)

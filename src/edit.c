@@ -16,6 +16,7 @@
  * undoing back to the saved pattern makes it clean again.
  */
 #include "trigseq/edit.h"
+#include "trigseq/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -238,53 +239,11 @@ ts_status ts_edit_save(ts_edit *ed, const char *path)
 	return TS_OK;
 }
 
-static bool write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return false;
-		s += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* Replace `path` by `text` atomically: a temporary file beside it, fsync, rename. Unlike
- * ts_patfile_save no PATH~ is kept: a recovery file needs no backup of its own. */
+/* Replace `path` by `text` atomically. Unlike ts_patfile_save no PATH~ is kept (a recovery file
+ * needs no backup of its own), and a new one is private. */
 static ts_status write_atomic(const char *path, const char *text, size_t len)
 {
-	size_t n = strlen(path) + sizeof(".XXXXXX");
-	char *tmp = malloc(n);
-	if (!tmp) {
-		errno = ENOMEM;
-		return TS_ERR_NOMEM;
-	}
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	int fd = mkstemp(tmp);      /* mode 0600: the recovery file is private */
-	if (fd < 0) {
-		int e = errno;
-		free(tmp);
-		errno = e;
-		return TS_ERR_IO;
-	}
-	bool ok = write_all(fd, text, len) && fsync(fd) == 0;
-	int e = errno;
-	if (close(fd) != 0 && ok) {
-		e = errno;
-		ok = false;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		e = errno;
-		ok = false;
-	}
-	if (!ok)
-		unlink(tmp);
-	free(tmp);
-	errno = e;
-	return ok ? TS_OK : TS_ERR_IO;
+	return ts_file_replace(path, text, len, TS_FILE_PRIVATE);
 }
 
 ts_status ts_edit_write_recovery(ts_edit *ed)

@@ -1535,7 +1535,7 @@ static void prepare(ts_engine *eng, int slot)
 /* The only allocation and release of the engine: all its memory is this one block. */
 ts_engine *ts_engine_new(const ts_engine_config *cfg)
 {
-	if (!cfg || cfg->rate < 1000 || cfg->rate > 384000 ||
+	if (!cfg || cfg->rate < 1000 || cfg->rate > TS_ENGINE_RATE_MAX ||
 	    (cfg->tempo10 != 0 && (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)) ||
 	    cfg->chain_max < 0 || cfg->chain_max > TS_CHAIN_MAX || cfg->program_send > 16)
 		return NULL;

@@ -14,6 +14,7 @@
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
 #include "trigseq/play.h"
+#include "trigseq/smf.h"
 #include "trigseq/ui.h"
 
 #define EXIT_INVALID 1
@@ -31,6 +32,8 @@ static const char *const usage_main =
 	"  dump FILE... [OPTIONS] print every MIDI event the engine sends, frame by frame\n"
 	"  play FILE... [OPTIONS] play a pattern (several: a chain) on JACK until a signal or\n"
 	"                         --duration\n"
+	"  export FILE... -o OUT.mid [OPTIONS]\n"
+	"                         write what the engine sends as a Standard MIDI File\n"
 	"\n"
 	"options:\n"
 	"  -h, --help             this help; 'trigseq COMMAND --help' for a command\n"
@@ -54,6 +57,22 @@ static const char *const usage_fmt =
 	"                (files already canonical are left untouched)\n"
 	"  -c, --check   print nothing; exit 1 and name each file that is not canonical\n"
 	"Exit status: 0 success, 1 an invalid or non-canonical file, 2 bad usage.\n";
+
+static const char *const usage_export =
+	"usage: trigseq export FILE... -o OUT.mid [--bars N] [--bpm T] [--seed S] [--fill]\n"
+	"\n"
+	"Write what the engine sends in the first N bars as a Standard MIDI File: format 1,\n"
+	"960 ticks per quarter note, a conductor track (pattern name, tempo, 4/4) and one track\n"
+	"per sequencer track that sends MIDI (channel on, send-midi on), named with its number,\n"
+	"name and port. Every event is at the tick nearest its exact time; what 'trigseq dump'\n"
+	"prints, event for event. The file is replaced atomically.\n"
+	"  -o, --output OUT.mid  the file to write\n"
+	"  -b, --bars N          bars of 16 steps at 1x (default 4, at most 100000)\n"
+	"  -t, --bpm T           tempo 30.0 ... 300.0 instead of the pattern's\n"
+	"  -s, --seed S          seed of the probability draws (default 0)\n"
+	"  -f, --fill            fill mode on\n"
+	"Several files play as a chain, as with 'trigseq dump'.\n"
+	"Exit status: 0 success, 1 invalid pattern or the file not written, 2 bad usage.\n";
 
 static const char *const usage_dump =
 	"usage: trigseq dump FILE... [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]\n"
@@ -298,6 +317,20 @@ out:
 	return rc;
 }
 
+/* Play from the start to frame `end`, then stop there; *base is the frame each period starts at,
+ * for the sink. Periods of a typical JACK size: the engine's output does not depend on them. */
+static void run_offline(ts_engine *eng, uint64_t end, uint64_t *base, ts_event_fn fn, void *ctx)
+{
+	ts_engine_start(eng);
+	*base = 0;
+	while (*base < end) {
+		uint32_t period = end - *base < 1024 ? (uint32_t)(end - *base) : 1024;
+		ts_engine_run(eng, period, fn, ctx);
+		*base += period;
+	}
+	ts_engine_stop(eng, 0, fn, ctx);
+}
+
 typedef struct {
 	FILE *out;
 	uint64_t base;                      /* absolute frame of the current period's start */
@@ -407,20 +440,179 @@ static int cmd_dump(int argc, char **argv)
 	uint64_t end = ts_pos_to_frame((int64_t)bars * 16 * TS_UNITS_PER_STEP, (uint32_t)rate,
 				       tempo10 ? tempo10 : pat->tempo10);
 	ts_engine_set_fill(eng, fill);
-	ts_engine_start(eng);
-	/* Periods of a typical JACK size; the engine's output does not depend on it. */
-	while (d.base < end) {
-		uint32_t period = end - d.base < 1024 ? (uint32_t)(end - d.base) : 1024;
-		ts_engine_run(eng, period, dump_event, &d);
-		d.base += period;
-	}
-	ts_engine_stop(eng, 0, dump_event, &d);
+	run_offline(eng, end, &d.base, dump_event, &d);
 	ts_engine_free(eng);
 	free(pat);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "trigseq: writing the dump failed: %s\n", strerror(errno));
 		return EXIT_INVALID;
 	}
+	return 0;
+}
+
+/* ---- export ---- */
+
+/* The engine runs at tempo10 * 192 frames a second, so that a frame is a unit of position
+ * (engine.h): 960 PPQN is 240 ticks a 16th, 120 units a tick, and each event goes to the tick
+ * nearest its exact position. */
+#define SMF_PPQN 960
+#define UNITS_PER_TICK (TS_UNITS_PER_STEP / (SMF_PPQN / 4))
+
+typedef struct {
+	uint64_t tick;
+	ts_event ev;
+} export_rec;
+
+typedef struct {
+	uint64_t base;
+	export_rec *v;                      /* every event of the tracks, in time order */
+	size_t n, cap;
+	bool nomem;
+	uint64_t per_track[TS_TRACKS + 1];
+} export_ctx;
+
+static void export_event(void *ctx, const ts_event *ev)
+{
+	export_ctx *x = ctx;
+	if (ev->track < 1 || ev->track > TS_TRACKS || x->nomem)
+		return; /* clock and transport are not in the file */
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 4096;
+		export_rec *v = realloc(x->v, cap * sizeof(*v));
+		if (!v) {
+			x->nomem = true;
+			return;
+		}
+		x->v = v;
+		x->cap = cap;
+	}
+	export_rec *r = &x->v[x->n++];
+	r->tick = (x->base + ev->frame + UNITS_PER_TICK / 2) / UNITS_PER_TICK;
+	r->ev = *ev;
+	x->per_track[ev->track]++;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	enum { OPT_OUT, OPT_BARS, OPT_BPM, OPT_SEED, OPT_FILL };
+	static const option_def defs[] = {
+		{"output", 'o', true}, {"bars", 'b', true}, {"bpm", 't', true},
+		{"seed", 's', true},   {"fill", 'f', false},
+	};
+	if (wants_help(argc, argv)) {
+		fputs(usage_export, stdout);
+		return 0;
+	}
+	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
+	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	int n = args && files ? parse_args("export", argc, argv, defs, 5, args) : -2;
+	int nfiles = 0, rc = n == -2 ? EXIT_INVALID : n < 0 ? EXIT_USAGE : 0;
+	uint64_t bars = 4, seed = 0;
+	uint16_t tempo10 = 0;
+	bool fill = false;
+	const char *out = NULL;
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *v = args[i].value;
+		switch (args[i].opt) {
+		case -1:
+			files[nfiles++] = v;
+			break;
+		case OPT_OUT:
+			out = v;
+			break;
+		case OPT_BARS:
+			if (!ts_cli_u64(v, 1, 100000, &bars))
+				rc = usage_error("export", "--bars '%s': expected a whole number 1 ... 100000", v);
+			break;
+		case OPT_BPM:
+			if (!ts_cli_tempo(v, &tempo10))
+				rc = usage_error("export", "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
+			break;
+		case OPT_SEED:
+			if (!ts_cli_u64(v, 0, UINT64_MAX, &seed))
+				rc = usage_error("export", "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
+			break;
+		case OPT_FILL:
+			fill = true;
+			break;
+		}
+	}
+	free(args);
+	if (!rc && nfiles == 0)
+		rc = usage_error("export", "%s", "no pattern file given");
+	if (!rc && nfiles > TS_CHAIN_MAX)
+		rc = usage_error("export", "at most %d pattern files in a chain", TS_CHAIN_MAX);
+	if (!rc && !out)
+		rc = usage_error("export", "%s", "no output file: -o OUT.mid");
+	if (rc == EXIT_INVALID)
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+	ts_pattern *pat = rc ? NULL : ts_cli_load_chain(files, nfiles, tempo10 != 0);
+	const char *first = nfiles ? files[0] : ""; /* in argv */
+	free(files);
+	if (rc || !pat)
+		return rc ? rc : EXIT_INVALID;
+
+	uint16_t t10 = tempo10 ? tempo10 : pat->tempo10;
+	ts_engine_config cfg = {
+		.rate = (uint32_t)t10 * 192, .tempo10 = tempo10, .seed = seed, .chain_max = nfiles,
+	};
+	ts_engine *eng = ts_engine_new(&cfg);
+	ts_smf *smf = ts_smf_new(SMF_PPQN);
+	export_ctx x = {0};
+	if (!eng || !smf || ts_engine_load_chain(eng, pat, nfiles) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		ts_engine_free(eng);
+		ts_smf_free(smf);
+		free(pat);
+		return EXIT_INVALID;
+	}
+	uint64_t end = (uint64_t)bars * 16 * TS_UNITS_PER_STEP;
+	ts_engine_set_fill(eng, fill);
+	run_offline(eng, end, &x.base, export_event, &x);
+	ts_engine_free(eng);
+
+	const char *slash = strrchr(first, '/');
+	const char *title = pat->name[0] ? pat->name : slash ? slash + 1 : first;
+	ts_status st = x.nomem ? TS_ERR_NOMEM : ts_smf_meta(smf, 0, 0, 0x03, title, strlen(title));
+	if (st == TS_OK)
+		st = ts_smf_time_signature(smf, 0, 4, 2);
+	if (st == TS_OK)
+		st = ts_smf_tempo(smf, 0, t10);
+	/* a track of the file for each sequencer track that sent something, in track order, named
+	 * by the first pattern of the chain that declares it */
+	int ntracks = 0;
+	for (int t = 1; t <= TS_TRACKS && st == TS_OK; t++) {
+		if (!x.per_track[t])
+			continue;
+		const ts_track *named = NULL;
+		for (int p = 0; p < nfiles && !named; p++)
+			if (pat[p].tracks[t - 1].declared)
+				named = &pat[p].tracks[t - 1];
+		if (!named)
+			named = &pat[0].tracks[t - 1];
+		char name[80];
+		snprintf(name, sizeof(name), "%d%s%s %s", t, named->name[0] ? " " : "", named->name,
+			 named->port);
+		int k = ts_smf_add_track(smf, name);
+		st = k < 0 ? TS_ERR_NOMEM : TS_OK;
+		for (size_t i = 0; i < x.n && st == TS_OK; i++)
+			if (x.v[i].ev.track == t)
+				st = ts_smf_event(smf, k, x.v[i].tick, x.v[i].ev.bytes, x.v[i].ev.size);
+		ntracks++;
+	}
+	free(pat);
+	free(x.v);
+	if (st == TS_OK)
+		st = ts_smf_write(smf, out, end / UNITS_PER_TICK);
+	ts_smf_free(smf);
+	if (st != TS_OK) {
+		fprintf(stderr, "trigseq: %s not written: %s\n", out,
+			st == TS_ERR_IO ? strerror(errno) : ts_strerror(st));
+		return EXIT_INVALID;
+	}
+	printf("%s: %d track%s and a conductor track, %zu events, %" PRIu64 " bar%s at %u.%u BPM, "
+	       "%d PPQN\n", out, ntracks, ntracks == 1 ? "" : "s", x.n, bars,
+	       bars == 1 ? "" : "s", t10 / 10, t10 % 10, SMF_PPQN);
 	return 0;
 }
 
@@ -433,6 +625,7 @@ int main(int argc, char **argv)
 		{"check", cmd_check},
 		{"fmt", cmd_fmt},
 		{"dump", cmd_dump},
+		{"export", cmd_export},
 		{"play", ts_play_main},
 	};
 	/* No command: the editor, when there is a terminal to run it in. */
@@ -459,6 +652,6 @@ int main(int argc, char **argv)
 	size_t len = strlen(cmd);
 	if (cmd[0] == '-' || access(cmd, F_OK) == 0 || (len > 4 && strcmp(cmd + len - 4, ".tsq") == 0))
 		return ts_ui_main(argc - 1, argv + 1);
-	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump or play, or a "
-				 "pattern file to edit)", cmd);
+	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play or export, "
+				 "or a pattern file to edit)", cmd);
 }

@@ -31,6 +31,7 @@
  *    comments whose statement no longer exists (the pattern was edited) are written there too.
  */
 #include "trigseq/patfile.h"
+#include "trigseq/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1961,102 +1962,7 @@ char *ts_patfile_format(const ts_pattern *pat, const ts_comments *comments, size
 
 /* ---- saving ---- */
 
-static bool write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return false;
-		s += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* PATH~ becomes the previous version: a hard link when the file system has them, else a copy. */
-static bool keep_backup(const char *path, const char *backup)
-{
-	if (unlink(backup) != 0 && errno != ENOENT)
-		return false;
-	if (link(path, backup) == 0)
-		return true;
-	int in = open(path, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return false;
-	int out = open(backup, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (out < 0) {
-		int e = errno;
-		close(in);
-		errno = e;
-		return false;
-	}
-	char buf[8192];
-	bool ok = true;
-	for (;;) {
-		ssize_t r = read(in, buf, sizeof(buf));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			ok = r == 0;
-			break;
-		}
-		if (!write_all(out, buf, (size_t)r)) {
-			ok = false;
-			break;
-		}
-	}
-	int e = errno;
-	if (close(out) != 0 && ok) {
-		e = errno;
-		ok = false;
-	}
-	close(in);
-	errno = e;
-	return ok;
-}
-
-/* The file a path names, following symbolic links, so that saving through a link updates its
- * target instead of replacing the link. malloc'd; NULL with errno set on failure. */
-static char *follow_links(const char *path)
-{
-	size_t n = strlen(path);
-	char *cur = malloc(n + 1);
-	if (!cur)
-		return NULL;
-	memcpy(cur, path, n + 1);
-	for (int depth = 0; depth < 40; depth++) {
-		struct stat st;
-		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
-			return cur;     /* missing or not a link: the path itself */
-		char target[4096];
-		ssize_t tl = readlink(cur, target, sizeof(target));
-		if (tl < 0 || (size_t)tl >= sizeof(target)) {
-			if (tl >= 0)
-				errno = ENAMETOOLONG;
-			free(cur);
-			return NULL;
-		}
-		const char *slash = strrchr(cur, '/');
-		size_t keep = target[0] == '/' || !slash ? 0 : (size_t)(slash - cur) + 1;
-		char *next = malloc(keep + (size_t)tl + 1);
-		if (!next) {
-			free(cur);
-			return NULL;
-		}
-		memcpy(next, cur, keep);
-		memcpy(next + keep, target, (size_t)tl);
-		next[keep + (size_t)tl] = '\0';
-		free(cur);
-		cur = next;
-	}
-	free(cur);
-	errno = ELOOP;
-	return NULL;
-}
-
-ts_status ts_patfile_save(const char *link_path, const ts_pattern *pat, const ts_comments *comments)
+ts_status ts_patfile_save(const char *path, const ts_pattern *pat, const ts_comments *comments)
 {
 	size_t len;
 	char *text = ts_patfile_format(pat, comments, &len);
@@ -2064,109 +1970,10 @@ ts_status ts_patfile_save(const char *link_path, const ts_pattern *pat, const ts
 		errno = ENOMEM;
 		return TS_ERR_NOMEM;
 	}
-	char *path = follow_links(link_path);
-	if (!path) {
-		int e = errno;
-		free(text);
-		errno = e;
-		return e == ENOMEM ? TS_ERR_NOMEM : TS_ERR_IO;
-	}
-	size_t plen = strlen(path);
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) : 0;
-	const char *base = slash ? slash + 1 : path;
-	/* "DIR/.BASE.tmp.XXXXXX", "PATH~" and "DIR" (or "." or "/"). */
-	char *tmp = malloc(plen + 16);
-	char *backup = malloc(plen + 2);
-	char *dir = malloc(dirlen + 2);
-	ts_status st = TS_ERR_IO;
-	int fd = -1, e = 0;
-	bool have_tmp = false;
-	if (!tmp || !backup || !dir) {
-		e = ENOMEM;
-		st = TS_ERR_NOMEM;
-		goto out;
-	}
-	if (!*base) {
-		e = EISDIR;
-		goto out;
-	}
-	if (slash)
-		snprintf(dir, dirlen + 2, "%.*s", dirlen ? (int)dirlen : 1, dirlen ? path : "/");
-	else
-		strcpy(dir, ".");
-	snprintf(tmp, plen + 16, "%.*s%s.%s.tmp.XXXXXX", (int)dirlen, path, slash ? "/" : "", base);
-	snprintf(backup, plen + 2, "%s~", path);
-
-	struct stat old;
-	bool exists = stat(path, &old) == 0;
-	if (!exists && errno != ENOENT) {
-		e = errno;
-		goto out;
-	}
-	if (exists && !S_ISREG(old.st_mode)) {
-		e = S_ISDIR(old.st_mode) ? EISDIR : EINVAL;
-		goto out;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		e = errno;
-		goto out;
-	}
-	have_tmp = true;
-	mode_t mode;
-	if (exists) {
-		mode = old.st_mode & 07777;
-	} else {
-		/* umask() is the only way to read the mask; files are only saved from the UI thread. */
-		mode_t mask = umask(022);
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	if (fchmod(fd, mode) != 0 || !write_all(fd, text, len) || fsync(fd) != 0) {
-		e = errno;
-		goto out;
-	}
-	int c = close(fd);
-	fd = -1;
-	if (c != 0) {
-		e = errno;
-		goto out;
-	}
-	if (exists && !keep_backup(path, backup)) {
-		e = errno;
-		goto out;
-	}
-	if (rename(tmp, path) != 0) {
-		e = errno;
-		goto out;
-	}
-	have_tmp = false;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		e = errno;
-		goto out;
-	}
-	/* Some file systems cannot sync a directory (EINVAL); the rename is done either way. */
-	if (fsync(dfd) != 0 && errno != EINVAL) {
-		e = errno;
-		close(dfd);
-		goto out;
-	}
-	close(dfd);
-	st = TS_OK;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (have_tmp)
-		unlink(tmp);
-	free(tmp);
-	free(backup);
-	free(dir);
+	ts_status st = ts_file_replace(path, text, len, TS_FILE_BACKUP);
+	int e = errno;
 	free(text);
-	free(path);
-	if (st != TS_OK)
-		errno = e;
+	errno = e;
 	return st;
 }
 

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
 	build-essential pkg-config clang
 	libjack-jackd2-dev libncurses-dev libsndfile1-dev libcmocka-dev
-	jackd2 jack-midi-clock tmux mandoc python3 procps
+	jackd2 jack-midi-clock tmux mandoc python3 procps python3-mido midicsv
 )
 
 install_missing() {

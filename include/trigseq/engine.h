@@ -28,6 +28,9 @@
 
 #define TS_UNITS_PER_STEP 28800   /* U per 1x step */
 #define TS_UNITS_PER_TICK 4800    /* U per MIDI clock tick (24 PPQN) */
+/* Audio rates go to 384 kHz; offline work may run the engine at tempo10 * 192 frames a second,
+ * where a frame is a unit of position (up to 300.0 BPM). */
+#define TS_ENGINE_RATE_MAX 576000
 #define TS_PHASE_STEP 384         /* ts_engine_status.phase per step: 16 per micro timing unit */
 
 /* Port index of MIDI clock output, beside the pattern's ports 0 … TS_MAX_PORTS-1. */
@@ -52,7 +55,7 @@ typedef struct {
 typedef void (*ts_event_fn)(void *ctx, const ts_event *ev);
 
 typedef struct {
-	uint32_t rate;           /* frames per second, 1000 … 384000 */
+	uint32_t rate;           /* frames per second, 1000 … TS_ENGINE_RATE_MAX */
 	uint16_t tempo10;        /* BPM x 10; 0 = the pattern's tempo */
 	uint64_t seed;           /* seed of the probability draws */
 	bool send_clock;         /* FA at start, F8 per tick, FC at stop on TS_PORT_CLOCK */
