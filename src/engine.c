@@ -84,6 +84,13 @@ typedef struct {
 	uint8_t owner;           /* track 1 … 12 that sent the note-on */
 } note_slot;
 
+/* A note of a track's voice: it is held (slide, endless gate) while `held` and no later note-on
+ * of it bumped gen. */
+typedef struct {
+	uint32_t gen;
+	bool held;
+} voice_note;
+
 /* The stop of an endless retrig: the time of the track's next fired note trig, known once that
  * trig is evaluated. */
 struct inf_slot {
@@ -105,7 +112,8 @@ struct held {
 /* Constants of a track in one pattern of the chain. */
 typedef struct {
 	int64_t S;               /* step length in U */
-	bool midi;               /* channel on and send-midi on */
+	bool midi;               /* dest ext or int+ext, channel on and send-midi on */
+	bool voice;              /* dest int or int+ext, and a sample */
 	uint8_t port, chan;      /* port: index in the chain's ports; chan = channel - 1 */
 	uint8_t note_trigs;      /* x/X trigs in the grid: a slide needs another one */
 	bool has_base_cc;        /* any base cc: lock returns are possible */
@@ -143,6 +151,11 @@ typedef struct {
 				  * queued entries (ts_engine_update) */
 	int nheld;
 	struct held held[HELD_MAX];
+	/* the voice's own notes (voice_hit): held by slide or an endless gate as on MIDI, but on
+	 * no port or channel (port and chan of vheld are unused) */
+	int nvheld;
+	struct held vheld[HELD_MAX];
+	voice_note vnotes[128];
 } trk_rt;
 
 struct ts_engine {
@@ -461,35 +474,33 @@ static void evaluate_step(ts_engine *eng, int t)
 	bool note = tr->kind == TS_TRIG_NOTE || tr->kind == TS_TRIG_ACCENT;
 	bool endless = note && tr->retrig && ts_trig_retrig_len(tk, tr) == TS_LEN_INF;
 
-	/* A track without MIDI (channel off, send-midi off) still evaluates and fires: its internal
-	 * voice plays, and its condition results feed pre/nei as on the Rytm. */
-	if (c->midi) {
-		/* Every fired trig of a track with base values passes through a LOCKS entry, so that
-		 * lock returns are decided when it sounds (see handle_locks). */
-		if (tr->nlocks > 0 || c->has_base_cc) {
-			qent e = ent_at(eng, when, t + 1, CLS_LOCKS, ord, 0, 0);
-			e.kind = ENT_LOCKS;
-			e.pat = (uint8_t)slot;
-			e.a = (uint8_t)step;
-			q_push(eng, e);
+	/* A track without MIDI (channel off, send-midi off, dest int) still evaluates and fires:
+	 * its internal voice plays, and its condition results feed pre/nei as on the Rytm. Every
+	 * fired trig of a track with base values passes through a LOCKS entry, so that lock returns
+	 * are decided when it sounds (see handle_locks); the voice has no locks. */
+	if (c->midi && (tr->nlocks > 0 || c->has_base_cc)) {
+		qent e = ent_at(eng, when, t + 1, CLS_LOCKS, ord, 0, 0);
+		e.kind = ENT_LOCKS;
+		e.pat = (uint8_t)slot;
+		e.a = (uint8_t)step;
+		q_push(eng, e);
+	}
+	if (note && (c->midi || c->voice)) {
+		qent e = ent_at(eng, when, t + 1, CLS_ON, ord, 0, 0);
+		e.kind = ENT_HIT;
+		e.pat = (uint8_t)slot;
+		e.a = (uint8_t)step;
+		e.b = (uint8_t)(r->inf_count % INF_SLOTS);
+		e.n = 1;
+		if (tr->retrig && !endless) {
+			int len16 = ts_len16(ts_trig_retrig_len(tk, tr));
+			int d = ts_rate_div(ts_trig_retrig_rate(tk, tr));
+			/* hits i with i·16/D < len16/16 */
+			e.n = (uint16_t)((len16 * d + 255) / 256);
+		} else if (endless) {
+			e.n = 0;
 		}
-		if (note) {
-			qent e = ent_at(eng, when, t + 1, CLS_ON, ord, 0, 0);
-			e.kind = ENT_HIT;
-			e.pat = (uint8_t)slot;
-			e.a = (uint8_t)step;
-			e.b = (uint8_t)(r->inf_count % INF_SLOTS);
-			e.n = 1;
-			if (tr->retrig && !endless) {
-				int len16 = ts_len16(ts_trig_retrig_len(tk, tr));
-				int d = ts_rate_div(ts_trig_retrig_rate(tk, tr));
-				/* hits i with i·16/D < len16/16 */
-				e.n = (uint16_t)((len16 * d + 255) / 256);
-			} else if (endless) {
-				e.n = 0;
-			}
-			q_push(eng, e);
-		}
+		q_push(eng, e);
 	}
 	if (note) {
 		/* A fired note trig stops every endless retrig of its track that started before it in
@@ -657,24 +668,33 @@ static bool held_valid(const ts_engine *eng, int track, const struct held *h)
 	return s->state == NOTE_HELD && s->owner == track && s->gen == h->gen;
 }
 
-static bool hold_note(ts_engine *eng, trk_rt *r, const trk_const *c, int track, int note,
-		      uint32_t gen, bool slide)
+static bool voice_held_valid(const trk_rt *r, const struct held *h)
 {
-	if (r->nheld == HELD_MAX) {
+	return r->vnotes[h->note].held && r->vnotes[h->note].gen == h->gen;
+}
+
+/* Add a note to the notes the track holds on MIDI (c's port and channel), or in its voice. False
+ * when the list is full of notes still held: then the gate applies instead. */
+static bool hold_note(ts_engine *eng, trk_rt *r, const trk_const *c, int track, bool voice,
+		      int note, uint32_t gen, bool slide)
+{
+	struct held *list = voice ? r->vheld : r->held;
+	int *n = voice ? &r->nvheld : &r->nheld;
+	if (*n == HELD_MAX) {
 		int k = 0;
-		for (int i = 0; i < r->nheld; i++)
-			if (held_valid(eng, track, &r->held[i]))
-				r->held[k++] = r->held[i];
-		r->nheld = k;
+		for (int i = 0; i < *n; i++)
+			if (voice ? voice_held_valid(r, &list[i]) : held_valid(eng, track, &list[i]))
+				list[k++] = list[i];
+		*n = k;
 		if (k == HELD_MAX)
 			return false;
 	}
-	r->held[r->nheld].port = c->port;
-	r->held[r->nheld].chan = c->chan;
-	r->held[r->nheld].note = (uint8_t)note;
-	r->held[r->nheld].gen = gen;
-	r->held[r->nheld].slide = slide;
-	r->nheld++;
+	list[*n].port = voice ? 0 : c->port;
+	list[*n].chan = voice ? 0 : c->chan;
+	list[*n].note = (uint8_t)note;
+	list[*n].gen = gen;
+	list[*n].slide = slide;
+	(*n)++;
 	return true;
 }
 
@@ -684,56 +704,28 @@ static int round_div(int num, int den)
 	return num >= 0 ? (2 * num + den) / (2 * den) : -((-2 * num + den) / (2 * den));
 }
 
-static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
+/* What a hit plays, worked out once for MIDI and the voice. */
+struct hit_notes {
+	uint8_t notes[TS_MAX_NOTES];
+	int nnotes, vel;
+	int64_t len;             /* a note's length in U, 0 = held (endless gate) */
+	bool first;              /* hit 0: the trig's notes end what its track holds */
+	bool hold, hold_slide;   /* held past the gate: until the next note trig, by slide? */
+};
+
+/* The MIDI side of a hit: note-ons and their note-offs on the track's port and channel. */
+static void midi_hit(ts_engine *eng, uint64_t frame, const qent *e, const struct hit_notes *h)
 {
 	int t = e->track - 1, track = e->track;
 	trk_rt *r = &eng->trk[t];
-	const ts_pattern *pat = &eng->ps[e->pat].pat;
-	const ts_track *tk = &pat->tracks[t];
 	const trk_const *c = tc_of(eng, e->pat, t);
-	const ts_trig *tr = &tk->steps[e->a];
 	uint64_t ord = e->sub >> 24;
-	int hit = e->hit;
-	bool first = hit == 0;
-	bool retrig = tr->retrig, endless = retrig && e->n == 0;
-	struct inf_slot *slot = &r->inf[e->b];
-
-	/* An endless retrig stops at the track's next fired note trig (hit 0 always plays). */
-	if (endless && !first && (slot->ord != ord || e->pos >= slot->stop))
-		return;
-
-	uint8_t notes[TS_MAX_NOTES];
-	int nnotes = ts_trig_notes(tk, tr, notes);
-	int vel = ts_trig_vel(tk, tr);
-	if (tr->kind == TS_TRIG_ACCENT)
-		vel = vel + pat->accent > 127 ? 127 : vel + pat->accent;
-	int g16 = ts_len16(ts_trig_gate(tk, tr)); /* 0 = inf */
-	int64_t len = g16 * c->S / 16, interval = 0;
-	bool slide_ok = tr->slide && c->note_trigs > 1;
-	bool hold = false, hold_slide = false;
-
-	if (retrig) {
-		int d = ts_rate_div(ts_trig_retrig_rate(tk, tr));
-		interval = 16 * c->S / d;
-		if (g16 == 0 || g16 * d > 256)
-			len = interval;
-		if (!endless) {
-			int rv = ts_trig_retrig_vel(tk, tr);
-			vel = round_div(vel * e->n + rv * hit, e->n);
-			vel = vel < 1 ? 1 : vel > 127 ? 127 : vel;
-		}
-		/* Slide applies to the last hit. An endless retrig's last hit is only known when the
-		 * next trig comes, so each of its hits is held until the next hit re-strikes it. */
-		hold = hold_slide = slide_ok && (endless || hit == e->n - 1);
-	} else {
-		hold = slide_ok || g16 == 0;
-		hold_slide = slide_ok;
-	}
-
+	int64_t len = h->len;
 	struct held old[HELD_MAX];
 	int nold = 0;
 	bool tied[HELD_MAX] = {false};
-	if (first) {
+
+	if (h->first) {
 		/* A fired note trig ends the notes its track holds: endless gates right before its
 		 * note-ons, slides right after them (legato), a note in both continues (tie). */
 		nold = r->nheld;
@@ -746,35 +738,36 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 			eng->notes[old[i].port][old[i].chan][old[i].note].state = NOTE_OFF;
 		}
 	}
-	for (int k = 0; k < nnotes; k++) {
-		note_slot *s = &eng->notes[c->port][c->chan][notes[k]];
+	for (int k = 0; k < h->nnotes; k++) {
+		int n = h->notes[k];
+		note_slot *s = &eng->notes[c->port][c->chan][n];
 		bool tie = false;
 		for (int i = 0; i < nold && !tie; i++)
-			if (old[i].slide && old[i].note == notes[k] && old[i].port == c->port &&
+			if (old[i].slide && old[i].note == n && old[i].port == c->port &&
 			    old[i].chan == c->chan && held_valid(eng, track, &old[i]))
 				tie = tied[i] = true;
 		if (!tie) {
 			/* Channels are shared across tracks: any note still sounding on this
 			 * port and channel ends here, and its pending note-off becomes stale. */
 			if (s->state != NOTE_OFF)
-				note_off(eng, frame, c->port, c->chan, s->owner, notes[k]);
+				note_off(eng, frame, c->port, c->chan, s->owner, n);
 			s->gen++;
-			emit3(eng, frame, c->port, track, 3, 0x90 | c->chan, notes[k], vel);
+			emit3(eng, frame, c->port, track, 3, 0x90 | c->chan, n, h->vel);
 		}
 		s->owner = (uint8_t)track;
 		s->state = NOTE_ON;
-		if (hold && hold_note(eng, r, c, track, notes[k], s->gen, hold_slide)) {
+		if (h->hold && hold_note(eng, r, c, track, false, n, s->gen, h->hold_slide)) {
 			s->state = NOTE_HELD;
 			continue;
 		}
 		if (len == 0)
 			len = c->S; /* not reached: endless gates always hold (a fresh list has room) */
-		qent off = ent_at(eng, e->pos + len, track, CLS_OFF, ord, hit, k);
+		qent off = ent_at(eng, e->pos + len, track, CLS_OFF, ord, e->hit, k);
 		off.kind = ENT_OFF;
 		off.gen = s->gen;
 		off.a = c->port;
 		off.b = c->chan;
-		off.n = notes[k];
+		off.n = (uint16_t)n;
 		q_push(eng, off);
 	}
 	for (int i = 0; i < nold; i++) {
@@ -783,6 +776,99 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 		note_off(eng, frame, old[i].port, old[i].chan, track, old[i].note);
 		eng->notes[old[i].port][old[i].chan][old[i].note].state = NOTE_OFF;
 	}
+}
+
+/*
+ * The voice side of a hit: a voice event {0x90, note, velocity} on TS_PORT_VOICE for each note-on
+ * MIDI would send, decided on the track's own table of notes rather than on a port and channel:
+ * the same holds, slides and ties as on MIDI, so a tied note plays no new hit, but nothing another
+ * track sends can cut or untie them. So the voice plays the same whatever the track's channel,
+ * port, send-midi, or whether it sends MIDI at all. Samples are one-shots: no note-offs.
+ */
+static void voice_hit(ts_engine *eng, uint64_t frame, int track, const struct hit_notes *h)
+{
+	trk_rt *r = &eng->trk[track - 1];
+	struct held old[HELD_MAX];
+	int nold = 0;
+	bool tied[HELD_MAX] = {false};
+
+	if (h->first) {
+		nold = r->nvheld;
+		memcpy(old, r->vheld, (size_t)nold * sizeof(old[0]));
+		r->nvheld = 0;
+		for (int i = 0; i < nold; i++)
+			if (!old[i].slide && voice_held_valid(r, &old[i]))
+				r->vnotes[old[i].note].held = false;
+	}
+	for (int k = 0; k < h->nnotes; k++) {
+		int n = h->notes[k];
+		voice_note *s = &r->vnotes[n];
+		bool tie = false;
+		for (int i = 0; i < nold && !tie; i++)
+			if (old[i].slide && old[i].note == n && voice_held_valid(r, &old[i]))
+				tie = tied[i] = true;
+		if (!tie) {
+			s->gen++;
+			emit3(eng, frame, TS_PORT_VOICE, track, 3, 0x90, n, h->vel);
+		}
+		s->held = h->hold && hold_note(eng, r, NULL, track, true, n, s->gen, h->hold_slide);
+	}
+	for (int i = 0; i < nold; i++)
+		if (old[i].slide && !tied[i] && voice_held_valid(r, &old[i]))
+			r->vnotes[old[i].note].held = false;
+}
+
+static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
+{
+	int t = e->track - 1, track = e->track;
+	trk_rt *r = &eng->trk[t];
+	const ts_pattern *pat = &eng->ps[e->pat].pat;
+	const ts_track *tk = &pat->tracks[t];
+	const trk_const *c = tc_of(eng, e->pat, t);
+	const ts_trig *tr = &tk->steps[e->a];
+	uint64_t ord = e->sub >> 24;
+	int hit = e->hit;
+	bool retrig = tr->retrig, endless = retrig && e->n == 0;
+	struct inf_slot *slot = &r->inf[e->b];
+	struct hit_notes h;
+
+	h.first = hit == 0;
+	/* An endless retrig stops at the track's next fired note trig (hit 0 always plays). */
+	if (endless && !h.first && (slot->ord != ord || e->pos >= slot->stop))
+		return;
+
+	h.nnotes = ts_trig_notes(tk, tr, h.notes);
+	h.vel = ts_trig_vel(tk, tr);
+	if (tr->kind == TS_TRIG_ACCENT)
+		h.vel = h.vel + pat->accent > 127 ? 127 : h.vel + pat->accent;
+	int g16 = ts_len16(ts_trig_gate(tk, tr)); /* 0 = inf */
+	int64_t interval = 0;
+	bool slide_ok = tr->slide && c->note_trigs > 1;
+	h.len = g16 * c->S / 16;
+
+	if (retrig) {
+		int d = ts_rate_div(ts_trig_retrig_rate(tk, tr));
+		interval = 16 * c->S / d;
+		if (g16 == 0 || g16 * d > 256)
+			h.len = interval;
+		if (!endless) {
+			int rv = ts_trig_retrig_vel(tk, tr);
+			h.vel = round_div(h.vel * e->n + rv * hit, e->n);
+			h.vel = h.vel < 1 ? 1 : h.vel > 127 ? 127 : h.vel;
+		}
+		/* Slide applies to the last hit. An endless retrig's last hit is only known when the
+		 * next trig comes, so each of its hits is held until the next hit re-strikes it. */
+		h.hold = h.hold_slide = slide_ok && (endless || hit == e->n - 1);
+	} else {
+		h.hold = slide_ok || g16 == 0;
+		h.hold_slide = slide_ok;
+	}
+
+	/* The voice's events of a hit come right after its MIDI (engine.h). */
+	if (c->midi)
+		midi_hit(eng, frame, e, &h);
+	if (c->voice)
+		voice_hit(eng, frame, track, &h);
 
 	if (retrig && (endless || hit + 1 < e->n)) {
 		int64_t pos = e->pos + interval;
@@ -821,6 +907,10 @@ static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
 			eng->notes[h->port][h->chan][h->note].state = NOTE_OFF;
 		}
 		r->nheld = 0;
+		/* and so do the voice's: the new pattern's first note plays, tie or not */
+		for (int i = 0; i < r->nvheld; i++)
+			r->vnotes[r->vheld[i].note].held = false;
+		r->nvheld = 0;
 		r->prev_nlocked = 0;
 	}
 	emit_setup(eng, frame, e->pat);
@@ -1043,6 +1133,8 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 		memset(r->inf, 0, sizeof(r->inf));
 		r->nfired = 0;
 		r->nheld = 0;
+		r->nvheld = 0;
+		memset(r->vnotes, 0, sizeof(r->vnotes));
 	}
 	for (int p = 0; p < TS_MAX_PORTS; p++)
 		for (int ch = 0; ch < 16; ch++)
@@ -1288,7 +1380,7 @@ static bool track_ok(const ts_track *tk)
 	    tk->velocity > 127 || tk->gate > TS_LEN_INF || tk->length < 1 ||
 	    tk->length > TS_MAX_STEPS || tk->speed >= TS_SPEED_COUNT || tk->prob > 100 ||
 	    tk->program > 127 || tk->retrig_rate >= TS_RATE_COUNT || tk->retrig_len > TS_LEN_INF ||
-	    tk->retrig_vel < -128 || tk->retrig_vel > 127)
+	    tk->retrig_vel < -128 || tk->retrig_vel > 127 || tk->dest > TS_DEST_INT_EXT)
 		return false;
 	for (int i = 0; i < tk->nnotes; i++)
 		if (tk->notes[i] > 127)
@@ -1512,7 +1604,8 @@ static void prepare(ts_engine *eng, int slot)
 		trk_const *c = &ps->tc[t];
 		ts_speed_ratio(tk->speed, &num, &den);
 		c->S = (int64_t)TS_UNITS_PER_STEP * den / num;
-		c->midi = tk->channel != TS_CHANNEL_OFF && tk->send_midi;
+		c->midi = tk->channel != TS_CHANNEL_OFF && tk->send_midi && tk->dest != TS_DEST_INT;
+		c->voice = tk->dest != TS_DEST_EXT && tk->sample[0] != '\0';
 		c->port = 0;
 		for (int k = 0; k < eng->nports; k++)
 			if (strcmp(eng->port_names[k], tk->port) == 0)

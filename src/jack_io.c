@@ -214,6 +214,8 @@ static void put_event(void *ctx, const ts_event *ev)
 {
 	ts_jack *j = ctx;
 	void *buf;
+	if (ev->port == TS_PORT_VOICE)
+		return; /* for the voice mixer, not MIDI: nothing plays samples yet */
 	if (ev->port == TS_PORT_CLOCK) {
 		/* clock and transport as asked; program changes (program send) always */
 		bool tick = ev->bytes[0] == 0xF8, prog = (ev->bytes[0] & 0xF0) == 0xC0;

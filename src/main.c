@@ -342,6 +342,7 @@ static void dump_event(void *ctx, const ts_event *ev)
 {
 	dump_ctx *d = ctx;
 	const char *port = ev->port == TS_PORT_CLOCK ? "clock_out"
+			   : ev->port == TS_PORT_VOICE ? "voice"
 			   : ev->port < d->nports   ? d->ports[ev->port]
 						    : "?";
 	fprintf(d->out, "%" PRIu64 " %s", d->base + ev->frame, port);
@@ -474,8 +475,9 @@ typedef struct {
 static void export_event(void *ctx, const ts_event *ev)
 {
 	export_ctx *x = ctx;
-	if (ev->track < 1 || ev->track > TS_TRACKS || x->nomem)
-		return; /* clock and transport are not in the file */
+	/* clock and transport are not in the file, nor voice events (they are not MIDI) */
+	if (ev->track < 1 || ev->track > TS_TRACKS || ev->port == TS_PORT_VOICE || x->nomem)
+		return;
 	if (x->n == x->cap) {
 		size_t cap = x->cap ? 2 * x->cap : 4096;
 		export_rec *v = realloc(x->v, cap * sizeof(*v));

@@ -1388,11 +1388,13 @@ static void act_help(ui *u, int arg)
 /* The piano: the home row for the white keys, the row above for the black ones. */
 static const char piano[] = "awsedftgyhujkolp;";
 
+/* Whether the track sends MIDI (engine.h, "Destinations"): a `dest int` track plays only its
+ * voice, which the keyboard cannot play yet. */
 static bool track_can_send(const ui *u, int t)
 {
 	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[t];
 	return u->jack && !ts_jack_server_gone(u->jack) && tk->channel != TS_CHANNEL_OFF &&
-	       tk->send_midi;
+	       tk->send_midi && tk->dest != TS_DEST_INT;
 }
 
 /* Note-offs of previewed notes that are due (all of them with `all`). */

@@ -167,15 +167,16 @@ static void render(coll *c, const ts_pattern *pat, const ts_engine_config *cfg, 
 
 static char textbuf[1 << 16];
 
-/* "frame B0 B1 B2\n" per event */
+/* "frame B0 B1 B2\n" per event; "frame voice B0 B1 B2\n" for a voice event, as dump prints it */
 static const char *text(const coll *c)
 {
 	size_t at = 0;
 	textbuf[0] = '\0';
 	for (size_t i = 0; i < c->n && at < sizeof(textbuf) - 64; i++) {
 		const rec *r = &c->v[i];
-		at += (size_t)snprintf(textbuf + at, sizeof(textbuf) - at, "%llu",
-				       (unsigned long long)r->frame);
+		at += (size_t)snprintf(textbuf + at, sizeof(textbuf) - at, "%llu%s",
+				       (unsigned long long)r->frame,
+				       r->port == TS_PORT_VOICE ? " voice" : "");
 		for (int k = 0; k < r->size; k++)
 			at += (size_t)snprintf(textbuf + at, sizeof(textbuf) - at, " %02X", r->b[k]);
 		textbuf[at++] = '\n';
@@ -1561,6 +1562,15 @@ static void dense_pattern(ts_pattern *p, uint64_t seed, bool master_inf)
 		tk->mute = t == 10;
 		if (t == 11)
 			tk->channel = TS_CHANNEL_OFF;
+		/* internal voices: int+ext (one on the shared channel, one with channel off), int,
+		 * int without a sample (silent), ext with a sample (no voice) */
+		static const uint8_t dests[TS_TRACKS] = {
+			TS_DEST_EXT, TS_DEST_INT_EXT, TS_DEST_EXT, TS_DEST_INT, TS_DEST_EXT,
+			TS_DEST_INT_EXT, TS_DEST_EXT, TS_DEST_INT, TS_DEST_EXT, TS_DEST_EXT,
+			TS_DEST_INT, TS_DEST_INT_EXT};
+		tk->dest = dests[t];
+		if (t != 7)
+			strcpy(tk->sample, t == 9 ? "unheard.wav" : "hit.wav");
 		for (int k = 0; k < tk->length; k++) {
 			ts_trig *tr = &tk->steps[k];
 			uint32_t kind = rnd(10);
@@ -1617,6 +1627,10 @@ static void test_period_independence(void **state)
 		coll whole = {0};
 		render(&whole, &dense, &cfg, fill, frames, NULL, 0);
 		assert_true(whole.n > 1000);
+		size_t voices = 0;
+		for (size_t i = 0; i < whole.n; i++)
+			voices += whole.v[i].port == TS_PORT_VOICE;
+		assert_true(voices > 100);
 		for (size_t s = 0; s < sizeof(splits) / sizeof(splits[0]); s++) {
 			coll part = {0};
 			render(&part, &dense, &cfg, fill, frames, splits[s].v, splits[s].n);
@@ -1715,6 +1729,371 @@ static const char *play_chain(int n, uint64_t frames)
 	coll_free(&last);
 	render_chain(&last, chain, n, &cfg, false, frames, NULL, 0);
 	return text(&last);
+}
+
+/* ---- voices (engine.h, "Destinations" and "Voice events") ---- */
+
+static void voice(int track, int dest)
+{
+	ts_track *tk = &pat.tracks[track - 1];
+	strcpy(tk->sample, "hit.wav");
+	tk->dest = (uint8_t)dest;
+}
+
+/* Every voice event is {0x90, note, velocity} of its track, on TS_PORT_VOICE. */
+static void assert_voice_events_well_formed(const coll *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const rec *r = &c->v[i];
+		if (r->port != TS_PORT_VOICE)
+			continue;
+		assert_int_equal(r->size, 3);
+		assert_int_equal(r->b[0], 0x90);
+		assert_true(r->track >= 1 && r->track <= TS_TRACKS);
+		assert_true(r->b[2] >= 1 && r->b[2] <= 127);
+	}
+}
+
+/* Each dest, and what decides MIDI and voice: the same trigs on six tracks, each with a program,
+ * a base value of cc 7 and a lock of it on step 1. */
+static void test_voice_dest(void **state)
+{
+	(void)state;
+	for (int t = 1; t <= 6; t++) {
+		pat.tracks[t - 1].program = 5;
+		pat.tracks[t - 1].base_cc[7] = 1;
+		lock(put(t, 1, TS_TRIG_NOTE), 7, 2);
+		put(t, 2, TS_TRIG_NOTE);
+	}
+	voice(1, TS_DEST_EXT);     /* a sample, but dest ext: MIDI only */
+	voice(2, TS_DEST_INT);     /* voice only: no notes, locks, program or base cc */
+	voice(3, TS_DEST_INT_EXT); /* both: the voice event right after the note-on */
+	pat.tracks[3].dest = TS_DEST_INT; /* int without a sample: nothing at all */
+	voice(5, TS_DEST_INT_EXT);
+	pat.tracks[4].channel = TS_CHANNEL_OFF; /* no MIDI, the voice plays */
+	voice(6, TS_DEST_INT_EXT);
+	pat.tracks[5].send_midi = false; /* likewise */
+	assert_string_equal(play(&pat, 12000), "0 C0 05\n"
+					       "0 B0 07 01\n"
+					       "0 C2 05\n"
+					       "0 B2 07 01\n"
+					       "0 B0 07 02\n"
+					       "0 90 3C 64\n"
+					       "0 voice 90 3C 64\n"
+					       "0 B2 07 02\n"
+					       "0 92 3C 64\n"
+					       "0 voice 90 3C 64\n"
+					       "0 voice 90 3C 64\n"
+					       "0 voice 90 3C 64\n"
+					       "6000 80 3C 40\n"
+					       "6000 B0 07 01\n"
+					       "6000 90 3C 64\n"
+					       "6000 voice 90 3C 64\n"
+					       "6000 82 3C 40\n"
+					       "6000 B2 07 01\n"
+					       "6000 92 3C 64\n"
+					       "6000 voice 90 3C 64\n"
+					       "6000 voice 90 3C 64\n"
+					       "6000 voice 90 3C 64\n"
+					       "12000 80 3C 40\n"
+					       "12000 82 3C 40\n");
+	static const int tracks[] = {2, 3, 5, 6, 2, 3, 5, 6};
+	size_t k = 0;
+	for (size_t i = 0; i < last.n; i++) {
+		if (last.v[i].port != TS_PORT_VOICE)
+			continue;
+		assert_true(k < 8);
+		assert_int_equal(last.v[i].track, tracks[k++]);
+	}
+	assert_int_equal(k, 8);
+	assert_voice_events_well_formed(&last);
+}
+
+/* Velocity, accent (clamped), chords: one event per note, in the chord's order. */
+static void test_voice_notes(void **state)
+{
+	(void)state;
+	voice(1, TS_DEST_INT);
+	put(1, 1, TS_TRIG_NOTE);
+	put(1, 2, TS_TRIG_ACCENT); /* 100 + 32 -> 127 */
+	ts_trig *t = put(1, 3, TS_TRIG_NOTE);
+	t->nnotes = 3;
+	t->notes[0] = 67;
+	t->notes[1] = 60;
+	t->notes[2] = 64;
+	t->vel = 50;
+	put(1, 4, TS_TRIG_ACCENT)->vel = 90; /* 122 = 0x7A */
+	assert_string_equal(play(&pat, 24000), "0 voice 90 3C 64\n"
+					       "6000 voice 90 3C 7F\n"
+					       "12000 voice 90 43 32\n"
+					       "12000 voice 90 3C 32\n"
+					       "12000 voice 90 40 32\n"
+					       "18000 voice 90 3C 7A\n");
+	assert_voice_events_well_formed(&last);
+}
+
+/* Each retrig hit with its velocity curve (test_retrig_velocity_curve's figures); an endless
+ * retrig until the track's next note trig. */
+static void test_voice_retrig(void **state)
+{
+	(void)state;
+	static const int rv[2] = {10, -10};
+	for (int k = 0; k < 2; k++) {
+		ts_trig *t = put(k + 1, 1, TS_TRIG_NOTE);
+		t->retrig = true;
+		t->retrig_rate = (uint8_t)rate_idx(64);
+		t->retrig_vel = (int16_t)rv[k];
+	}
+	voice(1, TS_DEST_INT_EXT);
+	voice(2, TS_DEST_INT);
+	assert_string_equal(play(&pat, 7000), "0 90 3C 64\n"
+					      "0 voice 90 3C 64\n"
+					      "0 voice 90 3C 64\n"
+					      "1500 80 3C 40\n"
+					      "1500 90 3C 67\n"
+					      "1500 voice 90 3C 67\n"
+					      "1500 voice 90 3C 62\n"
+					      "3000 80 3C 40\n"
+					      "3000 90 3C 69\n"
+					      "3000 voice 90 3C 69\n"
+					      "3000 voice 90 3C 5F\n"
+					      "4500 80 3C 40\n"
+					      "4500 90 3C 6C\n"
+					      "4500 voice 90 3C 6C\n"
+					      "4500 voice 90 3C 5D\n"
+					      "6000 80 3C 40\n");
+	ts_pattern_init(&pat);
+	voice(1, TS_DEST_INT);
+	ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+	t->retrig = true;
+	t->retrig_len = TS_LEN_INF;
+	t->retrig_vel = 50; /* no curve without an end */
+	put(1, 3, TS_TRIG_LOCK); /* a lock trig does not end it */
+	note(1, 4, 62);
+	assert_string_equal(play(&pat, 30000), "0 voice 90 3C 64\n"
+					       "6000 voice 90 3C 64\n"
+					       "12000 voice 90 3C 64\n"
+					       "18000 voice 90 3E 64\n");
+}
+
+/* Conditions, fill, mute, lock and muted trigs: as for notes. */
+static void test_voice_conditions(void **state)
+{
+	(void)state;
+	pat.length = 2;
+	ts_pattern_settle(&pat);
+	for (int t = 1; t <= 6; t++)
+		voice(t, t == 3 ? TS_DEST_INT_EXT : TS_DEST_INT);
+	put(1, 1, TS_TRIG_NOTE)->cond = TS_COND_FILL;
+	put(1, 2, TS_TRIG_NOTE)->cond = TS_COND_NOT_FILL;
+	pat.tracks[1].mute = true;
+	put(2, 1, TS_TRIG_NOTE);
+	put(3, 1, TS_TRIG_MUTED);
+	lock(put(3, 2, TS_TRIG_LOCK), 74, 1); /* its cc, no note and no voice */
+	put(4, 1, TS_TRIG_NOTE)->cond = TS_COND_1ST;
+	put(4, 2, TS_TRIG_NOTE)->cond = TS_COND_PRE;
+	pat.tracks[4].prob = 0;
+	put(5, 1, TS_TRIG_NOTE);
+	put(6, 2, TS_TRIG_NOTE)->cond = TS_COND_NEI; /* track 5's draws store nothing: false */
+	ts_engine_config cfg = cfg_std();
+	/* 1st and pre are true on pass 1 only: step 1 of pass 2 at 12000 is not */
+	assert_string_equal(play_cfg(&pat, &cfg, false, 24000), "0 voice 90 3C 64\n"
+								 "6000 voice 90 3C 64\n"
+								 "6000 B2 4A 01\n"
+								 "6000 voice 90 3C 64\n"
+								 "18000 voice 90 3C 64\n"
+								 "18000 B2 4A 01\n");
+	assert_string_equal(play_cfg(&pat, &cfg, true, 12000), "0 voice 90 3C 64\n"
+								"0 voice 90 3C 64\n"
+								"6000 B2 4A 01\n"
+								"6000 voice 90 3C 64\n");
+	/* probability: the voice fires exactly when the note does (same draw) */
+	ts_pattern_init(&pat);
+	pat.tracks[0].prob = 50;
+	for (int k = 1; k <= 16; k++)
+		put(1, k, TS_TRIG_NOTE)->cond = (uint8_t)(k % 2 ? TS_COND_NONE : ts_cond_from_percent(50));
+	voice(1, TS_DEST_INT_EXT);
+	play(&pat, 16 * 6000 * 4);
+	int ons = 0, voices = 0;
+	for (size_t i = 0; i < last.n; i++) {
+		const rec *r = &last.v[i];
+		if (r->b[0] == 0x90 && r->port != TS_PORT_VOICE) {
+			ons++;
+			assert_true(i + 1 < last.n);
+			assert_int_equal(last.v[i + 1].port, TS_PORT_VOICE);
+			assert_int_equal(last.v[i + 1].frame, r->frame);
+		}
+		voices += r->port == TS_PORT_VOICE;
+	}
+	assert_int_equal(ons, voices);
+	assert_true(ons > 10 && ons < 54); /* some fired, some did not */
+}
+
+/* Micro timing (clamped at the start), swing. */
+static void test_voice_timing(void **state)
+{
+	(void)state;
+	pat.swing = 62; /* even steps 0.24 step late: 1440 frames */
+	voice(1, TS_DEST_INT);
+	put(1, 1, TS_TRIG_NOTE)->micro = -12; /* clamped to 0 on the first pass */
+	put(1, 2, TS_TRIG_NOTE);
+	put(1, 3, TS_TRIG_NOTE)->micro = 5;   /* + 1250 */
+	put(1, 4, TS_TRIG_NOTE)->swing = TS_SWING_OFF;
+	assert_string_equal(play(&pat, 24000), "0 voice 90 3C 64\n"
+					       "7440 voice 90 3C 64\n"
+					       "13250 voice 90 3C 64\n"
+					       "18000 voice 90 3C 64\n");
+	/* pass 2's step 1 is not clamped: 96000 − 3000 */
+	play(&pat, 96000);
+	assert_int_equal(last.v[4].frame, 93000);
+	assert_int_equal(last.v[4].port, TS_PORT_VOICE);
+}
+
+/* Slides and ties: a tied note plays no new voice event, and the voice's ties are the track's
+ * own: another track on its channel that cuts the held note on MIDI does not untie it. */
+static void test_voice_slide(void **state)
+{
+	(void)state;
+	for (int dest = TS_DEST_INT; dest <= TS_DEST_INT_EXT; dest++) {
+		ts_pattern_init(&pat);
+		voice(1, dest);
+		ts_trig *t = put(1, 1, TS_TRIG_NOTE);
+		t->slide = true;
+		t->nnotes = 2;
+		t->notes[0] = 60;
+		t->notes[1] = 64;
+		t = put(1, 2, TS_TRIG_NOTE);
+		t->nnotes = 2;
+		t->notes[0] = 64;
+		t->notes[1] = 67;
+		if (dest == TS_DEST_INT)
+			assert_string_equal(play(&pat, 13000), "0 voice 90 3C 64\n"
+							       "0 voice 90 40 64\n"
+							       "6000 voice 90 43 64\n");
+		else
+			assert_string_equal(play(&pat, 13000), "0 90 3C 64\n"
+							       "0 90 40 64\n"
+							       "0 voice 90 3C 64\n"
+							       "0 voice 90 40 64\n"
+							       "6000 90 43 64\n"
+							       "6000 80 3C 40\n"
+							       "6000 voice 90 43 64\n"
+							       "12000 80 40 40\n"
+							       "12000 80 43 40\n");
+		/* track 2 on channel 1 strikes 64 at 3000: on MIDI it cuts track 1's held 64, which
+		 * is then struck again at 6000, not tied; the voice still ties it */
+		pat.tracks[1].channel = 1;
+		note(2, 1, 64)->micro = 12;
+		if (dest == TS_DEST_INT)
+			assert_string_equal(play(&pat, 13000), "0 voice 90 3C 64\n"
+							       "0 voice 90 40 64\n"
+							       "3000 90 40 64\n"
+							       "6000 voice 90 43 64\n"
+							       "9000 80 40 40\n");
+		else
+			assert_string_equal(play(&pat, 13000), "0 90 3C 64\n"
+							       "0 90 40 64\n"
+							       "0 voice 90 3C 64\n"
+							       "0 voice 90 40 64\n"
+							       "3000 80 40 40\n"
+							       "3000 90 40 64\n"
+							       "6000 80 40 40\n"
+							       "6000 90 40 64\n"
+							       "6000 90 43 64\n"
+							       "6000 80 3C 40\n"
+							       "6000 voice 90 43 64\n"
+							       "12000 80 40 40\n"
+							       "12000 80 43 40\n");
+	}
+	/* a slide into a note trig of the next pattern is not a tie: the change point ends it */
+	ts_pattern_init(&pat);
+	pat.length = 2;
+	voice(1, TS_DEST_INT);
+	put(1, 1, TS_TRIG_NOTE);
+	put(1, 2, TS_TRIG_NOTE)->slide = true;
+	keep(0);
+	pat.length = 2;
+	voice(1, TS_DEST_INT);
+	put(1, 1, TS_TRIG_NOTE);
+	put(1, 2, TS_TRIG_NOTE);
+	keep(1);
+	assert_string_equal(play_chain(2, 24000), "0 voice 90 3C 64\n"
+						  "6000 voice 90 3C 64\n"
+						  "12000 voice 90 3C 64\n"
+						  "18000 voice 90 3C 64\n");
+	/* within one pattern, the same slide ties: step 1 of pass 2 plays nothing new */
+	assert_string_equal(play(&chain[0], 24000), "0 voice 90 3C 64\n"
+						    "6000 voice 90 3C 64\n"
+						    "18000 voice 90 3C 64\n");
+}
+
+/* The voice events of a track are its note-ons (frame, note, velocity) when it has a channel of
+ * its own, and the same whatever its channel, port, send-midi or dest int / int+ext. */
+static void test_voice_matches_notes(void **state)
+{
+	(void)state;
+	static ts_pattern own, other;
+	const uint64_t frames = 16 * 96000;
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		dense_pattern(&own, seed * 104729, seed == 3);
+		other = own;
+		for (int t = 0; t < TS_TRACKS; t++) {
+			ts_track *tk = &own.tracks[t];
+			tk->channel = (uint8_t)(t + 1);
+			tk->send_midi = true;
+			tk->dest = TS_DEST_INT_EXT;
+			strcpy(tk->sample, "hit.wav");
+			/* as dense, channels shared and off, but every track with a voice */
+			other.tracks[t].dest = t % 2 ? TS_DEST_INT : TS_DEST_INT_EXT;
+			strcpy(other.tracks[t].sample, "hit.wav");
+			other.tracks[t].send_midi = t % 3 != 0;
+		}
+		ts_engine_config cfg = cfg_std();
+		cfg.seed = seed;
+		coll a = {0}, b = {0};
+		render(&a, &own, &cfg, seed == 2, frames, NULL, 0);
+		render(&b, &other, &cfg, seed == 2, frames, NULL, 0);
+		assert_voice_events_well_formed(&a);
+		assert_voice_events_well_formed(&b);
+		size_t nv = 0, ib = 0;
+		for (size_t i = 0; i < a.n; i++) {
+			const rec *r = &a.v[i];
+			if (r->port != TS_PORT_VOICE)
+				continue;
+			nv++;
+			while (ib < b.n && b.v[ib].port != TS_PORT_VOICE)
+				ib++;
+			assert_true(ib < b.n);
+			assert_memory_equal(&b.v[ib++], r, sizeof(*r));
+		}
+		while (ib < b.n)
+			assert_true(b.v[ib++].port != TS_PORT_VOICE);
+		assert_true(nv > 500);
+		/* per track, the note-ons and the voice events, in order */
+		for (int t = 1; t <= TS_TRACKS; t++) {
+			size_t iv = 0, n = 0;
+			for (size_t i = 0; i < a.n; i++) {
+				const rec *on = &a.v[i];
+				if (on->track != t || on->port == TS_PORT_VOICE ||
+				    on->b[0] != (0x90 | (t - 1)))
+					continue;
+				while (iv < a.n && (a.v[iv].track != t || a.v[iv].port != TS_PORT_VOICE))
+					iv++;
+				assert_true(iv < a.n);
+				assert_int_equal(a.v[iv].frame, on->frame);
+				assert_int_equal(a.v[iv].b[1], on->b[1]);
+				assert_int_equal(a.v[iv].b[2], on->b[2]);
+				iv++;
+				n++;
+			}
+			while (iv < a.n && (a.v[iv].track != t || a.v[iv].port != TS_PORT_VOICE))
+				iv++;
+			assert_true(iv == a.n);
+			assert_true(t == 11 || n > 0); /* track 11 is muted */
+		}
+		coll_free(&a);
+		coll_free(&b);
+	}
 }
 
 /* A plays until its change point (its length, 4 steps = 24000), then B (2 steps), then A again,
@@ -3083,6 +3462,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_period_independence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_allocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endless_stopped_by_earlier_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voice_dest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voice_notes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voice_retrig, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voice_conditions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voice_timing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voice_slide, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voice_matches_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_basic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_change_point, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_held_notes_end, setup, teardown),

@@ -1,7 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The engine: a pure, deterministic function from (pattern, rate, tempo, seed, fill, frames) to
- * MIDI events, implementing section 5 of spec/pattern-format.md to the letter.
+ * MIDI events and voice events, implementing section 5 of spec/pattern-format.md to the letter.
+ *
+ * Destinations (spec §3 `dest`, `sample`). A track's trigs go to MIDI with `dest ext` (the
+ * default) or `int+ext`, and to its internal voice with `dest int` or `int+ext` when it has a
+ * `sample`. MIDI is everything the track sends on its port: notes, locks and lock returns, and
+ * its program change and base cc values at play start and change points; so a `dest int` track
+ * sends no MIDI at all, as one with `channel off` or `send-midi off` (the spec is silent on the
+ * setup of a `dest int` track; it would only reach a synth that plays none of its notes). A
+ * `dest int` track without a sample sends nothing, and still evaluates its conditions (pre, nei).
+ * `dest ext` with a sample has no voice.
+ *
+ * Voice events. Every note-on the track's MIDI would send (spec §5.4 to §5.6: each note of a
+ * chord, accents, each retrig hit with its velocity curve) is also an event {TS_PORT_VOICE,
+ * track, size 3, {0x90, note, velocity}}, at the same frame, whether or not the track sends MIDI:
+ * same conditions, probability, mute, fill, micro timing, swing and clamping. Lock trigs and
+ * muted trigs play none. There are no voice note-offs: a sample is a one-shot, playing to its end
+ * or until the track's next voice event cuts it (the mixer's rule). Slides and ties work as on
+ * MIDI, decided on the track's own notes rather than on its port and channel: a note tied by a
+ * slide plays no new event, and another track on the same channel cannot cut or untie it, so a
+ * track's voice events are the same whatever its channel, port, send-midi and dest int or
+ * int+ext. Within a frame, a trig hit's voice events come right after that hit's MIDI (its
+ * note-ons and the note-offs of the notes it slides from), in the order of its notes; where
+ * the track sends no MIDI, where they would be.
  *
  * Time. Musical positions are integers in units U = S1 / 28800 (S1 = one 1x step, a 16th note), so
  * every step start, swing delay, micro offset, gate, retrig hit and MIDI clock tick of any track
@@ -35,6 +57,8 @@
 
 /* Port index of MIDI clock output, beside the pattern's ports 0 … TS_MAX_PORTS-1. */
 #define TS_PORT_CLOCK 0xFE
+/* Pseudo port of voice events (above): not MIDI, for the voice mixer; a MIDI sink skips them. */
+#define TS_PORT_VOICE 0xFD
 
 /* Patterns in a chain: a program change 0 … 127 selects one. */
 #define TS_CHAIN_MAX 128
@@ -45,13 +69,15 @@
 
 typedef struct {
 	uint32_t frame;          /* offset inside the current ts_engine_run() period */
-	uint8_t port;            /* pattern port index (ts_pattern_ports), or TS_PORT_CLOCK */
+	uint8_t port;            /* pattern port index (ts_pattern_ports), TS_PORT_CLOCK or
+				  * TS_PORT_VOICE */
 	uint8_t track;           /* 1 … 12; 0 for clock and transport */
 	uint8_t size;            /* 1 … 3 */
 	uint8_t bytes[3];
 } ts_event;
 
-/* Receives every event of a period, in emission order (frame, then track, then spec §5.4). [RT] */
+/* Receives every event of a period, in emission order (frame, then track, then spec §5.4, voice
+ * events after their hit's MIDI). [RT] */
 typedef void (*ts_event_fn)(void *ctx, const ts_event *ev);
 
 typedef struct {

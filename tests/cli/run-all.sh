@@ -158,6 +158,18 @@ run "dump rytm seed fill" 0 "$TRIGSEQ" dump patterns/rytm-drums.tsq --bars 8 --s
 	expect_file "dump rytm seed 7 fill" "$tmp/out" tests/golden/rytm-drums-seed7-fill.dump
 run "dump poly 8 bars" 0 "$TRIGSEQ" dump patterns/poly-advanced.tsq --bars 8 &&
 	expect_file "dump poly 8 bars" "$tmp/out" tests/golden/poly-advanced-8bars.dump
+# Internal voices: every dest, with and without a sample; voice events as `voice 90 NN VV`.
+run "check voices" 0 "$TRIGSEQ" check tests/cli/voices.tsq && expect_empty "check voices" "$tmp/out"
+run "fmt --check voices" 0 "$TRIGSEQ" fmt --check tests/cli/voices.tsq
+if run "dump voices" 0 "$TRIGSEQ" dump tests/cli/voices.tsq --bars 4 --seed 5; then
+	expect_file "dump voices" "$tmp/out" tests/golden/voices.dump
+	# voice events are note-ons of the voice, with no note-offs; the dest int tracks send no
+	# MIDI (track 1 on channel 1: its program, base cc and lock; track 5 on channel 5)
+	[ "$(awk '$2 == "voice" && $3 != "90"' "$tmp/out" | wc -l)" = 0 ] && ok || bad "voice events are 90 NN VV"
+	expect_grep "dump voices: voice events" '^0 voice 90 3C 7F$' "$tmp/out"
+	awk '$2 != "voice" && ($3 ~ /^.0$/ || $3 ~ /^.4$/)' "$tmp/out" >"$tmp/int"
+	expect_empty "dump voices: no MIDI from dest int tracks" "$tmp/int"
+fi
 "$TRIGSEQ" dump patterns/rytm-drums.tsq --bars 16 --seed 3 >"$tmp/a" && "$TRIGSEQ" dump patterns/rytm-drums.tsq --bars 16 --seed 3 >"$tmp/b"
 cmp -s "$tmp/a" "$tmp/b" && ok || bad "dump is deterministic for a seed"
 "$TRIGSEQ" dump patterns/rytm-drums.tsq --bars 16 --seed 4 >"$tmp/c"

@@ -40,6 +40,8 @@ done
 export_ok "acid-bpm-seed-fill" 8 --bpm 97.5 --seed 7 --fill -- patterns/virus-acid.tsq
 export_ok "chain" 6 -- patterns/virus-acid.tsq patterns/rd8-map.tsq
 export_ok "retrigs-and-conditions" 16 --seed 3 -- tests/jack/ports.tsq
+# voice events (on channel 0 in the dump's bytes, as track 1's MIDI) must not be in the file
+export_ok "voices" 4 --seed 5 -- tests/cli/voices.tsq
 
 # a second reader: midicsv parses the whole file and finds every note of the dump
 "$TRIGSEQ" export patterns/rytm-drums.tsq -o "$tmp/csv.mid" --bars 4 >/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Every example pattern through `trigseq dump` and the independent oracle, with several options.
+# Every example pattern (and the voices test pattern) through `trigseq dump` and the independent
+# oracle, with several options.
 # usage: tests/oracle/examples.sh path/to/trigseq
 set -uo pipefail
 TRIGSEQ=$1
@@ -10,7 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
-for f in patterns/*.tsq; do
+for f in patterns/*.tsq tests/cli/voices.tsq; do
 	for opts in "" "--bars 8 --seed 7 --fill --clock" "--rate 44100 --bpm 123.7 --bars 3 --seed 99"; do
 		# shellcheck disable=SC2086
 		"$TRIGSEQ" dump "$f" $opts >"$tmp/e"

@@ -61,6 +61,8 @@ class Track:
         self.retrig_rate = 16
         self.retrig_len = F(1)
         self.retrig_vel = 0
+        self.sample = ''
+        self.dest = 'ext'
         self.grid = ''
         self.trigs = {}       # step number -> attribute dict
 
@@ -120,8 +122,8 @@ def parse(path):
                 setattr(cur, key.replace('-', '_'), args[0] == 'on')
             elif key == 'speed':
                 cur.speed = args[0]
-            elif key == 'port':
-                cur.port = args[0]
+            elif key in ('port', 'sample', 'dest'):
+                setattr(cur, key, args[0])
             elif key in ('velocity', 'length', 'prob', 'program', 'retrig-vel'):
                 setattr(cur, key.replace('-', '_'), int(args[0]))
     for t in tracks:
@@ -324,7 +326,15 @@ def run(args):
     off_ids = [0]
 
     def midi(t):
-        return t.channel is not None and t.send_midi
+        return t.channel is not None and t.send_midi and t.dest != 'int'
+
+    # Voices (README "Voices"): dest int or int+ext with a sample. Their events are the note-ons
+    # MIDI would send, with holds, slides and ties of the track's own: vheld[track][note] is how
+    # the voice holds the note ('slide', 'inf' or None), whatever the channels do.
+    def voice(t):
+        return t.dest != 'ext' and t.sample != ''
+
+    vheld = {n: {} for n in range(1, 13)}
 
     def emit(fr, port, *b):
         out.append((fr, port, b))
@@ -387,6 +397,7 @@ def run(args):
                 note_off(fr, key)
             for m in prev_locks:
                 prev_locks[m] = set()
+                vheld[m] = {}
             for port, b in setup(pats[segs[action[1]][0]][1]):
                 emit(fr, port, *b)
             continue
@@ -404,8 +415,10 @@ def run(args):
             stop = inf_retrig.get((n, start_t, order[0]))
             if nh is None and stop is not None and t_exact >= stop:
                 continue
-            play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, slide,
-                     push, note_on, midi, frozenset(), order, si)
+            vo = play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, slide,
+                          push, note_on, midi(t), frozenset(), order, si,
+                          vheld[n] if voice(t) else None, frozenset())
+            out.extend(vo)
             continue
         if action[0] == 'fire':
             _, tt, _, k, ch, a, seq, _ = action
@@ -415,6 +428,8 @@ def run(args):
                     if gen[0] == n and (v is None or (gen in stop_at_change and tt < v)):
                         inf_retrig[gen] = tt
                         stop_at_change.discard(gen)
+            if ch in 'xX' and not midi(t) and voice(t):
+                push(tt, n, 2, ('notes', tt, k, ch, a, si), order=(seq, 0, 0))
             if not midi(t):
                 continue
             c0 = t.channel - 1
@@ -442,6 +457,13 @@ def run(args):
             note_off(fr, key)
         held = [k2 for k2, v in sounding.items() if v['track'] == n and v['held'] == 'slide']
         tied = {key for key in held if key[2] in notes}
+        vh = vheld[n] if voice(t) else None
+        vslid, vtied, vo = [], set(), []
+        if vh is not None:
+            for x in [x for x, m in vh.items() if m == 'inf']:
+                vh[x] = None
+            vslid = [x for x, m in vh.items() if m == 'slide']
+            vtied = {x for x in vslid if x in notes}
         s = step_len[(pi, n)]
         slide = bool(a.get('slide')) and other_note_trig[(pi, n)]
         if a.get('retrig'):
@@ -456,11 +478,17 @@ def run(args):
                 inf_retrig[(n, tt, order[0])] = segs[si][2]
                 if segs[si][2] is not None:
                     stop_at_change.add((n, tt, order[0]))
-            play_hit(t, fr, tt, 0, nh, notes, vel, hit_len * s, rv, interval * s, tt, slide,
-                     push, note_on, midi, tied, order, si, take_over)
+            vo = play_hit(t, fr, tt, 0, nh, notes, vel, hit_len * s, rv, interval * s, tt, slide,
+                          push, note_on, midi(t), tied, order, si, vh, vtied, take_over)
         else:
             hold = 'slide' if slide else ('inf' if gate is None else None)
             for idx, note in enumerate(notes):
+                if vh is not None:
+                    if note not in vtied:
+                        vo.append((fr, 'voice', (0x90, note, vel)))
+                    vh[note] = hold
+                if not midi(t):
+                    continue
                 key = (t.port, t.channel, note)
                 if key in tied:
                     take_over(t, key, None if hold else tt + gate * s, hold, (order[0], 0, idx))
@@ -470,6 +498,11 @@ def run(args):
             if key not in tied and key in sounding and sounding[key]['held'] == 'slide' \
                     and sounding[key]['track'] == n:
                 note_off(fr, key)
+        for x in vslid:
+            if x not in vtied and vh[x] == 'slide':
+                vh[x] = None
+        # A hit's voice events come right after its MIDI.
+        out.extend(vo)
 
     if pending_pre is not None:
         out.extend(pending_pre)
@@ -491,7 +524,10 @@ def run(args):
 
 
 def play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, slide,
-             push, note_on, midi, tied, order, si, take_over=None):
+             push, note_on, midi, tied, order, si, vh, vtied, take_over=None):
+    """One retrig hit: its MIDI (when midi), and its voice events (when vh, the voice's holds, is
+    not None), returned for the caller to emit after the hit's MIDI."""
+    vo = []
     if nh is None:
         v = vel
     else:
@@ -502,6 +538,12 @@ def play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, 
     for idx, note in enumerate(notes):
         off = None if (slide and last) else t_exact + hit_len
         hold = 'slide' if (slide and last) else None
+        if vh is not None:
+            if note not in vtied:
+                vo.append((fr, 'voice', (0x90, note, v)))
+            vh[note] = hold
+        if not midi:
+            continue
         if (t.port, t.channel, note) in tied:
             take_over(t, (t.port, t.channel, note), off, hold, (order[0], i, idx))
             continue
@@ -510,6 +552,7 @@ def play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, 
         push(start_t + (i + 1) * interval, t.n, 2,
              ('hit', i + 1, nh, notes, vel, hit_len, rv, interval, start_t, slide, si),
              order=(order[0], i + 1, 0))
+    return vo
 
 
 def main():

@@ -5,13 +5,17 @@
 usage: random_pattern.py [--chain] SEED > FILE.tsq
 Covers both modes, every speed, lengths, swing, micro, accents, lock/muted trigs, chords, gates
 (inf included), every condition kind, track prob, retrigs, locks with base values, slides,
-program changes, shared channels and extra ports.
+program changes, shared channels and extra ports, internal voices (`sample`, each `dest`).
 
 --chain writes a pattern meant to be one of a chain (tests/oracle/differential_chain.sh): it
 also has a `change` (often short, so change points fall mid-pattern and off the grid of slow
 tracks), more ports, and more of what crosses a change point (slides, inf gates, endless
 retrigs, late micro timing, programs, 1st and A:B). Without it the output for a seed is the
 same as it always was.
+
+Voices come from a stream of their own too: every other line of a seed's pattern is as it was
+before voices existed, and about a third of the tracks get a `sample` and a `dest` (a few a
+`dest` without a sample, which sends nothing).
 """
 import random
 import sys
@@ -31,6 +35,7 @@ def main():
     rnd = random.Random(int(args[0]) + (0x5EED0000 if chain else 0))
     # Chain mode: a second stream so that the plain stream (and every old seed) is unchanged.
     crnd = random.Random(int(args[0]) * 7919 + 1) if chain else None
+    vrnd = random.Random(int(args[0]) * 104729 + (2 if chain else 3))
     advanced = rnd.random() < 0.5
     out = ['trigseq 1', 'tempo %d.%d' % (rnd.randint(30, 299), rnd.randint(0, 9)),
            'swing %d' % rnd.randint(50, 80)]
@@ -58,6 +63,12 @@ def main():
             out.append('  port %s' % rnd.choice(['virus', 'rev2']))
         elif chain and crnd.random() < 0.3:
             out.append('  port %s' % crnd.choice(['virus', 'rev2', 'rd8', 'tr909', 'rytm']))
+        r = vrnd.random()
+        if r < 0.35:
+            out.append('  sample "%s"' % vrnd.choice(['kick.wav', 'snare.wav', 'sub dir/hat \\"o\\".wav']))
+            out.append('  dest %s' % vrnd.choice(['int', 'int+ext', 'int+ext', 'ext']))
+        elif r < 0.4:
+            out.append('  dest %s' % vrnd.choice(['int', 'int+ext']))
         if rnd.random() < 0.1:
             out.append('  send-midi off')
         if rnd.random() < 0.1:
