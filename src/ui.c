@@ -481,6 +481,10 @@ static void put(int y, int x, int attr, const char *fmt, ...)
 static const char *silent_reason(const ui *u, int t)
 {
 	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[t];
+	/* dest int sends no MIDI, and sample voices are not played through JACK yet */
+	if (tk->dest == TS_DEST_INT)
+		return tk->sample[0] ? "dest int: no MIDI (sample voices are not played yet)"
+				     : "dest int without a sample";
 	if (tk->channel == TS_CHANNEL_OFF)
 		return "channel off";
 	if (!tk->send_midi)
