@@ -38,48 +38,9 @@ cd "$root"
 
 start_jackd uisync
 
-# The tmux helpers of tests/ui/run-all.sh: editor NAME ARGS... runs trigseq ARGS in an 80x24
-# window NAME (stderr to $tmp/NAME.err, exit status to $tmp/NAME.exit).
-editor() {
-	local name=$1
-	shift
-	local cmd="cd '$tmp' && $* 2>'$tmp/$name.err'; echo \$? >'$tmp/$name.exit'; sleep 600"
-	if T has-session 2>/dev/null; then
-		T new-window -d -n "$name" "$cmd"
-	else
-		T new-session -d -s ui -n "$name" -x 80 -y 24 "$cmd"
-	fi
-	T resize-window -t "ui:$name" -x 80 -y 24 2>/dev/null
-}
-screen() { T capture-pane -t "ui:$1" -p; }
-keys() {
-	local name=$1
-	shift
-	T send-keys -t "ui:$name" "$@"
-	sleep 0.25
-}
-wait_screen() {
-	for _ in $(seq 50); do
-		screen "$1" | grep -qE -- "$2" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-expect_screen() {
-	if wait_screen "$1" "$3"; then
-		ok "$2"
-	else
-		bad "$2: no /$3/ on the screen:"
-		screen "$1" | sed 's/^/    | /'
-	fi
-}
-wait_exit() {
-	for _ in $(seq 50); do
-		[ -s "$tmp/$1.exit" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# editor, screen, keys, wait_screen, expect_screen, wait_exit
+# shellcheck source=SCRIPTDIR/tmux.sh
+. "$here/tmux.sh"
 # note_ons FILE PREFIX: how many note-ons of status PREFIX (90 = channel 1) FILE has
 note_ons() { grep -cE ": $2 [0-9a-f]{2} [1-7][0-9a-f]" "$1"; }
 # quit NAME: q, d (discard the edits), exit 0, and the RT interposer's report
