@@ -816,17 +816,16 @@ static void take_pattern(ts_jack *j)
 	atomic_store_explicit(&j->pat_taken, pub, memory_order_release);
 }
 
-/* The editor's pattern selection, once the pattern is in the engine (one just appended may
- * still be in the mailbox: the selection waits for it). */
+/* The editor's pattern selection, once the pattern is in the engine: one just opened may not
+ * be appended yet (the mailbox takes one version at a time), and the selection waits for it. A
+ * newer selection replaces one that waits. */
 static void take_select(ts_jack *j)
 {
 	unsigned seq = atomic_load_explicit(&j->sel_seq, memory_order_acquire);
 	if (seq == j->sel_seen)
 		return;
 	int index = atomic_load_explicit(&j->sel_index, memory_order_relaxed);
-	bool waiting = atomic_load_explicit(&j->pat_pub, memory_order_relaxed) !=
-		       atomic_load_explicit(&j->pat_taken, memory_order_relaxed);
-	if (index >= ts_engine_patterns(j->eng) && waiting)
+	if (index >= ts_engine_patterns(j->eng))
 		return;
 	ts_engine_select(j->eng, index,
 			 (ts_select_mode)atomic_load_explicit(&j->sel_mode, memory_order_relaxed));
