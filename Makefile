@@ -40,7 +40,7 @@ UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test
 	test_monitor test_voice
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test export-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -57,7 +57,7 @@ $(B) $(SAN):
 $(PLAY_OBJ): $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -MMD -c -o $@ $<
 
-$(VOICE_OBJ): $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
+$(VOICE_OBJ) $(B)/main.o: $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -MMD -c -o $@ $<
 
 $(B)/trigseq: $(B)/main.o $(PLAY_OBJ) $(VOICE_OBJ) $(LIB_OBJ)
@@ -102,6 +102,11 @@ cli-test: $(B)/trigseq
 # Standard MIDI Files read back by mido and midicsv, against the dump (tests/export/).
 export-test: $(B)/trigseq
 	tests/export/run-all.sh $(B)
+
+# Sample voices rendered offline, read back with python3's wave module: every onset at the frame
+# of the dump, cuts without clicks, missing samples named (tests/render/).
+render-test: $(B)/trigseq
+	tests/render/run-all.sh $(B)
 
 # The engine against an independent implementation of the spec (tests/oracle/oracle.py): the
 # examples, then DIFF_COUNT random patterns starting at DIFF_SEED, then CHAIN_COUNT random chains
@@ -157,7 +162,7 @@ check-patterns: $(B)/trigseq
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test oracle-test export-test jack-test slave-test \
+test: unit unit-san check-patterns lint-man cli-test oracle-test export-test render-test jack-test slave-test \
 	ui-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
