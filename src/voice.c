@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sample voices (voice.h): samples read and resampled at load, mixed sample-accurately. */
 #include "trigseq/voice.h"
 
