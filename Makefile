@@ -16,6 +16,8 @@ JACK_CFLAGS := $(shell $(PKG_CONFIG) --cflags jack)
 JACK_LIBS := $(shell $(PKG_CONFIG) --libs jack)
 # ncursesw's own flags define _XOPEN_SOURCE=600, which would undo our POSIX level: only its libs.
 CURSES_LIBS := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
+SND_CFLAGS := $(shell $(PKG_CONFIG) --cflags sndfile samplerate)
+SND_LIBS := $(shell $(PKG_CONFIG) --libs sndfile samplerate)
 
 B := build
 SAN := $(B)/san
@@ -31,11 +33,14 @@ SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 PLAY_SRC := src/jack_io.c src/play.c src/ui.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
+# The sample voices: only the trigseq binary and test_voice link libsndfile and libsamplerate.
+VOICE_OBJ := $(B)/voice.o
+
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor
+	test_monitor test_voice
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test export-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -52,14 +57,29 @@ $(B) $(SAN):
 $(PLAY_OBJ): $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -MMD -c -o $@ $<
 
-$(B)/trigseq: $(B)/main.o $(PLAY_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(LDLIBS)
+$(VOICE_OBJ) $(B)/main.o: $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -MMD -c -o $@ $<
+
+$(B)/trigseq: $(B)/main.o $(PLAY_OBJ) $(VOICE_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(SND_LIBS) $(LDLIBS)
 
 $(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
 
 $(SAN)/test_%: tests/test_%.c $(SAN_OBJ) tests/testutil.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
+
+# The voices are tested on WAV files the test writes with libsndfile.
+$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(LIB_OBJ) tests/testutil.h
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(VOICE_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) \
+		$(SND_LIBS) $(LDLIBS)
+
+$(SAN)/voice.o: src/voice.c $(wildcard include/trigseq/*.h) | $(SAN)
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(SAN)/test_voice: tests/test_voice.c $(SAN)/voice.o $(SAN_OBJ) tests/testutil.h
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/voice.o $(SAN_OBJ) \
+		$(CMOCKA_LIBS) $(SND_LIBS) $(LDLIBS)
 
 # The monitor's ring is tested with a producer and a consumer thread.
 $(B)/test_monitor $(SAN)/test_monitor: LDLIBS += -pthread
@@ -82,6 +102,11 @@ cli-test: $(B)/trigseq
 # Standard MIDI Files read back by mido and midicsv, against the dump (tests/export/).
 export-test: $(B)/trigseq
 	tests/export/run-all.sh $(B)
+
+# Sample voices rendered offline, read back with python3's wave module: every onset at the frame
+# of the dump, cuts without clicks, missing samples named (tests/render/).
+render-test: $(B)/trigseq
+	tests/render/run-all.sh $(B)
 
 # The engine against an independent implementation of the spec (tests/oracle/oracle.py): the
 # examples, then DIFF_COUNT random patterns starting at DIFF_SEED, then CHAIN_COUNT random chains
@@ -137,7 +162,7 @@ check-patterns: $(B)/trigseq
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test oracle-test export-test jack-test slave-test \
+test: unit unit-san check-patterns lint-man cli-test oracle-test export-test render-test jack-test slave-test \
 	ui-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)

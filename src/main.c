@@ -1,21 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The command line: `trigseq check | fmt | dump | play`. Only argument handling and printing live here. */
+/* The command line: `trigseq check | fmt | dump | export | render | play`. Only argument handling and printing live here. */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <sndfile.h>
 
 #include "trigseq/cli.h"
 #include "trigseq/engine.h"
+#include "trigseq/fileio.h"
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
 #include "trigseq/play.h"
 #include "trigseq/smf.h"
 #include "trigseq/ui.h"
+#include "trigseq/voice.h"
 
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
@@ -34,6 +41,8 @@ static const char *const usage_main =
 	"                         --duration\n"
 	"  export FILE... -o OUT.mid [OPTIONS]\n"
 	"                         write what the engine sends as a Standard MIDI File\n"
+	"  render FILE... -o OUT.wav [OPTIONS]\n"
+	"                         play the sample voices offline into an audio file\n"
 	"\n"
 	"options:\n"
 	"  -h, --help             this help; 'trigseq COMMAND --help' for a command\n"
@@ -73,6 +82,26 @@ static const char *const usage_export =
 	"  -f, --fill            fill mode on\n"
 	"Several files play as a chain, as with 'trigseq dump'.\n"
 	"Exit status: 0 success, 1 invalid pattern or the file not written, 2 bad usage.\n";
+
+static const char *const usage_render =
+	"usage: trigseq render FILE... -o OUT.wav [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill]\n"
+	"\n"
+	"Play the sample voices (tracks with a sample and dest int or int+ext) of the first N bars\n"
+	"offline, with the engine and mixer that play them live, into a stereo audio file: each\n"
+	"hit at the frame 'trigseq dump' gives it, followed by the ring-out of the hits still\n"
+	"sounding at the end. The extension chooses the format: .wav, .aiff (24-bit), .flac\n"
+	"(24-bit), .ogg (Vorbis). The file is replaced atomically.\n"
+	"  -o, --output OUT.wav  the file to write\n"
+	"  -b, --bars N          bars of 16 steps at 1x (default 4, at most 100000)\n"
+	"  -r, --rate HZ         sample rate (default 48000; 8000 ... 384000)\n"
+	"  -t, --bpm T           tempo 30.0 ... 300.0 instead of the pattern's\n"
+	"  -s, --seed S          seed of the probability draws (default 0)\n"
+	"  -f, --fill            fill mode on\n"
+	"Several files play as a chain, as with 'trigseq dump'; a track plays the sample of the\n"
+	"first pattern of the chain that gives it a voice. A sample that cannot be read is named\n"
+	"on stderr with the reason; the other tracks still render, and the exit status is 1.\n"
+	"Exit status: 0 success, 1 invalid pattern, unreadable sample or the file not written,\n"
+	"2 bad usage.\n";
 
 static const char *const usage_dump =
 	"usage: trigseq dump FILE... [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]\n"
@@ -618,6 +647,246 @@ static int cmd_export(int argc, char **argv)
 	return 0;
 }
 
+/* ---- render ---- */
+
+#define RENDER_PERIOD 1024
+
+/* libsndfile's format for the output's extension; 0 for an unknown one. */
+static int render_format(const char *path)
+{
+	static const struct {
+		const char *ext;
+		int format;
+	} formats[] = {
+		{".wav", SF_FORMAT_WAV | SF_FORMAT_PCM_24},
+		{".aiff", SF_FORMAT_AIFF | SF_FORMAT_PCM_24},
+		{".aif", SF_FORMAT_AIFF | SF_FORMAT_PCM_24},
+		{".flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_24},
+		{".ogg", SF_FORMAT_OGG | SF_FORMAT_VORBIS},
+	};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcasecmp(dot, formats[i].ext) == 0)
+			return formats[i].format;
+	return 0;
+}
+
+/* Load each track's sample: the first pattern of the chain that gives the track a voice (its
+ * voice events do not say which pattern they come from), its path relative to that pattern's
+ * file. A sample that cannot be read is reported; false then. */
+static bool render_load(ts_voices *v, const ts_pattern *pat, const char *const *files, int nfiles)
+{
+	bool all = true;
+	for (int t = 1; t <= TS_TRACKS; t++) {
+		for (int p = 0; p < nfiles; p++) {
+			const ts_track *tk = &pat[p].tracks[t - 1];
+			if (tk->dest == TS_DEST_EXT || !tk->sample[0])
+				continue;
+			const char *slash = strrchr(files[p], '/');
+			int dirlen = tk->sample[0] == '/' || !slash ? 0 : (int)(slash - files[p] + 1);
+			char path[4096], err[4096 + 256];
+			snprintf(path, sizeof(path), "%.*s%s", dirlen, files[p], tk->sample);
+			if (ts_voices_load(v, t, path, err, sizeof(err)) != TS_OK) {
+				fprintf(stderr, "trigseq: %s (track %d plays nothing)\n", err, t);
+				all = false;
+			}
+			break;
+		}
+	}
+	return all;
+}
+
+typedef struct {
+	ts_voices *voices;
+	uint64_t hits;
+} render_ctx;
+
+static void render_event(void *ctx, const ts_event *ev)
+{
+	render_ctx *r = ctx;
+	if (ev->port != TS_PORT_VOICE || ev->size != 3)
+		return;
+	ts_voices_trigger(r->voices, ev->track, ev->bytes[2], ev->frame);
+	r->hits++;
+}
+
+/* Mix a period of the voices and write it; tracks the peak. */
+static bool render_period(SNDFILE *sf, ts_voices *v, uint32_t n, float *peak)
+{
+	static float left[RENDER_PERIOD], right[RENDER_PERIOD], both[2 * RENDER_PERIOD];
+	memset(left, 0, n * sizeof(*left));
+	memset(right, 0, n * sizeof(*right));
+	ts_voices_render(v, left, right, n);
+	for (uint32_t i = 0; i < n; i++) {
+		both[2 * i] = left[i];
+		both[2 * i + 1] = right[i];
+		if (fabsf(left[i]) > *peak)
+			*peak = fabsf(left[i]);
+		if (fabsf(right[i]) > *peak)
+			*peak = fabsf(right[i]);
+	}
+	return sf_writef_float(sf, both, n) == n;
+}
+
+static double seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+	enum { OPT_OUT, OPT_BARS, OPT_RATE, OPT_BPM, OPT_SEED, OPT_FILL };
+	static const option_def defs[] = {
+		{"output", 'o', true}, {"bars", 'b', true}, {"rate", 'r', true},
+		{"bpm", 't', true},    {"seed", 's', true}, {"fill", 'f', false},
+	};
+	if (wants_help(argc, argv)) {
+		fputs(usage_render, stdout);
+		return 0;
+	}
+	double t0 = seconds_now();
+	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
+	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	int n = args && files ? parse_args("render", argc, argv, defs, 6, args) : -2;
+	int nfiles = 0, rc = n == -2 ? EXIT_INVALID : n < 0 ? EXIT_USAGE : 0;
+	uint64_t bars = 4, rate = 48000, seed = 0;
+	uint16_t tempo10 = 0;
+	bool fill = false;
+	const char *out = NULL;
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *v = args[i].value;
+		switch (args[i].opt) {
+		case -1:
+			files[nfiles++] = v;
+			break;
+		case OPT_OUT:
+			out = v;
+			break;
+		case OPT_BARS:
+			if (!ts_cli_u64(v, 1, 100000, &bars))
+				rc = usage_error("render", "--bars '%s': expected a whole number 1 ... 100000", v);
+			break;
+		case OPT_RATE:
+			if (!ts_cli_u64(v, 8000, 384000, &rate))
+				rc = usage_error("render", "--rate '%s': expected a rate in Hz, 8000 ... 384000", v);
+			break;
+		case OPT_BPM:
+			if (!ts_cli_tempo(v, &tempo10))
+				rc = usage_error("render", "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
+			break;
+		case OPT_SEED:
+			if (!ts_cli_u64(v, 0, UINT64_MAX, &seed))
+				rc = usage_error("render", "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
+			break;
+		case OPT_FILL:
+			fill = true;
+			break;
+		}
+	}
+	free(args);
+	if (!rc && nfiles == 0)
+		rc = usage_error("render", "%s", "no pattern file given");
+	if (!rc && nfiles > TS_CHAIN_MAX)
+		rc = usage_error("render", "at most %d pattern files in a chain", TS_CHAIN_MAX);
+	if (!rc && !out)
+		rc = usage_error("render", "%s", "no output file: -o OUT.wav");
+	int format = out ? render_format(out) : 0;
+	if (!rc && !format)
+		rc = usage_error("render", "'%s': expected an output ending in .wav, .aiff, .flac or .ogg",
+				 out);
+	if (rc == EXIT_INVALID)
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+	ts_pattern *pat = rc ? NULL : ts_cli_load_chain(files, nfiles, tempo10 != 0);
+	if (rc || !pat) {
+		free(files);
+		return rc ? rc : EXIT_INVALID;
+	}
+
+	ts_engine_config cfg = {
+		.rate = (uint32_t)rate, .tempo10 = tempo10, .seed = seed, .chain_max = nfiles,
+	};
+	ts_engine *eng = ts_engine_new(&cfg);
+	render_ctx r = {.voices = ts_voices_new((uint32_t)rate)};
+	if (!eng || !r.voices || ts_engine_load_chain(eng, pat, nfiles) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		ts_engine_free(eng);
+		ts_voices_free(r.voices);
+		free(files);
+		free(pat);
+		return EXIT_INVALID;
+	}
+	/* a missing sample spoils the render, not the rest of it: the others still play, and the
+	 * status says it at the end */
+	if (!render_load(r.voices, pat, files, nfiles))
+		rc = EXIT_INVALID;
+	free(files);
+	uint16_t t10 = tempo10 ? tempo10 : pat->tempo10;
+	uint64_t end = ts_pos_to_frame((int64_t)bars * 16 * TS_UNITS_PER_STEP, (uint32_t)rate, t10);
+	free(pat);
+
+	ts_file_tx tx;
+	SF_INFO info = {.samplerate = (int)rate, .channels = 2, .format = format};
+	SNDFILE *sf = NULL;
+	if (ts_file_begin(&tx, out, 0) != TS_OK) {
+		fprintf(stderr, "trigseq: %s not written: %s\n", out, strerror(errno));
+		ts_engine_free(eng);
+		ts_voices_free(r.voices);
+		return EXIT_INVALID;
+	}
+	sf = sf_open_fd(tx.fd, SFM_WRITE, &info, SF_FALSE);
+	if (!sf) {
+		fprintf(stderr, "trigseq: %s not written: %s\n", out, sf_strerror(NULL));
+		ts_file_abort(&tx);
+		ts_engine_free(eng);
+		ts_voices_free(r.voices);
+		return EXIT_INVALID;
+	}
+	/* overs clip rather than wrap around in the integer formats */
+	sf_command(sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
+	sf_set_string(sf, SF_STR_SOFTWARE, "trigseq " TS_VERSION);
+
+	float peak = 0;
+	bool written = true;
+	uint64_t frames = 0;
+	ts_engine_set_fill(eng, fill);
+	ts_engine_start(eng);
+	while (frames < end && written) {
+		uint32_t period = end - frames < RENDER_PERIOD ? (uint32_t)(end - frames) : RENDER_PERIOD;
+		ts_engine_run(eng, period, render_event, &r);
+		written = render_period(sf, r.voices, period, &peak);
+		frames += period;
+	}
+	ts_engine_stop(eng, 0, render_event, &r);
+	/* the ring-out: the hits still sounding play to their end */
+	while (written && ts_voices_sounding(r.voices)) {
+		written = render_period(sf, r.voices, RENDER_PERIOD, &peak);
+		frames += RENDER_PERIOD;
+	}
+	ts_engine_free(eng);
+	ts_voices_free(r.voices);
+	if (!written)
+		fprintf(stderr, "trigseq: %s not written: %s\n", out, sf_strerror(sf));
+	if (sf_close(sf) != 0 && written) {
+		fprintf(stderr, "trigseq: %s not written: %s\n", out, sf_strerror(NULL));
+		written = false;
+	}
+	if (!written) {
+		ts_file_abort(&tx);
+		return EXIT_INVALID;
+	}
+	if (ts_file_commit(&tx) != TS_OK) {
+		fprintf(stderr, "trigseq: %s not written: %s\n", out, strerror(errno));
+		return EXIT_INVALID;
+	}
+	printf("%s: %.3f s of audio at %" PRIu64 " Hz, %" PRIu64 " bar%s at %u.%u BPM, %" PRIu64
+	       " voice events, peak %.1f dBFS, rendered in %.3f s\n", out, (double)frames / (double)rate,
+	       rate, bars, bars == 1 ? "" : "s", t10 / 10, t10 % 10, r.hits,
+	       peak > 0 ? 20 * log10(peak) : -INFINITY, seconds_now() - t0);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -628,6 +897,7 @@ int main(int argc, char **argv)
 		{"fmt", cmd_fmt},
 		{"dump", cmd_dump},
 		{"export", cmd_export},
+		{"render", cmd_render},
 		{"play", ts_play_main},
 	};
 	/* No command: the editor, when there is a terminal to run it in. */
@@ -654,6 +924,6 @@ int main(int argc, char **argv)
 	size_t len = strlen(cmd);
 	if (cmd[0] == '-' || access(cmd, F_OK) == 0 || (len > 4 && strcmp(cmd + len - 4, ".tsq") == 0))
 		return ts_ui_main(argc - 1, argv + 1);
-	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play or export, "
-				 "or a pattern file to edit)", cmd);
+	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play, export or "
+				 "render, or a pattern file to edit)", cmd);
 }

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 # Debian packages the build, the tests and the runtime need.
 PACKAGES=(
 	build-essential pkg-config clang
-	libjack-jackd2-dev libncurses-dev libsndfile1-dev libcmocka-dev
+	libjack-jackd2-dev libncurses-dev libsndfile1-dev libsamplerate0-dev libcmocka-dev
 	jackd2 jack-midi-clock tmux mandoc python3 procps python3-mido midicsv
 )
 
