@@ -63,21 +63,21 @@ $(VOICE_OBJ) $(B)/main.o: $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(
 $(B)/trigseq: $(B)/main.o $(PLAY_OBJ) $(VOICE_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(SND_LIBS) $(LDLIBS)
 
-$(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h
+$(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h tests/alloccount.h
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
 
-$(SAN)/test_%: tests/test_%.c $(SAN_OBJ) tests/testutil.h
+$(SAN)/test_%: tests/test_%.c $(SAN_OBJ) tests/testutil.h tests/alloccount.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
 
 # The voices are tested on WAV files the test writes with libsndfile.
-$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(LIB_OBJ) tests/testutil.h
+$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(LIB_OBJ) tests/testutil.h tests/alloccount.h
 	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(VOICE_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) \
 		$(SND_LIBS) $(LDLIBS)
 
 $(SAN)/voice.o: src/voice.c $(wildcard include/trigseq/*.h) | $(SAN)
 	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
-$(SAN)/test_voice: tests/test_voice.c $(SAN)/voice.o $(SAN_OBJ) tests/testutil.h
+$(SAN)/test_voice: tests/test_voice.c $(SAN)/voice.o $(SAN_OBJ) tests/testutil.h tests/alloccount.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/voice.o $(SAN_OBJ) \
 		$(CMOCKA_LIBS) $(SND_LIBS) $(LDLIBS)
 

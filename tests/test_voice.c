@@ -15,67 +15,7 @@
 
 #include "trigseq/voice.h"
 
-/* ---- allocation counting (as tests/test_engine.c) ---- */
-
-static unsigned long n_allocs, n_frees;
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#endif
-
-#ifdef TEST_ASAN
-int __sanitizer_install_malloc_and_free_hooks(void (*on_malloc)(const volatile void *, size_t),
-					      void (*on_free)(const volatile void *));
-static void hook_malloc(const volatile void *p, size_t n)
-{
-	(void)p;
-	(void)n;
-	n_allocs++;
-}
-static void hook_free(const volatile void *p)
-{
-	(void)p;
-	n_frees++;
-}
-static void alloc_count_init(void)
-{
-	__sanitizer_install_malloc_and_free_hooks(hook_malloc, hook_free);
-}
-#else
-void *__libc_malloc(size_t n);
-void *__libc_calloc(size_t n, size_t size);
-void *__libc_realloc(void *p, size_t n);
-void __libc_free(void *p);
-void *malloc(size_t n)
-{
-	n_allocs++;
-	return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t size)
-{
-	n_allocs++;
-	return __libc_calloc(n, size);
-}
-void *realloc(void *p, size_t n)
-{
-	n_allocs++;
-	return __libc_realloc(p, n);
-}
-void free(void *p)
-{
-	if (p)
-		n_frees++;
-	__libc_free(p);
-}
-static void alloc_count_init(void)
-{
-}
-#endif
+#include "alloccount.h"
 
 /* ---- sample files ---- */
 
