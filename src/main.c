@@ -346,6 +346,98 @@ out:
 	return rc;
 }
 
+/* ---- the commands that run the engine offline: dump, export, render ---- */
+
+/* Their options; which of them a command takes is a mask of OFF_ bits. */
+enum { OFF_OUT = 1, OFF_RATE = 2, OFF_CLOCK = 4 };
+
+typedef struct {
+	const char **files;                 /* malloc'd array of argv's strings */
+	int nfiles;
+	const char *out;                    /* -o */
+	uint64_t bars, rate, seed;
+	uint16_t tempo10;                   /* 0: the pattern's */
+	bool fill, clock;
+} offline_opts;
+
+/*
+ * Parse the options of `cmd` (those of the mask, plus --bars, --bpm, --seed, --fill): 0, or the
+ * exit status with the message printed. --rate takes min_rate ... 384000; -o is required with
+ * OFF_OUT (out_hint names it in the message). The caller frees o->files either way.
+ */
+static int parse_offline(const char *cmd, int argc, char **argv, unsigned mask, uint64_t min_rate,
+			 const char *out_hint, offline_opts *o)
+{
+	enum { OPT_OUT, OPT_BARS, OPT_RATE, OPT_BPM, OPT_SEED, OPT_FILL, OPT_CLOCK };
+	static const option_def all[] = {
+		[OPT_OUT] = {"output", 'o', true}, [OPT_BARS] = {"bars", 'b', true},
+		[OPT_RATE] = {"rate", 'r', true},  [OPT_BPM] = {"bpm", 't', true},
+		[OPT_SEED] = {"seed", 's', true},  [OPT_FILL] = {"fill", 'f', false},
+		[OPT_CLOCK] = {"clock", 'c', false},
+	};
+	option_def defs[7];
+	int id[7], ndefs = 0;
+	for (int k = 0; k < 7; k++) {
+		if ((k == OPT_OUT && !(mask & OFF_OUT)) || (k == OPT_RATE && !(mask & OFF_RATE)) ||
+		    (k == OPT_CLOCK && !(mask & OFF_CLOCK)))
+			continue;
+		id[ndefs] = k;
+		defs[ndefs++] = all[k];
+	}
+	*o = (offline_opts){.bars = 4, .rate = 48000};
+	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
+	o->files = calloc((size_t)argc + 1, sizeof(*o->files));
+	if (!args || !o->files) {
+		free(args);
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		return EXIT_INVALID;
+	}
+	int n = parse_args(cmd, argc, argv, defs, ndefs, args);
+	int rc = n < 0 ? EXIT_USAGE : 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *v = args[i].value;
+		switch (args[i].opt < 0 ? -1 : id[args[i].opt]) {
+		case -1:
+			o->files[o->nfiles++] = v;
+			break;
+		case OPT_OUT:
+			o->out = v;
+			break;
+		case OPT_BARS:
+			if (!ts_cli_u64(v, 1, 100000, &o->bars))
+				rc = usage_error(cmd, "--bars '%s': expected a whole number 1 ... 100000", v);
+			break;
+		case OPT_RATE:
+			if (!ts_cli_u64(v, min_rate, 384000, &o->rate))
+				rc = usage_error(cmd, "--rate '%s': expected a rate in Hz, %" PRIu64
+						      " ... 384000", v, min_rate);
+			break;
+		case OPT_BPM:
+			if (!ts_cli_tempo(v, &o->tempo10))
+				rc = usage_error(cmd, "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
+			break;
+		case OPT_SEED:
+			if (!ts_cli_u64(v, 0, UINT64_MAX, &o->seed))
+				rc = usage_error(cmd, "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
+			break;
+		case OPT_FILL:
+			o->fill = true;
+			break;
+		case OPT_CLOCK:
+			o->clock = true;
+			break;
+		}
+	}
+	free(args);
+	if (!rc && o->nfiles == 0)
+		rc = usage_error(cmd, "%s", "no pattern file given");
+	if (!rc && o->nfiles > TS_CHAIN_MAX)
+		rc = usage_error(cmd, "at most %d pattern files in a chain", TS_CHAIN_MAX);
+	if (!rc && (mask & OFF_OUT) && !o->out)
+		rc = usage_error(cmd, "no output file: -o %s", out_hint);
+	return rc;
+}
+
 /* Play from the start to frame `end`, then stop there; *base is the frame each period starts at,
  * for the sink. Periods of a typical JACK size: the engine's output does not depend on them. */
 static void run_offline(ts_engine *eng, uint64_t end, uint64_t *base, ts_event_fn fn, void *ctx)
@@ -382,73 +474,21 @@ static void dump_event(void *ctx, const ts_event *ev)
 
 static int cmd_dump(int argc, char **argv)
 {
-	enum { OPT_BARS, OPT_RATE, OPT_BPM, OPT_SEED, OPT_FILL, OPT_CLOCK };
-	static const option_def defs[] = {
-		{"bars", 'b', true}, {"rate", 'r', true}, {"bpm", 't', true},
-		{"seed", 's', true}, {"fill", 'f', false}, {"clock", 'c', false},
-	};
 	if (wants_help(argc, argv)) {
 		fputs(usage_dump, stdout);
 		return 0;
 	}
-	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
-	if (!args)
-		return EXIT_INVALID;
-	int n = parse_args("dump", argc, argv, defs, 6, args);
-	if (n < 0) {
-		free(args);
-		return EXIT_USAGE;
-	}
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
-	int nfiles = 0;
-	uint64_t bars = 4, rate = 48000, seed = 0;
-	uint16_t tempo10 = 0;
-	bool fill = false, clock = false;
-	int rc = 0;
-	for (int i = 0; i < n && rc == 0; i++) {
-		const char *v = args[i].value;
-		switch (args[i].opt) {
-		case -1:
-			if (files)
-				files[nfiles++] = v;
-			break;
-		case OPT_BARS:
-			if (!ts_cli_u64(v, 1, 100000, &bars))
-				rc = usage_error("dump", "--bars '%s': expected a whole number 1 ... 100000", v);
-			break;
-		case OPT_RATE:
-			if (!ts_cli_u64(v, 1000, 384000, &rate))
-				rc = usage_error("dump", "--rate '%s': expected a rate in Hz, 1000 ... 384000", v);
-			break;
-		case OPT_BPM:
-			if (!ts_cli_tempo(v, &tempo10))
-				rc = usage_error("dump", "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
-			break;
-		case OPT_SEED:
-			if (!ts_cli_u64(v, 0, UINT64_MAX, &seed))
-				rc = usage_error("dump", "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
-			break;
-		case OPT_FILL:
-			fill = true;
-			break;
-		case OPT_CLOCK:
-			clock = true;
-			break;
-		}
-	}
-	free(args);
-	if (!files && !rc) {
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
-		rc = EXIT_INVALID;
-	}
-	if (!rc && nfiles == 0)
-		rc = usage_error("dump", "%s", "no pattern file given");
-	if (!rc && nfiles > TS_CHAIN_MAX)
-		rc = usage_error("dump", "at most %d pattern files in a chain", TS_CHAIN_MAX);
+	offline_opts o;
+	int rc = parse_offline("dump", argc, argv, OFF_RATE | OFF_CLOCK, 1000, NULL, &o);
 	if (rc) {
-		free(files);
+		free(o.files);
 		return rc;
 	}
+	const char **files = o.files;
+	int nfiles = o.nfiles;
+	uint64_t bars = o.bars, rate = o.rate, seed = o.seed;
+	uint16_t tempo10 = o.tempo10;
+	bool fill = o.fill, clock = o.clock;
 
 	ts_pattern *pat = ts_cli_load_chain(files, nfiles, tempo10 != 0);
 	free(files);
@@ -525,58 +565,18 @@ static void export_event(void *ctx, const ts_event *ev)
 
 static int cmd_export(int argc, char **argv)
 {
-	enum { OPT_OUT, OPT_BARS, OPT_BPM, OPT_SEED, OPT_FILL };
-	static const option_def defs[] = {
-		{"output", 'o', true}, {"bars", 'b', true}, {"bpm", 't', true},
-		{"seed", 's', true},   {"fill", 'f', false},
-	};
 	if (wants_help(argc, argv)) {
 		fputs(usage_export, stdout);
 		return 0;
 	}
-	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
-	int n = args && files ? parse_args("export", argc, argv, defs, 5, args) : -2;
-	int nfiles = 0, rc = n == -2 ? EXIT_INVALID : n < 0 ? EXIT_USAGE : 0;
-	uint64_t bars = 4, seed = 0;
-	uint16_t tempo10 = 0;
-	bool fill = false;
-	const char *out = NULL;
-	for (int i = 0; i < n && rc == 0; i++) {
-		const char *v = args[i].value;
-		switch (args[i].opt) {
-		case -1:
-			files[nfiles++] = v;
-			break;
-		case OPT_OUT:
-			out = v;
-			break;
-		case OPT_BARS:
-			if (!ts_cli_u64(v, 1, 100000, &bars))
-				rc = usage_error("export", "--bars '%s': expected a whole number 1 ... 100000", v);
-			break;
-		case OPT_BPM:
-			if (!ts_cli_tempo(v, &tempo10))
-				rc = usage_error("export", "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
-			break;
-		case OPT_SEED:
-			if (!ts_cli_u64(v, 0, UINT64_MAX, &seed))
-				rc = usage_error("export", "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
-			break;
-		case OPT_FILL:
-			fill = true;
-			break;
-		}
-	}
-	free(args);
-	if (!rc && nfiles == 0)
-		rc = usage_error("export", "%s", "no pattern file given");
-	if (!rc && nfiles > TS_CHAIN_MAX)
-		rc = usage_error("export", "at most %d pattern files in a chain", TS_CHAIN_MAX);
-	if (!rc && !out)
-		rc = usage_error("export", "%s", "no output file: -o OUT.mid");
-	if (rc == EXIT_INVALID)
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+	offline_opts o;
+	int rc = parse_offline("export", argc, argv, OFF_OUT, 0, "OUT.mid", &o);
+	const char **files = o.files;
+	int nfiles = o.nfiles;
+	uint64_t bars = o.bars, seed = o.seed;
+	uint16_t tempo10 = o.tempo10;
+	bool fill = o.fill;
+	const char *out = o.out;
 	ts_pattern *pat = rc ? NULL : ts_cli_load_chain(files, nfiles, tempo10 != 0);
 	const char *first = nfiles ? files[0] : ""; /* in argv */
 	free(files);
@@ -737,67 +737,23 @@ static double seconds_now(void)
 
 static int cmd_render(int argc, char **argv)
 {
-	enum { OPT_OUT, OPT_BARS, OPT_RATE, OPT_BPM, OPT_SEED, OPT_FILL };
-	static const option_def defs[] = {
-		{"output", 'o', true}, {"bars", 'b', true}, {"rate", 'r', true},
-		{"bpm", 't', true},    {"seed", 's', true}, {"fill", 'f', false},
-	};
 	if (wants_help(argc, argv)) {
 		fputs(usage_render, stdout);
 		return 0;
 	}
 	double t0 = seconds_now();
-	parsed_arg *args = calloc((size_t)argc + 1, sizeof(*args));
-	const char **files = calloc((size_t)argc + 1, sizeof(*files));
-	int n = args && files ? parse_args("render", argc, argv, defs, 6, args) : -2;
-	int nfiles = 0, rc = n == -2 ? EXIT_INVALID : n < 0 ? EXIT_USAGE : 0;
-	uint64_t bars = 4, rate = 48000, seed = 0;
-	uint16_t tempo10 = 0;
-	bool fill = false;
-	const char *out = NULL;
-	for (int i = 0; i < n && rc == 0; i++) {
-		const char *v = args[i].value;
-		switch (args[i].opt) {
-		case -1:
-			files[nfiles++] = v;
-			break;
-		case OPT_OUT:
-			out = v;
-			break;
-		case OPT_BARS:
-			if (!ts_cli_u64(v, 1, 100000, &bars))
-				rc = usage_error("render", "--bars '%s': expected a whole number 1 ... 100000", v);
-			break;
-		case OPT_RATE:
-			if (!ts_cli_u64(v, 8000, 384000, &rate))
-				rc = usage_error("render", "--rate '%s': expected a rate in Hz, 8000 ... 384000", v);
-			break;
-		case OPT_BPM:
-			if (!ts_cli_tempo(v, &tempo10))
-				rc = usage_error("render", "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
-			break;
-		case OPT_SEED:
-			if (!ts_cli_u64(v, 0, UINT64_MAX, &seed))
-				rc = usage_error("render", "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
-			break;
-		case OPT_FILL:
-			fill = true;
-			break;
-		}
-	}
-	free(args);
-	if (!rc && nfiles == 0)
-		rc = usage_error("render", "%s", "no pattern file given");
-	if (!rc && nfiles > TS_CHAIN_MAX)
-		rc = usage_error("render", "at most %d pattern files in a chain", TS_CHAIN_MAX);
-	if (!rc && !out)
-		rc = usage_error("render", "%s", "no output file: -o OUT.wav");
+	offline_opts o;
+	int rc = parse_offline("render", argc, argv, OFF_OUT | OFF_RATE, 8000, "OUT.wav", &o);
+	const char **files = o.files;
+	int nfiles = o.nfiles;
+	uint64_t bars = o.bars, rate = o.rate, seed = o.seed;
+	uint16_t tempo10 = o.tempo10;
+	bool fill = o.fill;
+	const char *out = o.out;
 	int format = out ? render_format(out) : 0;
 	if (!rc && !format)
 		rc = usage_error("render", "'%s': expected an output ending in .wav, .aiff, .flac or .ogg",
 				 out);
-	if (rc == EXIT_INVALID)
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
 	ts_pattern *pat = rc ? NULL : ts_cli_load_chain(files, nfiles, tempo10 != 0);
 	if (rc || !pat) {
 		free(files);
