@@ -1235,6 +1235,18 @@ static void act_quit(ui *u, int arg)
 
 /* ---- the pattern list ---- */
 
+/* Pattern k (one that opened) becomes the one edited; the clipboard goes along. The tempo plays
+ * on (the Rytm's project tempo) until this pattern's is edited. */
+static void edit_doc(ui *u, int k)
+{
+	if (k == u->cur)
+		return;
+	ts_edit_copy_clipboard(u->docs[k].ed, u->ed);
+	u->cur = k;
+	u->ed = u->docs[k].ed;
+	u->doc_tempo10 = ts_edit_pattern(u->ed)->tempo10;
+}
+
 /* Edit pattern k and have the engine play it, in the mode chosen (B). */
 static void select_doc(ui *u, int k)
 {
@@ -1243,13 +1255,7 @@ static void select_doc(ui *u, int k)
 		say(u, "%.40s did not open: %.100s", base_name(d->path), d->why);
 		return;
 	}
-	if (k != u->cur) {
-		ts_edit_copy_clipboard(d->ed, u->ed);
-		u->cur = k;
-		u->ed = d->ed;
-		/* the tempo plays on (the Rytm's project tempo) until this pattern's is edited */
-		u->doc_tempo10 = ts_edit_pattern(u->ed)->tempo10;
-	}
+	edit_doc(u, k);
 	char name[8];
 	rytm_name(k, name, sizeof(name));
 	if (!u->jack || ts_jack_server_gone(u->jack)) {
@@ -1756,10 +1762,7 @@ static bool status_changed(ui *u)
 		u->seen_pattern = st.pattern;
 		if (st.pattern != u->cur && st.pattern >= 0 && st.pattern < u->ndocs &&
 		    u->docs[st.pattern].ed) {
-			ts_edit_copy_clipboard(u->docs[st.pattern].ed, u->ed);
-			u->cur = st.pattern;
-			u->ed = u->docs[u->cur].ed;
-			u->doc_tempo10 = ts_edit_pattern(u->ed)->tempo10;
+			edit_doc(u, st.pattern);
 			char name[8];
 			rytm_name(u->cur, name, sizeof(name));
 			say(u, "%s %.40s plays (program change): editing it", name,
