@@ -127,16 +127,21 @@ $(B)/rtcheck.so: tests/jack/rtcheck.c | $(B)
 $(B)/rt_bad_client: tests/jack/rt_bad_client.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -fno-builtin -o $@ $< $(JACK_LIBS)
 
+# Records two audio inputs with the frame time of the first frame (test code only).
+$(B)/audio_capture: tests/jack/audio_capture.c | $(B)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -g $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
+
 $(B)/send_midi: tests/jack/send_midi.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
 # The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only).
-$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/jack_io.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/jack_io.o $(LIB_OBJ) $(JACK_LIBS) $(LDLIBS)
+$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/jack_io.o $(VOICE_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/jack_io.o $(VOICE_OBJ) $(LIB_OBJ) $(JACK_LIBS) \
+		$(SND_LIBS) $(LDLIBS)
 
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
 jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi \
-		$(B)/monitor_dump
+		$(B)/monitor_dump $(B)/audio_capture
 	tools/jack-shm-heal.sh
 	tests/jack/run-all.sh $(B)
 	tests/jack/chain.sh $(B)

@@ -87,3 +87,9 @@ ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewh
 				paths[i]);
 	return pats;
 }
+
+void ts_cli_sample_report(void *file, int track, const char *why)
+{
+	fprintf(stderr, "trigseq: %s (track %d of %s plays nothing)\n", why, track,
+		(const char *)file);
+}

@@ -130,6 +130,7 @@ typedef struct {
 	int64_t change;          /* change point every this many U from its start, 0 = none */
 	uint32_t refs;           /* queued entries tagged with this slot */
 	bool mapped;             /* some chain index lives here */
+	uint8_t index;           /* the chain index it was last mapped to (voice events say it) */
 } pat_slot;
 
 typedef struct {
@@ -192,7 +193,7 @@ struct ts_engine {
 	uint64_t base;           /* first frame of the period being run */
 	uint64_t ordinal;        /* fired trigs so far, in evaluation order */
 	int64_t start_pos;       /* position play (re)started from */
-	bool running, start_pending, fill;
+	bool running, start_pending, fill, click;
 	uint32_t lost, peak, nq;
 	ts_event_fn fn;
 	void *ctx;
@@ -355,6 +356,7 @@ static void emit3(ts_engine *eng, uint64_t frame, int port, int track, int size,
 	ev.frame = frame > eng->base ? (uint32_t)(frame - eng->base) : 0; /* never late: see run */
 	ev.port = (uint8_t)port;
 	ev.track = (uint8_t)track;
+	ev.pattern = 0;
 	ev.size = (uint8_t)size;
 	ev.bytes[0] = (uint8_t)b0;
 	ev.bytes[1] = (uint8_t)b1;
@@ -779,13 +781,15 @@ static void midi_hit(ts_engine *eng, uint64_t frame, const qent *e, const struct
 }
 
 /*
- * The voice side of a hit: a voice event {0x90, note, velocity} on TS_PORT_VOICE for each note-on
+ * The voice side of a hit: a voice event {0x90, note, velocity} on TS_PORT_VOICE, tagged with the
+ * chain index of the hit's pattern (whose sample it plays), for each note-on
  * MIDI would send, decided on the track's own table of notes rather than on a port and channel:
  * the same holds, slides and ties as on MIDI, so a tied note plays no new hit, but nothing another
  * track sends can cut or untie them. So the voice plays the same whatever the track's channel,
  * port, send-midi, or whether it sends MIDI at all. Samples are one-shots: no note-offs.
  */
-static void voice_hit(ts_engine *eng, uint64_t frame, int track, const struct hit_notes *h)
+static void voice_hit(ts_engine *eng, uint64_t frame, int track, uint8_t index,
+		      const struct hit_notes *h)
 {
 	trk_rt *r = &eng->trk[track - 1];
 	struct held old[HELD_MAX];
@@ -809,7 +813,11 @@ static void voice_hit(ts_engine *eng, uint64_t frame, int track, const struct hi
 				tie = tied[i] = true;
 		if (!tie) {
 			s->gen++;
-			emit3(eng, frame, TS_PORT_VOICE, track, 3, 0x90, n, h->vel);
+			ts_event ev = {.frame = frame > eng->base ? (uint32_t)(frame - eng->base) : 0,
+				       .port = TS_PORT_VOICE, .track = (uint8_t)track,
+				       .pattern = index, .size = 3,
+				       .bytes = {0x90, (uint8_t)n, (uint8_t)h->vel}};
+			eng->fn(eng->ctx, &ev);
 		}
 		s->held = h->hold && hold_note(eng, r, NULL, track, true, n, s->gen, h->hold_slide);
 	}
@@ -868,7 +876,7 @@ static void handle_hit(ts_engine *eng, uint64_t frame, const qent *e)
 	if (c->midi)
 		midi_hit(eng, frame, e, &h);
 	if (c->voice)
-		voice_hit(eng, frame, track, &h);
+		voice_hit(eng, frame, track, eng->ps[e->pat].index, &h);
 
 	if (retrig && (endless || hit + 1 < e->n)) {
 		int64_t pos = e->pos + interval;
@@ -921,12 +929,24 @@ static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
 	eng->changes++;
 }
 
+/* A clock tick at position `pos`: F8 when the clock is sent; the metronome's click on a beat
+ * (a bar's first beat accented: 4/4 from the song's start). The ticks are queued whether or not
+ * either is on, so the click can be switched on at any time. */
+static void emit_tick(ts_engine *eng, uint64_t frame, int64_t pos)
+{
+	if (eng->cfg.send_clock)
+		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
+	if (eng->click && pos % (4 * TS_UNITS_PER_STEP) == 0)
+		emit3(eng, frame, TS_PORT_VOICE, 0, 3, 0x90, pos % (16 * TS_UNITS_PER_STEP) == 0,
+		      127);
+}
+
 static void handle(ts_engine *eng, const qent *e)
 {
 	uint64_t frame = e->key >> 6;
 	switch (e->kind) {
 	case ENT_CLOCK: {
-		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
+		emit_tick(eng, frame, e->pos);
 		qent next = ent_at(eng, e->pos + TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
 		next.kind = ENT_CLOCK;
 		q_push(eng, next);
@@ -975,25 +995,23 @@ static void emit_start(ts_engine *eng)
 {
 	if (eng->cfg.program_send)
 		emit_program(eng, 0, eng->cur);
-	if (eng->cfg.send_clock) {
-		/* From the start: Start. From elsewhere: where (Song Position Pointer, in 16ths), then
-		 * Continue; either way the tick at the position right away if it is on one. */
-		int64_t first = (eng->start_pos + TS_UNITS_PER_TICK - 1) / TS_UNITS_PER_TICK;
-		if (eng->start_pos == 0) {
-			emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xFA, 0, 0);
-		} else {
-			int64_t spp = eng->start_pos / TS_UNITS_PER_STEP;
-			emit3(eng, 0, TS_PORT_CLOCK, 0, 3, 0xF2, (int)(spp & 0x7F), (int)(spp >> 7 & 0x7F));
-			emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xFB, 0, 0);
-		}
-		if (first * TS_UNITS_PER_TICK == eng->start_pos) {
-			emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xF8, 0, 0);
-			first++;
-		}
-		qent e = ent_at(eng, first * TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
-		e.kind = ENT_CLOCK;
-		q_push(eng, e);
+	/* From the start: Start. From elsewhere: where (Song Position Pointer, in 16ths), then
+	 * Continue; either way the tick at the position right away if it is on one. */
+	int64_t first = (eng->start_pos + TS_UNITS_PER_TICK - 1) / TS_UNITS_PER_TICK;
+	if (eng->cfg.send_clock && eng->start_pos == 0) {
+		emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xFA, 0, 0);
+	} else if (eng->cfg.send_clock) {
+		int64_t spp = eng->start_pos / TS_UNITS_PER_STEP;
+		emit3(eng, 0, TS_PORT_CLOCK, 0, 3, 0xF2, (int)(spp & 0x7F), (int)(spp >> 7 & 0x7F));
+		emit3(eng, 0, TS_PORT_CLOCK, 0, 1, 0xFB, 0, 0);
 	}
+	if (first * TS_UNITS_PER_TICK == eng->start_pos) {
+		emit_tick(eng, 0, eng->start_pos);
+		first++;
+	}
+	qent e = ent_at(eng, first * TS_UNITS_PER_TICK, 0, 0, 0, 0, 0);
+	e.kind = ENT_CLOCK;
+	q_push(eng, e);
 	emit_setup(eng, 0, eng->phys[eng->cur]);
 	if (eng->cfg.program_send && eng->queued >= 0)
 		emit_program(eng, 0, eng->queued);
@@ -1263,6 +1281,12 @@ void ts_engine_set_fill(ts_engine *eng, bool fill)
 		eng->fill = fill;
 }
 
+void ts_engine_set_click(ts_engine *eng, bool click)
+{
+	if (eng)
+		eng->click = click;
+}
+
 /*
  * The song goes on from ts_engine_position(), the first position not emitted yet, which sounds
  * at now, the first frame of the next period: everything before it has sounded at the old tempo
@@ -1441,6 +1465,7 @@ ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n)
 	}
 	for (int p = 0; p < n; p++) {
 		eng->ps[p].pat = pats[p];
+		eng->ps[p].index = (uint8_t)p;
 		eng->phys[p] = (uint8_t)p;
 	}
 	eng->npat = n;
@@ -1550,6 +1575,7 @@ ts_status ts_engine_update(ts_engine *eng, int index, const ts_pattern *pat)
 	if (to < 0)
 		return st;
 	eng->ps[from].mapped = false;
+	eng->ps[to].index = (uint8_t)index;
 	eng->phys[index] = (uint8_t)to;
 	/* The look-ahead covers the steps still to be evaluated, which are all the chain's: entries
 	 * of an old version are queued already and need none, so it may shrink as well as grow. */
@@ -1572,6 +1598,7 @@ ts_status ts_engine_append(ts_engine *eng, const ts_pattern *pat)
 	int to = new_version(eng, pat, &st);
 	if (to < 0)
 		return st;
+	eng->ps[to].index = (uint8_t)eng->npat;
 	eng->phys[eng->npat++] = (uint8_t)to;
 	eng->max_step = chain_max_step(eng);
 	return TS_OK;

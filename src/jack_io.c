@@ -29,6 +29,7 @@
 #include "trigseq/clock.h"
 #include "trigseq/midi_in.h"
 #include "trigseq/rtmem.h"
+#include "trigseq/voice.h"
 
 enum { IN_CLOCK, IN_MIDI, N_IN };
 enum { AUDIO_OUTS = 2 };
@@ -63,9 +64,12 @@ struct ts_jack {
 	/* process thread only */
 	int nports_rt;                    /* the ports the process thread and the engine know */
 	ts_engine *eng;
+	ts_voices *voices;                /* NULL: the audio outputs stay silent */
 	void *buf[TS_MAX_PORTS];          /* this period's pattern port buffers */
 	void *clock_buf;
+	float *audio_buf[AUDIO_OUTS];     /* this period's audio outputs, cleared */
 	uint32_t nframes;
+	uint32_t hits_here;               /* voice events given to the mixer */
 	uint32_t lost_here;               /* refused writes, total */
 	bool stopped_here;
 	ts_midi_in parser[N_IN];
@@ -120,6 +124,7 @@ struct ts_jack {
 	atomic_uint pat_busy;             /* process: updates retried for want of a free slot */
 	atomic_uint pat_refused;          /* process: versions the engine refused */
 	atomic_bool fill;                 /* ts_jack_set_fill: the fill flag the engine reads */
+	atomic_bool click;                /* ts_jack_set_click: the metronome */
 	atomic_uint tempo_req;            /* ts_jack_set_tempo: BPM x 10, 0 = none yet */
 	unsigned tempo_seen;              /* process thread only */
 	ts_pattern mbox[2];
@@ -136,6 +141,7 @@ struct ts_jack {
 	atomic_uint_fast64_t cycles;
 	atomic_uint_fast64_t frames;
 	atomic_uint lost;
+	atomic_uint voice_hits, voices_lost;
 	atomic_uint step1;
 	atomic_uint steps[TS_TRACKS];
 	atomic_uint cb_ns_max;
@@ -214,8 +220,19 @@ static void put_event(void *ctx, const ts_event *ev)
 {
 	ts_jack *j = ctx;
 	void *buf;
-	if (ev->port == TS_PORT_VOICE)
-		return; /* for the voice mixer, not MIDI: nothing plays samples yet */
+	if (ev->port == TS_PORT_VOICE) {
+		/* for the mixer, not MIDI (and never the monitor: its port ids are not these) */
+		if (!j->voices || ev->frame >= j->nframes)
+			return;
+		if (ev->track == 0) {
+			ts_voices_click(j->voices, ev->bytes[1], ev->frame);
+		} else {
+			ts_voices_trigger(j->voices, ev->pattern, ev->track, ev->bytes[2],
+					  ev->frame);
+			j->hits_here++;
+		}
+		return;
+	}
 	if (ev->port == TS_PORT_CLOCK) {
 		/* clock and transport as asked; program changes (program send) always */
 		bool tick = ev->bytes[0] == 0xF8, prog = (ev->bytes[0] & 0xF0) == 0xC0;
@@ -954,13 +971,17 @@ static int process(jack_nframes_t nframes, void *arg)
 	}
 	j->clock_buf = jack_port_get_buffer(j->clock_out, nframes);
 	jack_midi_clear_buffer(j->clock_buf);
-	for (int a = 0; a < AUDIO_OUTS; a++)
-		memset(jack_port_get_buffer(j->audio[a], nframes), 0, nframes * sizeof(float));
+	for (int a = 0; a < AUDIO_OUTS; a++) {
+		j->audio_buf[a] = jack_port_get_buffer(j->audio[a], nframes);
+		memset(j->audio_buf[a], 0, nframes * sizeof(float));
+	}
 	j->nframes = nframes;
 	jack_nframes_t f32 = jack_last_frame_time(j->client);
 	j->now64 = j->have_now ? j->now64 + (uint32_t)(f32 - j->now32) : f32;
 	j->now32 = f32;
 	j->have_now = true;
+	if (j->eng)
+		ts_engine_set_click(j->eng, atomic_load_explicit(&j->click, memory_order_relaxed));
 
 	if (j->eng && j->cfg.sync_midi) {
 		slave_cycle(j, nframes);
@@ -1004,6 +1025,13 @@ static int process(jack_nframes_t nframes, void *arg)
 	}
 	if (j->cfg.monitor)
 		mon_flush_in(j, UINT64_MAX); /* what came after the last message sent */
+	/* the hits of this period start at their frames */
+	if (j->voices) {
+		ts_voices_render(j->voices, j->audio_buf[0], j->audio_buf[1], nframes);
+		atomic_store_explicit(&j->voice_hits, j->hits_here, memory_order_relaxed);
+		atomic_store_explicit(&j->voices_lost, ts_voices_lost(j->voices),
+				      memory_order_relaxed);
+	}
 	if (j->eng) {
 		ts_engine_status es;
 		ts_engine_get_status(j->eng, &es);
@@ -1239,12 +1267,15 @@ ts_status ts_jack_add_port(ts_jack *j, const char *name, char *err, size_t errle
 	return TS_OK;
 }
 
-ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, char *err, size_t errlen)
+ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, ts_voices *voices, char *err,
+			   size_t errlen)
 {
 	j->eng = eng;
+	j->voices = voices;
 	if (jack_activate(j->client) != 0) {
 		snprintf(err, errlen, "%s", "cannot activate the JACK client");
 		j->eng = NULL;
+		j->voices = NULL;
 		return TS_ERR_IO;
 	}
 	j->active = true;
@@ -1410,6 +1441,11 @@ void ts_jack_set_fill(ts_jack *j, bool fill)
 	atomic_store_explicit(&j->fill, fill, memory_order_relaxed);
 }
 
+void ts_jack_set_click(ts_jack *j, bool click)
+{
+	atomic_store_explicit(&j->click, click, memory_order_relaxed);
+}
+
 bool ts_jack_send_pattern(ts_jack *j, int index, const ts_pattern *pat)
 {
 	unsigned pub = atomic_load_explicit(&j->pat_pub, memory_order_relaxed);
@@ -1444,6 +1480,8 @@ void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 	st->frames = atomic_load(&j->frames);
 	st->xruns = atomic_load(&j->xruns);
 	st->lost_events = atomic_load(&j->lost);
+	st->voice_hits = atomic_load_explicit(&j->voice_hits, memory_order_relaxed);
+	st->voices_lost = atomic_load_explicit(&j->voices_lost, memory_order_relaxed);
 	st->step1 = (uint8_t)atomic_load(&j->step1);
 	for (int t = 0; t < TS_TRACKS; t++) {
 		unsigned v = atomic_load_explicit(&j->steps[t], memory_order_relaxed);

@@ -349,7 +349,7 @@ out:
 /* ---- the commands that run the engine offline: dump, export, render ---- */
 
 /* Their options; which of them a command takes is a mask of OFF_ bits. */
-enum { OFF_OUT = 1, OFF_RATE = 2, OFF_CLOCK = 4 };
+enum { OFF_OUT = 1, OFF_RATE = 2, OFF_CLOCK = 4, OFF_CLICK = 8 };
 
 typedef struct {
 	const char **files;                 /* malloc'd array of argv's strings */
@@ -357,7 +357,7 @@ typedef struct {
 	const char *out;                    /* -o */
 	uint64_t bars, rate, seed;
 	uint16_t tempo10;                   /* 0: the pattern's */
-	bool fill, clock;
+	bool fill, clock, click;
 } offline_opts;
 
 /*
@@ -368,18 +368,18 @@ typedef struct {
 static int parse_offline(const char *cmd, int argc, char **argv, unsigned mask, uint64_t min_rate,
 			 const char *out_hint, offline_opts *o)
 {
-	enum { OPT_OUT, OPT_BARS, OPT_RATE, OPT_BPM, OPT_SEED, OPT_FILL, OPT_CLOCK };
+	enum { OPT_OUT, OPT_BARS, OPT_RATE, OPT_BPM, OPT_SEED, OPT_FILL, OPT_CLOCK, OPT_CLICK, NOPT };
 	static const option_def all[] = {
 		[OPT_OUT] = {"output", 'o', true}, [OPT_BARS] = {"bars", 'b', true},
 		[OPT_RATE] = {"rate", 'r', true},  [OPT_BPM] = {"bpm", 't', true},
 		[OPT_SEED] = {"seed", 's', true},  [OPT_FILL] = {"fill", 'f', false},
-		[OPT_CLOCK] = {"clock", 'c', false},
+		[OPT_CLOCK] = {"clock", 'c', false}, [OPT_CLICK] = {"click", 'k', false},
 	};
-	option_def defs[7];
-	int id[7], ndefs = 0;
-	for (int k = 0; k < 7; k++) {
+	option_def defs[NOPT];
+	int id[NOPT], ndefs = 0;
+	for (int k = 0; k < NOPT; k++) {
 		if ((k == OPT_OUT && !(mask & OFF_OUT)) || (k == OPT_RATE && !(mask & OFF_RATE)) ||
-		    (k == OPT_CLOCK && !(mask & OFF_CLOCK)))
+		    (k == OPT_CLOCK && !(mask & OFF_CLOCK)) || (k == OPT_CLICK && !(mask & OFF_CLICK)))
 			continue;
 		id[ndefs] = k;
 		defs[ndefs++] = all[k];
@@ -426,6 +426,9 @@ static int parse_offline(const char *cmd, int argc, char **argv, unsigned mask, 
 		case OPT_CLOCK:
 			o->clock = true;
 			break;
+		case OPT_CLICK:
+			o->click = true;
+			break;
 		}
 	}
 	free(args);
@@ -436,6 +439,25 @@ static int parse_offline(const char *cmd, int argc, char **argv, unsigned mask, 
 	if (!rc && (mask & OFF_OUT) && !o->out)
 		rc = usage_error(cmd, "no output file: -o %s", out_hint);
 	return rc;
+}
+
+/* The engine of an offline command at `rate`, the chain loaded, fill and click as asked; NULL
+ * (said on stderr) when out of memory. */
+static ts_engine *offline_engine(const offline_opts *o, const ts_pattern *pat, uint32_t rate)
+{
+	ts_engine_config cfg = {
+		.rate = rate, .tempo10 = o->tempo10, .seed = o->seed, .send_clock = o->clock,
+		.chain_max = o->nfiles,
+	};
+	ts_engine *eng = ts_engine_new(&cfg);
+	if (!eng || ts_engine_load_chain(eng, pat, o->nfiles) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		ts_engine_free(eng);
+		return NULL;
+	}
+	ts_engine_set_fill(eng, o->fill);
+	ts_engine_set_click(eng, o->click);
+	return eng;
 }
 
 /* Play from the start to frame `end`, then stop there; *base is the frame each period starts at,
@@ -463,7 +485,7 @@ static void dump_event(void *ctx, const ts_event *ev)
 {
 	dump_ctx *d = ctx;
 	const char *port = ev->port == TS_PORT_CLOCK ? "clock_out"
-			   : ev->port == TS_PORT_VOICE ? "voice"
+			   : ev->port == TS_PORT_VOICE ? (ev->track ? "voice" : "click")
 			   : ev->port < d->nports   ? d->ports[ev->port]
 						    : "?";
 	fprintf(d->out, "%" PRIu64 " %s", d->base + ev->frame, port);
@@ -479,37 +501,22 @@ static int cmd_dump(int argc, char **argv)
 		return 0;
 	}
 	offline_opts o;
-	int rc = parse_offline("dump", argc, argv, OFF_RATE | OFF_CLOCK, 1000, NULL, &o);
+	int rc = parse_offline("dump", argc, argv, OFF_RATE | OFF_CLOCK | OFF_CLICK, 1000, NULL, &o);
 	if (rc) {
 		free(o.files);
 		return rc;
 	}
-	const char **files = o.files;
-	int nfiles = o.nfiles;
-	uint64_t bars = o.bars, rate = o.rate, seed = o.seed;
-	uint16_t tempo10 = o.tempo10;
-	bool fill = o.fill, clock = o.clock;
-
-	ts_pattern *pat = ts_cli_load_chain(files, nfiles, tempo10 != 0);
-	free(files);
-	if (!pat)
-		return EXIT_INVALID;
-	ts_engine_config cfg = {
-		.rate = (uint32_t)rate, .tempo10 = tempo10, .seed = seed, .send_clock = clock,
-		.chain_max = nfiles,
-	};
-	ts_engine *eng = ts_engine_new(&cfg);
-	if (!eng || ts_engine_load_chain(eng, pat, nfiles) != TS_OK) {
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
-		ts_engine_free(eng);
+	ts_pattern *pat = ts_cli_load_chain(o.files, o.nfiles, o.tempo10 != 0);
+	free(o.files);
+	ts_engine *eng = pat ? offline_engine(&o, pat, (uint32_t)o.rate) : NULL;
+	if (!eng) {
 		free(pat);
 		return EXIT_INVALID;
 	}
 	dump_ctx d = {.out = stdout};
-	d.nports = ts_patterns_ports(pat, nfiles, d.ports);
-	uint64_t end = ts_pos_to_frame((int64_t)bars * 16 * TS_UNITS_PER_STEP, (uint32_t)rate,
-				       tempo10 ? tempo10 : pat->tempo10);
-	ts_engine_set_fill(eng, fill);
+	d.nports = ts_patterns_ports(pat, o.nfiles, d.ports);
+	uint64_t end = ts_pos_to_frame((int64_t)o.bars * 16 * TS_UNITS_PER_STEP, (uint32_t)o.rate,
+				       o.tempo10 ? o.tempo10 : pat->tempo10);
 	run_offline(eng, end, &d.base, dump_event, &d);
 	ts_engine_free(eng);
 	free(pat);
@@ -573,9 +580,8 @@ static int cmd_export(int argc, char **argv)
 	int rc = parse_offline("export", argc, argv, OFF_OUT, 0, "OUT.mid", &o);
 	const char **files = o.files;
 	int nfiles = o.nfiles;
-	uint64_t bars = o.bars, seed = o.seed;
+	uint64_t bars = o.bars;
 	uint16_t tempo10 = o.tempo10;
-	bool fill = o.fill;
 	const char *out = o.out;
 	ts_pattern *pat = rc ? NULL : ts_cli_load_chain(files, nfiles, tempo10 != 0);
 	const char *first = nfiles ? files[0] : ""; /* in argv */
@@ -584,21 +590,17 @@ static int cmd_export(int argc, char **argv)
 		return rc ? rc : EXIT_INVALID;
 
 	uint16_t t10 = tempo10 ? tempo10 : pat->tempo10;
-	ts_engine_config cfg = {
-		.rate = (uint32_t)t10 * 192, .tempo10 = tempo10, .seed = seed, .chain_max = nfiles,
-	};
-	ts_engine *eng = ts_engine_new(&cfg);
-	ts_smf *smf = ts_smf_new(SMF_PPQN);
+	ts_engine *eng = offline_engine(&o, pat, (uint32_t)t10 * 192);
+	ts_smf *smf = eng ? ts_smf_new(SMF_PPQN) : NULL;
 	export_ctx x = {0};
-	if (!eng || !smf || ts_engine_load_chain(eng, pat, nfiles) != TS_OK) {
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+	if (!smf) {
+		if (eng)
+			fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
 		ts_engine_free(eng);
-		ts_smf_free(smf);
 		free(pat);
 		return EXIT_INVALID;
 	}
 	uint64_t end = (uint64_t)bars * 16 * TS_UNITS_PER_STEP;
-	ts_engine_set_fill(eng, fill);
 	run_offline(eng, end, &x.base, export_event, &x);
 	ts_engine_free(eng);
 
@@ -671,31 +673,6 @@ static int render_format(const char *path)
 	return 0;
 }
 
-/* Load each track's sample: the first pattern of the chain that gives the track a voice (its
- * voice events do not say which pattern they come from), its path relative to that pattern's
- * file. A sample that cannot be read is reported; false then. */
-static bool render_load(ts_voices *v, const ts_pattern *pat, const char *const *files, int nfiles)
-{
-	bool all = true;
-	for (int t = 1; t <= TS_TRACKS; t++) {
-		for (int p = 0; p < nfiles; p++) {
-			const ts_track *tk = &pat[p].tracks[t - 1];
-			if (tk->dest == TS_DEST_EXT || !tk->sample[0])
-				continue;
-			const char *slash = strrchr(files[p], '/');
-			int dirlen = tk->sample[0] == '/' || !slash ? 0 : (int)(slash - files[p] + 1);
-			char path[4096], err[4096 + 256];
-			snprintf(path, sizeof(path), "%.*s%s", dirlen, files[p], tk->sample);
-			if (ts_voices_load(v, t, path, err, sizeof(err)) != TS_OK) {
-				fprintf(stderr, "trigseq: %s (track %d plays nothing)\n", err, t);
-				all = false;
-			}
-			break;
-		}
-	}
-	return all;
-}
-
 typedef struct {
 	ts_voices *voices;
 	uint64_t hits;
@@ -706,7 +683,11 @@ static void render_event(void *ctx, const ts_event *ev)
 	render_ctx *r = ctx;
 	if (ev->port != TS_PORT_VOICE || ev->size != 3)
 		return;
-	ts_voices_trigger(r->voices, ev->track, ev->bytes[2], ev->frame);
+	if (ev->track == 0) {
+		ts_voices_click(r->voices, ev->bytes[1], ev->frame);
+		return;
+	}
+	ts_voices_trigger(r->voices, ev->pattern, ev->track, ev->bytes[2], ev->frame);
 	r->hits++;
 }
 
@@ -743,12 +724,12 @@ static int cmd_render(int argc, char **argv)
 	}
 	double t0 = seconds_now();
 	offline_opts o;
-	int rc = parse_offline("render", argc, argv, OFF_OUT | OFF_RATE, 8000, "OUT.wav", &o);
+	int rc = parse_offline("render", argc, argv, OFF_OUT | OFF_RATE | OFF_CLICK, 8000, "OUT.wav",
+			       &o);
 	const char **files = o.files;
 	int nfiles = o.nfiles;
-	uint64_t bars = o.bars, rate = o.rate, seed = o.seed;
+	uint64_t bars = o.bars, rate = o.rate;
 	uint16_t tempo10 = o.tempo10;
-	bool fill = o.fill;
 	const char *out = o.out;
 	int format = out ? render_format(out) : 0;
 	if (!rc && !format)
@@ -760,23 +741,22 @@ static int cmd_render(int argc, char **argv)
 		return rc ? rc : EXIT_INVALID;
 	}
 
-	ts_engine_config cfg = {
-		.rate = (uint32_t)rate, .tempo10 = tempo10, .seed = seed, .chain_max = nfiles,
-	};
-	ts_engine *eng = ts_engine_new(&cfg);
-	render_ctx r = {.voices = ts_voices_new((uint32_t)rate)};
-	if (!eng || !r.voices || ts_engine_load_chain(eng, pat, nfiles) != TS_OK) {
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+	ts_engine *eng = offline_engine(&o, pat, (uint32_t)rate);
+	render_ctx r = {.voices = eng ? ts_voices_new((uint32_t)rate, nfiles) : NULL};
+	if (!r.voices) {
+		if (eng)
+			fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
 		ts_engine_free(eng);
-		ts_voices_free(r.voices);
 		free(files);
 		free(pat);
 		return EXIT_INVALID;
 	}
 	/* a missing sample spoils the render, not the rest of it: the others still play, and the
 	 * status says it at the end */
-	if (!render_load(r.voices, pat, files, nfiles))
-		rc = EXIT_INVALID;
+	for (int p = 0; p < nfiles; p++)
+		if (ts_voices_load_pattern(r.voices, p, &pat[p], files[p], ts_cli_sample_report,
+					   (void *)files[p]))
+			rc = EXIT_INVALID;
 	free(files);
 	uint16_t t10 = tempo10 ? tempo10 : pat->tempo10;
 	uint64_t end = ts_pos_to_frame((int64_t)bars * 16 * TS_UNITS_PER_STEP, (uint32_t)rate, t10);
@@ -806,7 +786,6 @@ static int cmd_render(int argc, char **argv)
 	float peak = 0;
 	bool written = true;
 	uint64_t frames = 0;
-	ts_engine_set_fill(eng, fill);
 	ts_engine_start(eng);
 	while (frames < end && written) {
 		uint32_t period = end - frames < RENDER_PERIOD ? (uint32_t)(end - frames) : RENDER_PERIOD;

@@ -31,6 +31,7 @@
 #include "trigseq/jack_io.h"
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
+#include "trigseq/voice.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -74,8 +75,13 @@ static const char *const usage_play =
 	"  -t, --bpm T             tempo 30.0 ... 300.0 instead of the pattern's\n"
 	"  -s, --seed S            seed of the probability draws (default 0)\n"
 	"  -f, --fill              fill mode on\n"
+	"  -k, --click             a metronome click on audio_out_1/2 on every quarter note\n"
+	"                          (1.5 kHz on a bar's first beat), in every sync mode\n"
 	"  -d, --duration SECONDS  stop after this long (default: until a signal)\n"
 	"  -v, --verbose           the start frame, then status on stderr once a second\n"
+	"Tracks with a sample and dest int or int+ext play it on audio_out_1/2 (a relative path\n"
+	"is taken from the pattern file's folder); a sample that cannot be read is named on\n"
+	"stderr, and the rest plays.\n"
 	"Exit status: 0 stopped cleanly, 1 a pattern or JACK problem, 2 bad usage.\n";
 
 /* Options: id, long name, short name, takes a value. */
@@ -97,7 +103,8 @@ static const char *const usage_play =
 	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false) \
 	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true) \
 	X(OPT_PROGRAM_SEND, "program-send", 0, true)      \
-	X(OPT_NO_JACK, "no-jack", 0, false)
+	X(OPT_NO_JACK, "no-jack", 0, false)               \
+	X(OPT_CLICK, "click", 'k', false)
 
 #define AS_ENUM(id, name, short_name, value) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
@@ -241,6 +248,9 @@ static int apply_option(play_opts *op, int o, const char *v)
 		break;
 	case OPT_CLOCK_WHILE_STOPPED:
 		op->clock_while_stopped = true;
+		break;
+	case OPT_CLICK:
+		op->click = true;
 		break;
 	case OPT_NO_JACK:
 		op->no_jack = true;
@@ -430,9 +440,10 @@ static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 	}
 	fprintf(stderr,
 		"trigseq: %u.%u BPM, sync int (master), %s, xruns %" PRIu32 ", lost events %" PRIu32
-		", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%",
+		", sample hits %" PRIu32 ", track 1 step %u, callback max %.3f%% of the period (%.1f "
+		"us), DSP load %.1f%%",
 		tempo10 / 10, tempo10 % 10, st.running ? "running" : "stopped", st.xruns,
-		st.lost_events, st.step1, period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+		st.lost_events + st.voices_lost, st.voice_hits, st.step1, period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
 		st.callback_ns_max / 1000.0, st.dsp_load);
 	print_chain(&st, op);
 }
@@ -552,6 +563,7 @@ int ts_play_main(int argc, char **argv)
 	/* JACK's threads inherit this mask: signals go to the main thread only. */
 	block_signals(true);
 	ts_engine *eng = NULL;
+	ts_voices *voices = NULL;
 	char err[512];
 	bool no_server;
 	ts_jack *j = ts_jack_open(&jc, &no_server, err, sizeof(err));
@@ -579,12 +591,26 @@ int ts_play_main(int argc, char **argv)
 		goto out;
 	}
 	ts_engine_set_fill(eng, op.fill);
+	voices = ts_voices_new(ts_jack_rate(j), op.nfiles);
+	if (!voices) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	/* a sample that cannot be read silences its track, not the rest */
+	for (int p = 0; p < op.nfiles; p++)
+		ts_voices_load_pattern(voices, p, &pat[p], op.files[p], ts_cli_sample_report,
+				       (void *)op.files[p]);
+	if (op.verbose && ts_voices_bytes(voices))
+		fprintf(stderr, "trigseq: samples: %.1f MB at %" PRIu32 " Hz on audio_out_1/2\n",
+			ts_voices_bytes(voices) / 1e6, ts_jack_rate(j));
+	ts_jack_set_click(j, op.click);
 	/* Best effort, as JACK clients do: without the privilege the engine's own block is still
 	 * locked if RLIMIT_MEMLOCK allows it (rtmem.h). */
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0 && op.verbose)
 		fprintf(stderr, "trigseq: could not lock memory (%s); playing anyway\n",
 			strerror(errno));
-	if (ts_jack_activate(j, eng, err, sizeof(err)) != TS_OK) {
+	if (ts_jack_activate(j, eng, voices, err, sizeof(err)) != TS_OK) {
 		fprintf(stderr, "trigseq: %s\n", err);
 		rc = EXIT_FAIL;
 		goto out;
@@ -637,6 +663,7 @@ int ts_play_main(int argc, char **argv)
 out:
 	ts_jack_close(j);
 	ts_engine_free(eng);
+	ts_voices_free(voices);
 	block_signals(false);
 	close_wakeup();
 	free(pat);

@@ -40,6 +40,7 @@
 #include "trigseq/monitor.h"
 #include "trigseq/patfile.h"
 #include "trigseq/play.h"
+#include "trigseq/voice.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -92,6 +93,9 @@ typedef struct {
 	uint16_t sent_solo;
 	uint64_t recovery_version;
 	double recovery_due;          /* when to write the recovery file, 0 = not due */
+	/* each track's sample as last handed to the voices ("" none), and why it did not load */
+	char *sample_asked[TS_TRACKS]; /* NULL: nothing asked yet */
+	char sample_why[TS_TRACKS][160];
 } ts_doc;
 
 typedef struct ui {
@@ -109,6 +113,8 @@ typedef struct ui {
 	ts_play_options op;
 	ts_jack *jack;                /* NULL: no JACK */
 	ts_engine *eng;
+	ts_voices *voices;            /* the sample voices of every pattern, and the click */
+	bool click;                   /* the metronome (y, --click) */
 	char jack_state[96];          /* what the status line says of JACK */
 	bool fill;                    /* fill mode latched (f) */
 	double fill_until;            /* momentary fill (F held): on until then */
@@ -252,6 +258,38 @@ static bool fill_on(const ui *u)
 
 /* ---- JACK ---- */
 
+/* Each track's sample of pattern k, as the document has it now, to the voices: only what changed
+ * is read (on this thread: a long file holds the screen for as long as it takes to read). A
+ * sample that cannot be read is said once, and the track stays silent until it changes. */
+static void sync_samples(ui *u, int k)
+{
+	ts_doc *d = &u->docs[k];
+	if (!u->voices || !d->ed)
+		return;
+	const ts_pattern *pat = ts_edit_pattern(d->ed);
+	for (int t = 0; t < TS_TRACKS; t++) {
+		char path[TS_VOICE_PATH_MAX], err[TS_VOICE_PATH_MAX + 256];
+		ts_voices_sample_path(&pat->tracks[t], ts_edit_path(d->ed), path, sizeof(path));
+		if (d->sample_asked[t] && strcmp(path, d->sample_asked[t]) == 0)
+			continue;
+		char *asked = strdup(path);
+		ts_status st = asked ? ts_voices_load(u->voices, k, t + 1, path, err, sizeof(err))
+				     : TS_ERR_NOMEM;
+		if (st == TS_ERR_BUSY || !asked) {
+			free(asked);
+			return; /* the audio thread has not taken the last ones yet: next time */
+		}
+		free(d->sample_asked[t]);
+		d->sample_asked[t] = asked;
+		d->sample_why[t][0] = '\0';
+		if (st != TS_OK) {
+			ts_voices_load(u->voices, k, t + 1, NULL, NULL, 0);
+			snprintf(d->sample_why[t], sizeof(d->sample_why[t]), "%.150s", err);
+			say(u, "%.120s (track %d plays nothing)", err, t + 1);
+		}
+	}
+}
+
 static void jack_setup(ui *u)
 {
 	if (u->op.no_jack) {
@@ -333,12 +371,18 @@ static void jack_setup(ui *u)
 		.program_send = u->op.program_send,
 	};
 	u->eng = ts_engine_new(&ec);
-	bool ok = u->eng && ts_engine_load_chain(u->eng, pats, u->ndocs) == TS_OK &&
+	u->voices = ts_voices_new(ts_jack_rate(u->jack), u->cap);
+	for (int k = 0; k < u->ndocs; k++)
+		sync_samples(u, k);
+	ts_jack_set_click(u->jack, u->click);
+	bool ok = u->eng && u->voices && ts_engine_load_chain(u->eng, pats, u->ndocs) == TS_OK &&
 		  ts_engine_queue(u->eng, u->cur) &&
-		  ts_jack_activate(u->jack, u->eng, err, sizeof(err)) == TS_OK;
+		  ts_jack_activate(u->jack, u->eng, u->voices, err, sizeof(err)) == TS_OK;
 	free(pats);
 	if (!ok) {
 		u->cap = 0;
+		ts_voices_free(u->voices);
+		u->voices = NULL;
 		ts_jack_close(u->jack);
 		u->jack = NULL;
 		ts_monitor_free(u->mon);
@@ -424,6 +468,9 @@ static void sync_engine(ui *u)
 	ts_doc *d = &u->docs[k];
 	uint64_t v = ts_edit_version(d->ed);
 	ensure_ports(u, ts_edit_pattern(d->ed));
+	/* the new sample before the pattern that plays it */
+	ts_voices_collect(u->voices);
+	sync_samples(u, k);
 	u->play_copy = *ts_edit_pattern(d->ed);
 	for (int t = 0; t < TS_TRACKS; t++)
 		if (u->solo && !(u->solo >> t & 1))
@@ -481,10 +528,11 @@ static void put(int y, int x, int attr, const char *fmt, ...)
 static const char *silent_reason(const ui *u, int t)
 {
 	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[t];
-	/* dest int sends no MIDI, and sample voices are not played through JACK yet */
+	const char *why = u->docs[u->cur].sample_why[t];
+	if (tk->dest != TS_DEST_EXT && why[0])
+		return why;
 	if (tk->dest == TS_DEST_INT)
-		return tk->sample[0] ? "dest int: no MIDI (sample voices are not played yet)"
-				     : "dest int without a sample";
+		return tk->sample[0] ? NULL : "dest int without a sample";
 	if (tk->channel == TS_CHANNEL_OFF)
 		return "channel off";
 	if (!tk->send_midi)
@@ -623,8 +671,9 @@ static void draw_status(ui *u)
 	bool gone = u->jack && st->server_gone;
 	char sync[40], mode[80], tail[48], jack[160];
 	sync_text(u, sync, sizeof(sync));
-	snprintf(mode, sizeof(mode), "%s  clock %s  ", sync,
-		 !u->op.send_clock ? "off" : u->op.clock_while_stopped ? "always" : "out");
+	snprintf(mode, sizeof(mode), "%s  clock %s  %s", sync,
+		 !u->op.send_clock ? "off" : u->op.clock_while_stopped ? "always" : "out",
+		 u->click ? "click  " : "");
 	if (gone) {
 		snprintf(jack, sizeof(jack), "JACK: server gone");
 	} else if (u->jack) {
@@ -666,11 +715,16 @@ static void draw_tracks(ui *u)
 		int dim = why ? (u->colour ? COLOR_PAIR(PAIR_MUTED) : A_DIM) : 0;
 		char mark = why ? (tk->mute ? 'M' : u->solo && !(u->solo >> t & 1) ? 's' : 'S')
 				: u->solo >> t & 1 ? '*' : ' ';
-		char ch[4], note[8];
-		if (tk->channel == TS_CHANNEL_OFF)
+		char ch[8], note[8];
+		/* where it goes: a channel, "smp" for the sample alone, "+" after the channel for
+		 * both */
+		if (tk->dest == TS_DEST_INT)
+			snprintf(ch, sizeof(ch), "smp");
+		else if (tk->channel == TS_CHANNEL_OFF)
 			snprintf(ch, sizeof(ch), "off");
 		else
-			snprintf(ch, sizeof(ch), "%d", tk->channel);
+			snprintf(ch, sizeof(ch), "%d%s", tk->channel,
+				 tk->dest == TS_DEST_INT_EXT && tk->sample[0] ? "+" : "");
 		ts_note_name(tk->notes[0], note, sizeof(note));
 		put(y, 0, dim | (t == c.track ? A_BOLD : 0), "%2d %-6.6s %3s %-8.8s %-4s %2d %-4s%c",
 		    t + 1, tk->name[0] ? tk->name : "", ch, tk->port, note, tk->length,
@@ -818,6 +872,16 @@ static void draw_monitor(ui *u)
 		put(16 + (int)(k - first), 0, 0, "%.*s", COLS, u->mon_lines[k % MON_LINES]);
 	if (u->mon_dropped)
 		put(15, 60, A_BOLD, "%" PRIu64 " dropped", u->mon_dropped);
+}
+
+static void act_click(ui *u, int arg)
+{
+	(void)arg;
+	u->click = !u->click;
+	if (u->jack)
+		ts_jack_set_click(u->jack, u->click);
+	say(u, "click %s", u->click ? "on: audio_out_1/2, every beat, the bar's first higher"
+				    : "off");
 }
 
 static void act_monitor(ui *u, int arg)
@@ -1594,6 +1658,7 @@ static const binding bindings[] = {
 	{'>', NULL, NULL, act_nudge, 1},
 	{'T', "T", "tap tempo (tap on the beat)", act_tap, 0},
 	{'i', "i", "MIDI monitor on/off", act_monitor, 0},
+	{'y', "y", "metronome click on/off", act_click, 0},
 	{'`', "`", "keyboard mode: letters play", act_keys_mode, 0},
 	{'b', "b", "pattern list on/off", act_patterns, 0},
 	{')', "( )", "next / previous pattern", act_pattern_step, 1},
@@ -2039,6 +2104,8 @@ static void free_documents(ui *u)
 	for (int k = 0; u->docs && k < u->ndocs; k++) {
 		ts_edit_free(u->docs[k].ed);
 		free(u->docs[k].path);
+		for (int t = 0; t < TS_TRACKS; t++)
+			free(u->docs[k].sample_asked[t]);
 	}
 	free(u->docs);
 	u->docs = NULL;
@@ -2074,6 +2141,7 @@ int ts_ui_main(int argc, char **argv)
 	}
 	if (tcgetattr(STDIN_FILENO, &saved_tty) == 0)
 		have_saved_tty = true;
+	u.click = u.op.click;
 	u.doc_tempo10 = ts_edit_pattern(u.ed)->tempo10;
 	u.tempo10 = u.op.tempo10 ? u.op.tempo10 : u.doc_tempo10;
 	u.octave = ts_edit_pattern(u.ed)->tracks[0].notes[0] / 12 - 1;
@@ -2127,6 +2195,7 @@ int ts_ui_main(int argc, char **argv)
 	ts_monitor_free(u.mon);
 	ts_monitor_free(u.inject);
 	ts_engine_free(u.eng);
+	ts_voices_free(u.voices);
 	free_documents(&u);
 	close_signals();
 	return 0;

@@ -21,7 +21,7 @@
 
 typedef struct {
 	uint64_t frame; /* absolute: run start + ev->frame */
-	uint8_t port, track, size, b[3];
+	uint8_t port, track, pattern, size, b[3];
 } rec;
 
 typedef struct {
@@ -43,6 +43,7 @@ static void collect(void *ctx, const ts_event *ev)
 	r->frame = c->base + ev->frame;
 	r->port = ev->port;
 	r->track = ev->track;
+	r->pattern = ev->pattern;
 	r->size = ev->size;
 	memcpy(r->b, ev->bytes, 3);
 }
@@ -2033,6 +2034,68 @@ static void test_voice_matches_notes(void **state)
 	}
 }
 
+/* A voice event names the chain index of its trig's pattern: the mixer plays that pattern's
+ * sample. */
+static void test_voice_pattern_index(void **state)
+{
+	(void)state;
+	pat.length = 2;
+	voice(1, TS_DEST_INT);
+	note(1, 1, 60);
+	keep(0);
+	pat.length = 2;
+	voice(1, TS_DEST_INT);
+	note(1, 1, 62);
+	keep(1);
+	assert_string_equal(play_chain(2, 48000), "0 voice 90 3C 64\n12000 voice 90 3E 64\n"
+						  "24000 voice 90 3C 64\n36000 voice 90 3E 64\n");
+	for (size_t i = 0; i < last.n; i++)
+		assert_int_equal(last.v[i].pattern, last.v[i].b[1] == 62);
+}
+
+/* The metronome: an event on every quarter note, the bar's first beat accented; switched on
+ * while playing, it starts at the next beat, and it runs without the MIDI clock. */
+static void test_click(void **state)
+{
+	(void)state;
+	note(1, 1, 60);
+	ts_engine_config cfg = cfg_std();
+	ts_engine *eng = ts_engine_new(&cfg);
+	assert_non_null(eng);
+	assert_int_equal(ts_engine_load(eng, &pat), TS_OK);
+	coll c = {0};
+	ts_engine_start(eng);
+	ts_engine_run(eng, 30000, collect, &c);
+	assert_int_equal(c.n, 2); /* the note, its note-off: no click yet */
+	ts_engine_set_click(eng, true);
+	for (c.base = 30000; c.base < 200000; c.base += 1000)
+		ts_engine_run(eng, 1000, collect, &c);
+	static const uint64_t beat[] = {48000, 72000, 96000, 120000, 144000, 168000, 192000};
+	size_t k = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		if (c.v[i].port != TS_PORT_VOICE)
+			continue;
+		assert_true(k < 7);
+		assert_int_equal(c.v[i].track, 0);
+		assert_int_equal(c.v[i].frame, beat[k]);
+		assert_int_equal(c.v[i].b[0], 0x90);
+		assert_int_equal(c.v[i].b[1], beat[k] == 96000 || beat[k] == 192000);
+		assert_int_equal(c.v[i].b[2], 127);
+		k++;
+	}
+	assert_int_equal(k, 7);
+	/* Start with the click on: the first beat at frame 0, accented */
+	ts_engine_stop(eng, 0, collect, &c);
+	coll_free(&c);
+	ts_engine_start(eng);
+	ts_engine_run(eng, 100, collect, &c);
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[0].port == TS_PORT_VOICE && c.v[0].frame == 0 && c.v[0].b[1] == 1);
+	assert_int_equal(c.v[1].port, 0); /* the note, after the click as clock comes first */
+	coll_free(&c);
+	ts_engine_free(eng);
+}
+
 /* A plays until its change point (its length, 4 steps = 24000), then B (2 steps), then A again,
  * each at step 1 of pass 1 (1ST is true again), each sending its programs and base values at its
  * change point before any note. */
@@ -3407,6 +3470,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_voice_slide, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_voice_matches_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_basic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_voice_pattern_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_click, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_change_point, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_held_notes_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain_queue, setup, teardown),

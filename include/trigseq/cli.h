@@ -22,4 +22,8 @@ bool ts_cli_tempo(const char *s, uint16_t *tempo10);
  * point. */
 ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewhere);
 
+/* A sample that cannot be loaded (ts_voices_report_fn, ctx: the pattern's file name), on stderr:
+ * "trigseq: PATH: why (track N of FILE plays nothing)". */
+void ts_cli_sample_report(void *file, int track, const char *why);
+
 #endif

@@ -14,7 +14,8 @@
  *
  * Voice events. Every note-on the track's MIDI would send (spec §5.4 to §5.6: each note of a
  * chord, accents, each retrig hit with its velocity curve) is also an event {TS_PORT_VOICE,
- * track, size 3, {0x90, note, velocity}}, at the same frame, whether or not the track sends MIDI:
+ * track, pattern, size 3, {0x90, note, velocity}}, at the same frame (pattern: the chain index of
+ * the trig's pattern, whose sample the track plays), whether or not the track sends MIDI:
  * same conditions, probability, mute, fill, micro timing, swing and clamping. Lock trigs and
  * muted trigs play none. There are no voice note-offs: a sample is a one-shot, playing to its end
  * or until the track's next voice event cuts it (the mixer's rule). Slides and ties work as on
@@ -34,7 +35,7 @@
  * emitted yet and F0 the first frame not run yet, each frame still computed from integers.
  *
  * Threads: ts_engine_new/free/load/load_chain on a non-real-time thread. ts_engine_start, _continue,
- * _run, _stop, _queue, _update, _set_fill, _set_tempo are real-time safe [RT]: no allocation,
+ * _run, _stop, _queue, _update, _set_fill, _set_click, _set_tempo are real-time safe [RT]: no allocation,
  * locks, I/O or syscalls; memory is fixed at ts_engine_new. One thread at a time per engine: an
  * editor hands its patterns (or tempo) to the thread that runs the engine (a ring), which calls
  * ts_engine_update (ts_engine_set_tempo) between two ts_engine_run calls.
@@ -72,6 +73,8 @@ typedef struct {
 	uint8_t port;            /* pattern port index (ts_pattern_ports), TS_PORT_CLOCK or
 				  * TS_PORT_VOICE */
 	uint8_t track;           /* 1 … 12; 0 for clock and transport */
+	uint8_t pattern;         /* TS_PORT_VOICE: chain index of the pattern whose trig it is
+				  * (whose sample plays); 0 for the others */
 	uint8_t size;            /* 1 … 3 */
 	uint8_t bytes[3];
 } ts_event;
@@ -262,6 +265,10 @@ ts_status ts_engine_set_tempo(ts_engine *eng, uint16_t tempo10);
 
 /* The fill flag read by fill / !fill conditions. [RT] */
 void ts_engine_set_fill(ts_engine *eng, bool fill);
+/* The metronome: from the next tick on, an event {TS_PORT_VOICE, track 0, {0x90, accent, 127}}
+ * on every quarter note of the song (position a multiple of 4 steps), accent 1 on a bar's first
+ * beat (every 16 steps from the song's start), else 0. Off at ts_engine_new. [RT] */
+void ts_engine_set_click(ts_engine *eng, bool click);
 
 bool ts_engine_running(const ts_engine *eng);
 void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st);

@@ -4,8 +4,14 @@
  * and writes its events at their exact frame offsets. Nothing else happens in the callback.
  *
  * Ports (DESIGN.md): one MIDI output per pattern port (index 0 is `midi_out`), `clock_out`,
- * `clock_in`, `midi_in`, `audio_out_1`, `audio_out_2`. Audio is silence; `midi_in` is parsed and
- * ignored; `clock_in` feeds the MIDI clock slave when it is asked for (sync_midi).
+ * `clock_in`, `midi_in`, `audio_out_1`, `audio_out_2`. `midi_in` is parsed for program changes
+ * (program_receive); `clock_in` feeds the MIDI clock slave when it is asked for (sync_midi).
+ *
+ * Audio. The engine's voice events (engine.h) go to the sample voices (voice.h) at the frame
+ * each is written at, in every sync mode (following a master: where the master's grid puts
+ * them, as the MIDI), and so does the metronome (ts_jack_set_click); after the engine has run
+ * for the cycle, the mixer renders the cycle into audio_out_1 (left) and audio_out_2 (right),
+ * cleared first like every output. A stop lets the hits ring out, as on the Rytm.
  *
  * Clock slave (sync_midi). The engine runs on its own virtual timeline at the pattern's tempo;
  * every cycle it is run up to the song position the clock's filtered grid reaches at the end of
@@ -78,6 +84,7 @@
 #include "trigseq/monitor.h"
 #include "trigseq/pattern.h"
 #include "trigseq/status.h"
+#include "trigseq/voice.h"
 
 typedef struct ts_jack ts_jack;
 
@@ -119,6 +126,8 @@ typedef struct {
 	uint64_t frames;                  /* engine frames since start */
 	uint32_t xruns;
 	uint32_t lost_events;             /* events JACK refused (port buffer full) + engine losses */
+	uint32_t voice_hits;              /* voice events given to the mixer since activation */
+	uint32_t voices_lost;             /* hits the mixer dropped (its queue full; stays 0) */
 	uint8_t step1;                    /* current step of track 1, 0 before start */
 	uint8_t step[TS_TRACKS];          /* current step of every track (1-based), 0 before start */
 	uint16_t phase[TS_TRACKS];        /* how far into it (ts_engine_status.phase) */
@@ -170,9 +179,12 @@ bool ts_jack_has_port(const ts_jack *j, const char *port);
  * which. */
 ts_status ts_jack_add_port(ts_jack *j, const char *name, char *err, size_t errlen);
 
-/* Hand over the engine (made at ts_jack_rate(), pattern loaded, stopped) and activate. The
- * engine belongs to the process callback until ts_jack_close(). */
-ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, char *err, size_t errlen);
+/* Hand over the engine (made at ts_jack_rate(), pattern loaded, stopped) and the sample voices
+ * (made at that rate, the chain's samples loaded; NULL: audio_out_1/2 stay silent), and
+ * activate. Both belong to the process callback until ts_jack_close(), except the mixer's main
+ * thread side (ts_voices_load, _collect: samples change while playing). Free them after. */
+ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, ts_voices *voices, char *err,
+			   size_t errlen);
 
 /* Connect our `port` to `dest`: a full JACK port name, or else an extended regular expression
  * matched against every port of the right direction and type. Connects every match; returns the
@@ -203,6 +215,10 @@ bool ts_jack_stop(ts_jack *j, int timeout_ms);
  * Continue on clock_out), and do nothing while it is stopped. */
 typedef enum { TS_JACK_PLAY = 1, TS_JACK_CONTINUE, TS_JACK_STOP } ts_jack_cmd;
 void ts_jack_command(ts_jack *j, ts_jack_cmd cmd);
+/* The metronome on or off from the next cycle (every mode, playing or not; needs cfg.voices):
+ * a click on audio_out_1/2 on every quarter note of the song the engine plays, accented on a
+ * bar's first beat (ts_engine_set_click). */
+void ts_jack_set_click(ts_jack *j, bool click);
 /* Fill mode on or off from the next cycle (interactive, every sync mode): the engine's fill
  * flag, which fill and !fill conditions read for steps not evaluated yet. */
 void ts_jack_set_fill(ts_jack *j, bool fill);

@@ -24,6 +24,7 @@ typedef struct {
 	bool send_clock, send_transport, fill, verbose;
 	bool sync_midi, sync_jack, no_start, clock_while_stopped;
 	bool no_jack;                  /* editor: edit without JACK */
+	bool click;                    /* the metronome on audio_out_1/2 */
 	uint16_t tempo10;              /* 0 = the pattern's */
 	uint8_t program_receive;       /* MIDI channel 1 … 16, 0 = off */
 	uint8_t program_send;          /* MIDI channel 1 … 16, 0 = off */

@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 	ts_engine_config ec = {.rate = ts_jack_rate(j), .send_clock = true, .chain_max = 1};
 	ts_engine *eng = ts_engine_new(&ec);
 	if (!eng || ts_engine_load_chain(eng, pat, 1) != TS_OK ||
-	    ts_jack_activate(j, eng, err, sizeof(err)) != TS_OK) {
+	    ts_jack_activate(j, eng, NULL, err, sizeof(err)) != TS_OK) {
 		fprintf(stderr, "monitor_dump: cannot set up the engine: %s\n", err);
 		return 2;
 	}

@@ -104,6 +104,11 @@ sleep 0.3
 for p in "${mons[@]}" "$mclk_pid"; do stop_pid "$p"; done
 grep -q 'started at frame [0-9]' "$tmp/acid.err" && ok "--verbose prints the start frame" ||
 	bad "no 'started at frame' in: $(head -c 300 "$tmp/acid.err")"
+# ports.tsq's samples are not there: each named with its track and file, and the rest plays
+grep -q '^trigseq: tests/jack/kick.wav: No such file or directory (track 4 of tests/jack/ports.tsq plays nothing)$' "$tmp/ports.err" &&
+	grep -q 'hat.wav: No such file or directory (track 5 of' "$tmp/ports.err" &&
+	ok "missing samples named: $(grep -m1 'plays nothing' "$tmp/ports.err")" ||
+	bad "missing samples not named: $(head -c 400 "$tmp/ports.err")"
 
 check "virus-acid notes" $MIDI compare "$tmp/mon_acid.txt" "$TRIGSEQ" patterns/virus-acid.tsq midi_out $R 1260
 check "rytm-drums notes (12 channels, seed 7, fill)" $MIDI compare "$tmp/mon_rytm.txt" "$TRIGSEQ" \
@@ -413,6 +418,32 @@ grep -q 'sync jack, transport rolling, frame [0-9]*, BBT valid, 150.00 BPM, runn
 	ok "--sync jack status with BBT: $(grep -m1 'BBT valid' "$tmp/tb.err" | cut -c1-90)" ||
 	bad "--sync jack status with BBT: $(grep -m2 'sync jack' "$tmp/tb.err")"
 check "--sync jack follows the timebase master's BBT" $MIDI bbt "$tmp/mon_tb.txt" $R 150 256
+
+# ---- 10: sample voices and the click on audio_out_1/2 ----
+# What trigseq plays on JACK, recorded by a peer that keeps the frame time of its first frame,
+# is `trigseq render` of the same pattern, frame for frame from the start frame on (the mixer
+# and the engine are the same; the render is 24-bit, hence the tolerance). Under the RT
+# interposer, with the click on.
+fresh_server -S
+mkdir -p "$tmp/audio"
+cp tests/cli/voices.tsq "$tmp/audio/"
+python3 tests/render/samples.py "$tmp/audio" 48000
+run_bg cap "$build/audio_capture" ts_cap "$tmp/audio.cap" 6
+cap=$bg_pid
+wait_port ts_cap:in_2 || bad "audio_capture did not come up"
+LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play "$tmp/audio/voices.tsq" --click --name ts_audio \
+	--duration 4 --verbose --connect audio_out_1=ts_cap:in_1 --connect audio_out_2=ts_cap:in_2 \
+	>"$tmp/audio.out" 2>"$tmp/audio.err"
+rc=$?
+wait "$cap"
+"$TRIGSEQ" render "$tmp/audio/voices.tsq" --click --bars 2 -o "$tmp/audio.wav" >/dev/null
+start=$(sed -n 's/.*started at frame \([0-9]*\).*/\1/p' "$tmp/audio.err")
+[ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/audio.err" &&
+	grep -qE 'sample hits [1-9]' "$tmp/audio.err" &&
+	ok "samples and click under rtcheck: $(grep rtcheck "$tmp/audio.err"), $(grep -o 'sample hits [0-9]*' "$tmp/audio.err" | tail -1)" ||
+	bad "samples and click: exit $rc: $(head -c 600 "$tmp/audio.err")"
+check "audio_out_1/2 equal the render frame for frame" python3 "$here/audio.py" same \
+	"$tmp/audio.cap" "$tmp/audio.wav" "${start:-0}" 1e-6 3
 
 stop_pid "$main_server"
 printf 'jack: %d passed, %d failed\n' "$pass" "$fail"

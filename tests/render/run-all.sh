@@ -62,8 +62,8 @@ echo "not audio" >"$tmp/same/samples/hat.wav"
 "$TRIGSEQ" render "$tmp/same/voices.tsq" -o "$tmp/missing.wav" >"$tmp/missing.out" 2>"$tmp/missing.err"
 st=$?
 "$TRIGSEQ" dump "$tmp/same/voices.tsq" | awk '$2 == "voice"' >"$tmp/all.dump"
-if [ $st -eq 1 ] && grep -q 'samples/kick.wav: .*No such file.*(track 1 plays nothing)' "$tmp/missing.err" &&
-	grep -q 'samples/hat.wav: .*(track 6 plays nothing)' "$tmp/missing.err" && [ -s "$tmp/missing.wav" ]; then
+if [ $st -eq 1 ] && grep -q 'samples/kick.wav: No such file or directory (track 1 of .*voices.tsq plays nothing)' "$tmp/missing.err" &&
+	grep -q 'samples/hat.wav: .*(track 6 of .*voices.tsq plays nothing)' "$tmp/missing.err" && [ -s "$tmp/missing.wav" ]; then
 	ok "missing and unreadable samples: exit 1, $(tr '\n' '|' <"$tmp/missing.err")"
 else
 	bad "missing samples: exit $st, $(cat "$tmp/missing.err")"

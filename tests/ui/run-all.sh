@@ -523,5 +523,49 @@ wait_exit ports
 rtok "editor's process callback through a port registered while playing" "$tmp/ports.err"
 stop_pid "$vmon"
 
+# ---- 17: samples in the editor: heard on audio_out_1/2, changed while playing, the click ----
+# One hit a beat, on its second 16th; a.wav is 0.5 on both sides, b.wav 0.25 / -0.25. The
+# sample typed while playing is heard from the next hit on; y adds the click on the beats.
+mkdir -p "$tmp/smp"
+printf 'trigseq 1\ntempo 240.0\nlength 4\ntrack 1\n  sample "a.wav"\n  dest int\n  steps .x..\n' \
+	>"$tmp/smp/p.tsq"
+python3 - "$tmp/smp" <<'PY'
+import struct, sys, wave
+for name, ch, v in (("a", 1, (0.5,)), ("b", 2, (0.25, -0.25))):
+    with wave.open(f"{sys.argv[1]}/{name}.wav", "wb") as w:
+        w.setnchannels(ch); w.setsampwidth(2); w.setframerate(48000)
+        w.writeframes(struct.pack("<" + "h" * ch, *[round(x * 32767) for x in v]) * 72)
+PY
+"$build/audio_capture" ts_scap "$tmp/smp.cap" 40 >/dev/null 2>"$tmp/scap.err" &
+scap=$!
+pids+=("$scap")
+wait_port ts_scap:in_2 || bad "audio_capture did not come up"
+editor smp LD_PRELOAD="$build/rtcheck.so" "$TRIGSEQ" smp/p.tsq --name ts_smp \
+	--connect audio_out_1=ts_scap:in_1 --connect audio_out_2=ts_scap:in_2
+wait_screen smp 'p.tsq +STOP' || bad "the editor did not start"
+expect_screen smp "a sample-only track shows 'smp' where the channel goes" '^ +1 +smp +midi_out '
+keys smp p
+sleep 1.5
+for _ in $(seq 8); do keys smp BTab; done
+keys smp e C-u b.wav Enter
+expect_screen smp "the sample typed shows in the track settings" 'sample +b\.wav'
+sleep 1.5
+keys smp y
+expect_screen smp "y: the click is on, and the status line says so" 'click on: audio_out_1/2.*'
+screen smp | head -1 | grep -q ' click ' && ok "status line: click" ||
+	bad "no click on the status line: $(screen smp | head -1)"
+sleep 1.5
+keys smp p
+sleep 0.3
+keys smp e C-u missing.wav Enter
+expect_screen smp "a sample that cannot be read is said, naming the file" \
+	'missing\.wav: No such file or directory \(track 1 plays nothing\)'
+keys smp q d
+wait_exit smp
+stop_pid "$scap"
+rtok "editor's process callback with samples and the click" "$tmp/smp.err"
+check "hits of a.wav, then of b.wav after the edit, then with clicks on the beats" \
+	python3 "$root/tests/jack/audio.py" sequence "$tmp/smp.cap" '^a{3,}b{3,}[bc]*c[bc]*$'
+
 printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
