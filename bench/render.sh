@@ -53,7 +53,7 @@ fi
 ts_seconds=$(seconds "$tmp/trigseq.wav") || { echo "render bench: trigseq render: $ts_seconds"; exit 1; }
 ts_cpu=$cpu ts_wall=$wall
 ts_speed=$(speed "$ts_seconds" "$ts_cpu")
-echo "trigseq render: $ts_seconds s of audio ($bars bars), CPU $ts_cpu s, wall $ts_wall s" \
+echo "trigseq render: $ts_seconds s of audio ($bars bar$([ "$bars" -eq 1 ] || echo s)), CPU $ts_cpu s, wall $ts_wall s" \
 	"(median of $runs; CPU of each run: $(each trigseq) s)"
 
 if ! command -v h2cli >/dev/null; then
@@ -88,9 +88,11 @@ echo "h2cli $(h2cli --version 2>/dev/null | grep -o '[0-9][0-9.]*[-a-z0-9]*' | h
 	"$(each h2cli) s)"
 # The same mix? Over the first 8 bars: pure Python would take minutes for the whole file, and
 # h2cli leaves out the hits in the last few ticks of a song (here the last two rim retrigs).
-read -r rms rel < <(python3 "$files" diff "$tmp/trigseq.wav" "$tmp/h2cli.wav" 16)
-echo "outputs: first 16 s at $rms dBFS RMS; trigseq minus h2cli $rel dB below that"
-awk -v r="$rel" 'BEGIN { exit !(r > -60) }' &&
-	echo "render bench: the two renders differ: not the same pattern and samples?"
+if [ "$bars" -gt 8 ]; then
+	read -r rms rel < <(python3 "$files" diff "$tmp/trigseq.wav" "$tmp/h2cli.wav" 16)
+	echo "outputs: first 16 s at $rms dBFS RMS; trigseq minus h2cli $rel dB below that"
+	awk -v r="$rel" 'BEGIN { exit !(r > -60) }' &&
+		echo "render bench: the two renders differ: not the same pattern and samples?"
+fi
 echo "render speed (12 tracks, samples, 48 kHz): trigseq ${ts_speed}x real time (CPU)," \
 	"h2cli ${h2_speed}x real time (CPU), same pattern and samples"
