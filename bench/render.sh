@@ -64,12 +64,13 @@ fi
 # h2cli opens an audio driver before it switches to its disk writer: `auto` and `jack` would
 # start a JACK server (24 s of waiting on a machine without one), OSS is absent on current
 # Linux and falls back at once to Hydrogen's null driver. Its preferences and log go to
-# ~/.hydrogen: a private home keeps them out of the user's.
+# ~/.hydrogen and its scratch files to $TMPDIR/hydrogen: private ones keep them out of the
+# user's.
 mkdir "$tmp/home"
 h2() {
 	local st=0
 	rm -f "$tmp/h2cli.wav"
-	HOME="$tmp/home" JACK_NO_START_SERVER=1 h2cli -d oss -s "$tmp/bench.h2song" \
+	HOME="$tmp/home" TMPDIR="$tmp" JACK_NO_START_SERVER=1 h2cli -d oss -s "$tmp/bench.h2song" \
 		-o "$tmp/h2cli.wav" -r 48000 -b 24 || st=$?
 	[ "$st" -eq 0 ] || { echo "exit status $st" >"$tmp/h2cli.err"; return 1; }
 	[ -s "$tmp/h2cli.wav" ] || { echo "no output file" >"$tmp/h2cli.err"; return 1; }
