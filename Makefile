@@ -186,6 +186,7 @@ bench: $(B)/bench_engine $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cb
 	$(B)/bench_clock
 	bench/slave.sh $(B)
 	bench/callback.sh $(B) 20
+	bench/render.sh $(B)
 	bench/editor.sh $(B)
 
 FUZZ_SECONDS ?= 60

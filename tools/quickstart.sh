@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Set up a Debian 12 machine for trigseq, build it, and either demo it or run every test.
+# Set up a Debian 12 machine for trigseq, build it, and either demo it, run every test or print
+# every benchmark figure.
 #   tools/quickstart.sh demo   install what is missing, build, play an example pattern on JACK
 #                              (a private dummy server if none runs), showing every MIDI event
 #   tools/quickstart.sh test   install what is missing, build, run `make test`
+#   tools/quickstart.sh bench  install what is missing (and Hydrogen, whose h2cli the render
+#                              speed is compared with), build, run `make bench` (over 15 minutes)
 # Run as root or with sudo (apt-get needs it); nothing is installed when everything is there.
 set -euo pipefail
 
@@ -15,10 +18,14 @@ PACKAGES=(
 	libjack-jackd2-dev libncurses-dev libsndfile1-dev libsamplerate0-dev libcmocka-dev
 	jackd2 jack-midi-clock tmux mandoc python3 procps python3-mido midicsv
 )
+# What `make bench` needs beyond them: Hydrogen's h2cli renders the same pattern as
+# bench/render.sh. CI runs no benchmark, so the test packages stay without it.
+BENCH_PACKAGES=(hydrogen)
 
+# install_missing [MORE...]: PACKAGES and MORE
 install_missing() {
 	local missing=()
-	for p in "${PACKAGES[@]}"; do
+	for p in "${PACKAGES[@]}" "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
@@ -71,8 +78,14 @@ test)
 	tools/jack-shm-heal.sh
 	make test
 	;;
+bench)
+	install_missing "${BENCH_PACKAGES[@]}"
+	make -j"$jobs" all
+	tools/jack-shm-heal.sh
+	make bench
+	;;
 *)
-	echo "usage: tools/quickstart.sh demo|test" >&2
+	echo "usage: tools/quickstart.sh demo|test|bench" >&2
 	exit 2
 	;;
 esac
