@@ -85,6 +85,7 @@ static const char *const usage_export =
 
 static const char *const usage_render =
 	"usage: trigseq render FILE... -o OUT.wav [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill]\n"
+	"                      [--click]\n"
 	"\n"
 	"Play the sample voices (tracks with a sample and dest int or int+ext) of the first N bars\n"
 	"offline, with the engine and mixer that play them live, into a stereo audio file: each\n"
@@ -97,14 +98,16 @@ static const char *const usage_render =
 	"  -t, --bpm T           tempo 30.0 ... 300.0 instead of the pattern's\n"
 	"  -s, --seed S          seed of the probability draws (default 0)\n"
 	"  -f, --fill            fill mode on\n"
-	"Several files play as a chain, as with 'trigseq dump'; a track plays the sample of the\n"
-	"first pattern of the chain that gives it a voice. A sample that cannot be read is named\n"
-	"on stderr with the reason; the other tracks still render, and the exit status is 1.\n"
+	"  -k, --click           the metronome too, as 'trigseq play --click' plays it\n"
+	"Several files play as a chain, as with 'trigseq dump', each pattern's hits with its own\n"
+	"samples. A sample that cannot be read is named on stderr with the reason; the other\n"
+	"tracks still render, and the exit status is 1.\n"
 	"Exit status: 0 success, 1 invalid pattern, unreadable sample or the file not written,\n"
 	"2 bad usage.\n";
 
 static const char *const usage_dump =
 	"usage: trigseq dump FILE... [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]\n"
+	"                    [--click]\n"
 	"\n"
 	"Print every event the engine sends for the first N bars, one line each:\n"
 	"  <frame> <port> <byte> <byte> ...\n"
@@ -114,6 +117,8 @@ static const char *const usage_dump =
 	"  -s, --seed S    seed of the probability draws (default 0)\n"
 	"  -f, --fill      fill mode on (fill / !fill conditions)\n"
 	"  -c, --clock     add MIDI clock on port clock_out (FA, F8 every tick, FC)\n"
+	"  -k, --click     add the metronome's clicks on the pseudo port click: 90 01 7F on a\n"
+	"                  bar's first beat, 90 00 7F on the other quarter notes\n"
 	"Several files play as a chain, as with 'trigseq play': each pattern until its change\n"
 	"point, then the next, looping, at the first one's tempo (or --bpm).\n"
 	"Exit status: 0 success, 1 invalid pattern, 2 bad usage.\n";

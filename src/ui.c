@@ -70,6 +70,7 @@ static const char *const usage_editor =
 	"                          p or P while it runs joins it at its next step\n"
 	"  --clock-while-stopped   clock ticks (F8) on clock_out while stopped too (not with\n"
 	"                          --sync midi or --no-send-clock)\n"
+	"  -k, --click             the metronome on audio_out_1/2 (y switches it)\n"
 	"  --name, --server, --connect, --send-clock, --no-send-clock, --send-transport,\n"
 	"  --no-send-transport, --bpm, --seed, --fill\n"
 	"                          as for 'trigseq play' (see 'trigseq play --help')\n"

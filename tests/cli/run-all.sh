@@ -170,6 +170,15 @@ if run "dump voices" 0 "$TRIGSEQ" dump tests/cli/voices.tsq --bars 4 --seed 5; t
 	awk '$2 != "voice" && ($3 ~ /^.0$/ || $3 ~ /^.4$/)' "$tmp/out" >"$tmp/int"
 	expect_empty "dump voices: no MIDI from dest int tracks" "$tmp/int"
 fi
+# --click: a click on every quarter note (125 BPM: 23040 frames), accented every 16 steps; the
+# rest of the dump unchanged
+if run "dump --click" 0 "$TRIGSEQ" dump tests/cli/voices.tsq --bars 4 --seed 5 --click; then
+	awk '$2 == "click" { printf "%s %s %s %s\n", $1 / 23040, $3, $4, $5 }' "$tmp/out" | tr '\n' ' ' >"$tmp/clicks"
+	[ "$(cat "$tmp/clicks")" = "$(for k in $(seq 0 15); do printf '%d 90 %s 7F ' "$k" "$([ $((k % 4)) -eq 0 ] && echo 01 || echo 00)"; done)" ] &&
+		ok || bad "dump --click: $(cat "$tmp/clicks")"
+	grep -v ' click ' "$tmp/out" | cmp -s - tests/golden/voices.dump && ok ||
+		bad "dump --click changed the other events"
+fi
 "$TRIGSEQ" dump patterns/rytm-drums.tsq --bars 16 --seed 3 >"$tmp/a" && "$TRIGSEQ" dump patterns/rytm-drums.tsq --bars 16 --seed 3 >"$tmp/b"
 cmp -s "$tmp/a" "$tmp/b" && ok || bad "dump is deterministic for a seed"
 "$TRIGSEQ" dump patterns/rytm-drums.tsq --bars 16 --seed 4 >"$tmp/c"
