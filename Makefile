@@ -150,7 +150,7 @@ jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B
 $(B)/jitter_clock: tests/slave/jitter_clock.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
-slave-test: $(B)/trigseq $(B)/jitter_clock
+slave-test: $(B)/trigseq $(B)/jitter_clock $(B)/audio_capture
 	tools/jack-shm-heal.sh
 	tests/slave/run-all.sh $(B)
 

@@ -133,6 +133,44 @@ def cmd_steady(capture, clock, rate, max_ratio, skip_s="10"):
         sys.exit(1)
 
 
+def cmd_click(capture_path, clock, rate, tol_ms):
+    """The metronome following the master (audio_capture of audio_out_1): a click within tol_ms
+    of the true frame of every beat (song tick a multiple of 24) from the first click on, none
+    elsewhere, accented (1.5 kHz, not 1 kHz) on every fourth beat from song tick 0."""
+    sys.path.insert(0, f"{sys.path[0]}/../jack")
+    from audio import capture  # pylint: disable=import-outside-toplevel
+    rate, tol = int(rate), float(tol_ms)
+    frame0, _, cap = capture(capture_path)
+    left = cap[0::2]
+    clicks, silent = [], 100
+    for i, v in enumerate(left):
+        if abs(v) > 0.05:
+            if silent >= 100:
+                # the click's sine starts at 0: its first frame above 0.05 is its second
+                crossings = sum((left[j] > 0) != (left[j + 1] > 0) for j in range(i, i + 480))
+                clicks.append((frame0 + i - 1, crossings > 25))
+            silent = 0
+        else:
+            silent += 1
+    ticks, _ = read_clock(clock)
+    beats = [(true, song) for true, _, song in ticks if song % 24 == 0]
+    if not clicks:
+        sys.exit("no click in the capture")
+    beats = [b for b in beats if b[0] >= clicks[0][0] - tol * rate / 1000]
+    beats = [b for b in beats if b[0] <= clicks[-1][0] + tol * rate / 1000]
+    if len(clicks) != len(beats) or len(clicks) < 8:
+        sys.exit(f"{len(clicks)} clicks for {len(beats)} beats of the master")
+    worst = 0.0
+    for (f, accent), (true, song) in zip(clicks, beats):
+        err = (f - true) * 1000.0 / rate
+        worst = max(worst, abs(err))
+        if abs(err) > tol or accent != (song % 96 == 0):
+            sys.exit(f"the click of song tick {song}: {err:+.3f} ms from the beat, "
+                     f"{'accented' if accent else 'plain'}")
+    print(f"{len(clicks)} clicks on {len(beats)} beats of the master, {sum(a for _, a in clicks)} "
+          f"accented on the bars; max |error| {worst:.3f} ms (limit {tol})")
+
+
 def cmd_wander(capture, rate, tol_ms, min_runs="2"):
     """jack_midi_clock: each run from Start to Stop plays step k on the master's tick 6k, from
     step 1, none lost or doubled; after each Stop nothing sounds."""
@@ -324,5 +362,5 @@ def cmd_resume(capture, clock, rate, first_ms, other_ms):
 if __name__ == "__main__":
     cmds = {"steady": cmd_steady, "wander": cmd_wander, "transport": cmd_transport,
             "loss": cmd_loss, "garbage": cmd_garbage, "spp": cmd_spp,
-            "resume": cmd_resume}
+            "resume": cmd_resume, "click": cmd_click}
     cmds[sys.argv[1]](*sys.argv[2:])

@@ -131,6 +131,25 @@ if [ "$bench" != bench ]; then
 	slave resume; r_ts=$ts_pid; r_mon=$mon_pid
 	master resume --bpm 120 --jitter-ms 2 --seed 16 --ticks 330 --lose-after 203 --resume-after 9
 	r_jc=$jc_pid
+	# 10. --click while following: audio_out_1 recorded (tests/jack/audio_capture.c), the clicks
+	# on the master's beats, accented on its bars
+	"$build/audio_capture" ts_ccap "$tmp/click.cap" 60 >/dev/null 2>"$tmp/ccap.err" &
+	c_cap=$!
+	pids+=("$c_cap")
+	wait_port ts_ccap:in_2 || bad "audio_capture did not come up"
+	"$TRIGSEQ" play "$PAT" --sync midi --click --verbose --name ts_click \
+		--connect audio_out_1=ts_ccap:in_1 --connect audio_out_2=ts_ccap:in_2 \
+		>"$tmp/ts_click.out" 2>"$tmp/ts_click.err" &
+	c_ts=$!
+	pids+=("$c_ts")
+	for _ in $(seq 50); do
+		grep -q 'waiting for MIDI Start on clock_in' "$tmp/ts_click.err" && break
+		sleep 0.1
+	done
+	"$JCLOCK" --name jc_click --connect ts_click:clock_in --bpm 120 --jitter-ms 2 --seed 17 \
+		--ticks 600 >"$tmp/jc_click.txt" 2>"$tmp/jc_click.err" &
+	c_jc=$!
+	pids+=("$c_jc")
 fi
 
 # 2. jack_midi_clock -J 5 (each tick interval +-5%), started and stopped with jack_transport;
@@ -174,6 +193,13 @@ if [ "$bench" != bench ]; then
 	finish resume "$r_ts" "$r_mon" "$r_jc"
 	check "clock lost and resumed: steps go on from the resumed tick" $AN resume \
 		"$tmp/mon_resume.txt" "$tmp/jc_resume.txt" $R 3.0 3.0
+	wait "$c_jc"
+	sleep 0.3
+	kill -INT "$c_ts"
+	wait "$c_ts" && ok "--click: trigseq exit 0" || bad "--click: $(tail -c 300 "$tmp/ts_click.err")"
+	stop_pid "$c_cap"
+	check "--click following MIDI clock: a click on every beat of the master, bars accented" \
+		$AN click "$tmp/click.cap" "$tmp/jc_click.txt" $R 3.0
 fi
 
 finish steady "$s_ts" "$s_mon" "$s_jc"
