@@ -24,7 +24,7 @@ SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
 LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
-	src/edit.c src/monitor.c src/fileio.c src/smf.c
+	src/edit.c src/monitor.c src/fileio.c src/smf.c src/sysex.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
@@ -37,7 +37,7 @@ PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 VOICE_OBJ := $(B)/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor test_voice
+	test_monitor test_voice test_sysex
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
