@@ -30,7 +30,7 @@ SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
 # The JACK and terminal side of the program: only the trigseq binary links them, not the unit
 # tests.
-PLAY_SRC := src/jack_io.c src/play.c src/ui.c
+PLAY_SRC := src/jack_io.c src/play.c src/ui.c src/sysex_io.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
 # The sample voices: only the trigseq binary and test_voice link libsndfile and libsamplerate.
