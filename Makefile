@@ -40,7 +40,7 @@ UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test
 	test_monitor test_voice test_sysex
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -156,6 +156,10 @@ ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi
 	tests/ui/run-all.sh $(B)
 	tests/ui/sync.sh $(B)
 
+# The SysEx librarian through a private JACK dummy server, with jack_midi_dump (tests/sysex/).
+sysex-test: $(B)/trigseq $(B)/send_midi $(B)/rtcheck.so
+	tests/sysex/run-all.sh $(B)
+
 check-patterns: $(B)/trigseq
 	$(B)/trigseq check patterns/*.tsq
 
@@ -163,7 +167,7 @@ lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
 test: unit unit-san check-patterns lint-man cli-test oracle-test export-test render-test jack-test slave-test \
-	ui-test
+	ui-test sysex-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)

@@ -50,6 +50,7 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 #define RING_BYTES ((size_t)1 << 20)
+#define MAX_PORTS 16
 
 static const char *const usage_sysex =
 	"usage: trigseq sysex send FILE.syx --to PORT [--gap-ms N] [--rate BYTES_PER_SEC]\n"
@@ -61,7 +62,7 @@ static const char *const usage_sysex =
 	"with its byte offset and nothing is sent), then send every message, paced: each byte\n"
 	"at the time a DIN MIDI cable would carry it, and a pause between messages.\n"
 	"  --to PORT            the JACK MIDI input to send to: a full port name, or an extended\n"
-	"                       regular expression (every match)\n"
+	"                       regular expression (every match); repeatable\n"
 	"  --gap-ms N           silence between messages, 0 ... 60000 ms (default 100)\n"
 	"  --rate B             bytes a second, 1 ... 1000000 (default 3125, DIN MIDI's rate)\n"
 	"\n"
@@ -71,7 +72,8 @@ static const char *const usage_sysex =
 	"seconds after the last SysEx byte (or after the start, when none comes), or at SIGINT;\n"
 	"then writes the complete messages, atomically.\n"
 	"  -o, --output FILE    the file to write; an existing one only with --force\n"
-	"  --from PORT          connect this JACK MIDI output (full name or regex) to sysex_in\n"
+	"  --from PORT          connect this JACK MIDI output (full name or regex) to sysex_in;\n"
+	"                       repeatable (without it, others connect to us)\n"
 	"  --timeout S          seconds, 0.1 ... 86400 (default 10)\n"
 	"  --force              replace FILE if it exists\n"
 	"\n"
@@ -100,7 +102,8 @@ static int usage_error(const char *fmt, ...)
 typedef struct {
 	bool send;
 	const char *file;        /* send: the input; recv: -o */
-	const char *port;        /* --to, --from */
+	const char *ports[MAX_PORTS]; /* --to, --from */
+	int nports;
 	const char *name;
 	const char *server;
 	uint64_t gap_ms, rate;
@@ -177,7 +180,9 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 		} else if (strcmp(name, "--to") == 0 || strcmp(name, "--from") == 0) {
 			if (!*v)
 				return usage_error("%s: the port is empty", name);
-			o->port = v;
+			if (o->nports == MAX_PORTS)
+				return usage_error("at most %d %s options", MAX_PORTS, name);
+			o->ports[o->nports++] = v;
 		} else if (strcmp(name, "--output") == 0 || strcmp(name, "-o") == 0) {
 			o->file = v;
 		} else if (strcmp(name, "--gap-ms") == 0) {
@@ -201,7 +206,7 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 	}
 	if (o->send && !o->file)
 		return usage_error("%s", "no .syx file given");
-	if (o->send && !o->port)
+	if (o->send && !o->nports)
 		return usage_error("%s", "no destination: --to PORT (e.g. --to 'system:midi_playback_1')");
 	if (!o->send && !o->file)
 		return usage_error("%s", "no output file: -o FILE.syx");
@@ -548,8 +553,8 @@ static bool client_start(sx_client *s, const sysex_opts *o)
 		ok = false;
 	}
 	block_signals(false);
-	if (ok && o->port)
-		ok = client_connect(s, o->port);
+	for (int i = 0; ok && i < o->nports; i++)
+		ok = client_connect(s, o->ports[i]);
 	return ok;
 }
 
