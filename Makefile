@@ -192,10 +192,17 @@ $(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patf
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
-fuzz: $(B)/fuzz_patfile
-	mkdir -p $(B)/fuzz-corpus
+# The SysEx file parser and the receive assembler (tests/fuzz/fuzz_sysex.c).
+$(B)/fuzz_sysex: tests/fuzz/fuzz_sysex.c src/status.c src/rtmem.c src/sysex.c | $(B)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $^
+
+fuzz: $(B)/fuzz_patfile $(B)/fuzz_sysex
+	mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-sysex
 	$(B)/fuzz_patfile -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
 		$(B)/fuzz-corpus tests/fuzz/corpus patterns
+	$(B)/fuzz_sysex -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
+		$(B)/fuzz-corpus-sysex tests/fuzz/corpus-sysex
 
 install: $(B)/trigseq
 	install -D -m 755 $(B)/trigseq $(DESTDIR)$(PREFIX)/bin/trigseq
