@@ -331,6 +331,7 @@ typedef struct {
 	/* send: shared */
 	atomic_bool go, stop;
 	atomic_size_t sent;              /* bytes written */
+	atomic_size_t sent_msgs;         /* messages written whole */
 	atomic_uint_fast64_t done_cycle; /* cycles when the last byte was written */
 	atomic_uint_fast64_t first_frame, last_frame;
 	atomic_uint_fast64_t late;       /* bytes written after their due frame */
@@ -403,6 +404,7 @@ static int send_process(jack_nframes_t nframes, void *arg)
 						      memory_order_relaxed);
 			if (s->k == s->len)
 				atomic_store_explicit(&s->done_cycle, cycle, memory_order_relaxed);
+			atomic_store_explicit(&s->sent_msgs, s->m, memory_order_relaxed);
 			atomic_store_explicit(&s->sent, s->k, memory_order_release);
 		}
 	}
@@ -562,10 +564,7 @@ static bool client_start(sx_client *s, const sysex_opts *o)
 
 static void send_progress(const sx_client *s, double t0)
 {
-	size_t sent = atomic_load(&s->sent);
-	size_t m = 0;
-	while (m < s->nspans && s->spans[m].offset + s->spans[m].len <= sent)
-		m++;
+	size_t sent = atomic_load(&s->sent), m = atomic_load(&s->sent_msgs);
 	int width = 30, fill = s->len ? (int)((uint64_t)sent * (uint64_t)width / s->len) : width;
 	char bar[32], a[32], b[32];
 	memset(bar, '#', (size_t)fill);
@@ -600,9 +599,7 @@ static int sysex_send(const sysex_opts *o)
 		return EXIT_FAIL;
 	}
 
-	static sx_client s; /* static: the signal-free JACK threads see it for the whole run */
-	memset(&s, 0, sizeof(s));
-	s.data = data;
+	sx_client s = {.data = data};
 	s.len = len;
 	s.spans = spans;
 	s.nspans = nspans;
@@ -642,9 +639,7 @@ static int sysex_send(const sysex_opts *o)
 		goto out;
 	}
 	if (interrupted) {
-		size_t m = 0;
-		while (m < nspans && spans[m].offset + spans[m].len <= sent)
-			m++;
+		size_t m = atomic_load(&s.sent_msgs);
 		fprintf(stderr, "trigseq: interrupted after %zu of %zu messages (%zu of %zu bytes)%s\n",
 			m, nspans, sent, len,
 			m < nspans && sent > spans[m].offset ? "; the last one was cut off" : "");
@@ -701,8 +696,7 @@ static int sysex_recv(const sysex_opts *o)
 			o->file);
 		return EXIT_FAIL;
 	}
-	static sx_client s;
-	memset(&s, 0, sizeof(s));
+	sx_client s = {0};
 	ts_sysex_rx *rx = ts_sysex_rx_new(TS_SYSEX_MAX_FILE);
 	s.ring = ts_sysex_ring_new(RING_BYTES);
 	int rc = EXIT_FAIL;

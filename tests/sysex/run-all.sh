@@ -242,6 +242,21 @@ printf '\xF0\x05\x06\xF7' >"$tmp/want10.syx"
 cmp -s "$tmp/want10.syx" "$tmp/got10.syx" && ok "SIGINT: the complete message written, the open one reported" ||
 	bad "SIGINT: got $(od -An -tx1 "$tmp/got10.syx" 2>&1) ($(cat "$tmp/recv10.err"))"
 
+# the progress bar: on a terminal (script(1) gives one), not in a file
+if grep -qF 'bytes  message' "$tmp/send1.err"; then bad "a progress bar without a terminal: $(head -c 200 "$tmp/send1.err")"; else ok "no progress bar when stderr is not a terminal"; fi
+if command -v script >/dev/null; then
+	monitor mon12 || bad "jack_midi_dump mon12 did not come up"
+	mon12=$mon_pid
+	script -qfec "$TRIGSEQ sysex send $tmp/small.syx --to mon12:input" "$tmp/tty.txt" >/dev/null 2>&1
+	stop_mon "$mon12"
+	if grep -qE '\[#+-+\] +[0-9]+%  [0-9,]+/1,240 bytes  message [12]/2' "$tmp/tty.txt" &&
+		grep -qF 'sent 2 messages, 1,240 bytes' "$tmp/tty.txt"; then
+		ok "a progress bar on a terminal: $(tr '\r' '\n' <"$tmp/tty.txt" | grep -m1 -E '%  [0-9,]+/1,240' | tr -d '\033')"
+	else
+		bad "no progress bar on a terminal: $(head -c 400 "$tmp/tty.txt")"
+	fi
+fi
+
 # ---- 6: usage ----
 for args in "send" "send $tmp/multi.syx" "recv" "send $tmp/multi.syx --to x --rate 0" \
 	"send $tmp/multi.syx --to x --gap-ms 60001" "recv -o x --timeout 0" "recv -o x --to y" \
