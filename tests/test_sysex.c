@@ -2,11 +2,71 @@
 /* SysEx librarian, pure part: .syx checking and splitting, pacing, the assembler, the ring. */
 #include "testutil.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "trigseq/sysex.h"
+
+/* ---- a failing allocator: the nth allocation from now fails ---- */
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#endif
+
+#ifndef TEST_ASAN
+static long fail_in = -1; /* allocations until one fails; -1: none does */
+static long live;         /* allocations not freed */
+
+/* glibc lets a program replace its allocator; these forward to glibc's own. Under ASan the
+ * sanitizer owns malloc, and the tests that need this one are skipped. */
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t size);
+void *__libc_realloc(void *p, size_t n);
+void __libc_free(void *p);
+
+static bool fails(void)
+{
+	if (fail_in < 0)
+		return false;
+	return fail_in-- == 0;
+}
+
+void *malloc(size_t n)
+{
+	void *p = fails() ? NULL : __libc_malloc(n);
+	live += p != NULL;
+	return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+	void *p = fails() ? NULL : __libc_calloc(n, size);
+	live += p != NULL;
+	return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+	if (fails())
+		return NULL;
+	void *q = __libc_realloc(p, n);
+	live += p == NULL && q != NULL;
+	return q;
+}
+
+void free(void *p)
+{
+	live -= p != NULL;
+	__libc_free(p);
+}
+#endif
 
 /* ---- split ---- */
 
@@ -272,6 +332,57 @@ static void random_streams_give_valid_files(void **state)
 	}
 }
 
+/* ---- out of memory ---- */
+
+static void allocation_failures(void **state)
+{
+	(void)state;
+#ifdef TEST_ASAN
+	skip();
+#else
+	const uint8_t file[] = {0xF0, 0x41, 0xF7, 0xF0, 0x42, 0x01, 0xF7};
+	ts_sysex_span *s;
+	size_t n;
+	ts_sysex_error err;
+	long before = live;
+	fail_in = 0;
+	assert_int_equal(ts_sysex_split(file, sizeof(file), &s, &n, &err), TS_ERR_NOMEM);
+	assert_null(s);
+	assert_int_equal(live, before);
+
+	/* the assembler's object, then its buffer, each failing once */
+	fail_in = 0;
+	assert_null(ts_sysex_rx_new(1024));
+	assert_int_equal(live, before);
+	ts_sysex_rx *rx = ts_sysex_rx_new(1 << 20);
+	assert_non_null(rx);
+	fail_in = 0;
+	assert_int_equal(ts_sysex_rx_feed(rx, file, sizeof(file)), TS_ERR_NOMEM);
+	ts_sysex_rx_stats st;
+	ts_sysex_rx_get_stats(rx, &st);
+	/* the first message broke, the second found memory again */
+	assert_int_equal(st.broken, 1);
+	assert_int_equal(st.messages, 1);
+	assert_string_equal(ts_sysex_rx_last_broken(rx), "message 1 cut off after 0 bytes (out of memory)");
+	assert_data(rx, file + 3, 4);
+	/* growing past the first 4 KiB fails: that message breaks, what was kept stays */
+	uint8_t big[5000];
+	memset(big, 0x11, sizeof(big));
+	big[0] = 0xF0;
+	big[sizeof(big) - 1] = 0xF7;
+	fail_in = 0;
+	assert_int_equal(ts_sysex_rx_feed(rx, big, sizeof(big)), TS_ERR_NOMEM);
+	assert_data(rx, file + 3, 4);
+	fail_in = -1;
+	assert_int_equal(ts_sysex_rx_feed(rx, big, sizeof(big)), TS_OK);
+	ts_sysex_rx_get_stats(rx, &st);
+	assert_int_equal(st.messages, 2);
+	assert_int_equal(st.bytes, 4 + sizeof(big));
+	ts_sysex_rx_free(rx);
+	assert_int_equal(live, before);
+#endif
+}
+
 /* ---- the ring ---- */
 
 static void ring_wraps_and_refuses(void **state)
@@ -315,6 +426,7 @@ int main(void)
 		cmocka_unit_test(broken_messages_are_not_kept),
 		cmocka_unit_test(the_limit_is_kept),
 		cmocka_unit_test(random_streams_give_valid_files),
+		cmocka_unit_test(allocation_failures),
 		cmocka_unit_test(ring_wraps_and_refuses),
 	};
 	return cmocka_run_group_tests_name("sysex", tests, NULL, NULL);
