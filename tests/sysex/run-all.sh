@@ -86,25 +86,42 @@ tools/jack-shm-heal.sh
 start_jackd "sysex"
 jackd_pid=${pids[-1]}
 
-# ---- 1: a file through JACK at the DIN rate, to our recorder and jack_midi_dump at once ----
+# ---- 1: a file through JACK at the DIN rate, to our recorder and jack_midi_dump at once, with
+# MIDI clock into the recorder all the while ----
 monitor mon1 || bad "jack_midi_dump mon1 did not come up"
 mon1=$mon_pid
 LD_PRELOAD=$build/rtcheck.so run_bg recv1 "$TRIGSEQ" sysex recv --name rx1 -o "$tmp/got1.syx" --timeout 1.5
 recv1=$bg_pid
 wait_port rx1:sysex_in || bad "recv's port did not come up"
+# MIDI clock at 300 BPM (120 ticks a second) into the recorder all along, from a peer nobody here
+# wrote: JACK merges its F8s between the events of the dump, so they land inside messages
+jack_midi_clock -b 300 -P rx1:sysex_in >"$tmp/clock.log" 2>&1 &
+clock_pid=$!
+pids+=("$clock_pid")
+wait_port jack_midi_clock:mclk_out || bad "jack_midi_clock did not come up"
+echo play | timeout 5 jack_transport >/dev/null 2>&1 || bad "jack_transport play failed"
+sleep 0.2
 LD_PRELOAD=$build/rtcheck.so run_bg send1 "$TRIGSEQ" sysex send "$tmp/multi.syx" --name tx1 \
 	--to '^(rx1:sysex_in|mon1:input)$'
 send1=$bg_pid
 t0=$(date +%s%N)
 expect_rc send1 0 "$send1"
 t1=$(date +%s%N)
+# (the clock goes on: recv1 must stop 1.5 s after the last SysEx byte anyway)
 expect_rc recv1 0 "$recv1"
+echo stop | timeout 5 jack_transport >/dev/null 2>&1
+stop_mon "$clock_pid"
 sleep 0.3
 stop_mon "$mon1"
 if cmp -s "$tmp/multi.syx" "$tmp/got1.syx"; then ok "recv wrote the file sent, byte for byte ($(stat -c %s "$tmp/got1.syx") bytes)"; else bad "recv's file differs: $(cmp "$tmp/multi.syx" "$tmp/got1.syx" 2>&1)"; fi
 check "jack_midi_dump sees 3125 bytes/s and 100 ms gaps" python3 "$here/check_pacing.py" "$tmp/mon1.txt" "$tmp/multi.syx" 3125 100 $R
 has "send's summary" "$tmp/send1.out" "sent 4 messages, 5,309 bytes in 2."
 has "recv's summary" "$tmp/recv1.out" "received 4 messages, 5,309 bytes into $tmp/got1.syx"
+if grep -qE 'into .*got1.syx \(([2-9][0-9]|[1-9][0-9]{2,}) realtime bytes inside dropped\)$' "$tmp/recv1.out"; then
+	ok "jack_midi_clock's ticks inside the dump were dropped and counted: $(cat "$tmp/recv1.out")"
+else
+	bad "no clock ticks inside the dump counted: $(cat "$tmp/recv1.out")"
+fi
 # 5309 bytes at 3125/s and 3 gaps of 100 ms: 2.0 s on the wall too (not only in frames)
 ms=$(((t1 - t0) / 1000000))
 if ((ms >= 1900 && ms < 3500)); then ok "send took $ms ms on the wall clock (2.0 s of bytes and gaps)"; else bad "send took $ms ms, expected about 2000"; fi
