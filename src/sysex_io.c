@@ -607,6 +607,12 @@ static int sysex_send(const sysex_opts *o)
 	bool tty = isatty(STDERR_FILENO);
 	if (!client_start(&s, o))
 		goto out;
+	if (s.rate < 1 || s.rate > 1000000) {
+		/* ts_sysex_due is exact up to there; no server runs faster */
+		fprintf(stderr, "trigseq: the JACK server's sample rate %" PRIu32 " Hz is not one "
+				"trigseq sends SysEx at; nothing sent\n", s.rate);
+		goto out;
+	}
 	s.pace = (ts_sysex_pace){.sample_rate = s.rate, .bytes_per_sec = (uint32_t)o->rate,
 				 .gap_ms = (uint32_t)o->gap_ms};
 	atomic_store_explicit(&s.go, true, memory_order_release);
@@ -676,16 +682,19 @@ static void recv_progress(const ts_sysex_rx_stats *st, double idle, double timeo
 	fflush(stderr);
 }
 
-/* Whatever the ring holds, into the assembler; false past the size limit. */
-static bool drain(sx_client *s, ts_sysex_rx *rx)
+/* Whatever the ring holds, into the assembler: TS_OK, or the first problem (TS_ERR_FULL past
+ * the size limit, TS_ERR_NOMEM). */
+static ts_status drain(sx_client *s, ts_sysex_rx *rx)
 {
 	static uint8_t buf[65536];
-	bool ok = true;
+	ts_status rc = TS_OK;
 	size_t n;
-	while ((n = ts_sysex_ring_read(s->ring, buf, sizeof(buf))) > 0)
-		if (ts_sysex_rx_feed(rx, buf, n) != TS_OK)
-			ok = false;
-	return ok;
+	while ((n = ts_sysex_ring_read(s->ring, buf, sizeof(buf))) > 0) {
+		ts_status st = ts_sysex_rx_feed(rx, buf, n);
+		if (rc == TS_OK)
+			rc = st;
+	}
+	return rc;
 }
 
 static int sysex_recv(const sysex_opts *o)
@@ -708,15 +717,15 @@ static int sysex_recv(const sysex_opts *o)
 		goto out;
 	fprintf(stderr, "trigseq: recording SysEx on %s; stops %.1f s after the last SysEx byte\n",
 		jack_port_name(s.port), o->timeout);
-	bool tty = isatty(STDERR_FILENO), full = false;
+	bool tty = isatty(STDERR_FILENO);
+	ts_status fed = TS_OK;
 	double last = now_s(), next_bar = last;
 	uint64_t seen = 0;
 	ts_sysex_rx_stats st;
 	for (;;) {
 		if (atomic_load(&s.gone) || atomic_load(&got_signal))
 			break;
-		full = !drain(&s, rx);
-		if (full)
+		if ((fed = drain(&s, rx)) != TS_OK)
 			break;
 		ts_sysex_rx_get_stats(rx, &st);
 		double now = now_s();
@@ -736,8 +745,8 @@ static int sysex_recv(const sysex_opts *o)
 		fputs("\r\033[K", stderr);
 	bool gone = atomic_load(&s.gone);
 	client_close(&s);
-	if (!gone && !full)
-		full = !drain(&s, rx);
+	if (!gone && fed == TS_OK)
+		fed = drain(&s, rx);
 	ts_sysex_rx_end(rx);
 	ts_sysex_rx_get_stats(rx, &st);
 	uint64_t lost = atomic_load(&s.lost);
@@ -746,9 +755,13 @@ static int sysex_recv(const sysex_opts *o)
 		fprintf(stderr, "trigseq: the JACK server went away; %s not written\n", o->file);
 		goto out;
 	}
-	if (full) {
+	if (fed == TS_ERR_FULL) {
 		fprintf(stderr, "trigseq: more than %zu MiB of SysEx arrived; %s not written\n",
 			TS_SYSEX_MAX_FILE >> 20, o->file);
+		goto out;
+	}
+	if (fed != TS_OK) {
+		fprintf(stderr, "trigseq: %s; %s not written\n", ts_strerror(fed), o->file);
 		goto out;
 	}
 	if (lost) {

@@ -2,10 +2,12 @@
 /* SysEx librarian, pure part: .syx checking and splitting, pacing, the assembler, the ring. */
 #include "testutil.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "trigseq/sysex.h"
 
@@ -152,6 +154,40 @@ static void refuses_too_large(void **state)
 	assert_int_equal(s[0].len, TS_SYSEX_MAX_FILE);
 	free(s);
 	free(b);
+}
+
+static void reads_files(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_sysex.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/a.syx", dir);
+	const uint8_t b[] = {0xF0, 0x41, 0xF7};
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, sizeof(b), f), sizeof(b));
+	assert_int_equal(fclose(f), 0);
+	uint8_t *data;
+	size_t len;
+	assert_int_equal(ts_sysex_read_file(path, &data, &len), TS_OK);
+	assert_int_equal(len, sizeof(b));
+	assert_memory_equal(data, b, sizeof(b));
+	free(data);
+	/* one byte over the limit (a sparse file), a folder, nothing there */
+	assert_int_equal(truncate(path, (off_t)TS_SYSEX_MAX_FILE + 1), 0);
+	assert_int_equal(ts_sysex_read_file(path, &data, &len), TS_ERR_RANGE);
+	assert_null(data);
+	assert_int_equal(truncate(path, (off_t)TS_SYSEX_MAX_FILE), 0);
+	assert_int_equal(ts_sysex_read_file(path, &data, &len), TS_OK);
+	assert_int_equal(len, TS_SYSEX_MAX_FILE);
+	free(data);
+	assert_int_equal(ts_sysex_read_file(dir, &data, &len), TS_ERR_IO);
+	assert_int_equal(errno, EISDIR);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ts_sysex_read_file(path, &data, &len), TS_ERR_IO);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* ---- pacing ---- */
@@ -421,6 +457,7 @@ int main(void)
 		cmocka_unit_test(splits_messages),
 		cmocka_unit_test(refuses_every_kind),
 		cmocka_unit_test(refuses_too_large),
+		cmocka_unit_test(reads_files),
 		cmocka_unit_test(due_is_exact),
 		cmocka_unit_test(assembles_split_messages),
 		cmocka_unit_test(broken_messages_are_not_kept),

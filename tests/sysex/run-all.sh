@@ -274,6 +274,18 @@ if command -v script >/dev/null; then
 	fi
 fi
 
+# SIGINT ends a send: it says how far it got, exit 1
+monitor mon13 || bad "jack_midi_dump mon13 did not come up"
+mon13=$mon_pid
+run_bg send13 "$TRIGSEQ" sysex send "$tmp/small.syx" --name tx13 --to mon13:input --rate 500
+send13=$bg_pid
+sleep 0.8 # the 40-byte message took 0.08 s, the 1200-byte one has begun
+kill -INT "$send13"
+expect_rc send13 1 "$send13"
+has "SIGINT during send says how far it got" "$tmp/send13.err" "interrupted after 1 of 2 messages ("
+has "SIGINT during send names the message cut off" "$tmp/send13.err" "; the last one was cut off"
+stop_mon "$mon13"
+
 # ---- 6: usage ----
 for args in "send" "send $tmp/multi.syx" "recv" "send $tmp/multi.syx --to x --rate 0" \
 	"send $tmp/multi.syx --to x --gap-ms 60001" "recv -o x --timeout 0" "recv -o x --to y" \
