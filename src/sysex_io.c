@@ -161,10 +161,10 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 		snprintf(name, sizeof(name), "%.*s", (int)(nlen < sizeof(name) ? nlen : 31), a);
 		if (eq && a[1] == '-')
 			v = eq + 1;
-		for (size_t k = 0; k < 3; k++)
+		for (size_t k = 0; k < sizeof(send_only) / sizeof(send_only[0]); k++)
 			if (!o->send && strcmp(name, send_only[k]) == 0)
 				return usage_error("'%s' is for 'sysex send'", name);
-		for (size_t k = 0; k < 5; k++)
+		for (size_t k = 0; k < sizeof(recv_only) / sizeof(recv_only[0]); k++)
 			if (o->send && strcmp(name, recv_only[k]) == 0)
 				return usage_error("'%s' is for 'sysex recv'", name);
 		bool flag = strcmp(name, "--force") == 0;
@@ -199,7 +199,10 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 		} else if (strcmp(name, "--name") == 0 || strcmp(name, "--server") == 0) {
 			if (!*v)
 				return usage_error("%s: the name is empty", name);
-			*(name[2] == 'n' ? &o->name : &o->server) = v;
+			if (strcmp(name, "--name") == 0)
+				o->name = v;
+			else
+				o->server = v;
 		} else {
 			return usage_error("unknown option '%s'", a);
 		}

@@ -228,6 +228,16 @@ printf 'keep' >"$tmp/keep.syx"
 "$TRIGSEQ" sysex recv -o "$tmp/keep.syx" --timeout 1 >/dev/null 2>"$tmp/keep.err"
 [ $? -eq 1 ] && [ "$(cat "$tmp/keep.syx")" = keep ] && ok "recv refuses an existing file: $(cat "$tmp/keep.err")" ||
 	bad "recv and an existing file: $(cat "$tmp/keep.err")"
+# a file that appears while recording is not overwritten either
+run_bg recv14 "$TRIGSEQ" sysex recv --name rx14 -o "$tmp/late.syx" --timeout 0.5
+recv14=$bg_pid
+wait_port rx14:sysex_in || bad "recv's port did not come up"
+printf 'mine' >"$tmp/late.syx"
+"$SEND_MIDI" --name late14 --connect rx14:sysex_in "0.1 F0 05 06 F7" >/dev/null 2>&1
+expect_rc recv14 1 "$recv14"
+[ "$(cat "$tmp/late.syx")" = mine ] && grep -qF "late.syx not written: it exists now (--force replaces it)" "$tmp/recv14.err" &&
+	ok "a file created while recording is kept: $(cat "$tmp/recv14.err" | tail -1)" ||
+	bad "a file created while recording: $(cat "$tmp/late.syx") / $(cat "$tmp/recv14.err")"
 t0=$(date +%s%N)
 "$TRIGSEQ" sysex recv --name rx8 -o "$tmp/none.syx" --timeout 0.6 >/dev/null 2>"$tmp/none.err"
 rc=$?
