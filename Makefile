@@ -24,23 +24,23 @@ SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
 LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
-	src/edit.c src/monitor.c src/fileio.c src/smf.c
+	src/edit.c src/monitor.c src/fileio.c src/smf.c src/sysex.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
 # The JACK and terminal side of the program: only the trigseq binary links them, not the unit
 # tests.
-PLAY_SRC := src/jack_io.c src/play.c src/ui.c
+PLAY_SRC := src/jack_io.c src/play.c src/ui.c src/sysex_io.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
 # The sample voices: only the trigseq binary and test_voice link libsndfile and libsamplerate.
 VOICE_OBJ := $(B)/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor test_voice
+	test_monitor test_voice test_sysex
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -161,6 +161,11 @@ ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi
 	tests/ui/run-all.sh $(B)
 	tests/ui/sync.sh $(B)
 
+# The SysEx librarian through a private JACK dummy server, with jack_midi_dump (tests/sysex/).
+sysex-test: $(B)/trigseq $(B)/send_midi $(B)/rtcheck.so
+	tools/jack-shm-heal.sh
+	tests/sysex/run-all.sh $(B)
+
 check-patterns: $(B)/trigseq
 	$(B)/trigseq check patterns/*.tsq
 
@@ -168,7 +173,7 @@ lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
 test: unit unit-san check-patterns lint-man cli-test oracle-test export-test render-test jack-test slave-test \
-	ui-test
+	ui-test sysex-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
@@ -190,14 +195,21 @@ bench: $(B)/bench_engine $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cb
 	bench/editor.sh $(B)
 
 FUZZ_SECONDS ?= 60
-$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c | $(B)
+$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c src/fileio.c | $(B)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
-fuzz: $(B)/fuzz_patfile
-	mkdir -p $(B)/fuzz-corpus
+# The SysEx file parser and the receive assembler (tests/fuzz/fuzz_sysex.c).
+$(B)/fuzz_sysex: tests/fuzz/fuzz_sysex.c src/status.c src/rtmem.c src/sysex.c | $(B)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $^
+
+fuzz: $(B)/fuzz_patfile $(B)/fuzz_sysex
+	mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-sysex
 	$(B)/fuzz_patfile -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
 		$(B)/fuzz-corpus tests/fuzz/corpus patterns
+	$(B)/fuzz_sysex -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
+		$(B)/fuzz-corpus-sysex tests/fuzz/corpus-sysex
 
 install: $(B)/trigseq
 	install -D -m 755 $(B)/trigseq $(DESTDIR)$(PREFIX)/bin/trigseq

@@ -21,6 +21,7 @@
 #include "trigseq/pattern.h"
 #include "trigseq/play.h"
 #include "trigseq/smf.h"
+#include "trigseq/sysex_io.h"
 #include "trigseq/ui.h"
 #include "trigseq/voice.h"
 
@@ -43,6 +44,8 @@ static const char *const usage_main =
 	"                         write what the engine sends as a Standard MIDI File\n"
 	"  render FILE... -o OUT.wav [OPTIONS]\n"
 	"                         play the sample voices offline into an audio file\n"
+	"  sysex send FILE.syx --to PORT | sysex recv -o FILE.syx\n"
+	"                         send a SysEx file paced, or record one (a librarian)\n"
 	"\n"
 	"options:\n"
 	"  -h, --help             this help; 'trigseq COMMAND --help' for a command\n"
@@ -839,6 +842,7 @@ int main(int argc, char **argv)
 		{"export", cmd_export},
 		{"render", cmd_render},
 		{"play", ts_play_main},
+		{"sysex", ts_sysex_main},
 	};
 	/* No command: the editor, when there is a terminal to run it in. */
 	if (argc < 2) {
@@ -864,6 +868,6 @@ int main(int argc, char **argv)
 	size_t len = strlen(cmd);
 	if (cmd[0] == '-' || access(cmd, F_OK) == 0 || (len > 4 && strcmp(cmd + len - 4, ".tsq") == 0))
 		return ts_ui_main(argc - 1, argv + 1);
-	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play, export or "
-				 "render, or a pattern file to edit)", cmd);
+	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play, export, "
+				 "render or sysex, or a pattern file to edit)", cmd);
 }

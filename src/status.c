@@ -12,6 +12,7 @@ const char *ts_strerror(ts_status st)
 	case TS_ERR_FULL: return "a fixed-size table is full";
 	case TS_ERR_USAGE: return "bad usage";
 	case TS_ERR_BUSY: return "busy, try again later";
+	case TS_ERR_SYSEX: return "malformed SysEx";
 	}
 	return "unknown error";
 }

@@ -12,6 +12,7 @@ typedef enum {
 	TS_ERR_FULL,    /* a fixed-size table or queue is full */
 	TS_ERR_USAGE,   /* a bad command line */
 	TS_ERR_BUSY,    /* a resource is in use for now: try again later */
+	TS_ERR_SYSEX,   /* SysEx bytes are not well-formed: see the error's offset */
 } ts_status;
 
 const char *ts_strerror(ts_status st);
