@@ -30,7 +30,7 @@ SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
 # The JACK and terminal side of the program: only the trigseq binary links them, not the unit
 # tests.
-PLAY_SRC := src/jack_io.c src/play.c src/ui.c src/sysex_io.c
+PLAY_SRC := src/jack_io.c src/jackport.c src/play.c src/ui.c src/sysex_io.c
 PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 
 # The sample voices: only the trigseq binary and test_voice link libsndfile and libsamplerate.
@@ -135,8 +135,8 @@ $(B)/send_midi: tests/jack/send_midi.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
 # The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only).
-$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/jack_io.o $(VOICE_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/jack_io.o $(VOICE_OBJ) $(LIB_OBJ) $(JACK_LIBS) \
+$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/jack_io.o $(B)/jackport.o $(VOICE_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/jack_io.o $(B)/jackport.o $(VOICE_OBJ) $(LIB_OBJ) $(JACK_LIBS) \
 		$(SND_LIBS) $(LDLIBS)
 
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.

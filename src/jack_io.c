@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "trigseq/clock.h"
+#include "trigseq/jackport.h"
 #include "trigseq/midi_in.h"
 #include "trigseq/rtmem.h"
 #include "trigseq/voice.h"
@@ -1282,15 +1283,6 @@ ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, ts_voices *voices, char *
 	return TS_OK;
 }
 
-/* Connect ours -> theirs in the direction the port flags say. */
-static int connect_pair(ts_jack *j, jack_port_t *ours, const char *theirs)
-{
-	const char *mine = jack_port_name(ours);
-	int rc = (jack_port_flags(ours) & JackPortIsOutput) ? jack_connect(j->client, mine, theirs)
-							     : jack_connect(j->client, theirs, mine);
-	return rc == EEXIST ? 0 : rc;
-}
-
 ts_status ts_jack_connect(ts_jack *j, const char *port, const char *dest, int *count, char *err,
 			  size_t errlen)
 {
@@ -1300,51 +1292,7 @@ ts_status ts_jack_connect(ts_jack *j, const char *port, const char *dest, int *c
 		snprintf(err, errlen, "'%s' is not a port of trigseq", port);
 		return TS_ERR_USAGE;
 	}
-	bool output = jack_port_flags(ours) & JackPortIsOutput;
-	const char *type = jack_port_type(ours);
-	jack_port_t *exact = jack_port_by_name(j->client, dest);
-	if (exact) {
-		if (strcmp(jack_port_type(exact), type) != 0 ||
-		    !(jack_port_flags(exact) & (output ? JackPortIsInput : JackPortIsOutput))) {
-			snprintf(err, errlen, "cannot connect %s to '%s': it is not %s %s port", port,
-				 dest, strcmp(type, JACK_DEFAULT_MIDI_TYPE) == 0 ? "a MIDI" : "an audio",
-				 output ? "input" : "output");
-			return TS_ERR_RANGE;
-		}
-		if (connect_pair(j, ours, dest) != 0) {
-			snprintf(err, errlen, "JACK refused to connect %s to '%s'", port, dest);
-			return TS_ERR_IO;
-		}
-		*count = 1;
-		return TS_OK;
-	}
-	/* jack_get_ports matches an extended regular expression; the type name is one too, so it
-	 * is anchored. Our own ports never match. */
-	char type_re[64];
-	snprintf(type_re, sizeof(type_re), "^%s$", type);
-	const char **names = jack_get_ports(j->client, dest, type_re,
-					    output ? JackPortIsInput : JackPortIsOutput);
-	const char *self = jack_get_client_name(j->client);
-	size_t self_len = strlen(self);
-	ts_status st = TS_OK;
-	for (int i = 0; names && names[i] && st == TS_OK; i++) {
-		if (strncmp(names[i], self, self_len) == 0 && names[i][self_len] == ':')
-			continue;
-		if (connect_pair(j, ours, names[i]) != 0) {
-			snprintf(err, errlen, "JACK refused to connect %s to '%s'", port, names[i]);
-			st = TS_ERR_IO;
-		} else {
-			++*count;
-		}
-	}
-	jack_free(names);
-	if (st == TS_OK && *count == 0) {
-		snprintf(err, errlen, "no JACK %s %s port matches '%s' (to connect %s)",
-			 strcmp(type, JACK_DEFAULT_MIDI_TYPE) == 0 ? "MIDI" : "audio",
-			 output ? "input" : "output", dest, port);
-		st = TS_ERR_RANGE;
-	}
-	return st;
+	return ts_jack_port_connect(j->client, ours, port, dest, count, err, errlen);
 }
 
 static void sleep_ms(int ms)

@@ -45,6 +45,7 @@
 
 #include "trigseq/cli.h"
 #include "trigseq/fileio.h"
+#include "trigseq/jackport.h"
 #include "trigseq/sysex.h"
 
 #define EXIT_FAIL 1
@@ -485,48 +486,17 @@ static bool client_open(sx_client *s, const sysex_opts *o)
 	return true;
 }
 
-/* Connect our port to `dest`: a full port name, else an extended regex matched against every
- * MIDI port of the other direction (the rules of `trigseq play --connect`). */
+/* Connect our port to `dest` by the rules of `trigseq play --connect` (jackport.h). */
 static bool client_connect(sx_client *s, const char *dest)
 {
-	bool output = jack_port_flags(s->port) & JackPortIsOutput;
-	const char *mine = jack_port_name(s->port);
-	const char *want = output ? "input" : "output";
-	jack_port_t *exact = jack_port_by_name(s->client, dest);
-	const char **names = NULL;
-	if (exact) {
-		if (strcmp(jack_port_type(exact), JACK_DEFAULT_MIDI_TYPE) != 0 ||
-		    !(jack_port_flags(exact) & (output ? JackPortIsInput : JackPortIsOutput))) {
-			fprintf(stderr, "trigseq: cannot connect to '%s': it is not a MIDI %s port\n",
-				dest, want);
-			return false;
-		}
-	} else {
-		names = jack_get_ports(s->client, dest, "^" JACK_DEFAULT_MIDI_TYPE "$",
-				       output ? JackPortIsInput : JackPortIsOutput);
+	char err[512];
+	int count;
+	if (ts_jack_port_connect(s->client, s->port, jack_port_short_name(s->port), dest, &count, err,
+				 sizeof(err)) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n", err);
+		return false;
 	}
-	const char *self = jack_get_client_name(s->client);
-	size_t self_len = strlen(self);
-	int count = 0;
-	bool ok = true;
-	for (int i = 0; ok && (exact ? i < 1 : names && names[i]); i++) {
-		const char *theirs = exact ? dest : names[i];
-		if (!exact && strncmp(theirs, self, self_len) == 0 && theirs[self_len] == ':')
-			continue;
-		int rc = output ? jack_connect(s->client, mine, theirs)
-				: jack_connect(s->client, theirs, mine);
-		if (rc != 0 && rc != EEXIST) {
-			fprintf(stderr, "trigseq: JACK refused to connect %s to '%s'\n", mine, theirs);
-			ok = false;
-		}
-		count++;
-	}
-	jack_free(names);
-	if (ok && count == 0) {
-		fprintf(stderr, "trigseq: no JACK MIDI %s port matches '%s'\n", want, dest);
-		ok = false;
-	}
-	return ok;
+	return true;
 }
 
 static void client_close(sx_client *s)
