@@ -20,6 +20,7 @@
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
 #include "trigseq/play.h"
+#include "trigseq/rytm_cli.h"
 #include "trigseq/smf.h"
 #include "trigseq/ui.h"
 #include "trigseq/voice.h"
@@ -43,6 +44,10 @@ static const char *const usage_main =
 	"                         write what the engine sends as a Standard MIDI File\n"
 	"  render FILE... -o OUT.wav [OPTIONS]\n"
 	"                         play the sample voices offline into an audio file\n"
+	"  import-rytm DUMP.syx -o OUT.tsq\n"
+	"                         convert an Analog Rytm pattern dump into a pattern file\n"
+	"  export-rytm FILE.tsq -o DUMP.syx [--pattern A01]\n"
+	"                         write a pattern as an Analog Rytm pattern dump\n"
 	"\n"
 	"options:\n"
 	"  -h, --help             this help; 'trigseq COMMAND --help' for a command\n"
@@ -855,6 +860,8 @@ int main(int argc, char **argv)
 		{"export", cmd_export},
 		{"render", cmd_render},
 		{"play", ts_play_main},
+		{"import-rytm", ts_rytm_import_main},
+		{"export-rytm", ts_rytm_export_main},
 	};
 	/* No command: the editor, when there is a terminal to run it in. */
 	if (argc < 2) {
@@ -880,6 +887,6 @@ int main(int argc, char **argv)
 	size_t len = strlen(cmd);
 	if (cmd[0] == '-' || access(cmd, F_OK) == 0 || (len > 4 && strcmp(cmd + len - 4, ".tsq") == 0))
 		return ts_ui_main(argc - 1, argv + 1);
-	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play, export or "
-				 "render, or a pattern file to edit)", cmd);
+	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play, export, "
+				 "render, import-rytm or export-rytm, or a pattern file to edit)", cmd);
 }
