@@ -37,7 +37,7 @@ PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 VOICE_OBJ := $(B)/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor test_voice
+	test_monitor test_voice test_rytm
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \

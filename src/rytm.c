@@ -639,7 +639,7 @@ ts_status ts_rytm_decode(const uint8_t *raw, size_t n, ts_pattern *out, ts_rytm_
 		free(pat);
 		return TS_ERR_NOMEM;
 	}
-	*out = *pat;
+	memcpy(out, pat, sizeof(*out));   /* padding too: patterns are compared with memcmp */
 	free(pat);
 	return TS_OK;
 }
