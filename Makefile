@@ -188,10 +188,23 @@ $(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patf
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
-fuzz: $(B)/fuzz_patfile
-	mkdir -p $(B)/fuzz-corpus
+# The Rytm dump importer, seeded with dumps the test generator builds (tests/rytm/run-all.sh).
+$(B)/fuzz_rytm: tests/fuzz/fuzz_rytm.c src/status.c src/pattern.c src/patfile.c src/fileio.c \
+		src/rytm.c | $(B)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $^
+
+$(B)/fuzz-rytm-seeds/ok: tests/rytm/rytm_gen.py
+	mkdir -p $(B)/fuzz-rytm-seeds
+	tests/rytm/seeds.sh $(B)/fuzz-rytm-seeds
+	touch $@
+
+fuzz: $(B)/fuzz_patfile $(B)/fuzz_rytm $(B)/fuzz-rytm-seeds/ok
+	mkdir -p $(B)/fuzz-corpus $(B)/fuzz-rytm-corpus
 	$(B)/fuzz_patfile -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
 		$(B)/fuzz-corpus tests/fuzz/corpus patterns
+	$(B)/fuzz_rytm -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=5 \
+		$(B)/fuzz-rytm-corpus $(B)/fuzz-rytm-seeds
 
 install: $(B)/trigseq
 	install -D -m 755 $(B)/trigseq $(DESTDIR)$(PREFIX)/bin/trigseq
