@@ -40,7 +40,7 @@ UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test
 	test_monitor test_voice test_rytm
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -156,13 +156,19 @@ ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi
 	tests/ui/run-all.sh $(B)
 	tests/ui/sync.sh $(B)
 
+# Rytm dumps from an independent generator (tests/rytm/rytm_gen.py): RYTM_COUNT random dumps per
+# layout, the damaged ones, the .tsq round trips.
+RYTM_COUNT ?= 40
+rytm-test: $(B)/trigseq
+	tests/rytm/run-all.sh $(B)/trigseq $(RYTM_COUNT)
+
 check-patterns: $(B)/trigseq
 	$(B)/trigseq check patterns/*.tsq
 
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test oracle-test export-test render-test jack-test slave-test \
+test: unit unit-san check-patterns lint-man cli-test rytm-test oracle-test export-test render-test jack-test slave-test \
 	ui-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)

@@ -680,8 +680,9 @@ ts_status ts_rytm_import(const uint8_t *data, size_t len, ts_pattern *pat, ts_ry
 	} else if (end == n) {
 		snprintf(err, TS_RYTM_ERR_MAX, "truncated message: %zu bytes and no end byte F7", n);
 	} else if (end + 1 != n) {
-		snprintf(err, TS_RYTM_ERR_MAX, "%zu bytes after the end of the message (F7 at byte "
-			 "%zu): expected one pattern dump per file", n - end - 1, end + 1);
+		snprintf(err, TS_RYTM_ERR_MAX, "%zu byte%s after the end of the message (F7 at byte "
+			 "%zu): expected one pattern dump per file", n - end - 1, n - end - 1 == 1 ? "" : "s",
+			 end + 1);
 	} else if (n < 16) {
 		snprintf(err, TS_RYTM_ERR_MAX, "message of %zu bytes is too short for a Rytm dump "
 			 "(at least 16)", n);
