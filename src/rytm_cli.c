@@ -139,6 +139,24 @@ static void write_failed(const char *path, ts_status st)
 			st == TS_ERR_IO ? strerror(errno) : ts_strerror(st));
 }
 
+/* TRK SEND MIDI is off on the Rytm by default, and the import keeps it: say so when no track
+ * with trigs will send MIDI, or the pattern looks broken when it plays nothing. */
+static void note_silent(const char *file, const ts_pattern *pat)
+{
+	int with_trigs = 0, sending = 0;
+	for (int i = 0; i < TS_TRACKS; i++) {
+		const ts_track *t = &pat->tracks[i];
+		bool any = false;
+		for (int k = 0; k < t->length && !any; k++)
+			any = t->steps[k].kind != TS_TRIG_NONE;
+		with_trigs += any;
+		sending += any && t->send_midi;
+	}
+	if (with_trigs && !sending)
+		fprintf(stderr, "trigseq: note: %s: no track with trigs has TRK SEND MIDI on, so the "
+				"pattern sends no MIDI as it is (set send-midi on where wanted)\n", file);
+}
+
 int ts_rytm_import_main(int argc, char **argv)
 {
 	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -170,6 +188,7 @@ int ts_rytm_import_main(int argc, char **argv)
 		rc = EXIT_INVALID;
 	} else {
 		print_warnings(o.in, w);
+		note_silent(o.in, pat);
 		st = ts_file_replace(o.out, text, tlen, write_flags(o.force));
 		if (st != TS_OK) {
 			write_failed(o.out, st);

@@ -56,6 +56,18 @@ for layout in 5 4; do
 	fi
 done
 
+# A Rytm pattern whose tracks do not send MIDI (the Rytm's default) plays nothing: a note says so.
+python3 - "$tmp/rich.json" "$tmp/silent.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for t in d['tracks'][:12]:
+    t['send_midi'] = False
+json.dump(d, open(sys.argv[2], 'w'))
+PY
+gen build "$tmp/silent.json" --layout 5 -o "$tmp/silent.syx"
+import silent "$tmp/silent.syx" "$tmp/silent.tsq"
+expect_err "no track sends MIDI: a note" "no track with trigs has TRK SEND MIDI on"
+
 # ---- random dumps trigseq holds entirely ----
 rt_ok=0
 rt_bad=0
