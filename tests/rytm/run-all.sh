@@ -47,7 +47,7 @@ for layout in 5 4; do
 		expect_err "rich v$layout: condition" "track 1 step 15: condition code 65 ... 126"
 		expect_err "rich v$layout: beyond length" "track 3: 1 trig beyond the track length 7 not kept"
 		expect_err "rich v$layout: FX trigs" "FX track: 1 trig not kept"
-		expect_err "rich v$layout: p-lock" "track 1 steps 1, 9: p-lock of filter freq not kept"
+		expect_err "rich v$layout: p-lock" "track 1 steps 1, 9: p-lock of filter freq (high resolution) not kept"
 		expect_err "rich v$layout: p-lock 2" "track 3 step 3: p-lock of machine param 4 not kept"
 		expect_err "rich v$layout: FX p-lock" "FX track step 1: p-lock of FX parameter 3 not kept"
 		if grep -q "^rich$layout.tsq\|pattern C06" "$tmp/out"; then ok "rich v$layout: pattern C06 named"; else bad "rich v$layout: $(cat "$tmp/out")"; fi

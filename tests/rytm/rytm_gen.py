@@ -242,7 +242,9 @@ def rich_desc():
     fx = dict(trigs={'0': dict(flags=[])})
     tracks = [t1, t2, t3] + [{} for _ in range(9)] + [fx]
     d['tracks'] = tracks
-    d['plocks'] = [[0, 0x14, {'0': 40, '8': 99}], [2, 0x03, {'2': 1}], [12, 3, {'0': 5}]]
+    # filter freq of track 1 in high resolution: its LSB lane follows, marked 128/128 (7.7)
+    d['plocks'] = [[0, 0x14, {'0': 40, '8': 99}], [128, 128, {'0': 3, '8': 4}], [2, 0x03, {'2': 1}],
+                   [12, 3, {'0': 5}]]
     return d
 
 
