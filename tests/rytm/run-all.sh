@@ -50,6 +50,14 @@ for layout in 5 4; do
 		expect_err "rich v$layout: p-lock" "track 1 steps 1, 9: p-lock of filter freq (high resolution) not kept"
 		expect_err "rich v$layout: p-lock 2" "track 3 step 3: p-lock of machine param 4 not kept"
 		expect_err "rich v$layout: FX p-lock" "FX track step 1: p-lock of FX parameter 3 not kept"
+		expect_err "rich v$layout: global quantize" "global quantize amount 9 not kept"
+		expect_err "rich v$layout: track quantize" "track 2: track quantize amount 5 not kept"
+		expect_err "rich v$layout: switches" "track 2: default TRIG page switches 0x1234 not kept"
+		if [ $layout = 5 ]; then
+			expect_err "rich v5: euclid" "track 2: euclidean mode (pulses 0, 0) not kept"
+			expect_err "rich v5: pad scale" "track 2: pad scale 3 not kept"
+			expect_err "rich v5: root" "track 2: pad root note 5 and row offset 2 not kept"
+		fi
 		if grep -q "^rich$layout.tsq\|pattern C06" "$tmp/out"; then ok "rich v$layout: pattern C06 named"; else bad "rich v$layout: $(cat "$tmp/out")"; fi
 	else
 		bad "rich v$layout: import failed: $(cat "$tmp/err")"

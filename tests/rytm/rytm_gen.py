@@ -224,7 +224,7 @@ def random_trig(r):
 def rich_desc():
     """Every field a drum track and pattern have, and what trigseq cannot hold."""
     d = dict(mode='advanced', tempo_raw=1234 * 12, swing_raw=12, master_speed=2, master_len=64,
-             master_chg=32, kit=5, length=16)
+             master_chg=32, kit=5, length=16, gquant=9)
     t1 = dict(length=16, speed=2, send_midi=True, prob=90, def_note=48, def_vel=90, def_len=30,
               trigs={
                   '0': dict(flags=['accent'], note=36, vel=127, len=46, micro=-23, cond=22),
@@ -237,7 +237,8 @@ def rich_desc():
                   '12': dict(flags=['retrig'], rate=0, rlen=0, rvel=127, cond=21),
                   '14': dict(flags=[], vel=0, micro=30, cond=100),
               })
-    t2 = dict(length=64, speed=0, trigs={'63': dict(flags=[], cond=28)})
+    t2 = dict(length=64, speed=0, trigs={'63': dict(flags=[], cond=28)}, quant=5, def_sw=0x1234,
+              euclid=128, pad_scale=3, root=0x25)
     t3 = dict(length=7, speed=6, trigs={'2': dict(flags=[], cond=29), '10': dict(flags=[])})
     fx = dict(trigs={'0': dict(flags=[])})
     tracks = [t1, t2, t3] + [{} for _ in range(9)] + [fx]
