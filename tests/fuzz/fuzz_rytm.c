@@ -6,7 +6,8 @@
  *
  * Input byte 0 chooses the layer: odd, the rest is raw pattern data (its version word and size
  * forced to v5 or v4 by byte 1), so that the decoder is reached without a valid checksum; even,
- * the rest is a whole dump file.
+ * the rest is a whole dump file, whose checksum and length fields are first made right when
+ * byte 0 is 2 (so that mutations reach the unpacking and decoding behind the framing).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static ts_pattern pat1, pat2;
 static ts_diags diags;
 static uint8_t raw[TS_RYTM_V4_RAW_SIZE];
+static uint8_t file[TS_RYTM_V4_RAW_SIZE * 2];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -38,6 +40,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		raw[0] = raw[1] = raw[2] = 0;
 		raw[3] = data[1] & 1 ? 3 : 5;
 		st = ts_rytm_decode(raw, n, &pat1, w, err);
+	} else if (data[0] == 2 && size - 1 >= 16 && size - 1 <= sizeof(file)) {
+		size_t n = size - 1;
+		memcpy(file, data + 1, n);
+		unsigned sum = ts_rytm_checksum(file + 10, n - 15);
+		file[n - 5] = (uint8_t)(sum >> 7);
+		file[n - 4] = sum & 0x7F;
+		file[n - 3] = (uint8_t)(((n - 10) >> 7) & 0x7F);
+		file[n - 2] = (n - 10) & 0x7F;
+		st = ts_rytm_import(file, n, &pat1, NULL, w, err);
 	} else {
 		st = ts_rytm_import(data + 1, size - 1, &pat1, NULL, w, err);
 	}
