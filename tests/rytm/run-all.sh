@@ -76,6 +76,24 @@ gen build "$tmp/silent.json" --layout 5 -o "$tmp/silent.syx"
 import silent "$tmp/silent.syx" "$tmp/silent.tsq"
 expect_err "no track sends MIDI: a note" "no track with trigs has TRK SEND MIDI on"
 
+# The note mapping end to end: a Rytm note byte is the MIDI note trigseq sends (48 -> 0x30; the
+# track's default 62 -> 0x3E), on the track's channel.
+python3 - "$tmp/notes.json" <<'PY'
+import json, sys
+tracks = [{} for _ in range(13)]
+tracks[0] = dict(send_midi=True, def_note=62, trigs={'0': dict(note=48, vel=90), '4': dict()})
+json.dump(dict(mode='normal', tempo_raw=1200 * 12, swing_raw=0, master_speed=2, master_len=16,
+               master_chg=1, length=16, tracks=tracks), open(sys.argv[1], 'w'))
+PY
+gen build "$tmp/notes.json" --layout 5 -o "$tmp/notes.syx"
+if import notes "$tmp/notes.syx" "$tmp/notes.tsq" &&
+	"$TRIGSEQ" dump "$tmp/notes.tsq" --bars 1 | grep ' 9' >"$tmp/notes.dump" &&
+	printf '0 midi_out 90 30 5A\n24000 midi_out 90 3E 64\n' | cmp -s - "$tmp/notes.dump"; then
+	ok "note bytes 48 and 62 play as MIDI notes 48 (C3) and 62 (D4)"
+else
+	bad "note mapping: $(cat "$tmp/err" "$tmp/notes.dump" 2>/dev/null)"
+fi
+
 # ---- random dumps trigseq holds entirely ----
 rt_ok=0
 rt_bad=0
