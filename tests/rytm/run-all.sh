@@ -21,8 +21,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cd "$root"
-# shellcheck source=../lib.sh
+cd "$root" || exit 1
+# shellcheck source=tests/lib.sh
 source tests/lib.sh
 gen() { python3 "$here/rytm_gen.py" "$@"; }
 
@@ -191,6 +191,13 @@ if import rt "$tmp/rt.syx" "$tmp/rt.tsq" && cmp -s "$tmp/clean.tsq" "$tmp/rt.tsq
 else
 	bad "realtime bytes: $(cat "$tmp/err")"
 fi
+gen corrupt "$tmp/good.syx" workbuffer -o "$tmp/wb.syx"
+if import wb "$tmp/wb.syx" "$tmp/wb.tsq" && cmp -s "$tmp/clean.tsq" "$tmp/wb.tsq" &&
+	grep -qF "device 9" "$tmp/out"; then
+	ok "a work-buffer dump (0x5A) of device 9 imports the same"
+else
+	bad "work buffer: $(cat "$tmp/out" "$tmp/err")"
+fi
 printf 'not sysex' >"$tmp/text.syx"
 import text "$tmp/text.syx" "$tmp/x.tsq"
 expect_err "a text file" "not a SysEx message: first byte 0x6E, expected 0xF0"
@@ -221,7 +228,8 @@ else
 	bad "export overwrite rules"
 fi
 for p in "A01 0" "B03 18" "H16 127" "100 100"; do
-	set -- $p
+	read -r name want <<<"$p"
+	set -- "$name" "$want"
 	rm -f "$tmp/n.syx"
 	"$TRIGSEQ" export-rytm tests/rytm/normal.tsq -o "$tmp/n.syx" --pattern "$1" >/dev/null 2>&1
 	got=$(od -An -tu1 -j9 -N1 "$tmp/n.syx" 2>/dev/null | tr -d ' ')
@@ -245,7 +253,8 @@ usage "import -o without value" "needs a value" import-rytm a.syx -o
 for c in import-rytm export-rytm; do
 	if "$TRIGSEQ" $c --help | grep -q "^usage: trigseq $c"; then ok "$c --help"; else bad "$c --help"; fi
 done
-"$TRIGSEQ" export-rytm tests/cli/bad/"$(ls tests/cli/bad | grep '\.tsq$' | head -1)" -o "$tmp/z.syx" >/dev/null 2>&1
+bad_tsq=$(find tests/cli/bad -name '*.tsq' | sort | head -1)
+"$TRIGSEQ" export-rytm "$bad_tsq" -o "$tmp/z.syx" >/dev/null 2>&1
 if [ $? = 1 ] && [ ! -e "$tmp/z.syx" ]; then ok "export of an invalid pattern: exit 1, nothing written"; else bad "export of an invalid pattern"; fi
 
 printf 'rytm: %d passed, %d failed (%d random dumps round-tripped)\n' "$pass" "$fail" "$rt_ok"

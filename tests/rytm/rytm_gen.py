@@ -6,9 +6,10 @@ spec/rytm-semantics.md section 7 (not from trigseq's code), and a checker of wha
   rytm_gen.py random SEED [--layout 4|5] > DESC.json   a description trigseq can hold entirely
   rytm_gen.py rich > DESC.json                         every field, plus what trigseq cannot hold
   rytm_gen.py build DESC.json --layout 4|5 [--number N] -o OUT.syx
-  rytm_gen.py check DESC.json OUT.tsq                   the .tsq against the description
+  rytm_gen.py check DESC.json OUT.tsq [--layout 4|5]   the .tsq against the description
   rytm_gen.py corrupt IN.syx KIND -o OUT.syx           checksum|product|version|truncate|length|
-                                                       dumpid|realtime|trailing|highbit
+                                                       cutpayload|dumpid|trailing|highbit, or
+                                                       realtime|workbuffer (still valid)
 
 A description is JSON: pattern fields (tempo_raw = BPM x 120, swing_raw, mode, master_len,
 master_chg, master_speed, kit) and "tracks": 13 objects (12 drum tracks, then FX) with length,
@@ -497,6 +498,9 @@ def corrupt(data, kind):
         d[-2] ^= 0x01
     elif kind == 'dumpid':
         d[6] = 0x52
+    elif kind == 'workbuffer':      # the pattern work buffer of device 9: still a pattern
+        d[6] = 0x5A
+        d[5] = 9
     elif kind == 'realtime':
         for pos in (len(d) - 3, 5000, 1):
             d[pos:pos] = b'\xf8'
