@@ -517,6 +517,8 @@ def corrupt(data, kind):
 
 
 def main(argv):
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
     cmd = argv[1]
     if cmd == 'random':
         layout = int(argv[argv.index('--layout') + 1]) if '--layout' in argv else 5
