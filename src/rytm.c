@@ -339,6 +339,8 @@ static void decode_step(const layout *L, const uint8_t *trk, int s, ts_track *t,
 		if (f & F_ACCENT)
 			loss[L_ACCENT_LOCK] |= bit;
 	} else {
+		/* Choice (§8): the Rytm's accent effect on MIDI velocity is unknown; trigseq's
+		 * accent adds the pattern's `accent` amount. */
 		g->kind = f & F_ACCENT ? TS_TRIG_ACCENT : TS_TRIG_NOTE;
 	}
 	/* a note trig with every component locked on is what the track's default switches give */
@@ -397,6 +399,8 @@ static void decode_step(const layout *L, const uint8_t *trk, int s, ts_track *t,
 	if (rvel != t->retrig_vel)
 		g->retrig_vel = rvel;
 	g->slide = (f & F_SLIDE) != 0;
+	/* Choice (§8, default swing-trig layout not decoded): the SWING bit says whether the trig
+	 * is swung; trigseq swings even steps unless told, so only the exceptions are written. */
 	bool even = (s + 1) % 2 == 0;
 	if (((f & F_SWING) != 0) != even)
 		g->swing = f & F_SWING ? TS_SWING_ON : TS_SWING_OFF;
