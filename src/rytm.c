@@ -660,10 +660,97 @@ static const char *dump_kind(int id)
 	return "unknown";
 }
 
+/* The framing of one message msg[0 ... n) (F0 ... F7, realtime bytes removed), whatever its dump
+ * type: false with err set (after `where`, which names the message in a file of several). */
+static bool check_framing(const uint8_t *msg, size_t n, const char *where, char *err)
+{
+	size_t plen = n >= 15 ? n - 15 : 0;
+	size_t bad = 1;
+	while (bad < n - 1 && !(msg[bad] & 0x80))
+		bad++;
+	if (n < 16)
+		snprintf(err, TS_RYTM_ERR_MAX, "%smessage of %zu bytes is too short for a Rytm dump "
+			 "(at least 16)", where, n);
+	else if (msg[1] != 0x00 || msg[2] != 0x20 || msg[3] != 0x3C)
+		snprintf(err, TS_RYTM_ERR_MAX, "%smanufacturer ID %02X %02X %02X: expected 00 20 3C "
+			 "(Elektron)", where, msg[1], msg[2], msg[3]);
+	else if (msg[4] != 0x07)
+		snprintf(err, TS_RYTM_ERR_MAX, "%sproduct ID 0x%02X: expected 0x07 (Analog Rytm)",
+			 where, msg[4]);
+	else if (msg[7] != 0x01 || msg[8] != 0x01)
+		snprintf(err, TS_RYTM_ERR_MAX, "%scontainer version %02X %02X: expected 01 01", where,
+			 msg[7], msg[8]);
+	else if (bad < n - 1)
+		snprintf(err, TS_RYTM_ERR_MAX, "%sbyte 0x%02X at offset %zu inside the message: "
+			 "expected 7-bit data", where, msg[bad], bad);
+	else if (((unsigned)msg[n - 3] << 7 | msg[n - 2]) != ((plen + 5) & 0x3FFF))
+		snprintf(err, TS_RYTM_ERR_MAX, "%slength field %u: expected %zu (%zu payload bytes + "
+			 "5); the message is truncated or damaged", where,
+			 (unsigned)msg[n - 3] << 7 | msg[n - 2], plen + 5, plen);
+	else if (((unsigned)msg[n - 5] << 7 | msg[n - 4]) != ts_rytm_checksum(msg + 10, plen))
+		snprintf(err, TS_RYTM_ERR_MAX, "%sbad checksum: found 0x%04X, expected 0x%04X (the "
+			 "message is damaged)", where, (unsigned)msg[n - 5] << 7 | msg[n - 4],
+			 ts_rytm_checksum(msg + 10, plen));
+	else
+		return true;
+	return false;
+}
+
+static bool is_pattern(const uint8_t *msg)
+{
+	return msg[6] == 0x54 || msg[6] == 0x5A;
+}
+
+/* The messages of a file, split at F0 ... F7: *count of them in spans (start, length pairs,
+ * malloc'd), or false with err set. */
+static bool split_messages(const uint8_t *msg, size_t n, size_t **spans, int *count, char *err)
+{
+	*count = 0;
+	*spans = malloc((n / 2 + 1) * sizeof(**spans));
+	if (!*spans) {
+		snprintf(err, TS_RYTM_ERR_MAX, "out of memory");
+		return false;
+	}
+	if (n == 0) {
+		snprintf(err, TS_RYTM_ERR_MAX, "empty file: expected a SysEx message (F0 ... F7)");
+		return false;
+	}
+	for (size_t i = 0; i < n;) {
+		if (msg[i] != 0xF0) {
+			if (i == 0)
+				snprintf(err, TS_RYTM_ERR_MAX, "not a SysEx message: first byte 0x%02X, "
+					 "expected 0xF0", msg[0]);
+			else
+				snprintf(err, TS_RYTM_ERR_MAX, "byte 0x%02X at offset %zu after a message: "
+					 "expected another message (F0) or the end of the file", msg[i], i);
+			return false;
+		}
+		size_t end = i + 1;
+		while (end < n && msg[end] != 0xF7 && msg[end] != 0xF0)
+			end++;
+		if (end == n || msg[end] == 0xF0) {
+			snprintf(err, TS_RYTM_ERR_MAX, "truncated message: %zu bytes from offset %zu and "
+				 "no end byte F7", end - i, i);
+			return false;
+		}
+		(*spans)[2 * *count] = i;
+		(*spans)[2 * *count + 1] = end + 1 - i;
+		++*count;
+		i = end + 1;
+	}
+	return true;
+}
+
 ts_status ts_rytm_import(const uint8_t *data, size_t len, ts_pattern *pat, ts_rytm_info *info,
 			 ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX])
 {
-	/* The message without realtime bytes, which MIDI lets in anywhere. */
+	return ts_rytm_import_select(data, len, -1, pat, info, w, err);
+}
+
+ts_status ts_rytm_import_select(const uint8_t *data, size_t len, int number, ts_pattern *pat,
+				ts_rytm_info *info, ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX])
+{
+	/* The messages without realtime bytes, which MIDI lets in anywhere. */
 	uint8_t *msg = malloc(len ? len : 1);
 	if (!msg)
 		return TS_ERR_NOMEM;
@@ -671,70 +758,85 @@ ts_status ts_rytm_import(const uint8_t *data, size_t len, ts_pattern *pat, ts_ry
 	for (size_t i = 0; i < len; i++)
 		if (data[i] < 0xF8)
 			msg[n++] = data[i];
+	size_t *spans = NULL;
+	int count = 0;
 	ts_status st = TS_ERR_PARSE;
 	uint8_t *raw = NULL;
-	size_t end = 0;
-	while (end < n && msg[end] != 0xF7)
-		end++;
-	if (n == 0) {
-		snprintf(err, TS_RYTM_ERR_MAX, "empty file: expected a SysEx message (F0 ... F7)");
-	} else if (msg[0] != 0xF0) {
-		snprintf(err, TS_RYTM_ERR_MAX, "not a SysEx message: first byte 0x%02X, expected 0xF0",
-			 msg[0]);
-	} else if (end == n) {
-		snprintf(err, TS_RYTM_ERR_MAX, "truncated message: %zu bytes and no end byte F7", n);
-	} else if (end + 1 != n) {
-		snprintf(err, TS_RYTM_ERR_MAX, "%zu byte%s after the end of the message (F7 at byte "
-			 "%zu): expected one pattern dump per file", n - end - 1, n - end - 1 == 1 ? "" : "s",
-			 end + 1);
-	} else if (n < 16) {
-		snprintf(err, TS_RYTM_ERR_MAX, "message of %zu bytes is too short for a Rytm dump "
-			 "(at least 16)", n);
-	} else if (msg[1] != 0x00 || msg[2] != 0x20 || msg[3] != 0x3C) {
-		snprintf(err, TS_RYTM_ERR_MAX, "manufacturer ID %02X %02X %02X: expected 00 20 3C "
-			 "(Elektron)", msg[1], msg[2], msg[3]);
-	} else if (msg[4] != 0x07) {
-		snprintf(err, TS_RYTM_ERR_MAX, "product ID 0x%02X: expected 0x07 (Analog Rytm)",
-			 msg[4]);
-	} else if (msg[6] != 0x54 && msg[6] != 0x5A) {
-		snprintf(err, TS_RYTM_ERR_MAX, "dump ID 0x%02X (%s): expected 0x54 or 0x5A (pattern)",
-			 msg[6], dump_kind(msg[6]));
-	} else if (msg[7] != 0x01 || msg[8] != 0x01) {
-		snprintf(err, TS_RYTM_ERR_MAX, "container version %02X %02X: expected 01 01", msg[7],
-			 msg[8]);
-	} else {
-		const uint8_t *payload = msg + 10;
-		size_t plen = n - 15;
-		size_t bad = 1;
-		while (bad < n - 1 && !(msg[bad] & 0x80))
-			bad++;
-		unsigned sum = ts_rytm_checksum(payload, plen);
-		unsigned got_sum = (unsigned)msg[n - 5] << 7 | msg[n - 4];
-		unsigned got_len = (unsigned)msg[n - 3] << 7 | msg[n - 2];
-		if (bad < n - 1) {
-			snprintf(err, TS_RYTM_ERR_MAX, "byte 0x%02X at offset %zu inside the message: "
-				 "expected 7-bit data", msg[bad], bad);
-		} else if (got_len != ((plen + 5) & 0x3FFF)) {
-			snprintf(err, TS_RYTM_ERR_MAX, "length field %u: expected %zu (%zu payload "
-				 "bytes + 5); the message is truncated or damaged", got_len, plen + 5,
-				 plen);
-		} else if (got_sum != sum) {
-			snprintf(err, TS_RYTM_ERR_MAX, "bad checksum: found 0x%04X, expected 0x%04X "
-				 "(the message is damaged)", got_sum, sum);
-		} else if (!(raw = malloc(ts_rytm_unpacked_size(plen) + 1))) {
-			st = TS_ERR_NOMEM;
-		} else {
-			size_t rn = ts_rytm_unpack7(payload, plen, raw);
-			st = ts_rytm_decode(raw, rn, pat, w, err);
-			if (st == TS_OK && info) {
-				info->layout = raw[3] == 5 ? 5 : 4;
-				info->device = msg[5];
-				info->dump_id = msg[6];
-				info->number = msg[9];
-			}
-		}
+	if (!split_messages(msg, n, &spans, &count, err)) {
+		st = spans ? TS_ERR_PARSE : TS_ERR_NOMEM;
+		goto out;
 	}
+	/* Every message must be a sound Rytm message: a damaged file is refused whole. */
+	int patterns = 0, chosen = -1, others[7] = {0};    /* by dump_kind(), 6: unknown */
+	char names[120] = "";
+	size_t nl = 0;
+	for (int k = 0; k < count; k++) {
+		const uint8_t *m = msg + spans[2 * k];
+		char where[48] = "";
+		if (count > 1)
+			snprintf(where, sizeof(where), "message %d of %d: ", k + 1, count);
+		if (!check_framing(m, spans[2 * k + 1], where, err))
+			goto out;
+		if (!is_pattern(m)) {
+			int id = m[6];
+			others[id >= 0x52 && id <= 0x5D ? (id - 0x52) % 6 : 6]++;
+			if (count == 1) {
+				snprintf(err, TS_RYTM_ERR_MAX, "dump ID 0x%02X (%s): expected 0x54 or 0x5A "
+					 "(pattern)", id, dump_kind(id));
+				goto out;
+			}
+			continue;
+		}
+		patterns++;
+		if (nl < sizeof(names) - 8)
+			nl += (size_t)snprintf(names + nl, sizeof(names) - nl, "%s%c%02d",
+					       nl ? ", " : "", 'A' + m[9] / 16, m[9] % 16 + 1);
+		if ((number < 0 || m[9] == number) && chosen < 0)
+			chosen = k;
+	}
+	if (patterns == 0) {
+		snprintf(err, TS_RYTM_ERR_MAX, "no pattern dump among the file's %d messages", count);
+		goto out;
+	}
+	if (number < 0 && patterns > 1) {
+		snprintf(err, TS_RYTM_ERR_MAX, "the file holds %d pattern dumps (%s%s): choose one "
+			 "with --pattern", patterns, names, nl >= sizeof(names) - 8 ? ", ..." : "");
+		goto out;
+	}
+	if (chosen < 0) {
+		snprintf(err, TS_RYTM_ERR_MAX, "no dump of pattern %c%02d in the file (it holds %s%s)",
+			 'A' + number / 16, number % 16 + 1, names,
+			 nl >= sizeof(names) - 8 ? ", ..." : "");
+		goto out;
+	}
+	const uint8_t *m = msg + spans[2 * chosen];
+	size_t plen = spans[2 * chosen + 1] - 15;
+	if (!(raw = malloc(ts_rytm_unpacked_size(plen) + 1))) {
+		st = TS_ERR_NOMEM;
+		goto out;
+	}
+	size_t rn = ts_rytm_unpack7(m + 10, plen, raw);
+	st = ts_rytm_decode(raw, rn, pat, w, err);
+	if (st == TS_OK && info) {
+		info->layout = raw[3] == 5 ? 5 : 4;
+		info->device = m[5];
+		info->dump_id = m[6];
+		info->number = m[9];
+	}
+	static const char *const kinds[7] = {"kit", "sound", "pattern", "song", "settings",
+					     "global", "unknown"};
+	for (int k = 0; k < 7 && st == TS_OK; k++)
+		if (others[k])
+			warn(w, "%d %s dump%s in the file skipped (only patterns are imported)",
+			     others[k], kinds[k], others[k] == 1 ? "" : "s");
+	if (st == TS_OK && patterns > 1)
+		warn(w, "%d other pattern dump%s in the file skipped (it holds %s)", patterns - 1,
+		     patterns == 2 ? "" : "s", names);
+	if (st == TS_OK && w && w->nomem)
+		st = TS_ERR_NOMEM;
+out:
 	free(raw);
+	free(spans);
 	free(msg);
 	return st;
 }

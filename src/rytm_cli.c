@@ -15,12 +15,14 @@
 #define EXIT_USAGE 2
 
 static const char *const usage_import =
-	"usage: trigseq import-rytm DUMP.syx -o OUT.tsq [--force]\n"
+	"usage: trigseq import-rytm DUMP.syx -o OUT.tsq [--pattern A01|0...127] [--force]\n"
 	"\n"
 	"Convert an Analog Rytm pattern dump (SysEx, FW 1.70 or FW 1.50-1.61 layout) into a\n"
 	"pattern file. What trigseq cannot hold (sound locks, parameter locks, the FX track, kit\n"
 	"link ...) is listed on stderr, one warning line each, naming the track and steps.\n"
 	"  -o, --output OUT.tsq  the pattern file to write (atomically)\n"
+	"  -p, --pattern P       the pattern to take from a file of several dumps: A01 ... H16,\n"
+	"                        or 0 ... 127 (needed when it holds more than one pattern)\n"
 	"  -f, --force           replace OUT.tsq if it exists (the old one is kept as OUT.tsq~)\n"
 	"Exit status: 0 written (perhaps with warnings), 1 a bad dump or the file not written,\n"
 	"2 bad usage.\n";
@@ -49,8 +51,8 @@ typedef struct {
 	bool force;
 } rytm_opts;
 
-/* The options of both commands; --pattern only when allowed. 0 or the usage exit status. */
-static int parse(const char *cmd, int argc, char **argv, bool pattern_opt, rytm_opts *o)
+/* The options of both commands. 0 or the usage exit status. */
+static int parse(const char *cmd, int argc, char **argv, rytm_opts *o)
 {
 	*o = (rytm_opts){0};
 	bool only_pos = false;
@@ -71,9 +73,9 @@ static int parse(const char *cmd, int argc, char **argv, bool pattern_opt, rytm_
 			value = &o->out;
 		} else if (strncmp(a, "--output=", 9) == 0) {
 			o->out = a + 9;
-		} else if (pattern_opt && (strcmp(a, "-p") == 0 || strcmp(a, "--pattern") == 0)) {
+		} else if (strcmp(a, "-p") == 0 || strcmp(a, "--pattern") == 0) {
 			value = &o->pattern;
-		} else if (pattern_opt && strncmp(a, "--pattern=", 10) == 0) {
+		} else if (strncmp(a, "--pattern=", 10) == 0) {
 			o->pattern = a + 10;
 		} else {
 			return usage_error(cmd, "unknown option", a);
@@ -87,7 +89,10 @@ static int parse(const char *cmd, int argc, char **argv, bool pattern_opt, rytm_
 	if (!o->in)
 		return usage_error(cmd, "no input file given", NULL);
 	if (!o->out)
-		return usage_error(cmd, "no output file: -o", pattern_opt ? "DUMP.syx" : "OUT.tsq");
+		return usage_error(cmd, "no output file: -o",
+				   strcmp(cmd, "export-rytm") == 0 ? "DUMP.syx" : "OUT.tsq");
+	if (o->pattern && ts_rytm_pattern_parse(o->pattern) < 0)
+		return usage_error(cmd, "--pattern: expected A01 ... H16 or 0 ... 127, not", o->pattern);
 	return 0;
 }
 
@@ -165,7 +170,7 @@ int ts_rytm_import_main(int argc, char **argv)
 			return 0;
 		}
 	rytm_opts o;
-	int rc = parse("import-rytm", argc, argv, false, &o);
+	int rc = parse("import-rytm", argc, argv, &o);
 	if (rc)
 		return rc;
 	size_t len = 0;
@@ -176,7 +181,9 @@ int ts_rytm_import_main(int argc, char **argv)
 	ts_rytm_warnings *w = ts_rytm_warnings_new();
 	char err[TS_RYTM_ERR_MAX] = "";
 	ts_rytm_info info;
-	ts_status st = pat && w ? ts_rytm_import(data, len, pat, &info, w, err) : TS_ERR_NOMEM;
+	int number = o.pattern ? ts_rytm_pattern_parse(o.pattern) : -1;
+	ts_status st = pat && w ? ts_rytm_import_select(data, len, number, pat, &info, w, err)
+				: TS_ERR_NOMEM;
 	free(data);
 	char *text = NULL;
 	size_t tlen = 0;
@@ -215,13 +222,10 @@ int ts_rytm_export_main(int argc, char **argv)
 			return 0;
 		}
 	rytm_opts o;
-	int rc = parse("export-rytm", argc, argv, true, &o);
+	int rc = parse("export-rytm", argc, argv, &o);
 	if (rc)
 		return rc;
 	int number = o.pattern ? ts_rytm_pattern_parse(o.pattern) : 0;
-	if (number < 0)
-		return usage_error("export-rytm", "--pattern: expected A01 ... H16 or 0 ... 127, not",
-				   o.pattern);
 	static ts_diags diags;
 	ts_pattern *pat = malloc(sizeof(*pat));
 	ts_rytm_warnings *w = ts_rytm_warnings_new();

@@ -412,6 +412,45 @@ static void export_then_import(void **state)
 	ts_rytm_warnings_free(w);
 }
 
+/* A file of several dumps: the one asked for, the only one, or an error naming them. */
+static void several_dumps(void **state)
+{
+	(void)state;
+	ts_pattern_init(&pat);
+	pat.tempo10 = 900;
+	uint8_t *a = NULL, *b = NULL;
+	size_t alen = 0, blen = 0;
+	assert_int_equal(ts_rytm_export(&pat, 3, &a, &alen, NULL), TS_OK);
+	pat.tempo10 = 1500;
+	assert_int_equal(ts_rytm_export(&pat, 40, &b, &blen, NULL), TS_OK);
+	uint8_t *both = malloc(alen + blen);
+	memcpy(both, a, alen);
+	memcpy(both + alen, b, blen);
+	char err[TS_RYTM_ERR_MAX];
+	ts_rytm_info info;
+	ts_rytm_warnings *w = ts_rytm_warnings_new();
+	assert_int_equal(ts_rytm_import(both, alen + blen, &pat2, &info, w, err), TS_ERR_PARSE);
+	assert_non_null(strstr(err, "2 pattern dumps (A04, C09)"));
+	assert_int_equal(ts_rytm_import_select(both, alen + blen, 40, &pat2, &info, w, err), TS_OK);
+	assert_int_equal(pat2.tempo10, 1500);
+	assert_int_equal(info.number, 40);
+	assert_true(has_warning(w, "1 other pattern dump in the file skipped"));
+	assert_int_equal(ts_rytm_import_select(both, alen + blen, 3, &pat2, NULL, w, err), TS_OK);
+	assert_int_equal(pat2.tempo10, 900);
+	assert_int_equal(ts_rytm_import_select(both, alen + blen, 4, &pat2, NULL, w, err),
+			 TS_ERR_PARSE);
+	assert_non_null(strstr(err, "no dump of pattern A05"));
+	/* a byte between messages */
+	both[alen] = 0x00;
+	assert_int_equal(ts_rytm_import_select(both, alen + blen, 3, &pat2, NULL, w, err),
+			 TS_ERR_PARSE);
+	assert_non_null(strstr(err, "after a message"));
+	free(a);
+	free(b);
+	free(both);
+	ts_rytm_warnings_free(w);
+}
+
 static void export_warnings(void **state)
 {
 	(void)state;
@@ -470,6 +509,7 @@ int main(void)
 		cmocka_unit_test(v4_layout),
 		cmocka_unit_test(decode_errors),
 		cmocka_unit_test(export_then_import),
+		cmocka_unit_test(several_dumps),
 		cmocka_unit_test(export_warnings),
 		cmocka_unit_test(pattern_names),
 	};

@@ -41,13 +41,23 @@ size_t ts_rytm_warnings_count(const ts_rytm_warnings *w);
 const char *ts_rytm_warnings_get(const ts_rytm_warnings *w, size_t i);
 
 /*
- * A whole file holding one pattern dump (MIDI realtime bytes F8-FF may be interleaved) into *pat
+ * A whole file holding one pattern dump (MIDI realtime bytes F8-FF may be interleaved; other
+ * Rytm dumps beside it are skipped, see ts_rytm_import_select()) into *pat
  * (every field set; *pat is untouched on error). TS_OK; TS_ERR_PARSE with `err` saying what is
  * wrong and what was expected (framing, manufacturer or product ID, dump type, checksum, length,
  * pattern version, raw size); TS_ERR_NOMEM. info may be NULL. Warnings are appended to w.
  */
 ts_status ts_rytm_import(const uint8_t *data, size_t len, ts_pattern *pat, ts_rytm_info *info,
 			 ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX]);
+
+/*
+ * The same for a file of several Rytm dumps (a librarian's bank or project file): every message
+ * must be sound; the pattern dump of pattern `number` (0 ... 127) is imported, or with number -1
+ * the only pattern dump of the file (several are an error listing them). Other dumps are
+ * skipped with a warning.
+ */
+ts_status ts_rytm_import_select(const uint8_t *data, size_t len, int number, ts_pattern *pat,
+				ts_rytm_info *info, ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX]);
 
 /*
  * The v5 SysEx dump of pat as pattern `number` (0 ... 127), device ID 0, dump ID 0x54: a

@@ -182,7 +182,7 @@ damaged truncate "truncated message"
 damaged length "length field 14979: expected 14978"
 damaged cutpayload "length field 14978: expected 14970"
 damaged dumpid "dump ID 0x52 (kit): expected 0x54 or 0x5A (pattern)"
-damaged trailing "1 byte after the end of the message"
+damaged trailing "byte 0x00 at offset 14988 after a message: expected another message (F0)"
 damaged highbit "expected 7-bit data"
 gen corrupt "$tmp/good.syx" realtime -o "$tmp/rt.syx"
 import clean "$tmp/good.syx" "$tmp/clean.tsq"
@@ -203,6 +203,36 @@ import text "$tmp/text.syx" "$tmp/x.tsq"
 expect_err "a text file" "not a SysEx message: first byte 0x6E, expected 0xF0"
 import missing "$tmp/none.syx" "$tmp/x.tsq"
 expect_err "a missing file" "No such file"
+
+# ---- files of several dumps (a librarian's bank) ----
+gen random 98 >"$tmp/other.json"
+gen build "$tmp/good.json" --layout 5 --number 5 -o "$tmp/a06.syx"
+gen build "$tmp/other.json" --layout 4 --number 17 -o "$tmp/b02.syx"
+gen message 0x52 2998 -o "$tmp/kit.syx"
+cat "$tmp/a06.syx" "$tmp/kit.syx" "$tmp/b02.syx" >"$tmp/bank.syx"
+import bank "$tmp/bank.syx" "$tmp/bank.tsq"
+expect_err "a bank without --pattern" "the file holds 2 pattern dumps (A06, B02): choose one with --pattern"
+import single "$tmp/b02.syx" "$tmp/b02.tsq"
+rm -f "$tmp/bank.tsq"
+if "$TRIGSEQ" import-rytm "$tmp/bank.syx" -o "$tmp/bank.tsq" --pattern B02 >"$tmp/out" 2>"$tmp/err" &&
+	cmp -s "$tmp/bank.tsq" "$tmp/b02.tsq"; then
+	ok "a bank with --pattern B02: that pattern"
+else
+	bad "bank --pattern B02: $(cat "$tmp/err")"
+fi
+expect_err "bank: the kit is skipped" "1 kit dump in the file skipped (only patterns are imported)"
+expect_err "bank: the other pattern" "1 other pattern dump in the file skipped (it holds A06, B02)"
+rm -f "$tmp/bank.tsq"
+"$TRIGSEQ" import-rytm "$tmp/bank.syx" -o "$tmp/bank.tsq" --pattern C01 >/dev/null 2>"$tmp/err"
+expect_err "bank: a pattern it lacks" "no dump of pattern C01 in the file (it holds A06, B02)"
+gen corrupt "$tmp/b02.syx" checksum -o "$tmp/b02bad.syx"
+cat "$tmp/a06.syx" "$tmp/b02bad.syx" >"$tmp/bank2.syx"
+"$TRIGSEQ" import-rytm "$tmp/bank2.syx" -o "$tmp/bank.tsq" --pattern A06 >/dev/null 2>"$tmp/err"
+expect_err "bank: a damaged message refuses the file" "message 2 of 2: bad checksum"
+cat "$tmp/kit.syx" "$tmp/kit.syx" >"$tmp/kits.syx"
+import kits "$tmp/kits.syx" "$tmp/bank.tsq"
+expect_err "bank: no pattern" "no pattern dump among the file's 2 messages"
+if [ ! -e "$tmp/bank.tsq" ]; then ok "bank errors wrote nothing"; else bad "bank errors wrote a file"; fi
 
 # ---- output files, options ----
 echo "keep" >"$tmp/exists.tsq"

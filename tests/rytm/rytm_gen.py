@@ -7,6 +7,7 @@ spec/rytm-semantics.md section 7 (not from trigseq's code), and a checker of wha
   rytm_gen.py rich > DESC.json                         every field, plus what trigseq cannot hold
   rytm_gen.py build DESC.json --layout 4|5 [--number N] -o OUT.syx
   rytm_gen.py check DESC.json OUT.tsq [--layout 4|5]   the .tsq against the description
+  rytm_gen.py message DUMP_ID N -o OUT.syx            another dump type around N raw bytes
   rytm_gen.py corrupt IN.syx KIND -o OUT.syx           checksum|product|version|truncate|length|
                                                        cutpayload|dumpid|trailing|highbit, or
                                                        realtime|workbuffer (still valid)
@@ -537,6 +538,14 @@ def main(argv):
         for e in errs[:20]:
             print(e)
         return 1 if errs else 0
+    elif cmd == 'message':
+        # another Rytm dump type (e.g. 0x52 kit) around N raw bytes, framed like a pattern dump
+        dump_id, n = int(argv[2], 0), int(argv[3])
+        packed = pack7(bytes(random.Random(n).randrange(256) for _ in range(n)))
+        s, ln = sum(packed) & 0x3FFF, len(packed) + 5
+        open(argv[argv.index('-o') + 1], 'wb').write(
+            bytes([0xF0, 0x00, 0x20, 0x3C, 0x07, 0x00, dump_id, 0x01, 0x01, 0]) + packed +
+            bytes([s >> 7, s & 0x7F, (ln >> 7) & 0x7F, ln & 0x7F, 0xF7]))
     elif cmd == 'corrupt':
         data = open(argv[2], 'rb').read()
         open(argv[argv.index('-o') + 1], 'wb').write(corrupt(data, argv[3]))
