@@ -209,7 +209,7 @@ fuzz: $(B)/fuzz_patfile $(B)/fuzz_rytm $(B)/fuzz-rytm-seeds/ok
 	mkdir -p $(B)/fuzz-corpus $(B)/fuzz-rytm-corpus
 	$(B)/fuzz_patfile -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
 		$(B)/fuzz-corpus tests/fuzz/corpus patterns
-	$(B)/fuzz_rytm -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=5 \
+	$(B)/fuzz_rytm -max_total_time=$(FUZZ_SECONDS) -max_len=32768 -timeout=5 \
 		$(B)/fuzz-rytm-corpus $(B)/fuzz-rytm-seeds
 
 install: $(B)/trigseq

@@ -20,4 +20,6 @@ for i, d in enumerate(descs):
         raw = g.build_raw(d, g.V5 if layout == 5 else g.V4)
         open('%s/raw-%d-v%d' % (out, i, layout), 'wb').write(
             bytes([1, 0 if layout == 5 else 1]) + raw)
+# a bank: two pattern dumps in one file
+open('%s/bank' % out, 'wb').write(b'\x00' + g.build(descs[1], 5, 3) + g.build(descs[2], 4, 9))
 PY
