@@ -200,7 +200,7 @@ $(B)/fuzz_rytm: tests/fuzz/fuzz_rytm.c src/status.c src/pattern.c src/patfile.c 
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
-$(B)/fuzz-rytm-seeds/ok: tests/rytm/rytm_gen.py
+$(B)/fuzz-rytm-seeds/ok: tests/rytm/rytm_gen.py tests/rytm/seeds.sh
 	mkdir -p $(B)/fuzz-rytm-seeds
 	tests/rytm/seeds.sh $(B)/fuzz-rytm-seeds
 	touch $@
