@@ -190,7 +190,7 @@ bench: $(B)/bench_engine $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cb
 	bench/editor.sh $(B)
 
 FUZZ_SECONDS ?= 60
-$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c | $(B)
+$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c src/fileio.c | $(B)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
