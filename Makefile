@@ -24,7 +24,7 @@ SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
 LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
-	src/edit.c src/monitor.c src/fileio.c src/smf.c src/sysex.c
+	src/edit.c src/monitor.c src/fileio.c src/smf.c src/sysex.c src/rytm.c src/rytm_cli.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 
@@ -37,10 +37,10 @@ PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
 VOICE_OBJ := $(B)/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor test_voice test_sysex
+	test_monitor test_voice test_sysex test_rytm
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq
@@ -166,14 +166,20 @@ sysex-test: $(B)/trigseq $(B)/send_midi $(B)/rtcheck.so
 	tools/jack-shm-heal.sh
 	tests/sysex/run-all.sh $(B)
 
+# Rytm dumps from an independent generator (tests/rytm/rytm_gen.py): RYTM_COUNT random dumps per
+# layout, the damaged ones, the .tsq round trips.
+RYTM_COUNT ?= 40
+rytm-test: $(B)/trigseq
+	tests/rytm/run-all.sh $(B)/trigseq $(RYTM_COUNT)
+
 check-patterns: $(B)/trigseq
 	$(B)/trigseq check patterns/*.tsq
 
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test oracle-test export-test render-test jack-test slave-test \
-	ui-test sysex-test
+test: unit unit-san check-patterns lint-man cli-test rytm-test oracle-test export-test render-test jack-test \
+	slave-test ui-test sysex-test
 
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
@@ -204,12 +210,25 @@ $(B)/fuzz_sysex: tests/fuzz/fuzz_sysex.c src/status.c src/rtmem.c src/sysex.c | 
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
-fuzz: $(B)/fuzz_patfile $(B)/fuzz_sysex
-	mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-sysex
+# The Rytm dump importer, seeded with dumps the test generator builds (tests/rytm/run-all.sh).
+$(B)/fuzz_rytm: tests/fuzz/fuzz_rytm.c src/status.c src/pattern.c src/patfile.c src/fileio.c \
+		src/rytm.c | $(B)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o $@ $^
+
+$(B)/fuzz-rytm-seeds/ok: tests/rytm/rytm_gen.py tests/rytm/seeds.sh
+	mkdir -p $(B)/fuzz-rytm-seeds
+	tests/rytm/seeds.sh $(B)/fuzz-rytm-seeds
+	touch $@
+
+fuzz: $(B)/fuzz_patfile $(B)/fuzz_sysex $(B)/fuzz_rytm $(B)/fuzz-rytm-seeds/ok
+	mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-sysex $(B)/fuzz-rytm-corpus
 	$(B)/fuzz_patfile -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
 		$(B)/fuzz-corpus tests/fuzz/corpus patterns
 	$(B)/fuzz_sysex -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=5 \
 		$(B)/fuzz-corpus-sysex tests/fuzz/corpus-sysex
+	$(B)/fuzz_rytm -max_total_time=$(FUZZ_SECONDS) -max_len=32768 -timeout=5 \
+		$(B)/fuzz-rytm-corpus $(B)/fuzz-rytm-seeds
 
 install: $(B)/trigseq
 	install -D -m 755 $(B)/trigseq $(DESTDIR)$(PREFIX)/bin/trigseq

@@ -20,6 +20,7 @@
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
 #include "trigseq/play.h"
+#include "trigseq/rytm_cli.h"
 #include "trigseq/smf.h"
 #include "trigseq/sysex_io.h"
 #include "trigseq/ui.h"
@@ -46,6 +47,10 @@ static const char *const usage_main =
 	"                         play the sample voices offline into an audio file\n"
 	"  sysex send FILE.syx --to PORT | sysex recv -o FILE.syx\n"
 	"                         send a SysEx file paced, or record one (a librarian)\n"
+	"  import-rytm DUMP.syx -o OUT.tsq\n"
+	"                         convert an Analog Rytm pattern dump into a pattern file\n"
+	"  export-rytm FILE.tsq -o DUMP.syx [--pattern A01]\n"
+	"                         write a pattern as an Analog Rytm pattern dump\n"
 	"\n"
 	"options:\n"
 	"  -h, --help             this help; 'trigseq COMMAND --help' for a command\n"
@@ -843,6 +848,8 @@ int main(int argc, char **argv)
 		{"render", cmd_render},
 		{"play", ts_play_main},
 		{"sysex", ts_sysex_main},
+		{"import-rytm", ts_rytm_import_main},
+		{"export-rytm", ts_rytm_export_main},
 	};
 	/* No command: the editor, when there is a terminal to run it in. */
 	if (argc < 2) {
@@ -869,5 +876,5 @@ int main(int argc, char **argv)
 	if (cmd[0] == '-' || access(cmd, F_OK) == 0 || (len > 4 && strcmp(cmd + len - 4, ".tsq") == 0))
 		return ts_ui_main(argc - 1, argv + 1);
 	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play, export, "
-				 "render or sysex, or a pattern file to edit)", cmd);
+				 "render, sysex, import-rytm or export-rytm, or a pattern file to edit)", cmd);
 }
