@@ -24,7 +24,7 @@ SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
 LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
-	src/edit.c src/monitor.c src/fileio.c src/smf.c src/sysex.c src/rytm.c src/rytm_cli.c
+	src/edit.c src/monitor.c src/fileio.c src/smf.c src/sysex.c src/rytm.c src/rytm_cli.c src/wakeup.c
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
 SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
 

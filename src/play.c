@@ -32,6 +32,7 @@
 #include "trigseq/patfile.h"
 #include "trigseq/pattern.h"
 #include "trigseq/voice.h"
+#include "trigseq/wakeup.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -328,55 +329,6 @@ int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool edito
 	return 0;
 }
 
-/* ---- signals and the wake-up pipe ---- */
-
-static int wake_pipe[2] = {-1, -1};
-static atomic_int got_signal;
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	atomic_store(&got_signal, sig);
-	ssize_t w = write(wake_pipe[1], "s", 1);
-	(void)w; /* a full pipe is awake already */
-	errno = saved;
-}
-
-static bool setup_wakeup(void)
-{
-	if (pipe(wake_pipe) != 0)
-		return false;
-	for (int i = 0; i < 2; i++) {
-		if (fcntl(wake_pipe[i], F_SETFL, O_NONBLOCK) != 0 ||
-		    fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
-			return false;
-	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	return sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0;
-}
-
-static void close_wakeup(void)
-{
-	for (int i = 0; i < 2; i++) {
-		if (wake_pipe[i] >= 0)
-			close(wake_pipe[i]);
-		wake_pipe[i] = -1;
-	}
-}
-
-static void block_signals(bool block)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -459,7 +411,7 @@ static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
 	for (;;) {
 		if (ts_jack_server_gone(j))
 			return true;
-		if (atomic_load(&got_signal))
+		if (ts_wakeup_signal(false))
 			return false;
 		double now = now_s();
 		if (now >= end)
@@ -470,12 +422,7 @@ static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
 		}
 		double wait = fmin(end, next_status) - now;
 		int ms = wait <= 0 ? 0 : wait > 1.0 ? 1000 : (int)ceil(wait * 1000);
-		struct pollfd pfd = {.fd = wake_pipe[0], .events = POLLIN};
-		if (poll(&pfd, 1, ms) > 0) {
-			char drain[64];
-			while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
-				;
-		}
+		ts_wakeup_wait(ms);
 	}
 }
 
@@ -552,16 +499,16 @@ int ts_play_main(int argc, char **argv)
 		free(pat);
 		return rc;
 	}
-	if (!setup_wakeup()) {
+	if (!ts_wakeup_open(false)) {
 		fprintf(stderr, "trigseq: cannot set up signal handling: %s\n", strerror(errno));
-		close_wakeup();
+		ts_wakeup_close();
 		free(pat);
 		return EXIT_FAIL;
 	}
-	jc.wake_fd = wake_pipe[1];
+	jc.wake_fd = ts_wakeup_write_fd();
 
 	/* JACK's threads inherit this mask: signals go to the main thread only. */
-	block_signals(true);
+	ts_wakeup_block(true);
 	ts_engine *eng = NULL;
 	ts_voices *voices = NULL;
 	char err[512];
@@ -617,7 +564,7 @@ int ts_play_main(int argc, char **argv)
 	}
 	if ((rc = connect_all(j, &op)) != 0)
 		goto out;
-	block_signals(false);
+	ts_wakeup_block(false);
 
 	if (!ts_jack_start(j, STOP_TIMEOUT_MS)) {
 		fputs(ts_jack_server_gone(j) ? gone_msg : "trigseq: JACK did not run trigseq's process "
@@ -664,8 +611,8 @@ out:
 	ts_jack_close(j);
 	ts_engine_free(eng);
 	ts_voices_free(voices);
-	block_signals(false);
-	close_wakeup();
+	ts_wakeup_block(false);
+	ts_wakeup_close();
 	free(pat);
 	return rc;
 }

@@ -47,6 +47,7 @@
 #include "trigseq/fileio.h"
 #include "trigseq/jackport.h"
 #include "trigseq/sysex.h"
+#include "trigseq/wakeup.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -217,69 +218,7 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 	return 0;
 }
 
-/* ---- signals, the wake-up pipe, time ---- */
-
-static int wake_pipe[2] = {-1, -1};
-static atomic_int got_signal;
-
-static void wake(void)
-{
-	ssize_t w = write(wake_pipe[1], "w", 1);
-	(void)w; /* a full pipe is awake already */
-}
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	atomic_store(&got_signal, sig);
-	wake();
-	errno = saved;
-}
-
-static bool setup_wakeup(void)
-{
-	if (pipe(wake_pipe) != 0)
-		return false;
-	for (int i = 0; i < 2; i++)
-		if (fcntl(wake_pipe[i], F_SETFL, O_NONBLOCK) != 0 ||
-		    fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
-			return false;
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	return sigaction(SIGINT, &sa, NULL) == 0 && sigaction(SIGTERM, &sa, NULL) == 0;
-}
-
-static void close_wakeup(void)
-{
-	for (int i = 0; i < 2; i++) {
-		if (wake_pipe[i] >= 0)
-			close(wake_pipe[i]);
-		wake_pipe[i] = -1;
-	}
-}
-
-static void block_signals(bool block)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
-}
-
-/* Sleep until woken or ms pass; drains the pipe. */
-static void nap(int ms)
-{
-	struct pollfd pfd = {.fd = wake_pipe[0], .events = POLLIN};
-	if (poll(&pfd, 1, ms) > 0) {
-		char drain[64];
-		while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
-			;
-	}
-}
+/* ---- time ---- */
 
 static double now_s(void)
 {
@@ -442,7 +381,7 @@ static void on_shutdown(void *arg)
 {
 	sx_client *s = arg;
 	atomic_store(&s->gone, true);
-	wake();
+	ts_wakeup_poke();
 }
 
 /* libjack's own messages (no server, and so on) are said better by us. */
@@ -512,12 +451,12 @@ static void client_close(sx_client *s)
 /* The common start: signals, the client, memory locked, active, connected. */
 static bool client_start(sx_client *s, const sysex_opts *o)
 {
-	if (!setup_wakeup()) {
+	if (!ts_wakeup_open(false)) {
 		fprintf(stderr, "trigseq: cannot set up signal handling: %s\n", strerror(errno));
 		return false;
 	}
 	/* JACK's threads inherit this mask: signals go to the main thread only. */
-	block_signals(true);
+	ts_wakeup_block(true);
 	bool ok = client_open(s, o);
 	/* Best effort, as JACK clients do: the file and the ring are then never paged out under
 	 * the process callback. */
@@ -527,7 +466,7 @@ static bool client_start(sx_client *s, const sysex_opts *o)
 		fputs("trigseq: cannot activate the JACK client\n", stderr);
 		ok = false;
 	}
-	block_signals(false);
+	ts_wakeup_block(false);
 	for (int i = 0; ok && i < o->nports; i++)
 		ok = client_connect(s, o->ports[i]);
 	return ok;
@@ -594,7 +533,7 @@ static int sysex_send(const sysex_opts *o)
 	for (;;) {
 		if (atomic_load(&s.gone))
 			break;
-		if (atomic_load(&got_signal)) {
+		if (ts_wakeup_signal(false)) {
 			atomic_store(&s.stop, true);
 			interrupted = true;
 			break;
@@ -607,7 +546,7 @@ static int sysex_send(const sysex_opts *o)
 			send_progress(&s, t0);
 			next_bar += 0.25;
 		}
-		nap(20);
+		ts_wakeup_wait(20);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
@@ -636,7 +575,7 @@ static int sysex_send(const sysex_opts *o)
 	rc = 0;
 out:
 	client_close(&s);
-	close_wakeup();
+	ts_wakeup_close();
 	free(spans);
 	free(data);
 	return rc;
@@ -696,7 +635,7 @@ static int sysex_recv(const sysex_opts *o)
 	uint64_t seen = 0;
 	ts_sysex_rx_stats st;
 	for (;;) {
-		if (atomic_load(&s.gone) || atomic_load(&got_signal))
+		if (atomic_load(&s.gone) || ts_wakeup_signal(false))
 			break;
 		if ((fed = drain(&s, rx)) != TS_OK)
 			break;
@@ -712,7 +651,7 @@ static int sysex_recv(const sysex_opts *o)
 			recv_progress(&st, now - last, o->timeout);
 			next_bar += 0.25;
 		}
-		nap(20);
+		ts_wakeup_wait(20);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
@@ -766,7 +705,7 @@ static int sysex_recv(const sysex_opts *o)
 	rc = st.broken ? EXIT_FAIL : 0;
 out:
 	client_close(&s);
-	close_wakeup();
+	ts_wakeup_close();
 	ts_sysex_ring_free(s.ring);
 	ts_sysex_rx_free(rx);
 	return rc;

@@ -41,6 +41,7 @@
 #include "trigseq/patfile.h"
 #include "trigseq/play.h"
 #include "trigseq/voice.h"
+#include "trigseq/wakeup.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -162,21 +163,10 @@ typedef struct ui {
 	ts_jack_status st;            /* last snapshot drawn */
 } ui;
 
-/* ---- signals: a flag and a byte in a pipe; the terminal restored on a crash ---- */
+/* ---- signals: a flag and a byte in a pipe (wakeup.h); the terminal restored on a crash ---- */
 
-static int wake_pipe[2] = {-1, -1};
-static atomic_int got_signal;
 static struct termios saved_tty;
 static bool have_saved_tty;
-
-static void on_signal(int sig)
-{
-	int saved = errno;
-	atomic_store(&got_signal, sig);
-	ssize_t w = write(wake_pipe[1], "s", 1);
-	(void)w;
-	errno = saved;
-}
 
 /* A crash: put the terminal back (async-signal-safe calls only), then die of the signal as
  * usual. The recovery file written after the last edits keeps the work. */
@@ -193,19 +183,11 @@ static void on_crash(int sig)
 
 static bool setup_signals(void)
 {
-	if (pipe(wake_pipe) != 0)
+	if (!ts_wakeup_open(true))
 		return false;
-	for (int i = 0; i < 2; i++)
-		if (fcntl(wake_pipe[i], F_SETFL, O_NONBLOCK) != 0 ||
-		    fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
-			return false;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGHUP, &sa, NULL) != 0 ||
-	    sigaction(SIGINT, &sa, NULL) != 0)
-		return false;
 	sa.sa_handler = on_crash;
 	sa.sa_flags = SA_RESETHAND;
 	static const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
@@ -213,15 +195,6 @@ static bool setup_signals(void)
 		if (sigaction(crash[i], &sa, NULL) != 0)
 			return false;
 	return true;
-}
-
-static void close_signals(void)
-{
-	for (int i = 0; i < 2; i++) {
-		if (wake_pipe[i] >= 0)
-			close(wake_pipe[i]);
-		wake_pipe[i] = -1;
-	}
 }
 
 static double now_s(void)
@@ -316,7 +289,7 @@ static void jack_setup(ui *u)
 		.server_name = u->op.server,
 		.send_clock = u->op.send_clock,
 		.send_transport = u->op.send_transport,
-		.wake_fd = wake_pipe[1],
+		.wake_fd = ts_wakeup_write_fd(),
 		.sync_midi = u->op.sync_midi,
 		.sync_jack = u->op.sync_jack,
 		/* as for play: a MIDI clock slave's timeline is at the pattern's tempo, --bpm
@@ -1853,7 +1826,7 @@ static void run(ui *u)
 {
 	bool dirty_screen = true;
 	while (!u->quit) {
-		int sig = atomic_exchange(&got_signal, 0);
+		int sig = ts_wakeup_signal(true);
 		if (sig == SIGINT) {
 			act_quit(u, 0);
 			dirty_screen = true;
@@ -1917,13 +1890,11 @@ static void run(ui *u)
 				timeout = ms < 1 ? 1 : ms;
 		}
 		struct pollfd pfd[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-					{.fd = wake_pipe[0], .events = POLLIN}};
+					{.fd = ts_wakeup_read_fd(), .events = POLLIN}};
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN) {
-			char drain[64];
-			while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
-				;
+			ts_wakeup_drain();
 			dirty_screen = true;
 		}
 		int key;
@@ -2137,7 +2108,7 @@ int ts_ui_main(int argc, char **argv)
 	if (!setup_signals()) {
 		fprintf(stderr, "trigseq: cannot set up signal handling: %s\n", strerror(errno));
 		free_documents(&u);
-		close_signals();
+		ts_wakeup_close();
 		return EXIT_FAIL;
 	}
 	if (tcgetattr(STDIN_FILENO, &saved_tty) == 0)
@@ -2154,7 +2125,7 @@ int ts_ui_main(int argc, char **argv)
 		ts_jack_close(u.jack);
 		ts_engine_free(u.eng);
 		free_documents(&u);
-		close_signals();
+		ts_wakeup_close();
 		return EXIT_FAIL;
 	}
 	raw();
@@ -2198,6 +2169,6 @@ int ts_ui_main(int argc, char **argv)
 	ts_engine_free(u.eng);
 	ts_voices_free(u.voices);
 	free_documents(&u);
-	close_signals();
+	ts_wakeup_close();
 	return 0;
 }

@@ -308,6 +308,27 @@ for args in "send" "send $tmp/multi.syx" "recv" "send $tmp/multi.syx --to x --ra
 done
 "$TRIGSEQ" sysex --help | grep -qF "usage: trigseq sysex send FILE.syx --to PORT" && ok "sysex --help" || bad "sysex --help"
 
+# ---- 6b: a pattern to the Rytm and back: export-rytm, sent through JACK, recorded, imported ----
+# What a user does to move a pattern: the dump export-rytm writes goes through sysex send and
+# recv byte for byte, and import-rytm of what arrived gives the pattern import-rytm gives of the
+# file itself.
+"$TRIGSEQ" export-rytm patterns/rytm-drums.tsq -o "$tmp/drums.syx" --pattern B03 >/dev/null 2>"$tmp/exp.err" ||
+	bad "export-rytm failed: $(head -c 300 "$tmp/exp.err")"
+run_bg recv6b "$TRIGSEQ" sysex recv --name rx6b -o "$tmp/drums-got.syx" --timeout 1
+recv6b=$bg_pid
+wait_port rx6b:sysex_in || bad "recv's port did not come up"
+run_bg send6b "$TRIGSEQ" sysex send "$tmp/drums.syx" --name tx6b --to rx6b:sysex_in --rate 31250
+expect_rc send6b 0 "$bg_pid"
+expect_rc recv6b 0 "$recv6b"
+"$TRIGSEQ" import-rytm "$tmp/drums.syx" -o "$tmp/drums-file.tsq" >/dev/null 2>&1
+"$TRIGSEQ" import-rytm "$tmp/drums-got.syx" -o "$tmp/drums-got.tsq" >/dev/null 2>"$tmp/imp.err"
+if cmp -s "$tmp/drums.syx" "$tmp/drums-got.syx" && [ -s "$tmp/drums-got.tsq" ] &&
+	cmp -s "$tmp/drums-file.tsq" "$tmp/drums-got.tsq"; then
+	ok "a Rytm pattern dump through JACK ($(stat -c %s "$tmp/drums.syx") bytes) imports as the file does"
+else
+	bad "the Rytm dump through JACK: $(cmp "$tmp/drums.syx" "$tmp/drums-got.syx" 2>&1) $(head -c 300 "$tmp/imp.err")"
+fi
+
 # ---- 7: no server; the server going away ----
 JACK_DEFAULT_SERVER=trigseq-none-$$-$RANDOM "$TRIGSEQ" sysex send "$tmp/multi.syx" --to x >/dev/null 2>"$tmp/ns.err"
 [ $? -eq 1 ] && grep -qF "no JACK server is running" "$tmp/ns.err" && ok "send, no server: $(cat "$tmp/ns.err")" ||
