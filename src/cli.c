@@ -2,6 +2,7 @@
 #include "trigseq/cli.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -92,4 +93,15 @@ void ts_cli_sample_report(void *file, int track, const char *why)
 {
 	fprintf(stderr, "trigseq: %s (track %d of %s plays nothing)\n", why, track,
 		(const char *)file);
+}
+
+int ts_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("trigseq: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'trigseq %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return 2;
 }

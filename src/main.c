@@ -131,20 +131,6 @@ static const char *const usage_dump =
 	"point, then the next, looping, at the first one's tempo (or --bpm).\n"
 	"Exit status: 0 success, 1 invalid pattern, 2 bad usage.\n";
 
-static int usage_error(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Print a usage problem and the help hint; returns the usage exit status. */
-static int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "trigseq: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'trigseq %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
-	return EXIT_USAGE;
-}
 
 /* An option of a command: long and short names, and whether it takes a value. */
 typedef struct {
@@ -189,7 +175,7 @@ static int parse_args(const char *cmd, int argc, char **argv, const option_def *
 			}
 		}
 		if (found < 0) {
-			usage_error(cmd, "unknown option '%s'", a);
+			ts_cli_usage(cmd, "unknown option '%s'", a);
 			return -1;
 		}
 		const char *value = NULL;
@@ -199,11 +185,11 @@ static int parse_args(const char *cmd, int argc, char **argv, const option_def *
 			} else if (i + 1 < argc) {
 				value = argv[++i];
 			} else {
-				usage_error(cmd, "option '%s' needs a value", a);
+				ts_cli_usage(cmd, "option '%s' needs a value", a);
 				return -1;
 			}
 		} else if (eq) {
-			usage_error(cmd, "option '%s' takes no value", a);
+			ts_cli_usage(cmd, "option '%s' takes no value", a);
 			return -1;
 		}
 		out[n++] = (parsed_arg){found, value};
@@ -250,7 +236,7 @@ static int cmd_check(int argc, char **argv)
 	if (n < 0) {
 		rc = EXIT_USAGE;
 	} else if (n == 0) {
-		rc = usage_error("check", "%s", "no pattern file given");
+		rc = ts_cli_usage("check", "%s", "no pattern file given");
 	} else {
 		ts_pattern *pat = malloc(sizeof(*pat));
 		if (!pat) {
@@ -314,11 +300,11 @@ static int cmd_fmt(int argc, char **argv)
 		files += args[i].opt < 0;
 	}
 	if (write && check) {
-		rc = usage_error("fmt", "%s", "--write and --check exclude each other");
+		rc = ts_cli_usage("fmt", "%s", "--write and --check exclude each other");
 		goto out;
 	}
 	if (files == 0) {
-		rc = usage_error("fmt", "%s", "no pattern file given");
+		rc = ts_cli_usage("fmt", "%s", "no pattern file given");
 		goto out;
 	}
 	for (int i = 0; i < n; i++) {
@@ -418,20 +404,20 @@ static int parse_offline(const char *cmd, int argc, char **argv, unsigned mask, 
 			break;
 		case OPT_BARS:
 			if (!ts_cli_u64(v, 1, 100000, &o->bars))
-				rc = usage_error(cmd, "--bars '%s': expected a whole number 1 ... 100000", v);
+				rc = ts_cli_usage(cmd, "--bars '%s': expected a whole number 1 ... 100000", v);
 			break;
 		case OPT_RATE:
 			if (!ts_cli_u64(v, min_rate, 384000, &o->rate))
-				rc = usage_error(cmd, "--rate '%s': expected a rate in Hz, %" PRIu64
+				rc = ts_cli_usage(cmd, "--rate '%s': expected a rate in Hz, %" PRIu64
 						      " ... 384000", v, min_rate);
 			break;
 		case OPT_BPM:
 			if (!ts_cli_tempo(v, &o->tempo10))
-				rc = usage_error(cmd, "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
+				rc = ts_cli_usage(cmd, "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most one decimal", v);
 			break;
 		case OPT_SEED:
 			if (!ts_cli_u64(v, 0, UINT64_MAX, &o->seed))
-				rc = usage_error(cmd, "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
+				rc = ts_cli_usage(cmd, "--seed '%s': expected a whole number 0 ... 18446744073709551615", v);
 			break;
 		case OPT_FILL:
 			o->fill = true;
@@ -446,11 +432,11 @@ static int parse_offline(const char *cmd, int argc, char **argv, unsigned mask, 
 	}
 	free(args);
 	if (!rc && o->nfiles == 0)
-		rc = usage_error(cmd, "%s", "no pattern file given");
+		rc = ts_cli_usage(cmd, "%s", "no pattern file given");
 	if (!rc && o->nfiles > TS_CHAIN_MAX)
-		rc = usage_error(cmd, "at most %d pattern files in a chain", TS_CHAIN_MAX);
+		rc = ts_cli_usage(cmd, "at most %d pattern files in a chain", TS_CHAIN_MAX);
 	if (!rc && (mask & OFF_OUT) && !o->out)
-		rc = usage_error(cmd, "no output file: -o %s", out_hint);
+		rc = ts_cli_usage(cmd, "no output file: -o %s", out_hint);
 	return rc;
 }
 
@@ -746,7 +732,7 @@ static int cmd_render(int argc, char **argv)
 	const char *out = o.out;
 	int format = out ? render_format(out) : 0;
 	if (!rc && !format)
-		rc = usage_error("render", "'%s': expected an output ending in .wav, .aiff, .flac or .ogg",
+		rc = ts_cli_usage("render", "'%s': expected an output ending in .wav, .aiff, .flac or .ogg",
 				 out);
 	ts_pattern *pat = rc ? NULL : ts_cli_load_chain(files, nfiles, tempo10 != 0);
 	if (rc || !pat) {
@@ -875,6 +861,6 @@ int main(int argc, char **argv)
 	size_t len = strlen(cmd);
 	if (cmd[0] == '-' || access(cmd, F_OK) == 0 || (len > 4 && strcmp(cmd + len - 4, ".tsq") == 0))
 		return ts_ui_main(argc - 1, argv + 1);
-	return usage_error(NULL, "unknown command '%s' (expected check, fmt, dump, play, export, "
+	return ts_cli_usage(NULL, "unknown command '%s' (expected check, fmt, dump, play, export, "
 				 "render, sysex, import-rytm or export-rytm, or a pattern file to edit)", cmd);
 }

@@ -35,7 +35,6 @@
 #include "trigseq/wakeup.h"
 
 #define EXIT_FAIL 1
-#define EXIT_USAGE 2
 #define STOP_TIMEOUT_MS 2000
 
 static const char *const usage_play =
@@ -124,20 +123,8 @@ static const struct {
 typedef ts_play_options play_opts;
 
 /* The command whose options are being parsed, for the hint after a usage error. */
-static bool parsing_editor;
+static const char *hint_cmd = "play";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("trigseq: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(parsing_editor ? "\nTry 'trigseq --help'.\n" : "\nTry 'trigseq play --help'.\n", stderr);
-	return EXIT_USAGE;
-}
 
 /* ---- values ---- */
 
@@ -191,27 +178,27 @@ static int apply_option(play_opts *op, int o, const char *v)
 	switch (o) {
 	case OPT_NAME:
 		if (!*v)
-			return usage_error("%s", "--name: the client name is empty");
+			return ts_cli_usage(hint_cmd, "%s", "--name: the client name is empty");
 		op->name = v;
 		break;
 	case OPT_SERVER:
 		if (!*v)
-			return usage_error("%s", "--server: the server name is empty");
+			return ts_cli_usage(hint_cmd, "%s", "--server: the server name is empty");
 		op->server = v;
 		break;
 	case OPT_CONNECT: {
 		const char *eq = strchr(v, '=');
 		if (!eq || eq == v || !eq[1])
-			return usage_error("--connect '%s': expected PORT=DEST, e.g. "
+			return ts_cli_usage(hint_cmd, "--connect '%s': expected PORT=DEST, e.g. "
 					   "midi_out=system:midi_playback_1", v);
 		if (op->nconnect == TS_PLAY_MAX_CONNECT)
-			return usage_error("at most %d --connect options", TS_PLAY_MAX_CONNECT);
+			return ts_cli_usage(hint_cmd, "at most %d --connect options", TS_PLAY_MAX_CONNECT);
 		op->connect[op->nconnect++] = v;
 		break;
 	}
 	case OPT_SYNC:
 		if (strcmp(v, "int") != 0 && strcmp(v, "midi") != 0 && strcmp(v, "jack") != 0)
-			return usage_error("--sync '%s': expected int, midi or jack", v);
+			return ts_cli_usage(hint_cmd, "--sync '%s': expected int, midi or jack", v);
 		op->sync_midi = strcmp(v, "midi") == 0;
 		op->sync_jack = strcmp(v, "jack") == 0;
 		break;
@@ -225,12 +212,12 @@ static int apply_option(play_opts *op, int o, const char *v)
 		break;
 	case OPT_BPM:
 		if (!ts_cli_tempo(v, &op->tempo10))
-			return usage_error("--bpm '%s': expected a tempo 30.0 ... 300.0 with at most "
+			return ts_cli_usage(hint_cmd, "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most "
 					   "one decimal", v);
 		break;
 	case OPT_SEED:
 		if (!ts_cli_u64(v, 0, UINT64_MAX, &op->seed))
-			return usage_error("--seed '%s': expected a whole number 0 ... "
+			return ts_cli_usage(hint_cmd, "--seed '%s': expected a whole number 0 ... "
 					   "18446744073709551615", v);
 		break;
 	case OPT_FILL:
@@ -238,7 +225,7 @@ static int apply_option(play_opts *op, int o, const char *v)
 		break;
 	case OPT_DURATION:
 		if (!parse_seconds(v, &op->duration))
-			return usage_error("--duration '%s': expected seconds, more than 0, e.g. 10 "
+			return ts_cli_usage(hint_cmd, "--duration '%s': expected seconds, more than 0, e.g. 10 "
 					   "or 2.5", v);
 		break;
 	case OPT_VERBOSE:
@@ -260,7 +247,7 @@ static int apply_option(play_opts *op, int o, const char *v)
 	case OPT_PROGRAM_SEND: {
 		uint64_t ch;
 		if (!ts_cli_u64(v, 1, 16, &ch))
-			return usage_error("--%s '%s': expected a MIDI channel 1 ... 16",
+			return ts_cli_usage(hint_cmd, "--%s '%s': expected a MIDI channel 1 ... 16",
 					   options[o].name, v);
 		*(o == OPT_PROGRAM_SEND ? &op->program_send : &op->program_receive) = (uint8_t)ch;
 		break;
@@ -279,14 +266,14 @@ static bool editor_refuses(int o)
 
 int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool editor)
 {
-	parsing_editor = editor;
+	hint_cmd = editor ? NULL : "play";
 	*op = (play_opts){.name = "trigseq", .send_clock = true, .send_transport = true};
 	bool only_files = false;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		if (only_files || a[0] != '-' || !a[1]) {
 			if (op->nfiles == TS_CHAIN_MAX)
-				return usage_error("at most %d pattern files in a chain", TS_CHAIN_MAX);
+				return ts_cli_usage(hint_cmd, "at most %d pattern files in a chain", TS_CHAIN_MAX);
 			op->files[op->nfiles++] = a;
 			continue;
 		}
@@ -297,34 +284,34 @@ int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool edito
 		const char *v;
 		int o = find_option(a, &v);
 		if (o < 0)
-			return usage_error("unknown option '%s'", a);
+			return ts_cli_usage(hint_cmd, "unknown option '%s'", a);
 		if (editor ? editor_refuses(o) : o == OPT_NO_JACK)
-			return usage_error("'%s' is for 'trigseq %s' only", a, editor ? "play" : "[FILE]");
+			return ts_cli_usage(hint_cmd, "'%s' is for 'trigseq %s' only", a, editor ? "play" : "[FILE]");
 		if (options[o].has_value && !v) {
 			if (i + 1 >= argc)
-				return usage_error("option '%s' needs a value", a);
+				return ts_cli_usage(hint_cmd, "option '%s' needs a value", a);
 			v = argv[++i];
 		} else if (!options[o].has_value && v) {
-			return usage_error("option '%s' takes no value", a);
+			return ts_cli_usage(hint_cmd, "option '%s' takes no value", a);
 		}
 		int rc = apply_option(op, o, v);
 		if (rc)
 			return rc;
 	}
 	if (op->nfiles == 0 && !editor)
-		return usage_error("%s", "no pattern file given");
+		return ts_cli_usage(hint_cmd, "%s", "no pattern file given");
 	/* A master has nobody to wait for: in this version --no-start is for the followers only,
 	 * where it is what happens anyway (the master's Start, the transport rolling). */
 	if (op->no_start && !op->sync_midi && !op->sync_jack)
-		return usage_error("%s", "--no-start needs --sync midi or --sync jack (trigseq then "
+		return ts_cli_usage(hint_cmd, "%s", "--no-start needs --sync midi or --sync jack (trigseq then "
 					 "waits for the master's Start on clock_in, or for JACK "
 					 "transport to roll)");
 	if (op->clock_while_stopped && op->sync_midi)
-		return usage_error("%s", "--clock-while-stopped cannot go with --sync midi: a clock "
+		return ts_cli_usage(hint_cmd, "%s", "--clock-while-stopped cannot go with --sync midi: a clock "
 					 "slave's clock_out carries the master's clock, regenerated, "
 					 "and only while the master runs");
 	if (op->clock_while_stopped && !op->send_clock)
-		return usage_error("%s", "--clock-while-stopped sends clock ticks: it cannot go with "
+		return ts_cli_usage(hint_cmd, "%s", "--clock-while-stopped sends clock ticks: it cannot go with "
 					 "--no-send-clock");
 	return 0;
 }
@@ -395,7 +382,8 @@ static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 		", sample hits %" PRIu32 ", track 1 step %u, callback max %.3f%% of the period (%.1f "
 		"us), DSP load %.1f%%",
 		tempo10 / 10, tempo10 % 10, st.running ? "running" : "stopped", st.xruns,
-		st.lost_events + st.voices_lost, st.voice_hits, st.step1, period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+		st.lost_events + st.voices_lost, st.voice_hits, st.step1,
+		period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
 		st.callback_ns_max / 1000.0, st.dsp_load);
 	print_chain(&st, op);
 }
@@ -440,7 +428,7 @@ static int check_connect_ports(const play_opts *op, const char *const *ports, in
 		for (size_t f = 0; f < sizeof(fixed) / sizeof(fixed[0]) && !known; f++)
 			known = strlen(fixed[f]) == len && strncmp(spec, fixed[f], len) == 0;
 		if (!known)
-			return usage_error("--connect '%s': '%.*s' is not a port of trigseq for this "
+			return ts_cli_usage(hint_cmd, "--connect '%s': '%.*s' is not a port of trigseq for this "
 					   "pattern (midi_out, the tracks' ports, clock_out, clock_in, "
 					   "midi_in, audio_out_1, audio_out_2)",
 					   spec, (int)len, spec);

@@ -50,7 +50,6 @@
 #include "trigseq/wakeup.h"
 
 #define EXIT_FAIL 1
-#define EXIT_USAGE 2
 #define RING_BYTES ((size_t)1 << 20)
 #define MAX_PORTS 16
 
@@ -86,18 +85,6 @@ static const char *const usage_sysex =
 	"Exit status: 0 success; 1 a malformed or unreadable file, nothing received, a broken\n"
 	"message, a JACK problem; 2 bad usage.\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("trigseq: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'trigseq sysex --help'.\n", stderr);
-	return EXIT_USAGE;
-}
 
 /* ---- options ---- */
 
@@ -134,9 +121,9 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 	*o = (sysex_opts){.name = "trigseq-sysex", .gap_ms = 100, .rate = TS_SYSEX_DIN_RATE,
 			  .timeout = 10};
 	if (argc < 1)
-		return usage_error("%s", "expected 'send' or 'recv'");
+		return ts_cli_usage("sysex", "%s", "expected 'send' or 'recv'");
 	if (strcmp(argv[0], "send") != 0 && strcmp(argv[0], "recv") != 0)
-		return usage_error("unknown sysex command '%s' (expected send or recv)", argv[0]);
+		return ts_cli_usage("sysex", "unknown sysex command '%s' (expected send or recv)", argv[0]);
 	o->send = strcmp(argv[0], "send") == 0;
 	static const char *const send_only[] = {"--to", "--gap-ms", "--rate"};
 	static const char *const recv_only[] = {"--from", "--timeout", "--force", "--output", "-o"};
@@ -145,9 +132,9 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 		const char *a = argv[i];
 		if (only_files || a[0] != '-' || !a[1]) {
 			if (!o->send)
-				return usage_error("'%s': recv takes no file argument (-o FILE.syx)", a);
+				return ts_cli_usage("sysex", "'%s': recv takes no file argument (-o FILE.syx)", a);
 			if (o->file)
-				return usage_error("'%s': one .syx file at a time", a);
+				return ts_cli_usage("sysex", "'%s': one .syx file at a time", a);
 			o->file = a;
 			continue;
 		}
@@ -165,56 +152,56 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 			v = eq + 1;
 		for (size_t k = 0; k < sizeof(send_only) / sizeof(send_only[0]); k++)
 			if (!o->send && strcmp(name, send_only[k]) == 0)
-				return usage_error("'%s' is for 'sysex send'", name);
+				return ts_cli_usage("sysex", "'%s' is for 'sysex send'", name);
 		for (size_t k = 0; k < sizeof(recv_only) / sizeof(recv_only[0]); k++)
 			if (o->send && strcmp(name, recv_only[k]) == 0)
-				return usage_error("'%s' is for 'sysex recv'", name);
+				return ts_cli_usage("sysex", "'%s' is for 'sysex recv'", name);
 		bool flag = strcmp(name, "--force") == 0;
 		if (flag && v)
-			return usage_error("option '%s' takes no value", name);
+			return ts_cli_usage("sysex", "option '%s' takes no value", name);
 		if (!flag && !v) {
 			if (i + 1 >= argc)
-				return usage_error("option '%s' needs a value", name);
+				return ts_cli_usage("sysex", "option '%s' needs a value", name);
 			v = argv[++i];
 		}
 		if (flag) {
 			o->force = true;
 		} else if (strcmp(name, "--to") == 0 || strcmp(name, "--from") == 0) {
 			if (!*v)
-				return usage_error("%s: the port is empty", name);
+				return ts_cli_usage("sysex", "%s: the port is empty", name);
 			if (o->nports == MAX_PORTS)
-				return usage_error("at most %d %s options", MAX_PORTS, name);
+				return ts_cli_usage("sysex", "at most %d %s options", MAX_PORTS, name);
 			o->ports[o->nports++] = v;
 		} else if (strcmp(name, "--output") == 0 || strcmp(name, "-o") == 0) {
 			o->file = v;
 		} else if (strcmp(name, "--gap-ms") == 0) {
 			if (!ts_cli_u64(v, 0, 60000, &o->gap_ms))
-				return usage_error("--gap-ms '%s': expected milliseconds 0 ... 60000", v);
+				return ts_cli_usage("sysex", "--gap-ms '%s': expected milliseconds 0 ... 60000", v);
 		} else if (strcmp(name, "--rate") == 0) {
 			if (!ts_cli_u64(v, 1, 1000000, &o->rate))
-				return usage_error("--rate '%s': expected bytes a second, 1 ... 1000000",
+				return ts_cli_usage("sysex", "--rate '%s': expected bytes a second, 1 ... 1000000",
 						   v);
 		} else if (strcmp(name, "--timeout") == 0) {
 			if (!parse_timeout(v, &o->timeout))
-				return usage_error("--timeout '%s': expected seconds 0.1 ... 86400, e.g. "
+				return ts_cli_usage("sysex", "--timeout '%s': expected seconds 0.1 ... 86400, e.g. "
 						   "5 or 2.5", v);
 		} else if (strcmp(name, "--name") == 0 || strcmp(name, "--server") == 0) {
 			if (!*v)
-				return usage_error("%s: the name is empty", name);
+				return ts_cli_usage("sysex", "%s: the name is empty", name);
 			if (strcmp(name, "--name") == 0)
 				o->name = v;
 			else
 				o->server = v;
 		} else {
-			return usage_error("unknown option '%s'", a);
+			return ts_cli_usage("sysex", "unknown option '%s'", a);
 		}
 	}
 	if (o->send && !o->file)
-		return usage_error("%s", "no .syx file given");
+		return ts_cli_usage("sysex", "%s", "no .syx file given");
 	if (o->send && !o->nports)
-		return usage_error("%s", "no destination: --to PORT (e.g. --to 'system:midi_playback_1')");
+		return ts_cli_usage("sysex", "%s", "no destination: --to PORT (e.g. --to 'system:midi_playback_1')");
 	if (!o->send && !o->file)
-		return usage_error("%s", "no output file: -o FILE.syx");
+		return ts_cli_usage("sysex", "%s", "no output file: -o FILE.syx");
 	return 0;
 }
 

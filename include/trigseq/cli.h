@@ -22,6 +22,10 @@ bool ts_cli_tempo(const char *s, uint16_t *tempo10);
  * point. */
 ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewhere);
 
+/* A usage problem on stderr, "trigseq: MESSAGE" and the help hint "Try 'trigseq CMD --help'."
+ * ("trigseq --help" when cmd is NULL); returns 2, the usage exit status. */
+int ts_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A sample that cannot be loaded (ts_voices_report_fn, ctx: the pattern's file name), on stderr:
  * "trigseq: PATH: why (track N of FILE plays nothing)". */
 void ts_cli_sample_report(void *file, int track, const char *why);
