@@ -11,15 +11,6 @@
 
 static unsigned long n_allocs, n_frees;
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#endif
-
 #ifdef TEST_ASAN
 /* Under ASan, malloc is the sanitizer's; it reports every allocation and release to these hooks. */
 int __sanitizer_install_malloc_and_free_hooks(void (*on_malloc)(const volatile void *, size_t),

@@ -14,15 +14,6 @@
 
 /* ---- a failing allocator: the nth allocation from now fails ---- */
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#endif
-
 #ifndef TEST_ASAN
 static long fail_in = -1; /* allocations until one fails; -1: none does */
 static long live;         /* allocations not freed */

@@ -10,4 +10,14 @@
 
 #include <cmocka.h>
 
+/* TEST_ASAN: built with AddressSanitizer, whose allocator the tests cannot replace. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#endif
+
 #endif
