@@ -184,6 +184,10 @@ test: unit unit-san check-patterns lint-man cli-test rytm-test oracle-test expor
 $(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
+# The sample voices' mixing cost per period, without JACK.
+$(B)/bench_voice: bench/bench_voice.c $(VOICE_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -O2 -o $@ $< $(VOICE_OBJ) $(LIB_OBJ) $(SND_LIBS) $(LDLIBS)
+
 $(B)/bench_clock: bench/bench_clock.c $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
@@ -191,8 +195,9 @@ $(B)/bench_clock: bench/bench_clock.c $(LIB_OBJ)
 $(B)/cbtime.so: bench/cbtime.c | $(B)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -fPIC -shared $(JACK_CFLAGS) -o $@ $< -ldl
 
-bench: $(B)/bench_engine $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cbtime.so
+bench: $(B)/bench_engine $(B)/bench_voice $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cbtime.so
 	$(B)/bench_engine
+	$(B)/bench_voice
 	python3 bench/master_clock.py $(B)/trigseq patterns/virus-acid.tsq --minutes 10 --bpm 123.7
 	$(B)/bench_clock
 	bench/slave.sh $(B)
