@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "trigseq/engine.h"
 #include "trigseq/patfile.h"
@@ -104,4 +105,19 @@ int ts_cli_usage(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'trigseq %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return 2;
+}
+
+bool ts_cli_seconds(const char *s, double lo, double hi, double *out)
+{
+	size_t digits = strspn(s, "0123456789");
+	const char *rest = s + digits;
+	if (*rest == '.')
+		rest += 1 + strspn(rest + 1, "0123456789");
+	if (digits == 0 || *rest)
+		return false;
+	double v = strtod(s, NULL);
+	if (!(v >= lo) || v > hi)
+		return false;
+	*out = v;
+	return true;
 }

@@ -126,24 +126,6 @@ typedef ts_play_options play_opts;
 static const char *hint_cmd = "play";
 
 
-/* ---- values ---- */
-
-/* Plain decimal seconds, more than 0 and at most a year. */
-static bool parse_seconds(const char *s, double *out)
-{
-	size_t digits = strspn(s, "0123456789");
-	const char *rest = s + digits;
-	if (*rest == '.')
-		rest += 1 + strspn(rest + 1, "0123456789");
-	if (digits == 0 || *rest)
-		return false;
-	double v = strtod(s, NULL);
-	if (!(v > 0) || v > 366.0 * 24 * 3600)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* ---- options ---- */
 
 static bool wants_help(int argc, char **argv)
@@ -224,7 +206,7 @@ static int apply_option(play_opts *op, int o, const char *v)
 		op->fill = true;
 		break;
 	case OPT_DURATION:
-		if (!parse_seconds(v, &op->duration))
+		if (!ts_cli_seconds(v, 1e-9, 366.0 * 24 * 3600, &op->duration))
 			return ts_cli_usage(hint_cmd, "--duration '%s': expected seconds, more than 0, e.g. 10 "
 					   "or 2.5", v);
 		break;

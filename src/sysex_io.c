@@ -100,21 +100,6 @@ typedef struct {
 	bool force;
 } sysex_opts;
 
-/* Plain decimal seconds in [0.1, 86400]. */
-static bool parse_timeout(const char *s, double *out)
-{
-	size_t digits = strspn(s, "0123456789");
-	const char *rest = s + digits;
-	if (*rest == '.')
-		rest += 1 + strspn(rest + 1, "0123456789");
-	if (digits == 0 || *rest)
-		return false;
-	double v = strtod(s, NULL);
-	if (!(v >= 0.1) || v > 86400)
-		return false;
-	*out = v;
-	return true;
-}
 
 static int parse_options(int argc, char **argv, sysex_opts *o)
 {
@@ -182,7 +167,7 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 				return ts_cli_usage("sysex", "--rate '%s': expected bytes a second, 1 ... 1000000",
 						   v);
 		} else if (strcmp(name, "--timeout") == 0) {
-			if (!parse_timeout(v, &o->timeout))
+			if (!ts_cli_seconds(v, 0.1, 86400, &o->timeout))
 				return ts_cli_usage("sysex", "--timeout '%s': expected seconds 0.1 ... 86400, e.g. "
 						   "5 or 2.5", v);
 		} else if (strcmp(name, "--name") == 0 || strcmp(name, "--server") == 0) {

@@ -11,6 +11,10 @@
 /* A whole decimal number in [lo, hi] (no sign, no spaces); false if it is not one. */
 bool ts_cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
+/* Plain decimal seconds ("10", "1.5": digits, at most one point, no sign or exponent) in
+ * [lo, hi]; false if it is not that. */
+bool ts_cli_seconds(const char *s, double lo, double hi, double *out);
+
 /* A tempo "120" or "120.5": at most one decimal, 30.0 … 300.0, as tenths of a BPM. */
 bool ts_cli_tempo(const char *s, uint16_t *tempo10);
 
