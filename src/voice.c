@@ -215,9 +215,10 @@ out:
 	return st;
 }
 
-/* The file at `path` read, resampled to the mixer's rate and copied into locked memory. */
-static ts_status sample_read(const ts_voices *v, const char *path, sample **out, char *err,
-			     size_t errlen)
+/* The file at `path` read, resampled to the mixer's rate and copied into locked memory; `key` is
+ * the name it is shared by (find_loaded). */
+static ts_status sample_read(const ts_voices *v, const char *path, const char *key, sample **out,
+			     char *err, size_t errlen)
 {
 	float *in;
 	size_t frames;
@@ -252,7 +253,7 @@ static ts_status sample_read(const ts_voices *v, const char *path, sample **out,
 	sample *smp = calloc(1, sizeof(*smp));
 	if (smp) {
 		smp->data = ts_rtmem_alloc(frames * 2 * sizeof(float));
-		smp->path = strdup(path);
+		smp->path = strdup(key);
 	}
 	if (!smp || !smp->data || !smp->path) {
 		free(data);
@@ -288,35 +289,24 @@ ts_status ts_voices_load(ts_voices *v, int pattern, int track, const char *path,
 		return TS_ERR_RANGE;
 	}
 	ts_voices_collect(v);
-	sample *s = NULL;
-	bool fresh = false;
-	if (path && *path) {
-		/* the same file under another name is the same sample */
-		char *real = realpath(path, NULL);
-		s = find_loaded(v, real ? real : path);
-		free(real);
-		if (!s) {
-			ts_status st = sample_read(v, path, &s, err, errlen);
-			if (st != TS_OK)
-				return st;
-			real = realpath(path, NULL);
-			if (real) {
-				free(s->path);
-				s->path = real;
-			}
-			fresh = true;
-		}
-	}
 	size_t at = (size_t)pattern * TS_TRACKS + (size_t)track - 1;
-	if (v->want[at] == s)
-		return TS_OK;
+	/* the same file under another name is the same sample */
+	char *real = path && *path ? realpath(path, NULL) : NULL;
+	const char *key = real ? real : path;
+	sample *s = path && *path ? find_loaded(v, key) : NULL;
+	bool fresh = path && *path && !s;
+	ts_status st = TS_OK;
+	if (!fresh && v->want[at] == s)
+		goto out;
+	/* room in the ring first: a file is not read for nothing */
 	unsigned w = atomic_load_explicit(&v->in_w, memory_order_relaxed);
 	if (w - atomic_load_explicit(&v->in_r, memory_order_acquire) >= TS_VOICE_HANDOVER) {
-		if (fresh)
-			sample_free(s);
-		set_err(err, errlen, name, ts_strerror(TS_ERR_BUSY));
-		return TS_ERR_BUSY;
+		st = TS_ERR_BUSY;
+		set_err(err, errlen, name, ts_strerror(st));
+		goto out;
 	}
+	if (fresh && (st = sample_read(v, path, key, &s, err, errlen)) != TS_OK)
+		goto out;
 	v->in[w % TS_VOICE_HANDOVER] = (change){(uint16_t)pattern, (uint8_t)track, s};
 	atomic_store_explicit(&v->in_w, w + 1, memory_order_release);
 	if (fresh) {
@@ -326,7 +316,9 @@ ts_status ts_voices_load(ts_voices *v, int pattern, int track, const char *path,
 	if (s)
 		s->refs++;
 	v->want[at] = s;
-	return TS_OK;
+out:
+	free(real);
+	return st;
 }
 
 bool ts_voices_sample_path(const ts_track *tk, const char *file, char *out, size_t len)
