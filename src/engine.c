@@ -349,19 +349,19 @@ static qent ent_at(const ts_engine *eng, int64_t pos, int track, int cls, uint64
 
 /* ---- output ---- */
 
+/* Hand `ev` to the sink at absolute frame `frame`, as an offset into the period being run. */
+static void emit(ts_engine *eng, uint64_t frame, ts_event *ev)
+{
+	ev->frame = frame > eng->base ? (uint32_t)(frame - eng->base) : 0; /* never late: see run */
+	eng->fn(eng->ctx, ev);
+}
+
 static void emit3(ts_engine *eng, uint64_t frame, int port, int track, int size, int b0, int b1,
 		  int b2)
 {
-	ts_event ev;
-	ev.frame = frame > eng->base ? (uint32_t)(frame - eng->base) : 0; /* never late: see run */
-	ev.port = (uint8_t)port;
-	ev.track = (uint8_t)track;
-	ev.pattern = 0;
-	ev.size = (uint8_t)size;
-	ev.bytes[0] = (uint8_t)b0;
-	ev.bytes[1] = (uint8_t)b1;
-	ev.bytes[2] = (uint8_t)b2;
-	eng->fn(eng->ctx, &ev);
+	ts_event ev = {.port = (uint8_t)port, .track = (uint8_t)track, .size = (uint8_t)size,
+		       .bytes = {(uint8_t)b0, (uint8_t)b1, (uint8_t)b2}};
+	emit(eng, frame, &ev);
 }
 
 static void note_off(ts_engine *eng, uint64_t frame, int port, int chan, int owner, int note)
@@ -813,11 +813,10 @@ static void voice_hit(ts_engine *eng, uint64_t frame, int track, uint8_t index,
 				tie = tied[i] = true;
 		if (!tie) {
 			s->gen++;
-			ts_event ev = {.frame = frame > eng->base ? (uint32_t)(frame - eng->base) : 0,
-				       .port = TS_PORT_VOICE, .track = (uint8_t)track,
+			ts_event ev = {.port = TS_PORT_VOICE, .track = (uint8_t)track,
 				       .pattern = index, .size = 3,
 				       .bytes = {0x90, (uint8_t)n, (uint8_t)h->vel}};
-			eng->fn(eng->ctx, &ev);
+			emit(eng, frame, &ev);
 		}
 		s->held = h->hold && hold_note(eng, r, NULL, track, true, n, s->gen, h->hold_slide);
 	}
