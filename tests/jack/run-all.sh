@@ -16,6 +16,16 @@ pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	# a peer whose server is gone can hang in its SIGTERM handler (jack_transport closing its
+	# client): after 3 s it is killed outright, so the run never waits forever
+	for p in "${pids[@]}"; do
+		for _ in $(seq 30); do
+			# running (not gone, not a zombie waiting to be reaped)
+			[ -r "/proc/$p/stat" ] && [ "$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null | cut -c2)" != Z ] || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null
+	done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	rm -rf "$tmp"
 	# what JACK leaves behind of our own servers' clients
