@@ -23,18 +23,25 @@ B := build
 SAN := $(B)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -O1 -g
 
-LIB_SRC := src/status.c src/cli.c src/pattern.c src/patfile.c src/rtmem.c src/engine.c src/midi_in.c src/clock.c \
-	src/edit.c src/monitor.c src/fileio.c src/smf.c src/sysex.c src/rytm.c src/rytm_cli.c src/wakeup.c
-LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
-SAN_OBJ := $(LIB_SRC:src/%.c=$(SAN)/%.o)
-
-# The JACK and terminal side of the program: only the trigseq binary links them, not the unit
-# tests.
-PLAY_SRC := src/jack_io.c src/jackport.c src/play.c src/ui.c src/sysex_io.c
-PLAY_OBJ := $(PLAY_SRC:src/%.c=$(B)/%.o)
+# The layers (DESIGN.md): src/core is pure (no JACK, curses, libsndfile or libsamplerate) and is
+# built as one archive, which the unit tests link; src/rt is the JACK adapter and the sample voices;
+# src/app the commands' sessions; src/ui the editor; src/cli the command table.
+CORE_SRC := $(sort $(wildcard src/core/*.c))
+RT_SRC := $(sort $(wildcard src/rt/*.c))
+APP_SRC := $(sort $(wildcard src/app/*.c))
+UI_SRC := $(sort $(wildcard src/ui/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
+RT_OBJ := $(RT_SRC:src/%.c=$(B)/%.o)
+APP_OBJ := $(APP_SRC:src/%.c=$(B)/%.o)
+UI_OBJ := $(UI_SRC:src/%.c=$(B)/%.o)
+CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
+CORE_LIB := $(B)/libtrigseq-core.a
+SAN_CORE_LIB := $(SAN)/libtrigseq-core.a
+HEADERS := $(sort $(wildcard include/trigseq/*/*.h))
 
 # The sample voices: only the trigseq binary and test_voice link libsndfile and libsamplerate.
-VOICE_OBJ := $(B)/voice.o
+VOICE_OBJ := $(B)/rt/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
 	test_monitor test_voice test_sysex test_rytm
@@ -43,54 +50,71 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 .PHONY: all test unit unit-san cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
 	install
 
-all: $(B)/trigseq
+all: $(B)/trigseq $(CORE_LIB)
 
-$(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
+# The core is compiled without the flags of JACK, libsndfile and libsamplerate: it cannot use them.
+$(B)/core/%.o: src/core/%.c $(HEADERS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -c -o $@ $<
 
-$(SAN)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(SAN)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+$(B)/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) $(SND_CFLAGS) -MMD -c -o $@ $<
+
+$(SAN)/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(SAN_CORE_LIB): $(CORE_OBJ:$(B)/%=$(SAN)/%)
+	rm -f $@
+	$(AR) rcs $@ $^
 
 $(B) $(SAN):
 	mkdir -p $@
 
-$(PLAY_OBJ): $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
-	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -MMD -c -o $@ $<
-
-$(VOICE_OBJ) $(B)/main.o: $(B)/%.o: src/%.c $(wildcard include/trigseq/*.h) | $(B)
-	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -MMD -c -o $@ $<
-
-$(B)/trigseq: $(B)/main.o $(PLAY_OBJ) $(VOICE_OBJ) $(LIB_OBJ)
+$(B)/trigseq: $(CLI_OBJ) $(UI_OBJ) $(APP_OBJ) $(RT_OBJ) $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(SND_LIBS) $(LDLIBS)
 
-$(B)/test_%: tests/test_%.c $(LIB_OBJ) tests/testutil.h tests/alloccount.h
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
+$(B)/test_%: tests/test_%.c $(CORE_LIB) tests/testutil.h tests/alloccount.h
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(CORE_LIB) $(CMOCKA_LIBS) $(LDLIBS)
 
-$(SAN)/test_%: tests/test_%.c $(SAN_OBJ) tests/testutil.h tests/alloccount.h
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_OBJ) $(CMOCKA_LIBS) $(LDLIBS)
+$(SAN)/test_%: tests/test_%.c $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_CORE_LIB) $(CMOCKA_LIBS) $(LDLIBS)
 
 # The voices are tested on WAV files the test writes with libsndfile.
-$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(LIB_OBJ) tests/testutil.h tests/alloccount.h
-	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(VOICE_OBJ) $(LIB_OBJ) $(CMOCKA_LIBS) \
+$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(CORE_LIB) tests/testutil.h tests/alloccount.h
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(VOICE_OBJ) $(CORE_LIB) $(CMOCKA_LIBS) \
 		$(SND_LIBS) $(LDLIBS)
 
-$(SAN)/voice.o: src/voice.c $(wildcard include/trigseq/*.h) | $(SAN)
-	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
-
-$(SAN)/test_voice: tests/test_voice.c $(SAN)/voice.o $(SAN_OBJ) tests/testutil.h tests/alloccount.h
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/voice.o $(SAN_OBJ) \
+$(SAN)/test_voice: tests/test_voice.c $(SAN)/rt/voice.o $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/rt/voice.o $(SAN_CORE_LIB) \
 		$(CMOCKA_LIBS) $(SND_LIBS) $(LDLIBS)
+
+# The core archive calls nothing of JACK, curses, libsndfile or libsamplerate: its undefined
+# symbols are libc's, libm's and its own.
+$(B)/core-symbols.ok: $(CORE_LIB) tools/check-core-symbols.sh
+	tools/check-core-symbols.sh $(CORE_LIB)
+	touch $@
+
+# No #include points up the layers (core < rt < app < ui < cli).
+$(B)/layers.ok: $(HEADERS) $(CORE_SRC) $(RT_SRC) $(APP_SRC) $(UI_SRC) $(CLI_SRC) tools/check-layers.sh
+	tools/check-layers.sh
+	touch $@
 
 # The monitor's ring is tested with a producer and a consumer thread.
 $(B)/test_monitor $(SAN)/test_monitor: LDLIBS += -pthread
 
 # Every header compiles on its own.
-$(B)/headers.ok: $(wildcard include/trigseq/*.h) | $(B)
+$(B)/headers.ok: $(HEADERS) | $(B)
 	for h in $^; do echo "#include \"$${h#include/}\"" | \
 		$(CC) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; done
 	touch $@
 
-unit: $(UNIT_TESTS:%=$(B)/%) $(B)/headers.ok
+unit: $(UNIT_TESTS:%=$(B)/%) $(B)/headers.ok $(B)/core-symbols.ok $(B)/layers.ok
 	@for t in $(UNIT_TESTS); do $(B)/$$t || exit 1; done
 
 unit-san: $(UNIT_TESTS:%=$(SAN)/%)
@@ -135,9 +159,8 @@ $(B)/send_midi: tests/jack/send_midi.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
 # The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only).
-$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/jack_io.o $(B)/jackport.o $(VOICE_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/jack_io.o $(B)/jackport.o $(VOICE_OBJ) $(LIB_OBJ) $(JACK_LIBS) \
-		$(SND_LIBS) $(LDLIBS)
+$(B)/monitor_dump: tests/jack/monitor_dump.c $(RT_OBJ) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(RT_OBJ) $(CORE_LIB) $(JACK_LIBS) $(SND_LIBS) $(LDLIBS)
 
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
 jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi \
@@ -181,15 +204,15 @@ lint-man:
 test: unit unit-san check-patterns lint-man cli-test rytm-test oracle-test export-test render-test jack-test \
 	slave-test ui-test sysex-test
 
-$(B)/bench_engine: bench/bench_engine.c $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
+$(B)/bench_engine: bench/bench_engine.c $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(CORE_LIB) $(LDLIBS)
 
 # The sample voices' mixing cost per period, without JACK.
-$(B)/bench_voice: bench/bench_voice.c $(VOICE_OBJ) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -O2 -o $@ $< $(VOICE_OBJ) $(LIB_OBJ) $(SND_LIBS) $(LDLIBS)
+$(B)/bench_voice: bench/bench_voice.c $(VOICE_OBJ) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -O2 -o $@ $< $(VOICE_OBJ) $(CORE_LIB) $(SND_LIBS) $(LDLIBS)
 
-$(B)/bench_clock: bench/bench_clock.c $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(LIB_OBJ) $(LDLIBS)
+$(B)/bench_clock: bench/bench_clock.c $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(CORE_LIB) $(LDLIBS)
 
 # Times the process callback of a real client (bench/callback.sh); benchmark code only.
 $(B)/cbtime.so: bench/cbtime.c | $(B)
@@ -206,18 +229,18 @@ bench: $(B)/bench_engine $(B)/bench_voice $(B)/bench_clock $(B)/trigseq $(B)/jit
 	bench/editor.sh $(B)
 
 FUZZ_SECONDS ?= 60
-$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/status.c src/pattern.c src/patfile.c src/fileio.c | $(B)
+$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/core/status.c src/core/pattern.c src/core/patfile.c src/core/fileio.c | $(B)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
 # The SysEx file parser and the receive assembler (tests/fuzz/fuzz_sysex.c).
-$(B)/fuzz_sysex: tests/fuzz/fuzz_sysex.c src/status.c src/rtmem.c src/sysex.c | $(B)
+$(B)/fuzz_sysex: tests/fuzz/fuzz_sysex.c src/core/status.c src/core/rtmem.c src/core/sysex.c | $(B)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
 # The Rytm dump importer, seeded with dumps the test generator builds (tests/rytm/run-all.sh).
-$(B)/fuzz_rytm: tests/fuzz/fuzz_rytm.c src/status.c src/pattern.c src/patfile.c src/fileio.c \
-		src/rytm.c | $(B)
+$(B)/fuzz_rytm: tests/fuzz/fuzz_rytm.c src/core/status.c src/core/pattern.c src/core/patfile.c src/core/fileio.c \
+		src/core/rytm.c | $(B)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
@@ -245,4 +268,4 @@ clean:
 # Keep the sanitizer objects between runs.
 .SECONDARY:
 
--include $(B)/*.d
+-include $(wildcard $(B)/*/*.d)

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "trigseq/clock.h"
+#include "trigseq/core/clock.h"
 
 #define RATE 48000
 #define MINUTES 10

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "trigseq/engine.h"
-#include "trigseq/pattern.h"
+#include "trigseq/core/engine.h"
+#include "trigseq/core/pattern.h"
 
 #define RATE 48000
 #define PERIOD 64

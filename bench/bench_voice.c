@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trigseq/voice.h"
+#include "trigseq/rt/voice.h"
 
 enum { RATE = 48000, PERIOD = 64, SECONDS = 600, RUNS = 7 };
 

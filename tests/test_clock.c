@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "trigseq/clock.h"
+#include "trigseq/core/clock.h"
 
 #define RATE 48000
 

@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "trigseq/edit.h"
-#include "trigseq/engine.h"
-#include "trigseq/patfile.h"
+#include "trigseq/core/edit.h"
+#include "trigseq/core/engine.h"
+#include "trigseq/core/patfile.h"
 
 /* Patterns are ~47 KB: keep them off the stack. */
 static ts_pattern pat, ref;

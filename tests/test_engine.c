@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trigseq/engine.h"
-#include "trigseq/pattern.h"
+#include "trigseq/core/engine.h"
+#include "trigseq/core/pattern.h"
 
 #include "alloccount.h"
 

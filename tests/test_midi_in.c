@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "trigseq/midi_in.h"
+#include "trigseq/core/midi_in.h"
 
 #define MAXMSG 32
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "trigseq/monitor.h"
+#include "trigseq/core/monitor.h"
 
 static ts_monitor_rec rec(uint64_t frame, uint8_t dir, uint8_t port, uint8_t size, uint8_t b0,
 			  uint8_t b1, uint8_t b2)

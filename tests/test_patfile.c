@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "trigseq/patfile.h"
+#include "trigseq/core/patfile.h"
 
 /* Patterns are ~50 KB: keep them off the stack. */
 static ts_pattern pat, ref;

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "trigseq/pattern.h"
+#include "trigseq/core/pattern.h"
 
 static void lengths_follow_the_rytm_table(void **state)
 {

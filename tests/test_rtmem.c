@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trigseq/rtmem.h"
+#include "trigseq/core/rtmem.h"
 
 static void zeroed_and_usable(void **state)
 {

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trigseq/patfile.h"
-#include "trigseq/rytm.h"
+#include "trigseq/core/patfile.h"
+#include "trigseq/core/rytm.h"
 
 /* v5 offsets (§7.3, §7.4), written out here rather than taken from rytm.c */
 #define TRK(i) (4 + (size_t)(i) * 0x281)

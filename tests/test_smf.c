@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "trigseq/smf.h"
+#include "trigseq/core/smf.h"
 
 static void test_header_and_deltas(void **state)
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trigseq/midi_in.h"
-#include "trigseq/sysex.h"
+#include "trigseq/core/midi_in.h"
+#include "trigseq/core/sysex.h"
 
 /* ---- a failing allocator: the nth allocation from now fails ---- */
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trigseq/voice.h"
+#include "trigseq/rt/voice.h"
 
 #include "alloccount.h"
 

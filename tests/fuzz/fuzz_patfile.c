@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trigseq/patfile.h"
+#include "trigseq/core/patfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trigseq/patfile.h"
-#include "trigseq/rytm.h"
+#include "trigseq/core/patfile.h"
+#include "trigseq/core/rytm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,10 +18,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "trigseq/cli.h"
-#include "trigseq/engine.h"
-#include "trigseq/jack_io.h"
-#include "trigseq/monitor.h"
+#include "trigseq/app/cli.h"
+#include "trigseq/core/engine.h"
+#include "trigseq/rt/jack_io.h"
+#include "trigseq/core/monitor.h"
 
 typedef struct {
 	const char *const *names;

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "trigseq/app/cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trigseq/core/engine.h"
+#include "trigseq/core/patfile.h"
+#include "trigseq/core/pattern.h"
+
+bool ts_cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end != '\0' || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool ts_cli_tempo(const char *s, uint16_t *tempo10)
+{
+	unsigned v = 0;
+	int digits = 0;
+	for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
+		v = v * 10 + (unsigned)(*s - '0');
+	if (digits == 0)
+		return false;
+	v *= 10;
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return false;
+		v += (unsigned)(*s++ - '0');
+	}
+	if (*s || v < TS_TEMPO10_MIN || v > TS_TEMPO10_MAX)
+		return false;
+	*tempo10 = (uint16_t)v;
+	return true;
+}
+
+ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewhere)
+{
+	static ts_diags diags;
+	if (n < 1 || n > TS_CHAIN_MAX) {
+		fprintf(stderr, "trigseq: a chain holds 1 ... %d patterns, not %d\n", TS_CHAIN_MAX, n);
+		return NULL;
+	}
+	ts_pattern *pats = malloc((size_t)n * sizeof(*pats));
+	if (!pats) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		return NULL;
+	}
+	bool ok = true;
+	for (int i = 0; i < n; i++) {
+		ts_status st = ts_patfile_load(paths[i], &pats[i], NULL, &diags);
+		if (st == TS_ERR_NOMEM)
+			fprintf(stderr, "%s: %s\n", paths[i], ts_strerror(st));
+		else if (st != TS_OK)
+			ts_diags_print(stderr, paths[i], &diags);
+		ok &= st == TS_OK;
+	}
+	const char *ports[TS_MAX_PORTS];
+	if (ok && ts_patterns_ports(pats, n, ports) < 0) {
+		fprintf(stderr, "trigseq: the chain's tracks use more than %d output port names "
+				"(midi_out and %d others); use fewer\n", TS_MAX_PORTS, TS_MAX_PORTS - 1);
+		ok = false;
+	}
+	if (!ok) {
+		free(pats);
+		return NULL;
+	}
+	for (int i = 1; i < n && !tempo_elsewhere; i++)
+		if (pats[i].tempo10 != pats[0].tempo10)
+			fprintf(stderr, "trigseq: note: the chain plays at %s's tempo %u.%u BPM; %s's "
+					"tempo %u.%u is not used\n",
+				paths[0], pats[0].tempo10 / 10, pats[0].tempo10 % 10, paths[i],
+				pats[i].tempo10 / 10, pats[i].tempo10 % 10);
+	for (int i = 0; i < n && n > 1; i++)
+		if (pats[i].mode == TS_MODE_ADVANCED && pats[i].length == 0 && pats[i].change == 0)
+			fprintf(stderr, "trigseq: note: %s has length inf and change off: the chain "
+					"stays on it (give it a change point, e.g. 'change 64')\n",
+				paths[i]);
+	return pats;
+}
+
+void ts_cli_sample_report(void *file, int track, const char *why)
+{
+	fprintf(stderr, "trigseq: %s (track %d of %s plays nothing)\n", why, track,
+		(const char *)file);
+}
+
+int ts_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("trigseq: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'trigseq %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return 2;
+}
+
+bool ts_cli_seconds(const char *s, double lo, double hi, double *out)
+{
+	size_t digits = strspn(s, "0123456789");
+	const char *rest = s + digits;
+	if (*rest == '.')
+		rest += 1 + strspn(rest + 1, "0123456789");
+	if (digits == 0 || *rest)
+		return false;
+	double v = strtod(s, NULL);
+	if (!(v >= lo) || v > hi)
+		return false;
+	*out = v;
+	return true;
+}

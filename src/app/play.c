@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * `trigseq play`: options, the lifecycle of the JACK client and the engine, signals, status.
+ *
+ * The main thread sleeps in poll() on a self-pipe, with a timeout of at most a second for
+ * --verbose and --duration. SIGINT and SIGTERM, and JACK's shutdown notice, only set an atomic
+ * flag and write one byte to that pipe. Signals are blocked while JACK creates its threads, so
+ * they are only ever delivered to the main thread, never to the process thread.
+ */
+#define _DEFAULT_SOURCE /* mlockall, pthread_sigmask, clock_gettime */
+#include "trigseq/app/play.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trigseq/app/cli.h"
+#include "trigseq/core/engine.h"
+#include "trigseq/rt/jack_io.h"
+#include "trigseq/core/patfile.h"
+#include "trigseq/core/pattern.h"
+#include "trigseq/rt/voice.h"
+#include "trigseq/app/wakeup.h"
+
+#define EXIT_FAIL 1
+#define STOP_TIMEOUT_MS 2000
+
+static const char *const usage_play =
+	"usage: trigseq play FILE... [OPTIONS]\n"
+	"\n"
+	"Play a pattern on JACK, headless, until SIGINT, SIGTERM or --duration; then stop\n"
+	"(note-offs for every sounding note, MIDI Stop) and exit 0. Several files play as a\n"
+	"chain: each pattern until its change point (its 'change', else its 'length'), then\n"
+	"the next, looping, each sending its tracks' programs when it starts; all at the first\n"
+	"pattern's tempo (or --bpm).\n"
+	"  --name NAME             JACK client name (default trigseq)\n"
+	"  --server NAME           JACK server (default: $JACK_DEFAULT_SERVER, else the default)\n"
+	"  --connect PORT=DEST     connect our PORT (midi_out, clock_out, a track port ...) to DEST,\n"
+	"                          a full JACK port name or an extended regex (every match);\n"
+	"                          repeatable\n"
+	"  --sync int|midi|jack    tempo source: int = the pattern's tempo, trigseq is the master;\n"
+	"                          midi = follow MIDI clock, Start, Stop, Continue and Song\n"
+	"                          Position Pointer on clock_in (play waits for Start or\n"
+	"                          Continue; --bpm is ignored); jack = follow JACK transport\n"
+	"                          (plays while it rolls, from its position rounded up to the\n"
+	"                          next 16th; its timebase master's BBT tempo if there is one,\n"
+	"                          else the pattern's or --bpm)\n"
+	"  --no-start              with --sync midi or jack: wait for the master's Start or the\n"
+	"                          transport (the default there)\n"
+	"  --send-clock, --no-send-clock\n"
+	"                          MIDI clock ticks (F8) on clock_out (default on)\n"
+	"  --send-transport, --no-send-transport\n"
+	"                          MIDI Start (FA) at start and Stop (FC) at stop (default on)\n"
+	"  --clock-while-stopped   clock ticks (F8 alone) on clock_out while not playing too: with\n"
+	"                          --sync jack while the transport is stopped, with --sync int\n"
+	"                          until the start (not with --sync midi or --no-send-clock)\n"
+	"  --program-receive CH    a program change n on MIDI channel CH (1 ... 16) arriving on\n"
+	"                          clock_in or midi_in queues the n-th file (0-based) for the\n"
+	"                          next change point (while stopped: the one to start with)\n"
+	"  --program-send CH       program changes on MIDI channel CH on clock_out: the file\n"
+	"                          play starts with, then each one chosen next (the chain's\n"
+	"                          next at each change point, or one --program-receive queued)\n"
+	"  -t, --bpm T             tempo 30.0 ... 300.0 instead of the pattern's\n"
+	"  -s, --seed S            seed of the probability draws (default 0)\n"
+	"  -f, --fill              fill mode on\n"
+	"  -k, --click             a metronome click on audio_out_1/2 on every quarter note\n"
+	"                          (1.5 kHz on a bar's first beat), in every sync mode\n"
+	"  -d, --duration SECONDS  stop after this long (default: until a signal)\n"
+	"  -v, --verbose           the start frame, then status on stderr once a second\n"
+	"Tracks with a sample and dest int or int+ext play it on audio_out_1/2 (a relative path\n"
+	"is taken from the pattern file's folder); a sample that cannot be read is named on\n"
+	"stderr, and the rest plays.\n"
+	"Exit status: 0 stopped cleanly, 1 a pattern or JACK problem, 2 bad usage.\n";
+
+/* Options: id, long name, short name, takes a value. */
+#define PLAY_OPTIONS(X)                                   \
+	X(OPT_NAME, "name", 0, true)                      \
+	X(OPT_SERVER, "server", 0, true)                  \
+	X(OPT_CONNECT, "connect", 0, true)                \
+	X(OPT_SYNC, "sync", 0, true)                      \
+	X(OPT_SEND_CLOCK, "send-clock", 0, false)         \
+	X(OPT_NO_SEND_CLOCK, "no-send-clock", 0, false)   \
+	X(OPT_SEND_TRANSPORT, "send-transport", 0, false) \
+	X(OPT_NO_SEND_TRANSPORT, "no-send-transport", 0, false) \
+	X(OPT_BPM, "bpm", 't', true)                      \
+	X(OPT_SEED, "seed", 's', true)                    \
+	X(OPT_FILL, "fill", 'f', false)                   \
+	X(OPT_DURATION, "duration", 'd', true)            \
+	X(OPT_VERBOSE, "verbose", 'v', false)            \
+	X(OPT_NO_START, "no-start", 0, false)            \
+	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false) \
+	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true) \
+	X(OPT_PROGRAM_SEND, "program-send", 0, true)      \
+	X(OPT_NO_JACK, "no-jack", 0, false)               \
+	X(OPT_CLICK, "click", 'k', false)
+
+#define AS_ENUM(id, name, short_name, value) id,
+enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
+#undef AS_ENUM
+
+static const struct {
+	const char *name;
+	char short_name;
+	bool has_value;
+} options[OPT_COUNT] = {
+#define AS_ROW(id, name, short_name, value) {name, short_name, value},
+	PLAY_OPTIONS(AS_ROW)
+#undef AS_ROW
+};
+
+typedef ts_play_options play_opts;
+
+/* The command whose options are being parsed, for the hint after a usage error. */
+static const char *hint_cmd = "play";
+
+
+/* ---- options ---- */
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
+static int find_option(const char *arg, const char **inline_value)
+{
+	*inline_value = NULL;
+	for (int o = 0; o < OPT_COUNT; o++) {
+		if (arg[1] == '-') {
+			size_t len = strcspn(arg + 2, "=");
+			if (strlen(options[o].name) == len && strncmp(arg + 2, options[o].name, len) == 0) {
+				if (arg[2 + len] == '=')
+					*inline_value = arg + 3 + len;
+				return o;
+			}
+		} else if (options[o].short_name && arg[1] == options[o].short_name && !arg[2]) {
+			return o;
+		}
+	}
+	return -1;
+}
+
+/* One option and its value into *op; returns 0 or the usage exit status. */
+static int apply_option(play_opts *op, int o, const char *v)
+{
+	switch (o) {
+	case OPT_NAME:
+		if (!*v)
+			return ts_cli_usage(hint_cmd, "%s", "--name: the client name is empty");
+		op->name = v;
+		break;
+	case OPT_SERVER:
+		if (!*v)
+			return ts_cli_usage(hint_cmd, "%s", "--server: the server name is empty");
+		op->server = v;
+		break;
+	case OPT_CONNECT: {
+		const char *eq = strchr(v, '=');
+		if (!eq || eq == v || !eq[1])
+			return ts_cli_usage(hint_cmd, "--connect '%s': expected PORT=DEST, e.g. "
+					   "midi_out=system:midi_playback_1", v);
+		if (op->nconnect == TS_PLAY_MAX_CONNECT)
+			return ts_cli_usage(hint_cmd, "at most %d --connect options", TS_PLAY_MAX_CONNECT);
+		op->connect[op->nconnect++] = v;
+		break;
+	}
+	case OPT_SYNC:
+		if (strcmp(v, "int") != 0 && strcmp(v, "midi") != 0 && strcmp(v, "jack") != 0)
+			return ts_cli_usage(hint_cmd, "--sync '%s': expected int, midi or jack", v);
+		op->sync_midi = strcmp(v, "midi") == 0;
+		op->sync_jack = strcmp(v, "jack") == 0;
+		break;
+	case OPT_SEND_CLOCK:
+	case OPT_NO_SEND_CLOCK:
+		op->send_clock = o == OPT_SEND_CLOCK;
+		break;
+	case OPT_SEND_TRANSPORT:
+	case OPT_NO_SEND_TRANSPORT:
+		op->send_transport = o == OPT_SEND_TRANSPORT;
+		break;
+	case OPT_BPM:
+		if (!ts_cli_tempo(v, &op->tempo10))
+			return ts_cli_usage(hint_cmd, "--bpm '%s': expected a tempo 30.0 ... 300.0 with at most "
+					   "one decimal", v);
+		break;
+	case OPT_SEED:
+		if (!ts_cli_u64(v, 0, UINT64_MAX, &op->seed))
+			return ts_cli_usage(hint_cmd, "--seed '%s': expected a whole number 0 ... "
+					   "18446744073709551615", v);
+		break;
+	case OPT_FILL:
+		op->fill = true;
+		break;
+	case OPT_DURATION:
+		if (!ts_cli_seconds(v, 1e-9, 366.0 * 24 * 3600, &op->duration))
+			return ts_cli_usage(hint_cmd, "--duration '%s': expected seconds, more than 0, e.g. 10 "
+					   "or 2.5", v);
+		break;
+	case OPT_VERBOSE:
+		op->verbose = true;
+		break;
+	case OPT_NO_START:
+		op->no_start = true;
+		break;
+	case OPT_CLOCK_WHILE_STOPPED:
+		op->clock_while_stopped = true;
+		break;
+	case OPT_CLICK:
+		op->click = true;
+		break;
+	case OPT_NO_JACK:
+		op->no_jack = true;
+		break;
+	case OPT_PROGRAM_RECEIVE:
+	case OPT_PROGRAM_SEND: {
+		uint64_t ch;
+		if (!ts_cli_u64(v, 1, 16, &ch))
+			return ts_cli_usage(hint_cmd, "--%s '%s': expected a MIDI channel 1 ... 16",
+					   options[o].name, v);
+		*(o == OPT_PROGRAM_SEND ? &op->program_send : &op->program_receive) = (uint8_t)ch;
+		break;
+	}
+	}
+	return 0;
+}
+
+/* Options the editor does not take (yet), or that only it takes. It has no end but quitting
+ * (--duration), shows its status on screen (--verbose), and following a master waits for it
+ * anyway (--no-start). */
+static bool editor_refuses(int o)
+{
+	return o == OPT_DURATION || o == OPT_VERBOSE || o == OPT_NO_START;
+}
+
+int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool editor)
+{
+	hint_cmd = editor ? NULL : "play";
+	*op = (play_opts){.name = "trigseq", .send_clock = true, .send_transport = true};
+	bool only_files = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_files || a[0] != '-' || !a[1]) {
+			if (op->nfiles == TS_CHAIN_MAX)
+				return ts_cli_usage(hint_cmd, "at most %d pattern files in a chain", TS_CHAIN_MAX);
+			op->files[op->nfiles++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_files = true;
+			continue;
+		}
+		const char *v;
+		int o = find_option(a, &v);
+		if (o < 0)
+			return ts_cli_usage(hint_cmd, "unknown option '%s'", a);
+		if (editor ? editor_refuses(o) : o == OPT_NO_JACK)
+			return ts_cli_usage(hint_cmd, "'%s' is for 'trigseq %s' only", a, editor ? "play" : "[FILE]");
+		if (options[o].has_value && !v) {
+			if (i + 1 >= argc)
+				return ts_cli_usage(hint_cmd, "option '%s' needs a value", a);
+			v = argv[++i];
+		} else if (!options[o].has_value && v) {
+			return ts_cli_usage(hint_cmd, "option '%s' takes no value", a);
+		}
+		int rc = apply_option(op, o, v);
+		if (rc)
+			return rc;
+	}
+	if (op->nfiles == 0 && !editor)
+		return ts_cli_usage(hint_cmd, "%s", "no pattern file given");
+	/* A master has nobody to wait for: in this version --no-start is for the followers only,
+	 * where it is what happens anyway (the master's Start, the transport rolling). */
+	if (op->no_start && !op->sync_midi && !op->sync_jack)
+		return ts_cli_usage(hint_cmd, "%s", "--no-start needs --sync midi or --sync jack (trigseq then "
+					 "waits for the master's Start on clock_in, or for JACK "
+					 "transport to roll)");
+	if (op->clock_while_stopped && op->sync_midi)
+		return ts_cli_usage(hint_cmd, "%s", "--clock-while-stopped cannot go with --sync midi: a clock "
+					 "slave's clock_out carries the master's clock, regenerated, "
+					 "and only while the master runs");
+	if (op->clock_while_stopped && !op->send_clock)
+		return ts_cli_usage(hint_cmd, "%s", "--clock-while-stopped sends clock ticks: it cannot go with "
+					 "--no-send-clock");
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the command ---- */
+
+/* The end of a status line: where the chain is, what program changes did. */
+static void print_chain(const ts_jack_status *st, const play_opts *op)
+{
+	if (op->nfiles > 1 || op->program_receive) {
+		fprintf(stderr, ", pattern %d/%d %s", st->pattern + 1, op->nfiles,
+			op->files[st->pattern]);
+		if (st->queued >= 0)
+			fprintf(stderr, ", next %d %s", st->queued + 1, op->files[st->queued]);
+		fprintf(stderr, ", changes %" PRIu32, st->changes);
+	}
+	if (op->program_receive) {
+		fprintf(stderr, ", program changes on channel %u: %" PRIu32 " taken, %" PRIu32
+				" beyond the chain",
+			op->program_receive, st->programs_taken, st->programs_ignored);
+		if (st->program_last >= 0)
+			fprintf(stderr, " (last %d)", st->program_last);
+	}
+	fputc('\n', stderr);
+}
+
+static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
+{
+	bool sync_midi = op->sync_midi;
+	ts_jack_status st;
+	ts_jack_get_status(j, &st);
+	double period_ns = st.period_frames ? st.period_frames * 1e9 / ts_jack_rate(j) : 0;
+	if (op->sync_jack) {
+		fprintf(stderr,
+			"trigseq: sync jack, transport %s, frame %" PRIu32 ", %s, %.2f BPM, %s, xruns %"
+			PRIu32 ", lost events %" PRIu32 ", track 1 step %u, callback max %.3f%% of the "
+			"period (%.1f us), DSP load %.1f%%",
+			st.transport_rolling ? "rolling" : "stopped", st.transport_frame,
+			st.transport_bbt ? "BBT valid" : "no BBT", st.transport_bpm,
+			st.running ? "running" : "stopped", st.xruns, st.lost_events, st.step1,
+			period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+			st.callback_ns_max / 1000.0, st.dsp_load);
+		print_chain(&st, op);
+		return;
+	}
+	if (sync_midi) {
+		fprintf(stderr,
+			"trigseq: sync midi (slave), %s, %.2f BPM measured, master %s, %s, ticks %" PRId64
+			", xruns %" PRIu32 ", lost events %" PRIu32 ", clock_in bytes dropped %" PRIu32
+			", track 1 step %u, callback max %.3f%% of the period (%.1f us), DSP load %.1f%%",
+			st.clock_locked ? "locked" : "unlocked", st.clock_bpm,
+			st.clock_running ? "running" : "stopped", st.running ? "running" : "stopped",
+			st.clock_ticks, st.xruns, st.lost_events, st.in_dropped, st.step1,
+			period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+			st.callback_ns_max / 1000.0, st.dsp_load);
+		print_chain(&st, op);
+		return;
+	}
+	fprintf(stderr,
+		"trigseq: %u.%u BPM, sync int (master), %s, xruns %" PRIu32 ", lost events %" PRIu32
+		", sample hits %" PRIu32 ", track 1 step %u, callback max %.3f%% of the period (%.1f "
+		"us), DSP load %.1f%%",
+		tempo10 / 10, tempo10 % 10, st.running ? "running" : "stopped", st.xruns,
+		st.lost_events + st.voices_lost, st.voice_hits, st.step1,
+		period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+		st.callback_ns_max / 1000.0, st.dsp_load);
+	print_chain(&st, op);
+}
+
+static const char *const gone_msg = "trigseq: the JACK server went away; stopped\n";
+
+/* Sleep until a signal, the server's going, or the duration; printing status on the way.
+ * Returns true when the server went away. */
+static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
+{
+	double start = now_s(), next_status = start + 1.0;
+	double end = op->duration > 0 ? start + op->duration : INFINITY;
+	for (;;) {
+		if (ts_jack_server_gone(j))
+			return true;
+		if (ts_wakeup_signal(false))
+			return false;
+		double now = now_s();
+		if (now >= end)
+			return false;
+		if (op->verbose && now >= next_status) {
+			print_status(j, tempo10, op);
+			next_status += 1.0;
+		}
+		double wait = fmin(end, next_status) - now;
+		int ms = wait <= 0 ? 0 : wait > 1.0 ? 1000 : (int)ceil(wait * 1000);
+		ts_wakeup_wait(ms);
+	}
+}
+
+/* Every --connect PORT names one of our ports: checked before JACK is touched. */
+static int check_connect_ports(const play_opts *op, const char *const *ports, int nports)
+{
+	static const char *const fixed[] = {"clock_out", "clock_in", "midi_in", "audio_out_1",
+					    "audio_out_2"};
+	for (int c = 0; c < op->nconnect; c++) {
+		const char *spec = op->connect[c];
+		size_t len = strcspn(spec, "=");
+		bool known = false;
+		for (int p = 0; p < nports && !known; p++)
+			known = strlen(ports[p]) == len && strncmp(spec, ports[p], len) == 0;
+		for (size_t f = 0; f < sizeof(fixed) / sizeof(fixed[0]) && !known; f++)
+			known = strlen(fixed[f]) == len && strncmp(spec, fixed[f], len) == 0;
+		if (!known)
+			return ts_cli_usage(hint_cmd, "--connect '%s': '%.*s' is not a port of trigseq for this "
+					   "pattern (midi_out, the tracks' ports, clock_out, clock_in, "
+					   "midi_in, audio_out_1, audio_out_2)",
+					   spec, (int)len, spec);
+	}
+	return 0;
+}
+
+static int connect_all(ts_jack *j, const play_opts *op)
+{
+	for (int c = 0; c < op->nconnect; c++) {
+		const char *spec = op->connect[c];
+		size_t len = strcspn(spec, "=");
+		char port[TS_PORT_NAME_MAX + 16];
+		snprintf(port, sizeof(port), "%.*s", (int)len, spec);
+		char err[512];
+		int count;
+		if (ts_jack_connect(j, port, spec + len + 1, &count, err, sizeof(err)) != TS_OK) {
+			fprintf(stderr, "trigseq: --connect %s: %s\n", spec, err);
+			return EXIT_FAIL;
+		}
+		if (op->verbose)
+			fprintf(stderr, "trigseq: connected %s to %d port%s matching '%s'\n", port,
+				count, count == 1 ? "" : "s", spec + len + 1);
+	}
+	return 0;
+}
+
+int ts_play_main(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		fputs(usage_play, stdout);
+		return 0;
+	}
+	play_opts op;
+	int rc = ts_play_parse_options(argc, argv, &op, false);
+	if (rc)
+		return rc;
+
+	ts_pattern *pat = ts_cli_load_chain(op.files, op.nfiles, op.tempo10 || op.sync_midi);
+	if (!pat)
+		return EXIT_FAIL;
+	ts_jack_config jc = {
+		.client_name = op.name,
+		.server_name = op.server,
+		.send_clock = op.send_clock,
+		.send_transport = op.send_transport,
+		.jack_messages = op.verbose,
+		.sync_midi = op.sync_midi,
+		.sync_jack = op.sync_jack,
+		.tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10 : pat->tempo10,
+		.clock_while_stopped = op.clock_while_stopped,
+		.program_receive = op.program_receive,
+	};
+	jc.nports = ts_patterns_ports(pat, op.nfiles, jc.ports);
+	if ((rc = check_connect_ports(&op, jc.ports, jc.nports)) != 0) {
+		free(pat);
+		return rc;
+	}
+	if (!ts_wakeup_open(false)) {
+		fprintf(stderr, "trigseq: cannot set up signal handling: %s\n", strerror(errno));
+		ts_wakeup_close();
+		free(pat);
+		return EXIT_FAIL;
+	}
+	jc.wake_fd = ts_wakeup_write_fd();
+
+	/* JACK's threads inherit this mask: signals go to the main thread only. */
+	ts_wakeup_block(true);
+	ts_engine *eng = NULL;
+	ts_voices *voices = NULL;
+	char err[512];
+	bool no_server;
+	ts_jack *j = ts_jack_open(&jc, &no_server, err, sizeof(err));
+	if (!j) {
+		fprintf(stderr, "trigseq: %s\n", err);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	/* A slave's engine runs at the pattern's tempo on its own timeline, warped onto the
+	 * master's grid (jack_io.h): --bpm means nothing there. */
+	uint16_t tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10 : pat->tempo10;
+	ts_engine_config ec = {
+		.rate = ts_jack_rate(j),
+		.tempo10 = op.sync_midi ? 0 : op.tempo10,
+		.seed = op.seed,
+		.send_clock = op.send_clock || op.send_transport,
+		.chain_max = op.nfiles,
+		.program_send = op.program_send,
+	};
+	eng = ts_engine_new(&ec);
+	if (!eng || ts_engine_load_chain(eng, pat, op.nfiles) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n",
+			eng ? "the engine refused the pattern" : ts_strerror(TS_ERR_NOMEM));
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	ts_engine_set_fill(eng, op.fill);
+	voices = ts_voices_new(ts_jack_rate(j), op.nfiles);
+	if (!voices) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	/* a sample that cannot be read silences its track, not the rest */
+	for (int p = 0; p < op.nfiles; p++)
+		ts_voices_load_pattern(voices, p, &pat[p], op.files[p], ts_cli_sample_report,
+				       (void *)op.files[p]);
+	if (op.verbose && ts_voices_bytes(voices))
+		fprintf(stderr, "trigseq: samples: %.1f MB at %" PRIu32 " Hz on audio_out_1/2\n",
+			ts_voices_bytes(voices) / 1e6, ts_jack_rate(j));
+	ts_jack_set_click(j, op.click);
+	/* Best effort, as JACK clients do: without the privilege the engine's own block is still
+	 * locked if RLIMIT_MEMLOCK allows it (rtmem.h). */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0 && op.verbose)
+		fprintf(stderr, "trigseq: could not lock memory (%s); playing anyway\n",
+			strerror(errno));
+	if (ts_jack_activate(j, eng, voices, err, sizeof(err)) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n", err);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	if ((rc = connect_all(j, &op)) != 0)
+		goto out;
+	ts_wakeup_block(false);
+
+	if (!ts_jack_start(j, STOP_TIMEOUT_MS)) {
+		fputs(ts_jack_server_gone(j) ? gone_msg : "trigseq: JACK did not run trigseq's process "
+						  "callback; is the server stuck?\n",
+		      stderr);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	char what[600];
+	if (op.nfiles > 1)
+		snprintf(what, sizeof(what), "chain of %d patterns from %s", op.nfiles, op.files[0]);
+	else
+		snprintf(what, sizeof(what), "%s", op.files[0]);
+	if (op.verbose && op.sync_jack) {
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync jack: following JACK "
+				"transport (%u.%u BPM without a timebase master)\n",
+			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10);
+	} else if (op.verbose && op.sync_midi) {
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync midi: waiting for MIDI "
+				"Start on clock_in\n",
+			ts_jack_client_name(j), ts_jack_rate(j), what);
+	} else if (op.verbose) {
+		ts_jack_status st;
+		ts_jack_get_status(j, &st);
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s at %u.%u BPM, started at frame %" PRIu32 "\n",
+			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10,
+			st.start_frame);
+	}
+	bool gone = run_until_done(j, &op, tempo10);
+	if (!gone && !ts_jack_stop(j, STOP_TIMEOUT_MS)) {
+		gone = ts_jack_server_gone(j);
+		if (!gone)
+			fputs("trigseq: the stop was not confirmed by the process callback in time\n",
+			      stderr);
+	}
+	if (gone) {
+		fputs(gone_msg, stderr);
+		rc = EXIT_FAIL;
+	} else if (op.verbose) {
+		print_status(j, tempo10, &op);
+		fputs("trigseq: stopped\n", stderr);
+	}
+out:
+	ts_jack_close(j);
+	ts_engine_free(eng);
+	ts_voices_free(voices);
+	ts_wakeup_block(false);
+	ts_wakeup_close();
+	free(pat);
+	return rc;
+}

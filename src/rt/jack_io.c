@@ -1,0 +1,1474 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The JACK adapter (jack_io.h). The process callback clears every output, runs the engine for the
+ * period and writes each event at its frame offset: the engine hands them over in frame order,
+ * clock bytes first within a frame, so jack_midi_event_write() sees non-decreasing times.
+ *
+ * Threads and what they touch:
+ *   - main: everything in struct ts_jack before activation; afterwards only the atomics and the
+ *     read-only configuration.
+ *   - process [RT]: the engine, the input parsers, the clock, the port buffers, the atomics, the
+ *     producer side of the monitor ring (cfg.monitor). No allocation, locks, I/O, syscalls.
+ *   - JACK's notification thread: the xrun counter; the shutdown flag and one write() to wake_fd.
+ */
+#define _DEFAULT_SOURCE /* clock_gettime, nanosleep with the strict C11 flags */
+#include "trigseq/rt/jack_io.h"
+
+#include <errno.h>
+#include <jack/jack.h>
+#include <jack/midiport.h>
+#include <jack/transport.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "trigseq/core/clock.h"
+#include "trigseq/rt/jackport.h"
+#include "trigseq/core/midi_in.h"
+#include "trigseq/core/rtmem.h"
+#include "trigseq/rt/voice.h"
+
+enum { IN_CLOCK, IN_MIDI, N_IN };
+enum { AUDIO_OUTS = 2 };
+
+static const char *const in_names[N_IN] = {"clock_in", "midi_in"};
+static const char *const audio_names[AUDIO_OUTS] = {"audio_out_1", "audio_out_2"};
+static const char clock_name[] = "clock_out";
+
+/* Ticks of one cycle held back until the part of the cycle before them is scheduled; when full,
+ * the cycle is split there (only a flood of ticks fills it). */
+#define PENDING_TICKS 64
+
+/* Received messages of one cycle waiting for their place among the records of what is sent. */
+#define MON_PENDING 64
+
+struct ts_jack {
+	/* fixed after ts_jack_open */
+	ts_jack_config cfg;
+	char port_names[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1];
+	jack_client_t *client;
+	jack_port_t *out[TS_MAX_PORTS];   /* pattern ports */
+	jack_port_t *clock_out;
+	jack_port_t *in[N_IN];
+	jack_port_t *audio[AUDIO_OUTS];
+	uint32_t rate;
+	bool active;
+
+	/* pattern ports registered: cfg.nports at open, more by ts_jack_add_port (its name and port
+	 * written before the count is released) */
+	atomic_int nports_live;
+
+	/* process thread only */
+	int nports_rt;                    /* the ports the process thread and the engine know */
+	ts_engine *eng;
+	ts_voices *voices;                /* NULL: the audio outputs stay silent */
+	void *buf[TS_MAX_PORTS];          /* this period's pattern port buffers */
+	void *clock_buf;
+	float *audio_buf[AUDIO_OUTS];     /* this period's audio outputs, cleared */
+	uint32_t nframes;
+	uint32_t hits_here;               /* voice events given to the mixer */
+	uint32_t lost_here;               /* refused writes, total */
+	bool stopped_here;
+	ts_midi_in parser[N_IN];
+	ts_midi_msg_fn in_fn;             /* read_input's handler, behind the monitor's copy */
+	uint8_t in_mon_port;              /* the monitor's id of the port being read */
+	int mon_head, mon_n;              /* mon_in[mon_head … mon_n-1] wait, in frame order */
+	ts_monitor_rec mon_in[MON_PENDING];
+
+	/* process thread only: the clock slave (cfg.sync_midi) */
+	ts_clock clock;
+	bool listening_here;              /* start_req seen: transport is followed */
+	uint32_t starts_here;
+	uint64_t vnow;                    /* the engine's frame counter (its virtual timeline) */
+	uint64_t vbase;                   /* virtual frame of the running ts_engine_run's frame 0 */
+	uint64_t cyc_start;               /* JACK frame of this cycle's first frame */
+	uint32_t seg_lo;                  /* this cycle is scheduled up to here (offset) */
+	uint32_t seg_hi;                  /* the part being scheduled ends here */
+	uint32_t last_off;                /* offset of the last event written this cycle */
+	bool direct;                      /* the sink gets offsets, not virtual frames (a stop) */
+	double song_hi;                   /* the clock's position can go no further (song ticks) */
+	int npend;
+	uint64_t pend[PENDING_TICKS];
+
+	/* process thread only: JACK transport (cfg.sync_jack); also uses vnow, vbase, last_off */
+	bool tp_bbt;                      /* this cycle's position comes from BBT */
+	uint32_t tp_frame;                /* transport frame of this cycle's first frame */
+	double tp_u0;                     /* musical position (U) there */
+	double tp_upf;                    /* U per frame at the transport's tempo */
+	double tp_expect;                 /* position the next cycle starts at if nothing jumps */
+	bool tp_held;                     /* interactive: stopped here by the editor while rolling */
+
+	/* process thread only: the free-running clock (cfg.clock_while_stopped) */
+	uint64_t now64;                   /* JACK frame of this cycle's first frame, 64 bits */
+	uint32_t now32;
+	bool have_now;
+	bool have_tick;                   /* a tick has been written on clock_out */
+	uint64_t last_tick;               /* its frame (now64's count) */
+	bool fr_on;                       /* the free-running clock runs */
+	uint64_t fr_origin;               /* frame of its tick 0 */
+	uint64_t fr_k;                    /* its next tick */
+	uint32_t fr_mbpm;                 /* its tempo, BPM x 1000 */
+	atomic_bool sync_ready;           /* process -> sync callback (same thread in JACK 2) */
+
+	/* main -> process: interactive transport (cfg.interactive) and pattern edits */
+	atomic_uint cmd_seq;              /* bumped by ts_jack_command */
+	atomic_int cmd;                   /* the newest command */
+	atomic_uint cmd_done;             /* process: the last cmd_seq acted on */
+	unsigned cmd_seen;                /* process thread only */
+	int64_t resume_pos;               /* process thread only: where CONTINUE resumes */
+	atomic_uint pat_pub;              /* ts_jack_send_pattern: mbox[pat_pub & 1] is new */
+	atomic_uint pat_taken;            /* process: the last pat_pub the engine took */
+	atomic_uint pat_busy;             /* process: updates retried for want of a free slot */
+	atomic_uint pat_refused;          /* process: versions the engine refused */
+	atomic_bool fill;                 /* ts_jack_set_fill: the fill flag the engine reads */
+	atomic_bool click;                /* ts_jack_set_click: the metronome */
+	atomic_uint tempo_req;            /* ts_jack_set_tempo: BPM x 10, 0 = none yet */
+	unsigned tempo_seen;              /* process thread only */
+	ts_pattern mbox[2];
+	int mbox_index[2];                /* chain index of each: the engine's count = append */
+	atomic_uint sel_seq;              /* ts_jack_select: a new selection ... */
+	atomic_int sel_index, sel_mode;   /* ... of this pattern in this mode */
+	unsigned sel_seen;                /* process thread only */
+	/* main -> process */
+	atomic_bool start_req;
+	atomic_bool stop_req;
+	/* process -> main */
+	atomic_bool started, running, stop_done;
+	atomic_uint start_frame;
+	atomic_uint_fast64_t cycles;
+	atomic_uint_fast64_t frames;
+	atomic_uint lost;
+	atomic_uint voice_hits, voices_lost;
+	atomic_uint step1;
+	atomic_uint steps[TS_TRACKS];
+	atomic_uint cb_ns_max;
+	atomic_uint period;
+	atomic_bool listening, clock_locked, clock_running;
+	atomic_uint clock_mbpm;           /* measured BPM x 1000 */
+	atomic_int_fast64_t clock_ticks;
+	atomic_uint in_dropped, starts;
+	atomic_bool tp_rolling, tp_bbt_valid;
+	atomic_uint tp_frame_seen;
+	atomic_uint tp_mbpm;              /* transport tempo x 1000 */
+	atomic_int pattern, queued;       /* the engine's chain: sounding, next (-1 none) */
+	atomic_uint changes;
+	atomic_int pc_last;               /* last program change taken or ignored, -1 none */
+	atomic_uint pc_taken, pc_ignored;
+	/* notification thread -> main */
+	atomic_uint xruns;
+	atomic_bool gone;
+};
+
+/* ---- the process callback [RT] ---- */
+
+/* ---- the MIDI monitor (cfg.monitor) [RT] ---- */
+
+/* Push the received messages waiting whose frame is at most `upto`. */
+static void mon_flush_in(ts_jack *j, uint64_t upto)
+{
+	while (j->mon_head < j->mon_n && j->mon_in[j->mon_head].frame <= upto)
+		ts_monitor_push(j->cfg.monitor, &j->mon_in[j->mon_head++]);
+	if (j->mon_head == j->mon_n)
+		j->mon_head = j->mon_n = 0;
+}
+
+/* A received message waits for the first message sent at or after its frame (or the end of the
+ * cycle). The two input ports are read one after the other: keep the waiting ones sorted. */
+static void mon_add_in(ts_jack *j, const ts_monitor_rec *r)
+{
+	if (j->mon_n == MON_PENDING)
+		mon_flush_in(j, UINT64_MAX);
+	int i = j->mon_n++;
+	for (; i > j->mon_head && j->mon_in[i - 1].frame > r->frame; i--)
+		j->mon_in[i] = j->mon_in[i - 1];
+	j->mon_in[i] = *r;
+}
+
+/* The copy of a message written to a port, at offset `frame` of this cycle. */
+static void mon_out(ts_jack *j, const ts_event *ev)
+{
+	ts_monitor_rec r = {.frame = j->now64 + ev->frame, .dir = TS_MON_OUT,
+			    .port = ev->port == TS_PORT_CLOCK ? TS_MON_PORT_CLOCK_OUT : ev->port,
+			    .track = ev->track, .size = ev->size};
+	memcpy(r.bytes, ev->bytes, sizeof(r.bytes));
+	mon_flush_in(j, r.frame);
+	ts_monitor_push(j->cfg.monitor, &r);
+}
+
+/* read_input's handler with the monitor on: the message's copy waits (see mon_add_in) after the
+ * handler has run, so that what it sends before the message's frame comes first. */
+static void mon_in(void *ctx, const ts_midi_msg *m)
+{
+	ts_jack *j = ctx;
+	j->in_fn(j, m);
+	ts_monitor_rec r = {.frame = j->now64 + (uint32_t)(m->frame - j->cyc_start), .dir = TS_MON_IN,
+			    .port = j->in_mon_port, .size = m->size};
+	if (m->bytes[0] == 0xF0)
+		ts_monitor_sysex_rec(&r, m->sysex_len);
+	else
+		memcpy(r.bytes, m->bytes, sizeof(r.bytes));
+	mon_add_in(j, &r);
+}
+
+/* ---- writing [RT] ---- */
+
+/* The engine's event sink: route to the port and drop the clock kinds not asked for. */
+static void put_event(void *ctx, const ts_event *ev)
+{
+	ts_jack *j = ctx;
+	void *buf;
+	if (ev->port == TS_PORT_VOICE) {
+		/* for the mixer, not MIDI (and never the monitor: its port ids are not these) */
+		if (!j->voices || ev->frame >= j->nframes)
+			return;
+		if (ev->track == 0) {
+			ts_voices_click(j->voices, ev->bytes[1], ev->frame);
+		} else {
+			ts_voices_trigger(j->voices, ev->pattern, ev->track, ev->bytes[2],
+					  ev->frame);
+			j->hits_here++;
+		}
+		return;
+	}
+	if (ev->port == TS_PORT_CLOCK) {
+		/* clock and transport as asked; program changes (program send) always */
+		bool tick = ev->bytes[0] == 0xF8, prog = (ev->bytes[0] & 0xF0) == 0xC0;
+		if (tick ? !j->cfg.send_clock : !prog && !j->cfg.send_transport)
+			return;
+		buf = j->clock_buf;
+	} else if (ev->port < j->nports_rt) {
+		buf = j->buf[ev->port];
+	} else {
+		j->lost_here++;
+		return;
+	}
+	if (ev->frame >= j->nframes ||
+	    jack_midi_event_write(buf, ev->frame, ev->bytes, ev->size) != 0) {
+		j->lost_here++;
+		return;
+	}
+	if (ev->port == TS_PORT_CLOCK && ev->bytes[0] == 0xF8) {
+		j->have_tick = true;
+		j->last_tick = j->now64 + ev->frame;
+	}
+	if (j->cfg.monitor)
+		mon_out(j, ev);
+}
+
+/* ---- the free-running clock [RT] ---- */
+
+/* A tick interval is I = N / M frames: N = rate * 2500, M = tempo in milli-BPM. */
+static uint64_t fr_n(const ts_jack *j)
+{
+	return (uint64_t)j->rate * 2500;
+}
+
+/* Frame of tick k after the origin: floor(k * N / M + 1/2), exact in integers. */
+static uint64_t fr_at(const ts_jack *j, uint64_t k)
+{
+	uint64_t m = j->fr_mbpm;
+	return (2 * k * fr_n(j) + m) / (2 * m);
+}
+
+/* Whether a tick (or a start) at frame `at` is at least I - 1 frames after the last tick. */
+static bool far_enough(const ts_jack *j, uint64_t at, uint32_t mbpm)
+{
+	if (!j->have_tick || at >= j->last_tick + (1ull << 32))
+		return true;
+	if (at < j->last_tick)
+		return false;
+	return (int64_t)((at - j->last_tick) * mbpm) >= (int64_t)fr_n(j) - (int64_t)mbpm;
+}
+
+/* The tempo of the free-running clock: the timebase master's when it gives one, else ours. */
+static uint32_t fr_tempo(const ts_jack *j, bool bbt, double bpm)
+{
+	if (bbt && bpm >= 1.0 && bpm <= 2000.0)
+		return (uint32_t)(bpm * 1000 + 0.5);
+	return (uint32_t)j->cfg.tempo10 * 100;
+}
+
+/* (Re)start at `mbpm` on the grid of the last tick sent (its tick 0), at the first of its ticks
+ * at or after `now`; without a recent tick, tick 0 is at `now`. */
+static void fr_start(ts_jack *j, uint64_t now, uint32_t mbpm)
+{
+	j->fr_on = true;
+	j->fr_mbpm = mbpm;
+	if (!j->have_tick || j->last_tick > now || now - j->last_tick > (1ull << 32)) {
+		j->fr_origin = now;
+		j->fr_k = 0;
+		return;
+	}
+	j->fr_origin = j->last_tick;
+	uint64_t d = now - j->last_tick, k = d ? (d * 2 - 1) * mbpm / (2 * fr_n(j)) : 1;
+	while (k > 1 && fr_at(j, k - 1) >= d)
+		k--;
+	while (k < 1 || fr_at(j, k) < d)
+		k++;
+	j->fr_k = k;
+}
+
+/* Write this cycle's ticks. With `hold`, only those at least I - 1 frames before the end of the
+ * cycle (where the engine may start next); the others are not sent. Ticks in the past are
+ * skipped. The origin moves to every tick that falls on a whole frame, so k stays small. */
+static void fr_run(ts_jack *j, uint64_t now, uint32_t nframes, bool hold)
+{
+	uint64_t end = now + nframes, n = fr_n(j);
+	for (;;) {
+		uint64_t t = j->fr_origin + fr_at(j, j->fr_k);
+		if (t >= end)
+			break;
+		if (hold && (int64_t)((end - t) * j->fr_mbpm) < (int64_t)n - (int64_t)j->fr_mbpm)
+			break;
+		if (t >= now) {
+			ts_event ev = {.frame = (uint32_t)(t - now), .port = TS_PORT_CLOCK, .size = 1,
+				       .bytes = {0xF8}};
+			put_event(j, &ev);
+		}
+		j->fr_k++;
+		if (j->fr_k * n % j->fr_mbpm == 0) {
+			j->fr_origin += j->fr_k * n / j->fr_mbpm;
+			j->fr_k = 0;
+		}
+	}
+}
+
+/* One cycle of the free-running clock: `free` when the engine does not run and may not start
+ * within this cycle, `hold` when it may start at the end of it. Sets sync_ready: whether a start
+ * at the end of this cycle would come at least I - 1 frames after the last tick. */
+static void fr_cycle(ts_jack *j, uint32_t nframes, bool run, bool hold, uint32_t mbpm)
+{
+	if (!run) {
+		j->fr_on = false;
+	} else {
+		if (!j->fr_on || j->fr_mbpm != mbpm)
+			fr_start(j, j->now64, mbpm);
+		fr_run(j, j->now64, nframes, hold);
+	}
+	atomic_store_explicit(&j->sync_ready, far_enough(j, j->now64 + nframes, mbpm),
+			      memory_order_relaxed);
+}
+
+/* JACK's sync callback (slow-sync client, sync_jack with the free-running clock): hold the
+ * transport in Starting until a start would not follow the last tick too closely. */
+static int on_sync(jack_transport_state_t state, jack_position_t *pos, void *arg)
+{
+	(void)pos;
+	ts_jack *j = arg;
+	if (state == JackTransportStopped || state == JackTransportRolling)
+		return 1;
+	return atomic_load_explicit(&j->sync_ready, memory_order_relaxed);
+}
+
+/* ---- the clock slave [RT] ---- */
+
+static void take_editor(ts_jack *j);
+static bool take_command(ts_jack *j, int *cmd);
+static void command_done(ts_jack *j);
+
+/* Song position (ticks) of a frame of the engine's virtual timeline: the inverse of
+ * ts_pos_to_frame to within the rounding, split so that nothing overflows. */
+static double vframe_to_tick(const ts_jack *j, uint64_t vf)
+{
+	uint64_t K = (uint64_t)j->cfg.tempo10 * 192, q = vf / j->rate, r = vf % j->rate;
+	double u = (double)(q * K) + (double)r * (double)K / (double)j->rate;
+	return u / TS_UNITS_PER_TICK;
+}
+
+/* The engine's sink in slave mode: each event goes where the filtered grid reaches its
+ * position, inside the part of the cycle being scheduled, never before the previous event
+ * (JACK wants them in order). Late ones (due before this part) go at its first frame. */
+static void put_slave(void *ctx, const ts_event *ev)
+{
+	ts_jack *j = ctx;
+	int64_t off, lo = j->last_off > j->seg_lo ? j->last_off : j->seg_lo, hi = j->seg_hi - 1;
+	if (j->direct) {
+		off = ev->frame;
+	} else {
+		double tick = vframe_to_tick(j, j->vbase + ev->frame), real;
+		if (tick > j->song_hi)
+			tick = j->song_hi;
+		off = ts_clock_tick_frame_ahead(&j->clock, tick, j->npend, &real)
+			      ? (int64_t)floor(real + 0.5) - (int64_t)j->cyc_start
+			      : hi;
+	}
+	off = off < lo ? lo : off > hi ? hi : off;
+	j->last_off = (uint32_t)off;
+	ts_event out = *ev;
+	out.frame = (uint32_t)off;
+	put_event(j, &out);
+}
+
+/* Run the engine up to where the clock's grid is at offset `hi` of this cycle, with the clock
+ * as it is now (ticks of this part not fed yet), then feed those ticks. The grid may reach past
+ * the last tick fed by the ticks held back: they came, so with periods longer than a tick the
+ * steps between them are not held until the next cycle. */
+static void schedule_to(ts_jack *j, uint32_t hi)
+{
+	if (hi > j->seg_lo && ts_engine_running(j->eng) && ts_clock_running(&j->clock)) {
+		double pos = ts_clock_position_ahead(&j->clock, j->cyc_start + hi, j->npend);
+		j->song_hi = ts_clock_position_ahead(&j->clock, UINT64_MAX, j->npend);
+		j->seg_hi = hi;
+		uint64_t vt = 0;
+		if (pos >= 0)
+			vt = ts_pos_to_frame((int64_t)floor(pos * TS_UNITS_PER_TICK), j->rate,
+					     j->cfg.tempo10);
+		/* At the limit (the next tick is due by `hi`), what sits on that tick plays here,
+		 * where the grid predicts it; nothing beyond it does. */
+		if (pos >= 0 && pos >= j->song_hi)
+			vt++;
+		if (vt > j->vnow) {
+			uint64_t v = vt - j->vnow;
+			uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
+			j->vbase = j->vnow;
+			ts_engine_run(j->eng, n, put_slave, j);
+			j->vnow += n;
+		}
+	}
+	for (int i = 0; i < j->npend; i++)
+		ts_clock_tick(&j->clock, j->pend[i]);
+	j->npend = 0;
+	if (hi > j->seg_lo)
+		j->seg_lo = hi;
+}
+
+static void stop_engine(ts_jack *j, uint32_t off)
+{
+	j->direct = true;
+	j->seg_hi = j->nframes;
+	ts_engine_stop(j->eng, off, put_slave, j);
+	j->direct = false;
+}
+
+/* Play from song tick `tick` (where Stop or an SPP left the song), rounded up to the next 16th so
+ * that the Song Position Pointer we send on is exact; the engine holds until the grid gets there. */
+static void resume_engine(ts_jack *j, double tick)
+{
+	int64_t t = tick > 0 ? (int64_t)ceil(tick) : 0;
+	t = (t + TS_CLOCK_TICKS_PER_STEP - 1) / TS_CLOCK_TICKS_PER_STEP * TS_CLOCK_TICKS_PER_STEP;
+	int64_t pos = t * TS_UNITS_PER_TICK;
+	ts_engine_continue(j->eng, pos);
+	j->vnow = ts_pos_to_frame(pos, j->rate, j->cfg.tempo10);
+}
+
+static void played(ts_jack *j, uint64_t frame)
+{
+	j->starts_here++;
+	if (!atomic_load_explicit(&j->started, memory_order_relaxed)) {
+		atomic_store_explicit(&j->start_frame, (unsigned)frame, memory_order_relaxed);
+		atomic_store_explicit(&j->started, true, memory_order_release);
+	}
+}
+
+/* Start, Continue, Stop, Song Position Pointer: at their own frame. */
+static void transport(ts_jack *j, const ts_midi_msg *m)
+{
+	uint32_t off = (uint32_t)(m->frame - j->cyc_start);
+	bool follow = j->listening_here && !j->stopped_here;
+	bool was_running = ts_clock_running(&j->clock);
+	double resume = ts_clock_position(&j->clock, m->frame); /* stopped: where Continue resumes */
+	switch (m->bytes[0]) {
+	case 0xFA:
+		ts_clock_start(&j->clock, m->frame);
+		if (!follow)
+			break;
+		if (ts_engine_running(j->eng))
+			stop_engine(j, off);
+		ts_engine_start(j->eng);
+		j->vnow = 0;
+		played(j, m->frame);
+		break;
+	case 0xFB:
+		ts_clock_continue(&j->clock, m->frame);
+		if (follow && !was_running && !ts_engine_running(j->eng)) {
+			resume_engine(j, resume);
+			played(j, m->frame);
+		}
+		break;
+	case 0xFC:
+		if (follow && ts_engine_running(j->eng))
+			stop_engine(j, off);
+		ts_clock_stop(&j->clock, m->frame);
+		break;
+	case 0xF2:
+		ts_clock_song_position(&j->clock, m->frame, m->value);
+		/* Running, it relocates: what sounds stops, play goes on from there. */
+		if (follow && was_running && ts_engine_running(j->eng)) {
+			stop_engine(j, off);
+			resume_engine(j, (double)m->value * TS_CLOCK_TICKS_PER_STEP);
+		}
+		break;
+	}
+}
+
+/* A program change on the channel asked for (cfg.program_receive) queues that pattern of the
+ * chain for its next change point, or picks the first one while stopped. [RT] */
+static void take_program(ts_jack *j, const ts_midi_msg *m)
+{
+	if (j->cfg.program_receive == 0 || ts_midi_msg_kind(m) != 0xC0 ||
+	    (m->bytes[0] & 0x0F) != j->cfg.program_receive - 1)
+		return;
+	atomic_store_explicit(&j->pc_last, m->bytes[1], memory_order_relaxed);
+	if (ts_engine_queue(j->eng, m->bytes[1]))
+		atomic_fetch_add_explicit(&j->pc_taken, 1, memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&j->pc_ignored, 1, memory_order_relaxed);
+}
+
+static void on_input_msg(void *ctx, const ts_midi_msg *m)
+{
+	take_program(ctx, m);
+}
+
+static void on_clock_msg(void *ctx, const ts_midi_msg *m)
+{
+	ts_jack *j = ctx;
+	uint32_t off = (uint32_t)(m->frame - j->cyc_start);
+	switch (ts_midi_msg_kind(m)) {
+	case 0xF8:
+		/* Running with nothing to predict from (the first tick after a Start without a live
+		 * clock, or after the clock was lost): this tick is the grid, and it acts at once. */
+		if (ts_clock_running(&j->clock) && ts_clock_stale(&j->clock, m->frame)) {
+			schedule_to(j, off);
+			ts_clock_tick(&j->clock, m->frame);
+			return;
+		}
+		if (j->npend == PENDING_TICKS)
+			schedule_to(j, off);
+		j->pend[j->npend++] = m->frame;
+		return;
+	case 0xFA:
+	case 0xFB:
+	case 0xFC:
+	case 0xF2:
+		schedule_to(j, off);
+		transport(j, m);
+		return;
+	default:
+		take_program(j, m);
+		return;
+	}
+}
+
+/* Feed one input port's events of this cycle to its parser. */
+static void read_input(ts_jack *j, int port, jack_nframes_t nframes, ts_midi_msg_fn fn)
+{
+	void *buf = jack_port_get_buffer(j->in[port], nframes);
+	uint32_t n = jack_midi_get_event_count(buf);
+	if (j->cfg.monitor) {
+		j->in_fn = fn;
+		j->in_mon_port = port == IN_CLOCK ? TS_MON_PORT_CLOCK_IN : TS_MON_PORT_MIDI_IN;
+		fn = mon_in;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		jack_midi_event_t ev;
+		if (jack_midi_event_get(&ev, buf, i) != 0)
+			continue;
+		uint32_t off = ev.time < nframes ? ev.time : nframes - 1;
+		ts_midi_in_feed(&j->parser[port], j->cyc_start + off, ev.buffer, ev.size, fn, j);
+	}
+}
+
+/* The main thread's requests in the modes that follow a master: a start request only makes the
+ * cycle listen to the master; returns true once, in the cycle that must do the stop (the caller
+ * does its stop, then stop_done()). The editor (cfg.interactive) sends no start: it listens from
+ * the first cycle. */
+static bool take_requests(ts_jack *j)
+{
+	if (atomic_load_explicit(&j->stop_req, memory_order_acquire))
+		return !j->stopped_here;
+	if (!j->listening_here && (j->cfg.interactive ||
+				   atomic_load_explicit(&j->start_req, memory_order_acquire))) {
+		j->listening_here = true;
+		atomic_store_explicit(&j->listening, true, memory_order_release);
+	}
+	return false;
+}
+
+static void stop_done(ts_jack *j)
+{
+	j->stopped_here = true;
+	atomic_store_explicit(&j->stop_done, true, memory_order_release);
+}
+
+/* The editor's transport keys while a MIDI clock master owns transport: STOP stops here
+ * (note-offs, MIDI Stop) until the master's next Start or Continue, which play as usual; PLAY and
+ * CONTINUE, while the master runs, join it at its next 16th, as a Continue from where it is
+ * would. While the master is stopped they do nothing: its Start or Continue plays. */
+static void slave_command(ts_jack *j)
+{
+	int cmd;
+	if (!take_command(j, &cmd))
+		return;
+	bool running = ts_engine_running(j->eng);
+	if (cmd == TS_JACK_STOP && running) {
+		stop_engine(j, 0);
+	} else if (cmd != TS_JACK_STOP && !running && j->listening_here && !j->stopped_here &&
+		   ts_clock_running(&j->clock)) {
+		resume_engine(j, ts_clock_position(&j->clock, j->cyc_start));
+		played(j, j->cyc_start);
+	}
+	command_done(j);
+}
+
+static void slave_cycle(ts_jack *j, jack_nframes_t nframes)
+{
+	j->cyc_start = jack_last_frame_time(j->client);
+	j->seg_lo = 0;
+	j->last_off = 0;
+	j->npend = 0;
+	if (take_requests(j)) {
+		j->seg_hi = nframes;
+		ts_engine_stop(j->eng, 0, put_event, j);
+		stop_done(j);
+	}
+	if (j->cfg.interactive) {
+		take_editor(j);
+		slave_command(j);
+	}
+	read_input(j, IN_MIDI, nframes, on_input_msg);
+	read_input(j, IN_CLOCK, nframes, on_clock_msg);
+	schedule_to(j, nframes);
+
+	ts_clock_status cs;
+	ts_clock_get_status(&j->clock, j->cyc_start + nframes, &cs);
+	ts_midi_in_counters mc;
+	ts_midi_in_get_counters(&j->parser[IN_CLOCK], &mc);
+	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
+	atomic_store_explicit(&j->clock_locked, cs.locked, memory_order_relaxed);
+	atomic_store_explicit(&j->clock_running, cs.running, memory_order_relaxed);
+	atomic_store_explicit(&j->clock_mbpm,
+			      cs.bpm > 0 && cs.bpm < 4e6 ? (unsigned)(cs.bpm * 1000 + 0.5) : 0,
+			      memory_order_relaxed);
+	atomic_store_explicit(&j->clock_ticks, cs.ticks, memory_order_relaxed);
+	atomic_store_explicit(&j->in_dropped, mc.dropped_bytes + mc.discarded_msgs,
+			      memory_order_relaxed);
+	atomic_store_explicit(&j->starts, j->starts_here, memory_order_relaxed);
+}
+
+/* ---- JACK transport [RT] ---- */
+
+/* The engine's sink when following JACK transport: each event at the frame of this cycle where
+ * the transport reaches its position, never before the previous event. */
+static void put_transport(void *ctx, const ts_event *ev)
+{
+	ts_jack *j = ctx;
+	int64_t off, hi = (int64_t)j->nframes - 1;
+	uint64_t vf = j->vbase + ev->frame;
+	if (j->direct) {
+		off = ev->frame;
+	} else if (j->tp_bbt) {
+		double u = vframe_to_tick(j, vf) * TS_UNITS_PER_TICK;
+		off = (int64_t)floor((u - j->tp_u0) / j->tp_upf + 0.5);
+	} else {
+		off = (int64_t)vf - (int64_t)j->tp_frame; /* virtual frame = transport frame */
+	}
+	off = off < (int64_t)j->last_off ? (int64_t)j->last_off : off > hi ? hi : off;
+	j->last_off = (uint32_t)off;
+	ts_event out = *ev;
+	out.frame = (uint32_t)off;
+	put_event(j, &out);
+}
+
+static void transport_stop(ts_jack *j)
+{
+	j->direct = true;
+	ts_engine_stop(j->eng, 0, put_transport, j);
+	j->direct = false;
+}
+
+/* Play from where the transport is: position 0 starts, anything else continues at the position
+ * rounded up to the next 16th (a step boundary); the engine holds until the transport is there. */
+static void transport_play(ts_jack *j)
+{
+	int64_t p;
+	if (j->tp_bbt) {
+		if (j->tp_u0 < 1e-6) {
+			p = 0;
+		} else {
+			double c = ceil(j->tp_u0 - 1e-6);
+			p = c > (double)(INT64_MAX / 2) ? INT64_MAX / 2 : (int64_t)c;
+		}
+	} else {
+		/* exact: ceil(frame * K / rate); frame < 2^32 and K < 2^20 */
+		uint64_t num = (uint64_t)j->tp_frame * ((uint64_t)j->cfg.tempo10 * 192);
+		p = (int64_t)((num + j->rate - 1) / j->rate);
+	}
+	if (p == 0) {
+		ts_engine_start(j->eng);
+		j->vnow = 0;
+	} else {
+		p = (p + TS_UNITS_PER_STEP - 1) / TS_UNITS_PER_STEP * TS_UNITS_PER_STEP;
+		ts_engine_continue(j->eng, p);
+		j->vnow = ts_pos_to_frame(p, j->rate, j->cfg.tempo10);
+	}
+	played(j, j->cyc_start);
+}
+
+/* The editor's transport keys while JACK transport owns play: STOP stops here (note-offs, MIDI
+ * Stop) and holds while the transport rolls on, until it stops, starts again or is located; PLAY
+ * and CONTINUE end the hold, so play joins a rolling transport at its position (rounded up to the
+ * next 16th), as after a locate. While it is stopped they do nothing: its rolling plays. */
+static void transport_command(ts_jack *j)
+{
+	int cmd;
+	if (!take_command(j, &cmd))
+		return;
+	if (cmd == TS_JACK_STOP) {
+		if (ts_engine_running(j->eng))
+			transport_stop(j);
+		j->tp_held = true;
+	} else {
+		j->tp_held = false;
+	}
+	command_done(j);
+}
+
+static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
+{
+	j->cyc_start = jack_last_frame_time(j->client);
+	j->last_off = 0;
+	if (take_requests(j)) {
+		transport_stop(j);
+		stop_done(j);
+	}
+	if (j->cfg.interactive)
+		take_editor(j);
+	read_input(j, IN_MIDI, nframes, on_input_msg);
+	read_input(j, IN_CLOCK, nframes, on_input_msg);
+
+	jack_position_t pos;
+	jack_transport_state_t state = jack_transport_query(j->client, &pos);
+	bool rolling = state == JackTransportRolling;
+	double K = (double)j->cfg.tempo10 * 192, bpm;
+	j->tp_frame = pos.frame;
+	j->tp_bbt = (pos.valid & JackPositionBBT) && pos.beats_per_minute > 0 &&
+		    pos.beats_per_bar > 0 && pos.beat_type > 0 && pos.ticks_per_beat > 0;
+	if (j->tp_bbt) {
+		double scale = 4.0 / pos.beat_type;
+		double q = ((double)(pos.bar - 1) * pos.beats_per_bar + (double)(pos.beat - 1) +
+			    pos.tick / pos.ticks_per_beat) * scale;
+		bpm = pos.beats_per_minute * scale;
+		j->tp_u0 = q > 0 ? q * 4 * TS_UNITS_PER_STEP : 0;
+		j->tp_upf = bpm / 60 * 4 * TS_UNITS_PER_STEP / j->rate;
+	} else {
+		bpm = j->cfg.tempo10 / 10.0;
+		j->tp_u0 = (double)pos.frame * K / j->rate;
+		j->tp_upf = K / j->rate;
+	}
+
+	if (j->listening_here && !j->stopped_here) {
+		bool jumped = fabs(j->tp_u0 - j->tp_expect) > nframes * j->tp_upf + 0.5;
+		transport_command(j);
+		if (j->tp_held && (!rolling || jumped))
+			j->tp_held = false;
+		bool running = ts_engine_running(j->eng);
+		if (running && !rolling) {
+			transport_stop(j);
+		} else if (running && jumped) {
+			transport_stop(j); /* a locate while rolling */
+			transport_play(j);
+		} else if (!running && rolling && !j->tp_held) {
+			transport_play(j);
+		}
+		if (rolling && ts_engine_running(j->eng)) {
+			uint64_t vt;
+			if (j->tp_bbt)
+				vt = ts_pos_to_frame((int64_t)floor(j->tp_u0 + nframes * j->tp_upf),
+						     j->rate, j->cfg.tempo10);
+			else
+				vt = (uint64_t)pos.frame + nframes;
+			if (vt > j->vnow) {
+				uint64_t v = vt - j->vnow;
+				uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
+				j->vbase = j->vnow;
+				ts_engine_run(j->eng, n, put_transport, j);
+				j->vnow += n;
+			}
+		}
+	}
+	j->tp_expect = j->tp_u0 + nframes * j->tp_upf;
+	/* Free-running ticks while the transport is stopped; none that a start could follow too
+	 * closely while it is Starting (the sync callback holds it there until then). */
+	if (j->cfg.clock_while_stopped) {
+		bool run = !j->stopped_here && !ts_engine_running(j->eng) &&
+			   state != JackTransportRolling;
+		fr_cycle(j, nframes, run, state != JackTransportStopped, fr_tempo(j, j->tp_bbt, bpm));
+		if (j->stopped_here)
+			atomic_store_explicit(&j->sync_ready, true, memory_order_relaxed);
+	}
+
+	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
+	atomic_store_explicit(&j->tp_rolling, rolling, memory_order_relaxed);
+	atomic_store_explicit(&j->tp_bbt_valid, j->tp_bbt, memory_order_relaxed);
+	atomic_store_explicit(&j->tp_frame_seen, pos.frame, memory_order_relaxed);
+	atomic_store_explicit(&j->tp_mbpm, bpm > 0 && bpm < 4e6 ? (unsigned)(bpm * 1000 + 0.5) : 0,
+			      memory_order_relaxed);
+	atomic_store_explicit(&j->starts, j->starts_here, memory_order_relaxed);
+}
+
+/* ---- interactive play (cfg.interactive) [RT] ---- */
+
+/* The newest pattern from ts_jack_send_pattern goes to the engine; when the engine has no free
+ * slot (old events still read the previous versions), it is tried again next cycle. */
+static void take_pattern(ts_jack *j)
+{
+	unsigned pub = atomic_load_explicit(&j->pat_pub, memory_order_acquire);
+	if (pub == atomic_load_explicit(&j->pat_taken, memory_order_relaxed))
+		return;
+	int index = j->mbox_index[pub & 1];
+	ts_status st = index == ts_engine_patterns(j->eng)
+			       ? ts_engine_append(j->eng, &j->mbox[pub & 1])
+			       : ts_engine_update(j->eng, index, &j->mbox[pub & 1]);
+	if (st == TS_ERR_BUSY) {
+		atomic_fetch_add_explicit(&j->pat_busy, 1, memory_order_relaxed);
+		return; /* again next cycle */
+	}
+	/* Taken, or refused for good (a port the client does not have): not retried. */
+	if (st != TS_OK)
+		atomic_fetch_add_explicit(&j->pat_refused, 1, memory_order_relaxed);
+	atomic_store_explicit(&j->pat_taken, pub, memory_order_release);
+}
+
+/* The editor's pattern selection, once the pattern is in the engine: one just opened may not
+ * be appended yet (the mailbox takes one version at a time), and the selection waits for it. A
+ * newer selection replaces one that waits. */
+static void take_select(ts_jack *j)
+{
+	unsigned seq = atomic_load_explicit(&j->sel_seq, memory_order_acquire);
+	if (seq == j->sel_seen)
+		return;
+	int index = atomic_load_explicit(&j->sel_index, memory_order_relaxed);
+	if (index >= ts_engine_patterns(j->eng))
+		return;
+	ts_engine_select(j->eng, index,
+			 (ts_select_mode)atomic_load_explicit(&j->sel_mode, memory_order_relaxed));
+	j->sel_seen = seq;
+}
+
+/* What the editor hands over in every sync mode: its newest pattern and selection, the fill flag
+ * and the notes it plays (preview, keyboard). Those go out at the cycle's first frame, so this runs before
+ * anything later in the cycle is written (a stop's note-offs are at that frame too): every port
+ * stays in frame order. Not the tempo: in the slave modes the master's plays (ts_jack_set_tempo). */
+static void take_editor(ts_jack *j)
+{
+	take_pattern(j);
+	take_select(j);
+	ts_engine_set_fill(j->eng, atomic_load_explicit(&j->fill, memory_order_relaxed));
+	if (j->cfg.inject) {
+		ts_monitor_rec in[32];
+		size_t n = ts_monitor_pop(j->cfg.inject, in, 32);
+		for (size_t i = 0; i < n; i++) {
+			ts_event ev = {.frame = 0, .port = in[i].port, .track = in[i].track,
+				       .size = in[i].size};
+			memcpy(ev.bytes, in[i].bytes, sizeof(ev.bytes));
+			if (ev.size >= 1 && ev.size <= 3 && ev.port < j->nports_rt)
+				put_event(j, &ev);
+		}
+	}
+}
+
+/* The editor's newest command (ts_jack_command), taken once; false when there is none. The
+ * caller acts on it, then says so with command_done(). */
+static bool take_command(ts_jack *j, int *cmd)
+{
+	unsigned seq = atomic_load_explicit(&j->cmd_seq, memory_order_acquire);
+	if (!j->cfg.interactive || seq == j->cmd_seen)
+		return false;
+	j->cmd_seen = seq;
+	*cmd = atomic_load_explicit(&j->cmd, memory_order_relaxed);
+	return true;
+}
+
+static void command_done(ts_jack *j)
+{
+	atomic_store_explicit(&j->cmd_done, j->cmd_seen, memory_order_release);
+}
+
+/* Whether the command waiting is a start that the free-running clock (cfg.clock_while_stopped)
+ * holds back: one that would follow the last tick sent by less than a tick interval - 1 frame.
+ * It waits a cycle or two at most (the ticks it could follow too closely are not sent). */
+static bool start_held(ts_jack *j, uint32_t mbpm)
+{
+	if (!j->cfg.clock_while_stopped || ts_engine_running(j->eng) ||
+	    atomic_load_explicit(&j->cmd_seq, memory_order_acquire) == j->cmd_seen ||
+	    atomic_load_explicit(&j->cmd, memory_order_relaxed) == TS_JACK_STOP)
+		return false;
+	return !far_enough(j, j->now64, mbpm);
+}
+
+/* Play, continue and stop as the editor asks, any number of times (sync int: trigseq is the
+ * master, and the editor's tempo plays). */
+static void interactive_cycle(ts_jack *j)
+{
+	take_editor(j);
+	unsigned t10 = atomic_load_explicit(&j->tempo_req, memory_order_relaxed);
+	if (t10 != j->tempo_seen) {
+		j->tempo_seen = t10;
+		ts_engine_set_tempo(j->eng, (uint16_t)t10);
+	}
+	uint32_t mbpm = (j->tempo_seen ? j->tempo_seen : j->cfg.tempo10) * 100u;
+	bool held = start_held(j, mbpm);
+	int cmd;
+	if (!held && take_command(j, &cmd)) {
+		bool running = ts_engine_running(j->eng);
+		switch (cmd) {
+		case TS_JACK_PLAY:
+			if (running)
+				ts_engine_stop(j->eng, 0, put_event, j);
+			ts_engine_start(j->eng);
+			atomic_store_explicit(&j->start_frame, (unsigned)j->now64, memory_order_relaxed);
+			break;
+		case TS_JACK_CONTINUE:
+			if (!running)
+				ts_engine_continue(j->eng, j->resume_pos);
+			break;
+		case TS_JACK_STOP:
+			if (running) {
+				/* Continue resumes on the next step boundary, with an exact SPP. */
+				int64_t p = ts_engine_position(j->eng);
+				j->resume_pos = (p + TS_UNITS_PER_STEP - 1) / TS_UNITS_PER_STEP *
+						TS_UNITS_PER_STEP;
+				ts_engine_stop(j->eng, 0, put_event, j);
+			}
+			break;
+		default:
+			break;
+		}
+		command_done(j);
+	}
+	ts_engine_run(j->eng, j->nframes, put_event, j);
+	/* Free-running ticks while stopped; none that a start held back could follow too closely. */
+	if (j->cfg.clock_while_stopped)
+		fr_cycle(j, j->nframes, !ts_engine_running(j->eng), held, mbpm);
+	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* vDSO: no system call */
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int process(jack_nframes_t nframes, void *arg)
+{
+	ts_jack *j = arg;
+	uint64_t t0 = now_ns();
+
+	/* Ports registered since the last cycle: the engine learns them in the same order. */
+	int np = atomic_load_explicit(&j->nports_live, memory_order_acquire);
+	for (; j->nports_rt < np; j->nports_rt++)
+		if (j->eng)
+			ts_engine_add_port(j->eng, j->port_names[j->nports_rt]);
+	/* Every output is cleared before anything can return early. */
+	for (int p = 0; p < j->nports_rt; p++) {
+		j->buf[p] = jack_port_get_buffer(j->out[p], nframes);
+		jack_midi_clear_buffer(j->buf[p]);
+	}
+	j->clock_buf = jack_port_get_buffer(j->clock_out, nframes);
+	jack_midi_clear_buffer(j->clock_buf);
+	for (int a = 0; a < AUDIO_OUTS; a++) {
+		j->audio_buf[a] = jack_port_get_buffer(j->audio[a], nframes);
+		memset(j->audio_buf[a], 0, nframes * sizeof(float));
+	}
+	j->nframes = nframes;
+	jack_nframes_t f32 = jack_last_frame_time(j->client);
+	j->now64 = j->have_now ? j->now64 + (uint32_t)(f32 - j->now32) : f32;
+	j->now32 = f32;
+	j->have_now = true;
+	if (j->eng)
+		ts_engine_set_click(j->eng, atomic_load_explicit(&j->click, memory_order_relaxed));
+
+	if (j->eng && j->cfg.sync_midi) {
+		slave_cycle(j, nframes);
+	} else if (j->eng && j->cfg.sync_jack) {
+		transport_cycle(j, nframes);
+	} else if (j->eng && j->cfg.interactive) {
+		j->cyc_start = f32;
+		read_input(j, IN_MIDI, nframes, on_input_msg);
+		read_input(j, IN_CLOCK, nframes, on_input_msg);
+		interactive_cycle(j);
+	} else if (j->eng) {
+		j->cyc_start = f32;
+		read_input(j, IN_MIDI, nframes, on_input_msg);
+		read_input(j, IN_CLOCK, nframes, on_input_msg);
+		if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
+			if (!j->stopped_here) {
+				ts_engine_stop(j->eng, 0, put_event, j);
+				j->stopped_here = true;
+				atomic_store_explicit(&j->running, false, memory_order_relaxed);
+				atomic_store_explicit(&j->stop_done, true, memory_order_release);
+			}
+		} else if (atomic_load_explicit(&j->start_req, memory_order_acquire) &&
+			   !atomic_load_explicit(&j->started, memory_order_relaxed) &&
+			   (!j->cfg.clock_while_stopped ||
+			    far_enough(j, j->now64, fr_tempo(j, false, 0)))) {
+			ts_engine_start(j->eng);
+			atomic_store_explicit(&j->start_frame, jack_last_frame_time(j->client),
+					      memory_order_relaxed);
+			atomic_store_explicit(&j->running, true, memory_order_relaxed);
+			atomic_store_explicit(&j->started, true, memory_order_release);
+		}
+		ts_engine_run(j->eng, nframes, put_event, j);
+		/* Free-running ticks until the start; once it is asked for, none that it could
+		 * follow too closely (it waits for a tick interval - 1 frame after the last). */
+		if (j->cfg.clock_while_stopped)
+			fr_cycle(j, nframes,
+				 !j->stopped_here && !atomic_load_explicit(&j->started,
+									    memory_order_relaxed),
+				 atomic_load_explicit(&j->start_req, memory_order_relaxed),
+				 fr_tempo(j, false, 0));
+	}
+	if (j->cfg.monitor)
+		mon_flush_in(j, UINT64_MAX); /* what came after the last message sent */
+	/* the hits of this period start at their frames */
+	if (j->voices) {
+		ts_voices_render(j->voices, j->audio_buf[0], j->audio_buf[1], nframes);
+		atomic_store_explicit(&j->voice_hits, j->hits_here, memory_order_relaxed);
+		atomic_store_explicit(&j->voices_lost, ts_voices_lost(j->voices),
+				      memory_order_relaxed);
+	}
+	if (j->eng) {
+		ts_engine_status es;
+		ts_engine_get_status(j->eng, &es);
+		atomic_store_explicit(&j->frames, es.frames, memory_order_relaxed);
+		atomic_store_explicit(&j->step1, es.step[0], memory_order_relaxed);
+		for (int t = 0; t < TS_TRACKS; t++)
+			atomic_store_explicit(&j->steps[t], (unsigned)es.step[t] |
+							    (unsigned)es.phase[t] << 8,
+					      memory_order_relaxed);
+		atomic_store_explicit(&j->lost, j->lost_here + es.lost_events, memory_order_relaxed);
+		atomic_store_explicit(&j->pattern, es.pattern, memory_order_relaxed);
+		atomic_store_explicit(&j->queued, es.queued, memory_order_relaxed);
+		atomic_store_explicit(&j->changes, es.changes, memory_order_relaxed);
+	}
+	atomic_store_explicit(&j->period, nframes, memory_order_relaxed);
+
+	uint64_t dt = now_ns() - t0;
+	unsigned ns = dt > UINT32_MAX ? UINT32_MAX : (unsigned)dt;
+	unsigned seen = atomic_load_explicit(&j->cb_ns_max, memory_order_relaxed);
+	while (ns > seen && !atomic_compare_exchange_weak_explicit(&j->cb_ns_max, &seen, ns,
+								     memory_order_relaxed,
+								     memory_order_relaxed))
+		;
+	atomic_fetch_add_explicit(&j->cycles, 1, memory_order_release);
+	return 0;
+}
+
+/* ---- other JACK callbacks (not real-time, but not ours either: atomics only) ---- */
+
+static int on_xrun(void *arg)
+{
+	ts_jack *j = arg;
+	atomic_fetch_add_explicit(&j->xruns, 1, memory_order_relaxed);
+	return 0;
+}
+
+static void on_shutdown(jack_status_t code, const char *reason, void *arg)
+{
+	(void)code;
+	(void)reason;
+	ts_jack *j = arg;
+	atomic_store(&j->gone, true);
+	if (j->cfg.wake_fd >= 0) {
+		int saved = errno;
+		ssize_t w = write(j->cfg.wake_fd, "j", 1);
+		(void)w; /* a full pipe already wakes the reader */
+		errno = saved;
+	}
+}
+
+/* ---- setup and control (main thread) ---- */
+
+/* libjack reports through these. Its lines repeat what our own messages say (no server, the
+ * server went away) in its own words, so they are shown only when asked for (--verbose), and
+ * never while opening: a missing server gets one line, ours. */
+static atomic_bool jack_quiet;
+
+static void jack_message(const char *msg)
+{
+	if (!atomic_load(&jack_quiet))
+		fprintf(stderr, "trigseq: JACK: %s\n", msg);
+}
+
+static bool is_fixed_name(const char *name)
+{
+	if (strcmp(name, clock_name) == 0)
+		return true;
+	for (int i = 0; i < N_IN; i++)
+		if (strcmp(name, in_names[i]) == 0)
+			return true;
+	for (int i = 0; i < AUDIO_OUTS; i++)
+		if (strcmp(name, audio_names[i]) == 0)
+			return true;
+	return false;
+}
+
+ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, size_t errlen)
+{
+	*no_server = false;
+	if (cfg->nports < 1 || cfg->nports > TS_MAX_PORTS) {
+		snprintf(err, errlen, "%s", "no output port");
+		return NULL;
+	}
+	for (int p = 0; p < cfg->nports; p++) {
+		if (is_fixed_name(cfg->ports[p])) {
+			snprintf(err, errlen,
+				 "a track's port '%s' has the name of one of trigseq's own ports; "
+				 "rename it in the pattern",
+				 cfg->ports[p]);
+			return NULL;
+		}
+	}
+	ts_jack *j = ts_rtmem_alloc(sizeof(*j));
+	if (!j) {
+		snprintf(err, errlen, "%s", ts_strerror(TS_ERR_NOMEM));
+		return NULL;
+	}
+	j->cfg = *cfg;
+	atomic_init(&j->nports_live, cfg->nports);
+	j->nports_rt = cfg->nports;
+	for (int i = 0; i < N_IN; i++)
+		ts_midi_in_init(&j->parser[i]);
+	for (int p = 0; p < cfg->nports; p++) {
+		snprintf(j->port_names[p], sizeof(j->port_names[p]), "%s", cfg->ports[p]);
+		j->cfg.ports[p] = j->port_names[p];
+	}
+
+	jack_status_t st = 0;
+	jack_options_t opts = JackNoStartServer;
+	if (cfg->server_name)
+		opts |= JackServerName;
+	jack_set_error_function(jack_message);
+	jack_set_info_function(jack_message);
+	atomic_store(&jack_quiet, true);
+	j->client = cfg->server_name ? jack_client_open(cfg->client_name, opts, &st, cfg->server_name)
+				     : jack_client_open(cfg->client_name, opts, &st);
+	atomic_store(&jack_quiet, !cfg->jack_messages);
+	if (!j->client) {
+		const char *server = cfg->server_name ? cfg->server_name : getenv("JACK_DEFAULT_SERVER");
+		if (!server || !*server)
+			server = "default";
+		if (st & JackServerFailed) {
+			*no_server = true;
+			snprintf(err, errlen,
+				 "no JACK server is running (server \"%s\"); start one, e.g. "
+				 "'jackd -d dummy -r 48000 -p 256 &' or with qjackctl",
+				 server);
+		} else if (st & (JackInvalidOption | JackNameNotUnique)) {
+			snprintf(err, errlen, "JACK refused the client name '%s'", cfg->client_name);
+		} else {
+			snprintf(err, errlen, "cannot open a JACK client on server \"%s\" (status 0x%x)",
+				 server, (unsigned)st);
+		}
+		ts_rtmem_free(j);
+		return NULL;
+	}
+	j->rate = jack_get_sample_rate(j->client);
+	ts_clock_init(&j->clock, j->rate);
+	if (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)
+		j->cfg.tempo10 = 1200;
+	if (cfg->sync_midi || !cfg->send_clock)
+		j->cfg.clock_while_stopped = false;
+	atomic_store(&j->sync_ready, true);
+	atomic_store(&j->pc_last, -1);
+	atomic_store(&j->queued, -1);
+
+	const char *failed = NULL;
+	for (int p = 0; p < cfg->nports && !failed; p++) {
+		j->out[p] = jack_port_register(j->client, j->port_names[p], JACK_DEFAULT_MIDI_TYPE,
+					       JackPortIsOutput, 0);
+		if (!j->out[p])
+			failed = j->port_names[p];
+	}
+	if (!failed && !(j->clock_out = jack_port_register(j->client, clock_name,
+							    JACK_DEFAULT_MIDI_TYPE, JackPortIsOutput, 0)))
+		failed = clock_name;
+	for (int i = 0; i < N_IN && !failed; i++)
+		if (!(j->in[i] = jack_port_register(j->client, in_names[i], JACK_DEFAULT_MIDI_TYPE,
+						    JackPortIsInput, 0)))
+			failed = in_names[i];
+	for (int a = 0; a < AUDIO_OUTS && !failed; a++)
+		if (!(j->audio[a] = jack_port_register(j->client, audio_names[a],
+						       JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0)))
+			failed = audio_names[a];
+	if (failed || jack_set_process_callback(j->client, process, j) != 0 ||
+	    jack_set_xrun_callback(j->client, on_xrun, j) != 0 ||
+	    (j->cfg.clock_while_stopped && j->cfg.sync_jack &&
+	     jack_set_sync_callback(j->client, on_sync, j) != 0)) {
+		snprintf(err, errlen, "cannot register JACK port '%s'", failed ? failed : "(callback)");
+		jack_client_close(j->client);
+		ts_rtmem_free(j);
+		return NULL;
+	}
+	jack_on_info_shutdown(j->client, on_shutdown, j);
+	return j;
+}
+
+uint32_t ts_jack_rate(const ts_jack *j)
+{
+	return j->rate;
+}
+
+const char *ts_jack_client_name(const ts_jack *j)
+{
+	return jack_get_client_name(j->client);
+}
+
+static jack_port_t *our_port(const ts_jack *j, const char *name)
+{
+	int np = atomic_load_explicit(&j->nports_live, memory_order_acquire);
+	for (int p = 0; p < np; p++)
+		if (strcmp(name, j->port_names[p]) == 0)
+			return j->out[p];
+	if (strcmp(name, clock_name) == 0)
+		return j->clock_out;
+	for (int i = 0; i < N_IN; i++)
+		if (strcmp(name, in_names[i]) == 0)
+			return j->in[i];
+	for (int a = 0; a < AUDIO_OUTS; a++)
+		if (strcmp(name, audio_names[a]) == 0)
+			return j->audio[a];
+	return NULL;
+}
+
+bool ts_jack_has_port(const ts_jack *j, const char *port)
+{
+	return our_port(j, port) != NULL;
+}
+
+ts_status ts_jack_add_port(ts_jack *j, const char *name, char *err, size_t errlen)
+{
+	int n = atomic_load_explicit(&j->nports_live, memory_order_relaxed);
+	if (our_port(j, name)) {
+		snprintf(err, errlen, "port '%s' exists already", name);
+		return TS_ERR_RANGE;
+	}
+	if (is_fixed_name(name) || strlen(name) > TS_PORT_NAME_MAX) {
+		snprintf(err, errlen, "'%s' cannot be a track's port name", name);
+		return TS_ERR_RANGE;
+	}
+	if (n == TS_MAX_PORTS) {
+		snprintf(err, errlen, "no room for port '%s': %d ports at most", name, TS_MAX_PORTS);
+		return TS_ERR_FULL;
+	}
+	snprintf(j->port_names[n], sizeof(j->port_names[n]), "%s", name);
+	j->out[n] = jack_port_register(j->client, j->port_names[n], JACK_DEFAULT_MIDI_TYPE,
+				       JackPortIsOutput, 0);
+	if (!j->out[n]) {
+		snprintf(err, errlen, "JACK would not register port '%s'", name);
+		return TS_ERR_IO;
+	}
+	atomic_store_explicit(&j->nports_live, n + 1, memory_order_release);
+	return TS_OK;
+}
+
+ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, ts_voices *voices, char *err,
+			   size_t errlen)
+{
+	j->eng = eng;
+	j->voices = voices;
+	if (jack_activate(j->client) != 0) {
+		snprintf(err, errlen, "%s", "cannot activate the JACK client");
+		j->eng = NULL;
+		j->voices = NULL;
+		return TS_ERR_IO;
+	}
+	j->active = true;
+	return TS_OK;
+}
+
+ts_status ts_jack_connect(ts_jack *j, const char *port, const char *dest, int *count, char *err,
+			  size_t errlen)
+{
+	*count = 0;
+	jack_port_t *ours = our_port(j, port);
+	if (!ours) {
+		snprintf(err, errlen, "'%s' is not a port of trigseq", port);
+		return TS_ERR_USAGE;
+	}
+	return ts_jack_port_connect(j->client, ours, port, dest, count, err, errlen);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Wait until the process callback has run `n` more cycles after `from`. */
+static bool wait_cycles(ts_jack *j, uint64_t from, uint64_t n, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited++) {
+		if (atomic_load(&j->gone))
+			return false;
+		if (atomic_load_explicit(&j->cycles, memory_order_acquire) >= from + n)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+/* Wait until the process callback sets `flag`; false on timeout or when the server went away. */
+static bool wait_flag(ts_jack *j, atomic_bool *flag, int timeout_ms)
+{
+	for (int waited = 0; waited <= timeout_ms; waited++) {
+		if (atomic_load(&j->gone))
+			return false;
+		if (atomic_load_explicit(flag, memory_order_acquire))
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+bool ts_jack_start(ts_jack *j, int timeout_ms)
+{
+	if (!j->active)
+		return false;
+	/* Connections made just before take effect with the next graph cycle: let two cycles run
+	 * so that the first events are not sent into ports nobody reads yet. */
+	if (!wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms))
+		return false;
+	atomic_store_explicit(&j->start_req, true, memory_order_release);
+	return wait_flag(j, j->cfg.sync_midi || j->cfg.sync_jack ? &j->listening : &j->started,
+			 timeout_ms);
+}
+
+bool ts_jack_stop(ts_jack *j, int timeout_ms)
+{
+	if (!j->active)
+		return true;
+	atomic_store_explicit(&j->stop_req, true, memory_order_release);
+	if (!wait_flag(j, &j->stop_done, timeout_ms))
+		return false;
+	/* The stop cycle is written once the callback returns and read by peers later in the
+	 * same cycle; one more complete cycle makes sure of both. */
+	return wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms);
+}
+
+void ts_jack_command(ts_jack *j, ts_jack_cmd cmd)
+{
+	atomic_store_explicit(&j->cmd, (int)cmd, memory_order_relaxed);
+	atomic_fetch_add_explicit(&j->cmd_seq, 1, memory_order_release);
+}
+
+bool ts_jack_command_done(ts_jack *j)
+{
+	return atomic_load_explicit(&j->cmd_done, memory_order_acquire) ==
+	       atomic_load_explicit(&j->cmd_seq, memory_order_relaxed);
+}
+
+bool ts_jack_send_midi(ts_jack *j, int port, int track, const uint8_t *bytes, int size)
+{
+	if (!j->cfg.inject || port < 0 || port >= atomic_load(&j->nports_live) || size < 1 ||
+	    size > 3)
+		return false;
+	ts_monitor_rec r;
+	memset(&r, 0, sizeof(r));
+	r.port = (uint8_t)port;
+	r.track = (uint8_t)track;
+	r.size = (uint8_t)size;
+	memcpy(r.bytes, bytes, (size_t)size);
+	return ts_monitor_push(j->cfg.inject, &r);
+}
+
+void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10)
+{
+	atomic_store_explicit(&j->tempo_req, tempo10, memory_order_relaxed);
+}
+
+void ts_jack_set_fill(ts_jack *j, bool fill)
+{
+	atomic_store_explicit(&j->fill, fill, memory_order_relaxed);
+}
+
+void ts_jack_set_click(ts_jack *j, bool click)
+{
+	atomic_store_explicit(&j->click, click, memory_order_relaxed);
+}
+
+bool ts_jack_send_pattern(ts_jack *j, int index, const ts_pattern *pat)
+{
+	unsigned pub = atomic_load_explicit(&j->pat_pub, memory_order_relaxed);
+	if (atomic_load_explicit(&j->pat_taken, memory_order_acquire) != pub)
+		return false; /* the last one is not taken yet: the process thread may read it */
+	j->mbox[(pub + 1) & 1] = *pat;
+	j->mbox_index[(pub + 1) & 1] = index;
+	atomic_store_explicit(&j->pat_pub, pub + 1, memory_order_release);
+	return true;
+}
+
+void ts_jack_select(ts_jack *j, int index, ts_select_mode mode)
+{
+	atomic_store_explicit(&j->sel_index, index, memory_order_relaxed);
+	atomic_store_explicit(&j->sel_mode, (int)mode, memory_order_relaxed);
+	atomic_fetch_add_explicit(&j->sel_seq, 1, memory_order_release);
+}
+
+bool ts_jack_server_gone(const ts_jack *j)
+{
+	return atomic_load(&j->gone);
+}
+
+void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->server_gone = atomic_load(&j->gone);
+	st->started = atomic_load_explicit(&j->started, memory_order_acquire);
+	st->running = atomic_load(&j->running);
+	st->start_frame = atomic_load(&j->start_frame);
+	st->cycles = atomic_load(&j->cycles);
+	st->frames = atomic_load(&j->frames);
+	st->xruns = atomic_load(&j->xruns);
+	st->lost_events = atomic_load(&j->lost);
+	st->voice_hits = atomic_load_explicit(&j->voice_hits, memory_order_relaxed);
+	st->voices_lost = atomic_load_explicit(&j->voices_lost, memory_order_relaxed);
+	st->step1 = (uint8_t)atomic_load(&j->step1);
+	for (int t = 0; t < TS_TRACKS; t++) {
+		unsigned v = atomic_load_explicit(&j->steps[t], memory_order_relaxed);
+		st->step[t] = (uint8_t)v; /* step and phase in one word: read together */
+		st->phase[t] = (uint16_t)(v >> 8);
+	}
+	st->pattern_updates_waiting = atomic_load(&j->pat_pub) != atomic_load(&j->pat_taken);
+	st->pattern_busy = atomic_load(&j->pat_busy);
+	st->pattern_refused = atomic_load(&j->pat_refused);
+	st->callback_ns_max = atomic_exchange(&j->cb_ns_max, 0);
+	st->period_frames = atomic_load(&j->period);
+	st->listening = atomic_load_explicit(&j->listening, memory_order_acquire);
+	st->clock_locked = atomic_load(&j->clock_locked);
+	st->clock_running = atomic_load(&j->clock_running);
+	st->clock_bpm = atomic_load(&j->clock_mbpm) / 1000.0;
+	st->clock_ticks = atomic_load(&j->clock_ticks);
+	st->in_dropped = atomic_load(&j->in_dropped);
+	st->starts = atomic_load(&j->starts);
+	st->transport_rolling = atomic_load(&j->tp_rolling);
+	st->transport_bbt = atomic_load(&j->tp_bbt_valid);
+	st->transport_frame = atomic_load(&j->tp_frame_seen);
+	st->transport_bpm = atomic_load(&j->tp_mbpm) / 1000.0;
+	st->pattern = atomic_load(&j->pattern);
+	st->queued = atomic_load(&j->queued);
+	st->changes = atomic_load(&j->changes);
+	st->program_last = atomic_load(&j->pc_last);
+	st->programs_taken = atomic_load(&j->pc_taken);
+	st->programs_ignored = atomic_load(&j->pc_ignored);
+	if (!st->server_gone && j->active)
+		st->dsp_load = jack_cpu_load(j->client);
+}
+
+void ts_jack_close(ts_jack *j)
+{
+	if (!j)
+		return;
+	bool gone = atomic_load(&j->gone);
+	if (j->active && !gone)
+		jack_deactivate(j->client);
+	jack_client_close(j->client);
+	ts_rtmem_free(j);
+}
