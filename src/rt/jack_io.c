@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The JACK adapter (jack_io.h). The process callback clears every output, runs the engine for the
- * period and writes each event at its frame offset: the engine hands them over in frame order,
- * clock bytes first within a frame, so jack_midi_event_write() sees non-decreasing times.
+ * The JACK adapter (jack_io.h). The process callback clears every output, reads what the main
+ * thread asks for and JACK transport into a ts_timeline_input, and runs one cycle of the timeline
+ * (timeline.h), which reads the MIDI input through this adapter when its time source wants it,
+ * runs the engine where the source's song is and hands each event back at its frame offset, in
+ * frame order (clock bytes first within a frame), so jack_midi_event_write() sees non-decreasing
+ * times. Then the voices are rendered and the status is published whole.
  *
  * Threads and what they touch:
- *   - main: everything in struct ts_jack before activation; afterwards only the atomics and the
- *     read-only configuration.
- *   - process [RT]: the engine, the input parsers, the clock, the port buffers, the atomics, the
- *     producer side of the monitor ring (cfg.monitor). No allocation, locks, I/O, syscalls.
+ *   - main: everything in struct ts_jack before activation; afterwards only the atomics, the
+ *     reader's side of the status snapshot and the read-only configuration.
+ *   - process [RT]: the timeline and its engine, the input parsers, the port buffers, the
+ *     atomics, the writer's side of the status snapshot, the producer side of the monitor ring
+ *     (cfg.monitor). No allocation, locks, I/O, syscalls.
  *   - JACK's notification thread: the xrun counter; the shutdown flag and one write() to wake_fd.
  */
 #define _DEFAULT_SOURCE /* clock_gettime, nanosleep with the strict C11 flags */
@@ -29,6 +33,7 @@
 #include "trigseq/rt/jackport.h"
 #include "trigseq/core/midi_in.h"
 #include "trigseq/core/rtmem.h"
+#include "trigseq/core/snapshot.h"
 #include "trigseq/core/timeline.h"
 #include "trigseq/rt/voice.h"
 
@@ -46,6 +51,13 @@ static const char clock_name[] = "clock_out";
 
 /* Received messages of one cycle waiting for their place among the records of what is sent. */
 #define MON_PENDING 64
+
+/* What the process thread publishes each cycle: the status, and the flags ts_jack_start and
+ * ts_jack_stop wait for. */
+typedef struct {
+	ts_jack_status st;
+	bool stop_done;
+} rt_status;
 
 struct ts_jack {
 	/* fixed after ts_jack_open */
@@ -94,8 +106,6 @@ struct ts_jack {
 	unsigned cmd_seen;                /* process thread only */
 	atomic_uint pat_pub;              /* ts_jack_send_pattern: mbox[pat_pub & 1] is new */
 	atomic_uint pat_taken;            /* process: the last pat_pub the engine took */
-	atomic_uint pat_busy;             /* process: updates retried for want of a free slot */
-	atomic_uint pat_refused;          /* process: versions the engine refused */
 	atomic_bool fill;                 /* ts_jack_set_fill: the fill flag the engine reads */
 	atomic_bool click;                /* ts_jack_set_click: the metronome */
 	atomic_uint tempo_req;            /* ts_jack_set_tempo: BPM x 10, 0 = none yet */
@@ -107,28 +117,16 @@ struct ts_jack {
 	/* main -> process */
 	atomic_bool start_req;
 	atomic_bool stop_req;
-	/* process -> main */
-	atomic_bool started, running, stop_done;
-	atomic_uint start_frame;
-	atomic_uint_fast64_t cycles;
-	atomic_uint_fast64_t frames;
-	atomic_uint lost;
-	atomic_uint voice_hits, voices_lost;
-	atomic_uint step1;
-	atomic_uint steps[TS_TRACKS];
+	/* process -> main: the status, built by the process thread in `rt` during a cycle and
+	 * published whole at its end; the main thread reads it whole (snapshot.h), so position,
+	 * tempo, sync state and counters always come from the same cycle */
+	rt_status rt;
+	rt_status snap_slot[3];
+	ts_snapshot snap;
+	rt_status seen;                   /* main thread only: the last copy read */
+	/* process -> main, reset by the reader: not in the snapshot, whose only writer is the
+	 * process thread (a reset there would be undone by its next publication) */
 	atomic_uint cb_ns_max;
-	atomic_uint period;
-	atomic_bool listening, clock_locked, clock_running;
-	atomic_uint clock_mbpm;           /* measured BPM x 1000 */
-	atomic_int_fast64_t clock_ticks;
-	atomic_uint in_dropped, starts;
-	atomic_bool tp_rolling, tp_bbt_valid;
-	atomic_uint tp_frame_seen;
-	atomic_uint tp_mbpm;              /* transport tempo x 1000 */
-	atomic_int pattern, queued;       /* the engine's chain: sounding, next (-1 none) */
-	atomic_uint changes;
-	atomic_int pc_last;               /* last program change taken or ignored, -1 none */
-	atomic_uint pc_taken, pc_ignored;
 	/* notification thread -> main */
 	atomic_uint xruns;
 	atomic_bool gone;
@@ -295,12 +293,12 @@ static void take_pattern(ts_jack *j)
 			       ? ts_engine_append(j->eng, &j->mbox[pub & 1])
 			       : ts_engine_update(j->eng, index, &j->mbox[pub & 1]);
 	if (st == TS_ERR_BUSY) {
-		atomic_fetch_add_explicit(&j->pat_busy, 1, memory_order_relaxed);
+		j->rt.st.pattern_busy++;
 		return; /* again next cycle */
 	}
 	/* Taken, or refused for good (a port the client does not have): not retried. */
 	if (st != TS_OK)
-		atomic_fetch_add_explicit(&j->pat_refused, 1, memory_order_relaxed);
+		j->rt.st.pattern_refused++;
 	atomic_store_explicit(&j->pat_taken, pub, memory_order_release);
 }
 
@@ -349,39 +347,34 @@ static void host_editor(void *ctx)
 
 /* ---- the cycle [RT] ---- */
 
-/* The timeline's status, for the main thread. */
-static void publish_timeline(ts_jack *j)
+/* The timeline's part of the status: what it says, rounded as the status has it. */
+static void timeline_status(ts_jack *j, ts_jack_status *st)
 {
 	const ts_timeline_status *ts = ts_timeline_get_status(&j->tl);
-	atomic_store_explicit(&j->start_frame, ts->start_frame, memory_order_relaxed);
-	atomic_store_explicit(&j->running, ts->running, memory_order_relaxed);
-	atomic_store_explicit(&j->starts, ts->starts, memory_order_relaxed);
-	atomic_store_explicit(&j->pc_last, ts->pc_last, memory_order_relaxed);
-	atomic_store_explicit(&j->pc_taken, ts->pc_taken, memory_order_relaxed);
-	atomic_store_explicit(&j->pc_ignored, ts->pc_ignored, memory_order_relaxed);
+	st->started = ts->started;
+	st->start_frame = ts->start_frame;
+	st->running = ts->running;
+	st->starts = ts->starts;
+	st->listening = ts->listening;
+	st->program_last = ts->pc_last;
+	st->programs_taken = ts->pc_taken;
+	st->programs_ignored = ts->pc_ignored;
 	if (j->tl.cfg.source == TS_TIMELINE_MIDI_CLOCK) {
 		ts_midi_in_counters mc;
 		ts_midi_in_get_counters(&j->parser[IN_CLOCK], &mc);
-		atomic_store_explicit(&j->clock_locked, ts->clock_locked, memory_order_relaxed);
-		atomic_store_explicit(&j->clock_running, ts->clock_running, memory_order_relaxed);
-		atomic_store_explicit(&j->clock_mbpm, ts->clock_mbpm, memory_order_relaxed);
-		atomic_store_explicit(&j->clock_ticks, ts->clock_ticks, memory_order_relaxed);
-		atomic_store_explicit(&j->in_dropped, mc.dropped_bytes + mc.discarded_msgs,
-				      memory_order_relaxed);
+		st->clock_locked = ts->clock_locked;
+		st->clock_running = ts->clock_running;
+		st->clock_bpm = ts->clock_mbpm / 1000.0;
+		st->clock_ticks = ts->clock_ticks;
+		st->in_dropped = mc.dropped_bytes + mc.discarded_msgs;
 	}
 	if (j->tl.cfg.source == TS_TIMELINE_JACK) {
-		atomic_store_explicit(&j->tp_rolling, ts->tp_rolling, memory_order_relaxed);
-		atomic_store_explicit(&j->tp_bbt_valid, ts->tp_bbt, memory_order_relaxed);
-		atomic_store_explicit(&j->tp_frame_seen, ts->tp_frame, memory_order_relaxed);
-		atomic_store_explicit(&j->tp_mbpm, ts->tp_mbpm, memory_order_relaxed);
+		st->transport_rolling = ts->tp_rolling;
+		st->transport_bbt = ts->tp_bbt;
+		st->transport_frame = ts->tp_frame;
+		st->transport_bpm = ts->tp_mbpm / 1000.0;
 	}
-	/* the flags the main thread waits for, last */
-	if (ts->listening)
-		atomic_store_explicit(&j->listening, true, memory_order_release);
-	if (ts->stop_done)
-		atomic_store_explicit(&j->stop_done, true, memory_order_release);
-	if (ts->started)
-		atomic_store_explicit(&j->started, true, memory_order_release);
+	j->rt.stop_done = ts->stop_done;
 }
 
 /* What the timeline needs to know of this cycle: the main thread's requests, the editor's
@@ -464,28 +457,28 @@ static int process(jack_nframes_t nframes, void *arg)
 	if (j->cfg.monitor)
 		mon_flush_in(j, UINT64_MAX); /* what came after the last message sent */
 	/* the hits of this period start at their frames */
+	ts_jack_status *st = &j->rt.st;
 	if (j->voices) {
 		ts_voices_render(j->voices, j->audio_buf[0], j->audio_buf[1], nframes);
-		atomic_store_explicit(&j->voice_hits, j->hits_here, memory_order_relaxed);
-		atomic_store_explicit(&j->voices_lost, ts_voices_lost(j->voices),
-				      memory_order_relaxed);
+		st->voice_hits = j->hits_here;
+		st->voices_lost = ts_voices_lost(j->voices);
 	}
 	if (j->eng) {
 		ts_engine_status es;
 		ts_engine_get_status(j->eng, &es);
-		atomic_store_explicit(&j->frames, es.frames, memory_order_relaxed);
-		atomic_store_explicit(&j->step1, es.step[0], memory_order_relaxed);
-		for (int t = 0; t < TS_TRACKS; t++)
-			atomic_store_explicit(&j->steps[t], (unsigned)es.step[t] |
-							    (unsigned)es.phase[t] << 8,
-					      memory_order_relaxed);
-		atomic_store_explicit(&j->lost, j->lost_here + es.lost_events, memory_order_relaxed);
-		atomic_store_explicit(&j->pattern, es.pattern, memory_order_relaxed);
-		atomic_store_explicit(&j->queued, es.queued, memory_order_relaxed);
-		atomic_store_explicit(&j->changes, es.changes, memory_order_relaxed);
-		publish_timeline(j);
+		st->frames = es.frames;
+		st->step1 = es.step[0];
+		memcpy(st->step, es.step, sizeof(st->step));
+		memcpy(st->phase, es.phase, sizeof(st->phase));
+		st->lost_events = j->lost_here + es.lost_events;
+		st->pattern = es.pattern;
+		st->queued = es.queued;
+		st->changes = es.changes;
+		timeline_status(j, st);
 	}
-	atomic_store_explicit(&j->period, nframes, memory_order_relaxed);
+	st->period_frames = nframes;
+	st->cycles++;
+	ts_snapshot_publish(&j->snap, &j->rt);
 
 	uint64_t dt = now_ns() - t0;
 	unsigned ns = dt > UINT32_MAX ? UINT32_MAX : (unsigned)dt;
@@ -494,7 +487,6 @@ static int process(jack_nframes_t nframes, void *arg)
 								     memory_order_relaxed,
 								     memory_order_relaxed))
 		;
-	atomic_fetch_add_explicit(&j->cycles, 1, memory_order_release);
 	return 0;
 }
 
@@ -613,8 +605,9 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 	if (cfg->sync_midi || !cfg->send_clock)
 		j->cfg.clock_while_stopped = false;
 	atomic_store(&j->sync_ready, true);
-	atomic_store(&j->pc_last, -1);
-	atomic_store(&j->queued, -1);
+	j->rt.st.program_last = -1;
+	j->rt.st.queued = -1;
+	ts_snapshot_init(&j->snap, j->snap_slot, sizeof(rt_status), &j->rt);
 
 	const char *failed = NULL;
 	for (int p = 0; p < cfg->nports && !failed; p++) {
@@ -752,26 +745,45 @@ static void sleep_ms(int ms)
 		;
 }
 
-/* Wait until the process callback has run `n` more cycles after `from`. */
-static bool wait_cycles(ts_jack *j, uint64_t from, uint64_t n, int timeout_ms)
+/* The newest status the process thread published (the main thread is the snapshot's reader). */
+static const rt_status *published(ts_jack *j)
 {
-	for (int waited = 0; waited <= timeout_ms; waited++) {
-		if (atomic_load(&j->gone))
-			return false;
-		if (atomic_load_explicit(&j->cycles, memory_order_acquire) >= from + n)
-			return true;
-		sleep_ms(1);
-	}
-	return false;
+	ts_snapshot_read(&j->snap, &j->seen);
+	return &j->seen;
 }
 
-/* Wait until the process callback sets `flag`; false on timeout or when the server went away. */
-static bool wait_flag(ts_jack *j, atomic_bool *flag, int timeout_ms)
+static bool cycles_reached(const rt_status *r, uint64_t n)
+{
+	return r->st.cycles >= n;
+}
+
+static bool listening(const rt_status *r, uint64_t unused)
+{
+	(void)unused;
+	return r->st.listening;
+}
+
+static bool started(const rt_status *r, uint64_t unused)
+{
+	(void)unused;
+	return r->st.started;
+}
+
+static bool stopped(const rt_status *r, uint64_t unused)
+{
+	(void)unused;
+	return r->stop_done;
+}
+
+/* Wait until the process callback publishes a status where done(status, arg) holds; false on
+ * timeout or when the server went away. */
+static bool wait_status(ts_jack *j, bool (*done)(const rt_status *, uint64_t), uint64_t arg,
+			int timeout_ms)
 {
 	for (int waited = 0; waited <= timeout_ms; waited++) {
 		if (atomic_load(&j->gone))
 			return false;
-		if (atomic_load_explicit(flag, memory_order_acquire))
+		if (done(published(j), arg))
 			return true;
 		sleep_ms(1);
 	}
@@ -784,11 +796,11 @@ bool ts_jack_start(ts_jack *j, int timeout_ms)
 		return false;
 	/* Connections made just before take effect with the next graph cycle: let two cycles run
 	 * so that the first events are not sent into ports nobody reads yet. */
-	if (!wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms))
+	if (!wait_status(j, cycles_reached, published(j)->st.cycles + 2, timeout_ms))
 		return false;
 	atomic_store_explicit(&j->start_req, true, memory_order_release);
-	return wait_flag(j, j->cfg.sync_midi || j->cfg.sync_jack ? &j->listening : &j->started,
-			 timeout_ms);
+	return wait_status(j, j->cfg.sync_midi || j->cfg.sync_jack ? listening : started, 0,
+			   timeout_ms);
 }
 
 bool ts_jack_stop(ts_jack *j, int timeout_ms)
@@ -796,11 +808,11 @@ bool ts_jack_stop(ts_jack *j, int timeout_ms)
 	if (!j->active)
 		return true;
 	atomic_store_explicit(&j->stop_req, true, memory_order_release);
-	if (!wait_flag(j, &j->stop_done, timeout_ms))
+	if (!wait_status(j, stopped, 0, timeout_ms))
 		return false;
 	/* The stop cycle is written once the callback returns and read by peers later in the
 	 * same cycle; one more complete cycle makes sure of both. */
-	return wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms);
+	return wait_status(j, cycles_reached, published(j)->st.cycles + 2, timeout_ms);
 }
 
 void ts_jack_command(ts_jack *j, ts_jack_cmd cmd)
@@ -869,45 +881,12 @@ bool ts_jack_server_gone(const ts_jack *j)
 
 void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 {
-	memset(st, 0, sizeof(*st));
+	*st = published(j)->st;
+	/* what the other threads say, and the main thread's own hand-over */
 	st->server_gone = atomic_load(&j->gone);
-	st->started = atomic_load_explicit(&j->started, memory_order_acquire);
-	st->running = atomic_load(&j->running);
-	st->start_frame = atomic_load(&j->start_frame);
-	st->cycles = atomic_load(&j->cycles);
-	st->frames = atomic_load(&j->frames);
 	st->xruns = atomic_load(&j->xruns);
-	st->lost_events = atomic_load(&j->lost);
-	st->voice_hits = atomic_load_explicit(&j->voice_hits, memory_order_relaxed);
-	st->voices_lost = atomic_load_explicit(&j->voices_lost, memory_order_relaxed);
-	st->step1 = (uint8_t)atomic_load(&j->step1);
-	for (int t = 0; t < TS_TRACKS; t++) {
-		unsigned v = atomic_load_explicit(&j->steps[t], memory_order_relaxed);
-		st->step[t] = (uint8_t)v; /* step and phase in one word: read together */
-		st->phase[t] = (uint16_t)(v >> 8);
-	}
 	st->pattern_updates_waiting = atomic_load(&j->pat_pub) != atomic_load(&j->pat_taken);
-	st->pattern_busy = atomic_load(&j->pat_busy);
-	st->pattern_refused = atomic_load(&j->pat_refused);
 	st->callback_ns_max = atomic_exchange(&j->cb_ns_max, 0);
-	st->period_frames = atomic_load(&j->period);
-	st->listening = atomic_load_explicit(&j->listening, memory_order_acquire);
-	st->clock_locked = atomic_load(&j->clock_locked);
-	st->clock_running = atomic_load(&j->clock_running);
-	st->clock_bpm = atomic_load(&j->clock_mbpm) / 1000.0;
-	st->clock_ticks = atomic_load(&j->clock_ticks);
-	st->in_dropped = atomic_load(&j->in_dropped);
-	st->starts = atomic_load(&j->starts);
-	st->transport_rolling = atomic_load(&j->tp_rolling);
-	st->transport_bbt = atomic_load(&j->tp_bbt_valid);
-	st->transport_frame = atomic_load(&j->tp_frame_seen);
-	st->transport_bpm = atomic_load(&j->tp_mbpm) / 1000.0;
-	st->pattern = atomic_load(&j->pattern);
-	st->queued = atomic_load(&j->queued);
-	st->changes = atomic_load(&j->changes);
-	st->program_last = atomic_load(&j->pc_last);
-	st->programs_taken = atomic_load(&j->pc_taken);
-	st->programs_ignored = atomic_load(&j->pc_ignored);
 	if (!st->server_gone && j->active)
 		st->dsp_load = jack_cpu_load(j->client);
 }
