@@ -97,7 +97,10 @@ typedef struct {
 	ts_timeline_transport transport; /* TS_TIMELINE_JACK */
 } ts_timeline_input;
 
-/* The host's side of a cycle. The timeline calls these during ts_timeline_cycle only. */
+/* The host's side of a cycle. The timeline calls these during ts_timeline_cycle only, and calls
+ * `editor` and `input` itself rather than taking their results in ts_timeline_input because where
+ * they come in a cycle depends on the source (a stop's note-offs, the editor's notes and what a
+ * message makes happen can share a frame, and their order there is part of the output). */
 typedef struct ts_timeline ts_timeline;
 typedef struct {
 	void *ctx;
@@ -125,7 +128,8 @@ typedef struct {
 /* What the host reports. Updated where it happens during a cycle. */
 typedef struct {
 	bool started;             /* play has started once */
-	uint32_t start_frame;     /* low 32 bits of the frame of that first start */
+	uint32_t start_frame;     /* low 32 bits of the frame of that first start (interactive
+				     INTERNAL: of the last PLAY) */
 	bool running;             /* the engine plays */
 	bool listening;           /* following the source (start_req seen, or interactive) */
 	bool stop_done;           /* stop_req has been acted on */
