@@ -44,7 +44,7 @@ HEADERS := $(sort $(wildcard include/trigseq/*/*.h))
 VOICE_OBJ := $(B)/rt/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor test_voice test_sysex test_rytm
+	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
@@ -105,8 +105,8 @@ $(B)/layers.ok: $(HEADERS) $(CORE_SRC) $(RT_SRC) $(APP_SRC) $(UI_SRC) $(CLI_SRC)
 	tools/check-layers.sh
 	touch $@
 
-# The monitor's ring is tested with a producer and a consumer thread.
-$(B)/test_monitor $(SAN)/test_monitor: LDLIBS += -pthread
+# The monitor's ring and the status snapshot are tested with a producer and a consumer thread.
+$(B)/test_monitor $(SAN)/test_monitor $(B)/test_snapshot $(SAN)/test_snapshot: LDLIBS += -pthread
 
 # Every header compiles on its own.
 $(B)/headers.ok: $(HEADERS) | $(B)
@@ -159,8 +159,9 @@ $(B)/send_midi: tests/jack/send_midi.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
 # The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only).
-$(B)/monitor_dump: tests/jack/monitor_dump.c $(RT_OBJ) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(RT_OBJ) $(CORE_LIB) $(JACK_LIBS) $(SND_LIBS) $(LDLIBS)
+$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/app/cli.o $(RT_OBJ) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/app/cli.o $(RT_OBJ) $(CORE_LIB) $(JACK_LIBS) \
+		$(SND_LIBS) $(LDLIBS)
 
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
 jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi \

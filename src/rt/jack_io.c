@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The JACK adapter (jack_io.h). The process callback clears every output, runs the engine for the
- * period and writes each event at its frame offset: the engine hands them over in frame order,
- * clock bytes first within a frame, so jack_midi_event_write() sees non-decreasing times.
+ * The JACK adapter (jack_io.h). The process callback clears every output, reads what the main
+ * thread asks for and JACK transport into a ts_timeline_input, and runs one cycle of the timeline
+ * (timeline.h), which reads the MIDI input through this adapter when its time source wants it,
+ * runs the engine where the source's song is and hands each event back at its frame offset, in
+ * frame order (clock bytes first within a frame), so jack_midi_event_write() sees non-decreasing
+ * times. Then the voices are rendered and the status is published whole.
  *
  * Threads and what they touch:
- *   - main: everything in struct ts_jack before activation; afterwards only the atomics and the
- *     read-only configuration.
- *   - process [RT]: the engine, the input parsers, the clock, the port buffers, the atomics, the
- *     producer side of the monitor ring (cfg.monitor). No allocation, locks, I/O, syscalls.
+ *   - main: everything in struct ts_jack before activation; afterwards only the atomics, the
+ *     reader's side of the status snapshot and the read-only configuration.
+ *   - process [RT]: the timeline and its engine, the input parsers, the port buffers, the
+ *     atomics, the writer's side of the status snapshot, the producer side of the monitor ring
+ *     (cfg.monitor). No allocation, locks, I/O, syscalls.
  *   - JACK's notification thread: the xrun counter; the shutdown flag and one write() to wake_fd.
  */
 #define _DEFAULT_SOURCE /* clock_gettime, nanosleep with the strict C11 flags */
@@ -26,11 +30,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trigseq/core/clock.h"
 #include "trigseq/rt/jackport.h"
 #include "trigseq/core/midi_in.h"
 #include "trigseq/core/rtmem.h"
+#include "trigseq/core/snapshot.h"
+#include "trigseq/core/timeline.h"
 #include "trigseq/rt/voice.h"
+
+/* The editor's commands pass through to the timeline as they are. */
+_Static_assert(TS_JACK_PLAY == (int)TS_TIMELINE_PLAY && TS_JACK_CONTINUE == (int)TS_TIMELINE_CONTINUE &&
+		       TS_JACK_STOP == (int)TS_TIMELINE_STOP,
+	       "ts_jack_cmd is ts_timeline_cmd");
 
 enum { IN_CLOCK, IN_MIDI, N_IN };
 enum { AUDIO_OUTS = 2 };
@@ -39,12 +49,15 @@ static const char *const in_names[N_IN] = {"clock_in", "midi_in"};
 static const char *const audio_names[AUDIO_OUTS] = {"audio_out_1", "audio_out_2"};
 static const char clock_name[] = "clock_out";
 
-/* Ticks of one cycle held back until the part of the cycle before them is scheduled; when full,
- * the cycle is split there (only a flood of ticks fills it). */
-#define PENDING_TICKS 64
-
 /* Received messages of one cycle waiting for their place among the records of what is sent. */
 #define MON_PENDING 64
+
+/* What the process thread publishes each cycle: the status, and the flags ts_jack_start and
+ * ts_jack_stop wait for. */
+typedef struct {
+	ts_jack_status st;
+	bool stop_done;
+} rt_status;
 
 struct ts_jack {
 	/* fixed after ts_jack_open */
@@ -72,46 +85,18 @@ struct ts_jack {
 	uint32_t nframes;
 	uint32_t hits_here;               /* voice events given to the mixer */
 	uint32_t lost_here;               /* refused writes, total */
-	bool stopped_here;
 	ts_midi_in parser[N_IN];
 	ts_midi_msg_fn in_fn;             /* read_input's handler, behind the monitor's copy */
 	uint8_t in_mon_port;              /* the monitor's id of the port being read */
 	int mon_head, mon_n;              /* mon_in[mon_head … mon_n-1] wait, in frame order */
 	ts_monitor_rec mon_in[MON_PENDING];
 
-	/* process thread only: the clock slave (cfg.sync_midi) */
-	ts_clock clock;
-	bool listening_here;              /* start_req seen: transport is followed */
-	uint32_t starts_here;
-	uint64_t vnow;                    /* the engine's frame counter (its virtual timeline) */
-	uint64_t vbase;                   /* virtual frame of the running ts_engine_run's frame 0 */
-	uint64_t cyc_start;               /* JACK frame of this cycle's first frame */
-	uint32_t seg_lo;                  /* this cycle is scheduled up to here (offset) */
-	uint32_t seg_hi;                  /* the part being scheduled ends here */
-	uint32_t last_off;                /* offset of the last event written this cycle */
-	bool direct;                      /* the sink gets offsets, not virtual frames (a stop) */
-	double song_hi;                   /* the clock's position can go no further (song ticks) */
-	int npend;
-	uint64_t pend[PENDING_TICKS];
-
-	/* process thread only: JACK transport (cfg.sync_jack); also uses vnow, vbase, last_off */
-	bool tp_bbt;                      /* this cycle's position comes from BBT */
-	uint32_t tp_frame;                /* transport frame of this cycle's first frame */
-	double tp_u0;                     /* musical position (U) there */
-	double tp_upf;                    /* U per frame at the transport's tempo */
-	double tp_expect;                 /* position the next cycle starts at if nothing jumps */
-	bool tp_held;                     /* interactive: stopped here by the editor while rolling */
-
-	/* process thread only: the free-running clock (cfg.clock_while_stopped) */
+	/* process thread only: where the song is, the engine run there (timeline.h) */
+	ts_timeline tl;
+	ts_timeline_host host;
 	uint64_t now64;                   /* JACK frame of this cycle's first frame, 64 bits */
 	uint32_t now32;
 	bool have_now;
-	bool have_tick;                   /* a tick has been written on clock_out */
-	uint64_t last_tick;               /* its frame (now64's count) */
-	bool fr_on;                       /* the free-running clock runs */
-	uint64_t fr_origin;               /* frame of its tick 0 */
-	uint64_t fr_k;                    /* its next tick */
-	uint32_t fr_mbpm;                 /* its tempo, BPM x 1000 */
 	atomic_bool sync_ready;           /* process -> sync callback (same thread in JACK 2) */
 
 	/* main -> process: interactive transport (cfg.interactive) and pattern edits */
@@ -119,15 +104,11 @@ struct ts_jack {
 	atomic_int cmd;                   /* the newest command */
 	atomic_uint cmd_done;             /* process: the last cmd_seq acted on */
 	unsigned cmd_seen;                /* process thread only */
-	int64_t resume_pos;               /* process thread only: where CONTINUE resumes */
 	atomic_uint pat_pub;              /* ts_jack_send_pattern: mbox[pat_pub & 1] is new */
 	atomic_uint pat_taken;            /* process: the last pat_pub the engine took */
-	atomic_uint pat_busy;             /* process: updates retried for want of a free slot */
-	atomic_uint pat_refused;          /* process: versions the engine refused */
 	atomic_bool fill;                 /* ts_jack_set_fill: the fill flag the engine reads */
 	atomic_bool click;                /* ts_jack_set_click: the metronome */
 	atomic_uint tempo_req;            /* ts_jack_set_tempo: BPM x 10, 0 = none yet */
-	unsigned tempo_seen;              /* process thread only */
 	ts_pattern mbox[2];
 	int mbox_index[2];                /* chain index of each: the engine's count = append */
 	atomic_uint sel_seq;              /* ts_jack_select: a new selection ... */
@@ -136,28 +117,16 @@ struct ts_jack {
 	/* main -> process */
 	atomic_bool start_req;
 	atomic_bool stop_req;
-	/* process -> main */
-	atomic_bool started, running, stop_done;
-	atomic_uint start_frame;
-	atomic_uint_fast64_t cycles;
-	atomic_uint_fast64_t frames;
-	atomic_uint lost;
-	atomic_uint voice_hits, voices_lost;
-	atomic_uint step1;
-	atomic_uint steps[TS_TRACKS];
+	/* process -> main: the status, built by the process thread in `rt` during a cycle and
+	 * published whole at its end; the main thread reads it whole (snapshot.h), so position,
+	 * tempo, sync state and counters always come from the same cycle */
+	rt_status rt;
+	rt_status snap_slot[3];
+	ts_snapshot snap;
+	rt_status seen;                   /* main thread only: the last copy read */
+	/* process -> main, reset by the reader: not in the snapshot, whose only writer is the
+	 * process thread (a reset there would be undone by its next publication) */
 	atomic_uint cb_ns_max;
-	atomic_uint period;
-	atomic_bool listening, clock_locked, clock_running;
-	atomic_uint clock_mbpm;           /* measured BPM x 1000 */
-	atomic_int_fast64_t clock_ticks;
-	atomic_uint in_dropped, starts;
-	atomic_bool tp_rolling, tp_bbt_valid;
-	atomic_uint tp_frame_seen;
-	atomic_uint tp_mbpm;              /* transport tempo x 1000 */
-	atomic_int pattern, queued;       /* the engine's chain: sounding, next (-1 none) */
-	atomic_uint changes;
-	atomic_int pc_last;               /* last program change taken or ignored, -1 none */
-	atomic_uint pc_taken, pc_ignored;
 	/* notification thread -> main */
 	atomic_uint xruns;
 	atomic_bool gone;
@@ -205,7 +174,7 @@ static void mon_in(void *ctx, const ts_midi_msg *m)
 {
 	ts_jack *j = ctx;
 	j->in_fn(j, m);
-	ts_monitor_rec r = {.frame = j->now64 + (uint32_t)(m->frame - j->cyc_start), .dir = TS_MON_IN,
+	ts_monitor_rec r = {.frame = m->frame, .dir = TS_MON_IN,
 			    .port = j->in_mon_port, .size = m->size};
 	if (m->bytes[0] == 0xF0)
 		ts_monitor_sysex_rec(&r, m->sysex_len);
@@ -216,15 +185,16 @@ static void mon_in(void *ctx, const ts_midi_msg *m)
 
 /* ---- writing [RT] ---- */
 
-/* The engine's event sink: route to the port and drop the clock kinds not asked for. */
-static void put_event(void *ctx, const ts_event *ev)
+/* The timeline's output: route to the port and drop the clock kinds not asked for. True when
+ * the event went out on a MIDI port. */
+static bool put_event(void *ctx, const ts_event *ev)
 {
 	ts_jack *j = ctx;
 	void *buf;
 	if (ev->port == TS_PORT_VOICE) {
 		/* for the mixer, not MIDI (and never the monitor: its port ids are not these) */
 		if (!j->voices || ev->frame >= j->nframes)
-			return;
+			return false;
 		if (ev->track == 0) {
 			ts_voices_click(j->voices, ev->bytes[1], ev->frame);
 		} else {
@@ -232,125 +202,28 @@ static void put_event(void *ctx, const ts_event *ev)
 					  ev->frame);
 			j->hits_here++;
 		}
-		return;
+		return false;
 	}
 	if (ev->port == TS_PORT_CLOCK) {
 		/* clock and transport as asked; program changes (program send) always */
 		bool tick = ev->bytes[0] == 0xF8, prog = (ev->bytes[0] & 0xF0) == 0xC0;
 		if (tick ? !j->cfg.send_clock : !prog && !j->cfg.send_transport)
-			return;
+			return false;
 		buf = j->clock_buf;
 	} else if (ev->port < j->nports_rt) {
 		buf = j->buf[ev->port];
 	} else {
 		j->lost_here++;
-		return;
+		return false;
 	}
 	if (ev->frame >= j->nframes ||
 	    jack_midi_event_write(buf, ev->frame, ev->bytes, ev->size) != 0) {
 		j->lost_here++;
-		return;
-	}
-	if (ev->port == TS_PORT_CLOCK && ev->bytes[0] == 0xF8) {
-		j->have_tick = true;
-		j->last_tick = j->now64 + ev->frame;
+		return false;
 	}
 	if (j->cfg.monitor)
 		mon_out(j, ev);
-}
-
-/* ---- the free-running clock [RT] ---- */
-
-/* A tick interval is I = N / M frames: N = rate * 2500, M = tempo in milli-BPM. */
-static uint64_t fr_n(const ts_jack *j)
-{
-	return (uint64_t)j->rate * 2500;
-}
-
-/* Frame of tick k after the origin: floor(k * N / M + 1/2), exact in integers. */
-static uint64_t fr_at(const ts_jack *j, uint64_t k)
-{
-	uint64_t m = j->fr_mbpm;
-	return (2 * k * fr_n(j) + m) / (2 * m);
-}
-
-/* Whether a tick (or a start) at frame `at` is at least I - 1 frames after the last tick. */
-static bool far_enough(const ts_jack *j, uint64_t at, uint32_t mbpm)
-{
-	if (!j->have_tick || at >= j->last_tick + (1ull << 32))
-		return true;
-	if (at < j->last_tick)
-		return false;
-	return (int64_t)((at - j->last_tick) * mbpm) >= (int64_t)fr_n(j) - (int64_t)mbpm;
-}
-
-/* The tempo of the free-running clock: the timebase master's when it gives one, else ours. */
-static uint32_t fr_tempo(const ts_jack *j, bool bbt, double bpm)
-{
-	if (bbt && bpm >= 1.0 && bpm <= 2000.0)
-		return (uint32_t)(bpm * 1000 + 0.5);
-	return (uint32_t)j->cfg.tempo10 * 100;
-}
-
-/* (Re)start at `mbpm` on the grid of the last tick sent (its tick 0), at the first of its ticks
- * at or after `now`; without a recent tick, tick 0 is at `now`. */
-static void fr_start(ts_jack *j, uint64_t now, uint32_t mbpm)
-{
-	j->fr_on = true;
-	j->fr_mbpm = mbpm;
-	if (!j->have_tick || j->last_tick > now || now - j->last_tick > (1ull << 32)) {
-		j->fr_origin = now;
-		j->fr_k = 0;
-		return;
-	}
-	j->fr_origin = j->last_tick;
-	uint64_t d = now - j->last_tick, k = d ? (d * 2 - 1) * mbpm / (2 * fr_n(j)) : 1;
-	while (k > 1 && fr_at(j, k - 1) >= d)
-		k--;
-	while (k < 1 || fr_at(j, k) < d)
-		k++;
-	j->fr_k = k;
-}
-
-/* Write this cycle's ticks. With `hold`, only those at least I - 1 frames before the end of the
- * cycle (where the engine may start next); the others are not sent. Ticks in the past are
- * skipped. The origin moves to every tick that falls on a whole frame, so k stays small. */
-static void fr_run(ts_jack *j, uint64_t now, uint32_t nframes, bool hold)
-{
-	uint64_t end = now + nframes, n = fr_n(j);
-	for (;;) {
-		uint64_t t = j->fr_origin + fr_at(j, j->fr_k);
-		if (t >= end)
-			break;
-		if (hold && (int64_t)((end - t) * j->fr_mbpm) < (int64_t)n - (int64_t)j->fr_mbpm)
-			break;
-		if (t >= now) {
-			ts_event ev = {.frame = (uint32_t)(t - now), .port = TS_PORT_CLOCK, .size = 1,
-				       .bytes = {0xF8}};
-			put_event(j, &ev);
-		}
-		j->fr_k++;
-		if (j->fr_k * n % j->fr_mbpm == 0) {
-			j->fr_origin += j->fr_k * n / j->fr_mbpm;
-			j->fr_k = 0;
-		}
-	}
-}
-
-/* One cycle of the free-running clock: `free` when the engine does not run and may not start
- * within this cycle, `hold` when it may start at the end of it. Sets sync_ready: whether a start
- * at the end of this cycle would come at least I - 1 frames after the last tick. */
-static void fr_cycle(ts_jack *j, uint32_t nframes, bool run, bool hold, uint32_t mbpm)
-{
-	if (!run) {
-		j->fr_on = false;
-	} else {
-		if (!j->fr_on || j->fr_mbpm != mbpm)
-			fr_start(j, j->now64, mbpm);
-		fr_run(j, j->now64, nframes, hold);
-	}
-	atomic_store_explicit(&j->sync_ready, far_enough(j, j->now64 + nframes, mbpm),
-			      memory_order_relaxed);
+	return true;
 }
 
 /* JACK's sync callback (slow-sync client, sync_jack with the free-running clock): hold the
@@ -364,199 +237,24 @@ static int on_sync(jack_transport_state_t state, jack_position_t *pos, void *arg
 	return atomic_load_explicit(&j->sync_ready, memory_order_relaxed);
 }
 
-/* ---- the clock slave [RT] ---- */
+/* ---- reading [RT] ---- */
 
-static void take_editor(ts_jack *j);
-static bool take_command(ts_jack *j, int *cmd);
-static void command_done(ts_jack *j);
-
-/* Song position (ticks) of a frame of the engine's virtual timeline: the inverse of
- * ts_pos_to_frame to within the rounding, split so that nothing overflows. */
-static double vframe_to_tick(const ts_jack *j, uint64_t vf)
-{
-	uint64_t K = (uint64_t)j->cfg.tempo10 * 192, q = vf / j->rate, r = vf % j->rate;
-	double u = (double)(q * K) + (double)r * (double)K / (double)j->rate;
-	return u / TS_UNITS_PER_TICK;
-}
-
-/* The engine's sink in slave mode: each event goes where the filtered grid reaches its
- * position, inside the part of the cycle being scheduled, never before the previous event
- * (JACK wants them in order). Late ones (due before this part) go at its first frame. */
-static void put_slave(void *ctx, const ts_event *ev)
+static void on_clock_in(void *ctx, const ts_midi_msg *m)
 {
 	ts_jack *j = ctx;
-	int64_t off, lo = j->last_off > j->seg_lo ? j->last_off : j->seg_lo, hi = j->seg_hi - 1;
-	if (j->direct) {
-		off = ev->frame;
-	} else {
-		double tick = vframe_to_tick(j, j->vbase + ev->frame), real;
-		if (tick > j->song_hi)
-			tick = j->song_hi;
-		off = ts_clock_tick_frame_ahead(&j->clock, tick, j->npend, &real)
-			      ? (int64_t)floor(real + 0.5) - (int64_t)j->cyc_start
-			      : hi;
-	}
-	off = off < lo ? lo : off > hi ? hi : off;
-	j->last_off = (uint32_t)off;
-	ts_event out = *ev;
-	out.frame = (uint32_t)off;
-	put_event(j, &out);
+	ts_timeline_midi(&j->tl, true, m);
 }
 
-/* Run the engine up to where the clock's grid is at offset `hi` of this cycle, with the clock
- * as it is now (ticks of this part not fed yet), then feed those ticks. The grid may reach past
- * the last tick fed by the ticks held back: they came, so with periods longer than a tick the
- * steps between them are not held until the next cycle. */
-static void schedule_to(ts_jack *j, uint32_t hi)
-{
-	if (hi > j->seg_lo && ts_engine_running(j->eng) && ts_clock_running(&j->clock)) {
-		double pos = ts_clock_position_ahead(&j->clock, j->cyc_start + hi, j->npend);
-		j->song_hi = ts_clock_position_ahead(&j->clock, UINT64_MAX, j->npend);
-		j->seg_hi = hi;
-		uint64_t vt = 0;
-		if (pos >= 0)
-			vt = ts_pos_to_frame((int64_t)floor(pos * TS_UNITS_PER_TICK), j->rate,
-					     j->cfg.tempo10);
-		/* At the limit (the next tick is due by `hi`), what sits on that tick plays here,
-		 * where the grid predicts it; nothing beyond it does. */
-		if (pos >= 0 && pos >= j->song_hi)
-			vt++;
-		if (vt > j->vnow) {
-			uint64_t v = vt - j->vnow;
-			uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
-			j->vbase = j->vnow;
-			ts_engine_run(j->eng, n, put_slave, j);
-			j->vnow += n;
-		}
-	}
-	for (int i = 0; i < j->npend; i++)
-		ts_clock_tick(&j->clock, j->pend[i]);
-	j->npend = 0;
-	if (hi > j->seg_lo)
-		j->seg_lo = hi;
-}
-
-static void stop_engine(ts_jack *j, uint32_t off)
-{
-	j->direct = true;
-	j->seg_hi = j->nframes;
-	ts_engine_stop(j->eng, off, put_slave, j);
-	j->direct = false;
-}
-
-/* Play from song tick `tick` (where Stop or an SPP left the song), rounded up to the next 16th so
- * that the Song Position Pointer we send on is exact; the engine holds until the grid gets there. */
-static void resume_engine(ts_jack *j, double tick)
-{
-	int64_t t = tick > 0 ? (int64_t)ceil(tick) : 0;
-	t = (t + TS_CLOCK_TICKS_PER_STEP - 1) / TS_CLOCK_TICKS_PER_STEP * TS_CLOCK_TICKS_PER_STEP;
-	int64_t pos = t * TS_UNITS_PER_TICK;
-	ts_engine_continue(j->eng, pos);
-	j->vnow = ts_pos_to_frame(pos, j->rate, j->cfg.tempo10);
-}
-
-static void played(ts_jack *j, uint64_t frame)
-{
-	j->starts_here++;
-	if (!atomic_load_explicit(&j->started, memory_order_relaxed)) {
-		atomic_store_explicit(&j->start_frame, (unsigned)frame, memory_order_relaxed);
-		atomic_store_explicit(&j->started, true, memory_order_release);
-	}
-}
-
-/* Start, Continue, Stop, Song Position Pointer: at their own frame. */
-static void transport(ts_jack *j, const ts_midi_msg *m)
-{
-	uint32_t off = (uint32_t)(m->frame - j->cyc_start);
-	bool follow = j->listening_here && !j->stopped_here;
-	bool was_running = ts_clock_running(&j->clock);
-	double resume = ts_clock_position(&j->clock, m->frame); /* stopped: where Continue resumes */
-	switch (m->bytes[0]) {
-	case 0xFA:
-		ts_clock_start(&j->clock, m->frame);
-		if (!follow)
-			break;
-		if (ts_engine_running(j->eng))
-			stop_engine(j, off);
-		ts_engine_start(j->eng);
-		j->vnow = 0;
-		played(j, m->frame);
-		break;
-	case 0xFB:
-		ts_clock_continue(&j->clock, m->frame);
-		if (follow && !was_running && !ts_engine_running(j->eng)) {
-			resume_engine(j, resume);
-			played(j, m->frame);
-		}
-		break;
-	case 0xFC:
-		if (follow && ts_engine_running(j->eng))
-			stop_engine(j, off);
-		ts_clock_stop(&j->clock, m->frame);
-		break;
-	case 0xF2:
-		ts_clock_song_position(&j->clock, m->frame, m->value);
-		/* Running, it relocates: what sounds stops, play goes on from there. */
-		if (follow && was_running && ts_engine_running(j->eng)) {
-			stop_engine(j, off);
-			resume_engine(j, (double)m->value * TS_CLOCK_TICKS_PER_STEP);
-		}
-		break;
-	}
-}
-
-/* A program change on the channel asked for (cfg.program_receive) queues that pattern of the
- * chain for its next change point, or picks the first one while stopped. [RT] */
-static void take_program(ts_jack *j, const ts_midi_msg *m)
-{
-	if (j->cfg.program_receive == 0 || ts_midi_msg_kind(m) != 0xC0 ||
-	    (m->bytes[0] & 0x0F) != j->cfg.program_receive - 1)
-		return;
-	atomic_store_explicit(&j->pc_last, m->bytes[1], memory_order_relaxed);
-	if (ts_engine_queue(j->eng, m->bytes[1]))
-		atomic_fetch_add_explicit(&j->pc_taken, 1, memory_order_relaxed);
-	else
-		atomic_fetch_add_explicit(&j->pc_ignored, 1, memory_order_relaxed);
-}
-
-static void on_input_msg(void *ctx, const ts_midi_msg *m)
-{
-	take_program(ctx, m);
-}
-
-static void on_clock_msg(void *ctx, const ts_midi_msg *m)
+static void on_midi_in(void *ctx, const ts_midi_msg *m)
 {
 	ts_jack *j = ctx;
-	uint32_t off = (uint32_t)(m->frame - j->cyc_start);
-	switch (ts_midi_msg_kind(m)) {
-	case 0xF8:
-		/* Running with nothing to predict from (the first tick after a Start without a live
-		 * clock, or after the clock was lost): this tick is the grid, and it acts at once. */
-		if (ts_clock_running(&j->clock) && ts_clock_stale(&j->clock, m->frame)) {
-			schedule_to(j, off);
-			ts_clock_tick(&j->clock, m->frame);
-			return;
-		}
-		if (j->npend == PENDING_TICKS)
-			schedule_to(j, off);
-		j->pend[j->npend++] = m->frame;
-		return;
-	case 0xFA:
-	case 0xFB:
-	case 0xFC:
-	case 0xF2:
-		schedule_to(j, off);
-		transport(j, m);
-		return;
-	default:
-		take_program(j, m);
-		return;
-	}
+	ts_timeline_midi(&j->tl, false, m);
 }
 
 /* Feed one input port's events of this cycle to its parser. */
-static void read_input(ts_jack *j, int port, jack_nframes_t nframes, ts_midi_msg_fn fn)
+static void read_input(ts_jack *j, int port, ts_midi_msg_fn fn)
 {
+	uint32_t nframes = j->nframes;
 	void *buf = jack_port_get_buffer(j->in[port], nframes);
 	uint32_t n = jack_midi_get_event_count(buf);
 	if (j->cfg.monitor) {
@@ -569,246 +267,16 @@ static void read_input(ts_jack *j, int port, jack_nframes_t nframes, ts_midi_msg
 		if (jack_midi_event_get(&ev, buf, i) != 0)
 			continue;
 		uint32_t off = ev.time < nframes ? ev.time : nframes - 1;
-		ts_midi_in_feed(&j->parser[port], j->cyc_start + off, ev.buffer, ev.size, fn, j);
+		ts_midi_in_feed(&j->parser[port], j->now64 + off, ev.buffer, ev.size, fn, j);
 	}
 }
 
-/* The main thread's requests in the modes that follow a master: a start request only makes the
- * cycle listen to the master; returns true once, in the cycle that must do the stop (the caller
- * does its stop, then stop_done()). The editor (cfg.interactive) sends no start: it listens from
- * the first cycle. */
-static bool take_requests(ts_jack *j)
-{
-	if (atomic_load_explicit(&j->stop_req, memory_order_acquire))
-		return !j->stopped_here;
-	if (!j->listening_here && (j->cfg.interactive ||
-				   atomic_load_explicit(&j->start_req, memory_order_acquire))) {
-		j->listening_here = true;
-		atomic_store_explicit(&j->listening, true, memory_order_release);
-	}
-	return false;
-}
-
-static void stop_done(ts_jack *j)
-{
-	j->stopped_here = true;
-	atomic_store_explicit(&j->stop_done, true, memory_order_release);
-}
-
-/* The editor's transport keys while a MIDI clock master owns transport: STOP stops here
- * (note-offs, MIDI Stop) until the master's next Start or Continue, which play as usual; PLAY and
- * CONTINUE, while the master runs, join it at its next 16th, as a Continue from where it is
- * would. While the master is stopped they do nothing: its Start or Continue plays. */
-static void slave_command(ts_jack *j)
-{
-	int cmd;
-	if (!take_command(j, &cmd))
-		return;
-	bool running = ts_engine_running(j->eng);
-	if (cmd == TS_JACK_STOP && running) {
-		stop_engine(j, 0);
-	} else if (cmd != TS_JACK_STOP && !running && j->listening_here && !j->stopped_here &&
-		   ts_clock_running(&j->clock)) {
-		resume_engine(j, ts_clock_position(&j->clock, j->cyc_start));
-		played(j, j->cyc_start);
-	}
-	command_done(j);
-}
-
-static void slave_cycle(ts_jack *j, jack_nframes_t nframes)
-{
-	j->cyc_start = jack_last_frame_time(j->client);
-	j->seg_lo = 0;
-	j->last_off = 0;
-	j->npend = 0;
-	if (take_requests(j)) {
-		j->seg_hi = nframes;
-		ts_engine_stop(j->eng, 0, put_event, j);
-		stop_done(j);
-	}
-	if (j->cfg.interactive) {
-		take_editor(j);
-		slave_command(j);
-	}
-	read_input(j, IN_MIDI, nframes, on_input_msg);
-	read_input(j, IN_CLOCK, nframes, on_clock_msg);
-	schedule_to(j, nframes);
-
-	ts_clock_status cs;
-	ts_clock_get_status(&j->clock, j->cyc_start + nframes, &cs);
-	ts_midi_in_counters mc;
-	ts_midi_in_get_counters(&j->parser[IN_CLOCK], &mc);
-	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
-	atomic_store_explicit(&j->clock_locked, cs.locked, memory_order_relaxed);
-	atomic_store_explicit(&j->clock_running, cs.running, memory_order_relaxed);
-	atomic_store_explicit(&j->clock_mbpm,
-			      cs.bpm > 0 && cs.bpm < 4e6 ? (unsigned)(cs.bpm * 1000 + 0.5) : 0,
-			      memory_order_relaxed);
-	atomic_store_explicit(&j->clock_ticks, cs.ticks, memory_order_relaxed);
-	atomic_store_explicit(&j->in_dropped, mc.dropped_bytes + mc.discarded_msgs,
-			      memory_order_relaxed);
-	atomic_store_explicit(&j->starts, j->starts_here, memory_order_relaxed);
-}
-
-/* ---- JACK transport [RT] ---- */
-
-/* The engine's sink when following JACK transport: each event at the frame of this cycle where
- * the transport reaches its position, never before the previous event. */
-static void put_transport(void *ctx, const ts_event *ev)
+/* The timeline reads the input when its source wants it (ts_timeline_host.input). */
+static void host_input(void *ctx)
 {
 	ts_jack *j = ctx;
-	int64_t off, hi = (int64_t)j->nframes - 1;
-	uint64_t vf = j->vbase + ev->frame;
-	if (j->direct) {
-		off = ev->frame;
-	} else if (j->tp_bbt) {
-		double u = vframe_to_tick(j, vf) * TS_UNITS_PER_TICK;
-		off = (int64_t)floor((u - j->tp_u0) / j->tp_upf + 0.5);
-	} else {
-		off = (int64_t)vf - (int64_t)j->tp_frame; /* virtual frame = transport frame */
-	}
-	off = off < (int64_t)j->last_off ? (int64_t)j->last_off : off > hi ? hi : off;
-	j->last_off = (uint32_t)off;
-	ts_event out = *ev;
-	out.frame = (uint32_t)off;
-	put_event(j, &out);
-}
-
-static void transport_stop(ts_jack *j)
-{
-	j->direct = true;
-	ts_engine_stop(j->eng, 0, put_transport, j);
-	j->direct = false;
-}
-
-/* Play from where the transport is: position 0 starts, anything else continues at the position
- * rounded up to the next 16th (a step boundary); the engine holds until the transport is there. */
-static void transport_play(ts_jack *j)
-{
-	int64_t p;
-	if (j->tp_bbt) {
-		if (j->tp_u0 < 1e-6) {
-			p = 0;
-		} else {
-			double c = ceil(j->tp_u0 - 1e-6);
-			p = c > (double)(INT64_MAX / 2) ? INT64_MAX / 2 : (int64_t)c;
-		}
-	} else {
-		/* exact: ceil(frame * K / rate); frame < 2^32 and K < 2^20 */
-		uint64_t num = (uint64_t)j->tp_frame * ((uint64_t)j->cfg.tempo10 * 192);
-		p = (int64_t)((num + j->rate - 1) / j->rate);
-	}
-	if (p == 0) {
-		ts_engine_start(j->eng);
-		j->vnow = 0;
-	} else {
-		p = (p + TS_UNITS_PER_STEP - 1) / TS_UNITS_PER_STEP * TS_UNITS_PER_STEP;
-		ts_engine_continue(j->eng, p);
-		j->vnow = ts_pos_to_frame(p, j->rate, j->cfg.tempo10);
-	}
-	played(j, j->cyc_start);
-}
-
-/* The editor's transport keys while JACK transport owns play: STOP stops here (note-offs, MIDI
- * Stop) and holds while the transport rolls on, until it stops, starts again or is located; PLAY
- * and CONTINUE end the hold, so play joins a rolling transport at its position (rounded up to the
- * next 16th), as after a locate. While it is stopped they do nothing: its rolling plays. */
-static void transport_command(ts_jack *j)
-{
-	int cmd;
-	if (!take_command(j, &cmd))
-		return;
-	if (cmd == TS_JACK_STOP) {
-		if (ts_engine_running(j->eng))
-			transport_stop(j);
-		j->tp_held = true;
-	} else {
-		j->tp_held = false;
-	}
-	command_done(j);
-}
-
-static void transport_cycle(ts_jack *j, jack_nframes_t nframes)
-{
-	j->cyc_start = jack_last_frame_time(j->client);
-	j->last_off = 0;
-	if (take_requests(j)) {
-		transport_stop(j);
-		stop_done(j);
-	}
-	if (j->cfg.interactive)
-		take_editor(j);
-	read_input(j, IN_MIDI, nframes, on_input_msg);
-	read_input(j, IN_CLOCK, nframes, on_input_msg);
-
-	jack_position_t pos;
-	jack_transport_state_t state = jack_transport_query(j->client, &pos);
-	bool rolling = state == JackTransportRolling;
-	double K = (double)j->cfg.tempo10 * 192, bpm;
-	j->tp_frame = pos.frame;
-	j->tp_bbt = (pos.valid & JackPositionBBT) && pos.beats_per_minute > 0 &&
-		    pos.beats_per_bar > 0 && pos.beat_type > 0 && pos.ticks_per_beat > 0;
-	if (j->tp_bbt) {
-		double scale = 4.0 / pos.beat_type;
-		double q = ((double)(pos.bar - 1) * pos.beats_per_bar + (double)(pos.beat - 1) +
-			    pos.tick / pos.ticks_per_beat) * scale;
-		bpm = pos.beats_per_minute * scale;
-		j->tp_u0 = q > 0 ? q * 4 * TS_UNITS_PER_STEP : 0;
-		j->tp_upf = bpm / 60 * 4 * TS_UNITS_PER_STEP / j->rate;
-	} else {
-		bpm = j->cfg.tempo10 / 10.0;
-		j->tp_u0 = (double)pos.frame * K / j->rate;
-		j->tp_upf = K / j->rate;
-	}
-
-	if (j->listening_here && !j->stopped_here) {
-		bool jumped = fabs(j->tp_u0 - j->tp_expect) > nframes * j->tp_upf + 0.5;
-		transport_command(j);
-		if (j->tp_held && (!rolling || jumped))
-			j->tp_held = false;
-		bool running = ts_engine_running(j->eng);
-		if (running && !rolling) {
-			transport_stop(j);
-		} else if (running && jumped) {
-			transport_stop(j); /* a locate while rolling */
-			transport_play(j);
-		} else if (!running && rolling && !j->tp_held) {
-			transport_play(j);
-		}
-		if (rolling && ts_engine_running(j->eng)) {
-			uint64_t vt;
-			if (j->tp_bbt)
-				vt = ts_pos_to_frame((int64_t)floor(j->tp_u0 + nframes * j->tp_upf),
-						     j->rate, j->cfg.tempo10);
-			else
-				vt = (uint64_t)pos.frame + nframes;
-			if (vt > j->vnow) {
-				uint64_t v = vt - j->vnow;
-				uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
-				j->vbase = j->vnow;
-				ts_engine_run(j->eng, n, put_transport, j);
-				j->vnow += n;
-			}
-		}
-	}
-	j->tp_expect = j->tp_u0 + nframes * j->tp_upf;
-	/* Free-running ticks while the transport is stopped; none that a start could follow too
-	 * closely while it is Starting (the sync callback holds it there until then). */
-	if (j->cfg.clock_while_stopped) {
-		bool run = !j->stopped_here && !ts_engine_running(j->eng) &&
-			   state != JackTransportRolling;
-		fr_cycle(j, nframes, run, state != JackTransportStopped, fr_tempo(j, j->tp_bbt, bpm));
-		if (j->stopped_here)
-			atomic_store_explicit(&j->sync_ready, true, memory_order_relaxed);
-	}
-
-	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
-	atomic_store_explicit(&j->tp_rolling, rolling, memory_order_relaxed);
-	atomic_store_explicit(&j->tp_bbt_valid, j->tp_bbt, memory_order_relaxed);
-	atomic_store_explicit(&j->tp_frame_seen, pos.frame, memory_order_relaxed);
-	atomic_store_explicit(&j->tp_mbpm, bpm > 0 && bpm < 4e6 ? (unsigned)(bpm * 1000 + 0.5) : 0,
-			      memory_order_relaxed);
-	atomic_store_explicit(&j->starts, j->starts_here, memory_order_relaxed);
+	read_input(j, IN_MIDI, on_midi_in);
+	read_input(j, IN_CLOCK, on_clock_in);
 }
 
 /* ---- interactive play (cfg.interactive) [RT] ---- */
@@ -825,12 +293,12 @@ static void take_pattern(ts_jack *j)
 			       ? ts_engine_append(j->eng, &j->mbox[pub & 1])
 			       : ts_engine_update(j->eng, index, &j->mbox[pub & 1]);
 	if (st == TS_ERR_BUSY) {
-		atomic_fetch_add_explicit(&j->pat_busy, 1, memory_order_relaxed);
+		j->rt.st.pattern_busy++;
 		return; /* again next cycle */
 	}
 	/* Taken, or refused for good (a port the client does not have): not retried. */
 	if (st != TS_OK)
-		atomic_fetch_add_explicit(&j->pat_refused, 1, memory_order_relaxed);
+		j->rt.st.pattern_refused++;
 	atomic_store_explicit(&j->pat_taken, pub, memory_order_release);
 }
 
@@ -872,80 +340,71 @@ static void take_editor(ts_jack *j)
 	}
 }
 
-/* The editor's newest command (ts_jack_command), taken once; false when there is none. The
- * caller acts on it, then says so with command_done(). */
-static bool take_command(ts_jack *j, int *cmd)
+static void host_editor(void *ctx)
 {
-	unsigned seq = atomic_load_explicit(&j->cmd_seq, memory_order_acquire);
-	if (!j->cfg.interactive || seq == j->cmd_seen)
-		return false;
-	j->cmd_seen = seq;
-	*cmd = atomic_load_explicit(&j->cmd, memory_order_relaxed);
-	return true;
+	take_editor(ctx);
 }
 
-static void command_done(ts_jack *j)
-{
-	atomic_store_explicit(&j->cmd_done, j->cmd_seen, memory_order_release);
-}
+/* ---- the cycle [RT] ---- */
 
-/* Whether the command waiting is a start that the free-running clock (cfg.clock_while_stopped)
- * holds back: one that would follow the last tick sent by less than a tick interval - 1 frame.
- * It waits a cycle or two at most (the ticks it could follow too closely are not sent). */
-static bool start_held(ts_jack *j, uint32_t mbpm)
+/* The timeline's part of the status: what it says, rounded as the status has it. */
+static void timeline_status(ts_jack *j, ts_jack_status *st)
 {
-	if (!j->cfg.clock_while_stopped || ts_engine_running(j->eng) ||
-	    atomic_load_explicit(&j->cmd_seq, memory_order_acquire) == j->cmd_seen ||
-	    atomic_load_explicit(&j->cmd, memory_order_relaxed) == TS_JACK_STOP)
-		return false;
-	return !far_enough(j, j->now64, mbpm);
-}
-
-/* Play, continue and stop as the editor asks, any number of times (sync int: trigseq is the
- * master, and the editor's tempo plays). */
-static void interactive_cycle(ts_jack *j)
-{
-	take_editor(j);
-	unsigned t10 = atomic_load_explicit(&j->tempo_req, memory_order_relaxed);
-	if (t10 != j->tempo_seen) {
-		j->tempo_seen = t10;
-		ts_engine_set_tempo(j->eng, (uint16_t)t10);
+	const ts_timeline_status *ts = ts_timeline_get_status(&j->tl);
+	st->started = ts->started;
+	st->start_frame = ts->start_frame;
+	st->running = ts->running;
+	st->starts = ts->starts;
+	st->listening = ts->listening;
+	st->program_last = ts->pc_last;
+	st->programs_taken = ts->pc_taken;
+	st->programs_ignored = ts->pc_ignored;
+	if (j->tl.cfg.source == TS_TIMELINE_MIDI_CLOCK) {
+		ts_midi_in_counters mc;
+		ts_midi_in_get_counters(&j->parser[IN_CLOCK], &mc);
+		st->clock_locked = ts->clock_locked;
+		st->clock_running = ts->clock_running;
+		st->clock_bpm = ts->clock_mbpm / 1000.0;
+		st->clock_ticks = ts->clock_ticks;
+		st->in_dropped = mc.dropped_bytes + mc.discarded_msgs;
 	}
-	uint32_t mbpm = (j->tempo_seen ? j->tempo_seen : j->cfg.tempo10) * 100u;
-	bool held = start_held(j, mbpm);
-	int cmd;
-	if (!held && take_command(j, &cmd)) {
-		bool running = ts_engine_running(j->eng);
-		switch (cmd) {
-		case TS_JACK_PLAY:
-			if (running)
-				ts_engine_stop(j->eng, 0, put_event, j);
-			ts_engine_start(j->eng);
-			atomic_store_explicit(&j->start_frame, (unsigned)j->now64, memory_order_relaxed);
-			break;
-		case TS_JACK_CONTINUE:
-			if (!running)
-				ts_engine_continue(j->eng, j->resume_pos);
-			break;
-		case TS_JACK_STOP:
-			if (running) {
-				/* Continue resumes on the next step boundary, with an exact SPP. */
-				int64_t p = ts_engine_position(j->eng);
-				j->resume_pos = (p + TS_UNITS_PER_STEP - 1) / TS_UNITS_PER_STEP *
-						TS_UNITS_PER_STEP;
-				ts_engine_stop(j->eng, 0, put_event, j);
-			}
-			break;
-		default:
-			break;
-		}
-		command_done(j);
+	if (j->tl.cfg.source == TS_TIMELINE_JACK) {
+		st->transport_rolling = ts->tp_rolling;
+		st->transport_bbt = ts->tp_bbt;
+		st->transport_frame = ts->tp_frame;
+		st->transport_bpm = ts->tp_mbpm / 1000.0;
 	}
-	ts_engine_run(j->eng, j->nframes, put_event, j);
-	/* Free-running ticks while stopped; none that a start held back could follow too closely. */
-	if (j->cfg.clock_while_stopped)
-		fr_cycle(j, j->nframes, !ts_engine_running(j->eng), held, mbpm);
-	atomic_store_explicit(&j->running, ts_engine_running(j->eng), memory_order_relaxed);
+	j->rt.stop_done = ts->stop_done;
+}
+
+/* What the timeline needs to know of this cycle: the main thread's requests, the editor's
+ * command and tempo, and JACK transport as plain data. */
+static void cycle_input(ts_jack *j, ts_timeline_input *in, unsigned *cmd_seq)
+{
+	*in = (ts_timeline_input){.frame = j->now64, .nframes = j->nframes};
+	in->start_req = atomic_load_explicit(&j->start_req, memory_order_acquire);
+	in->stop_req = atomic_load_explicit(&j->stop_req, memory_order_acquire);
+	*cmd_seq = atomic_load_explicit(&j->cmd_seq, memory_order_acquire);
+	if (j->cfg.interactive && *cmd_seq != j->cmd_seen)
+		in->command = atomic_load_explicit(&j->cmd, memory_order_relaxed);
+	in->tempo10 = (uint16_t)atomic_load_explicit(&j->tempo_req, memory_order_relaxed);
+	if (j->tl.cfg.source != TS_TIMELINE_JACK)
+		return;
+	jack_position_t pos;
+	jack_transport_state_t state = jack_transport_query(j->client, &pos);
+	ts_timeline_transport *tp = &in->transport;
+	tp->state = state == JackTransportRolling   ? TS_TRANSPORT_ROLLING
+		    : state == JackTransportStopped ? TS_TRANSPORT_STOPPED
+						    : TS_TRANSPORT_STARTING;
+	tp->frame = pos.frame;
+	tp->bbt = (pos.valid & JackPositionBBT) != 0;
+	tp->bar = pos.bar;
+	tp->beat = pos.beat;
+	tp->tick = pos.tick;
+	tp->ticks_per_beat = pos.ticks_per_beat;
+	tp->beats_per_bar = pos.beats_per_bar;
+	tp->beat_type = pos.beat_type;
+	tp->bpm = pos.beats_per_minute;
 }
 
 static uint64_t now_ns(void)
@@ -981,73 +440,45 @@ static int process(jack_nframes_t nframes, void *arg)
 	j->now64 = j->have_now ? j->now64 + (uint32_t)(f32 - j->now32) : f32;
 	j->now32 = f32;
 	j->have_now = true;
-	if (j->eng)
-		ts_engine_set_click(j->eng, atomic_load_explicit(&j->click, memory_order_relaxed));
 
-	if (j->eng && j->cfg.sync_midi) {
-		slave_cycle(j, nframes);
-	} else if (j->eng && j->cfg.sync_jack) {
-		transport_cycle(j, nframes);
-	} else if (j->eng && j->cfg.interactive) {
-		j->cyc_start = f32;
-		read_input(j, IN_MIDI, nframes, on_input_msg);
-		read_input(j, IN_CLOCK, nframes, on_input_msg);
-		interactive_cycle(j);
-	} else if (j->eng) {
-		j->cyc_start = f32;
-		read_input(j, IN_MIDI, nframes, on_input_msg);
-		read_input(j, IN_CLOCK, nframes, on_input_msg);
-		if (atomic_load_explicit(&j->stop_req, memory_order_acquire)) {
-			if (!j->stopped_here) {
-				ts_engine_stop(j->eng, 0, put_event, j);
-				j->stopped_here = true;
-				atomic_store_explicit(&j->running, false, memory_order_relaxed);
-				atomic_store_explicit(&j->stop_done, true, memory_order_release);
-			}
-		} else if (atomic_load_explicit(&j->start_req, memory_order_acquire) &&
-			   !atomic_load_explicit(&j->started, memory_order_relaxed) &&
-			   (!j->cfg.clock_while_stopped ||
-			    far_enough(j, j->now64, fr_tempo(j, false, 0)))) {
-			ts_engine_start(j->eng);
-			atomic_store_explicit(&j->start_frame, jack_last_frame_time(j->client),
-					      memory_order_relaxed);
-			atomic_store_explicit(&j->running, true, memory_order_relaxed);
-			atomic_store_explicit(&j->started, true, memory_order_release);
+	if (j->eng) {
+		ts_engine_set_click(j->eng, atomic_load_explicit(&j->click, memory_order_relaxed));
+		/* read input, feed the timeline, run the engine through it, write its events */
+		ts_timeline_input in;
+		unsigned cmd_seq;
+		cycle_input(j, &in, &cmd_seq);
+		ts_timeline_cycle(&j->tl, &in, &j->host);
+		if (j->tl.st.command_taken) {
+			j->cmd_seen = cmd_seq;
+			atomic_store_explicit(&j->cmd_done, cmd_seq, memory_order_release);
 		}
-		ts_engine_run(j->eng, nframes, put_event, j);
-		/* Free-running ticks until the start; once it is asked for, none that it could
-		 * follow too closely (it waits for a tick interval - 1 frame after the last). */
-		if (j->cfg.clock_while_stopped)
-			fr_cycle(j, nframes,
-				 !j->stopped_here && !atomic_load_explicit(&j->started,
-									    memory_order_relaxed),
-				 atomic_load_explicit(&j->start_req, memory_order_relaxed),
-				 fr_tempo(j, false, 0));
+		atomic_store_explicit(&j->sync_ready, j->tl.st.sync_ready, memory_order_relaxed);
 	}
 	if (j->cfg.monitor)
 		mon_flush_in(j, UINT64_MAX); /* what came after the last message sent */
 	/* the hits of this period start at their frames */
+	ts_jack_status *st = &j->rt.st;
 	if (j->voices) {
 		ts_voices_render(j->voices, j->audio_buf[0], j->audio_buf[1], nframes);
-		atomic_store_explicit(&j->voice_hits, j->hits_here, memory_order_relaxed);
-		atomic_store_explicit(&j->voices_lost, ts_voices_lost(j->voices),
-				      memory_order_relaxed);
+		st->voice_hits = j->hits_here;
+		st->voices_lost = ts_voices_lost(j->voices);
 	}
 	if (j->eng) {
 		ts_engine_status es;
 		ts_engine_get_status(j->eng, &es);
-		atomic_store_explicit(&j->frames, es.frames, memory_order_relaxed);
-		atomic_store_explicit(&j->step1, es.step[0], memory_order_relaxed);
-		for (int t = 0; t < TS_TRACKS; t++)
-			atomic_store_explicit(&j->steps[t], (unsigned)es.step[t] |
-							    (unsigned)es.phase[t] << 8,
-					      memory_order_relaxed);
-		atomic_store_explicit(&j->lost, j->lost_here + es.lost_events, memory_order_relaxed);
-		atomic_store_explicit(&j->pattern, es.pattern, memory_order_relaxed);
-		atomic_store_explicit(&j->queued, es.queued, memory_order_relaxed);
-		atomic_store_explicit(&j->changes, es.changes, memory_order_relaxed);
+		st->frames = es.frames;
+		st->step1 = es.step[0];
+		memcpy(st->step, es.step, sizeof(st->step));
+		memcpy(st->phase, es.phase, sizeof(st->phase));
+		st->lost_events = j->lost_here + es.lost_events;
+		st->pattern = es.pattern;
+		st->queued = es.queued;
+		st->changes = es.changes;
+		timeline_status(j, st);
 	}
-	atomic_store_explicit(&j->period, nframes, memory_order_relaxed);
+	st->period_frames = nframes;
+	st->cycles++;
+	ts_snapshot_publish(&j->snap, &j->rt);
 
 	uint64_t dt = now_ns() - t0;
 	unsigned ns = dt > UINT32_MAX ? UINT32_MAX : (unsigned)dt;
@@ -1056,7 +487,6 @@ static int process(jack_nframes_t nframes, void *arg)
 								     memory_order_relaxed,
 								     memory_order_relaxed))
 		;
-	atomic_fetch_add_explicit(&j->cycles, 1, memory_order_release);
 	return 0;
 }
 
@@ -1170,14 +600,14 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 		return NULL;
 	}
 	j->rate = jack_get_sample_rate(j->client);
-	ts_clock_init(&j->clock, j->rate);
 	if (cfg->tempo10 < TS_TEMPO10_MIN || cfg->tempo10 > TS_TEMPO10_MAX)
 		j->cfg.tempo10 = 1200;
 	if (cfg->sync_midi || !cfg->send_clock)
 		j->cfg.clock_while_stopped = false;
 	atomic_store(&j->sync_ready, true);
-	atomic_store(&j->pc_last, -1);
-	atomic_store(&j->queued, -1);
+	j->rt.st.program_last = -1;
+	j->rt.st.queued = -1;
+	ts_snapshot_init(&j->snap, j->snap_slot, sizeof(rt_status), &j->rt);
 
 	const char *failed = NULL;
 	for (int p = 0; p < cfg->nports && !failed; p++) {
@@ -1273,6 +703,19 @@ ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, ts_voices *voices, char *
 {
 	j->eng = eng;
 	j->voices = voices;
+	ts_timeline_config tc = {
+		.source = j->cfg.sync_midi  ? TS_TIMELINE_MIDI_CLOCK
+			  : j->cfg.sync_jack ? TS_TIMELINE_JACK
+					     : TS_TIMELINE_INTERNAL,
+		.rate = j->rate,
+		.tempo10 = j->cfg.tempo10,
+		.interactive = j->cfg.interactive,
+		.clock_while_stopped = j->cfg.clock_while_stopped,
+		.program_receive = j->cfg.program_receive,
+	};
+	ts_timeline_init(&j->tl, &tc, eng);
+	j->host = (ts_timeline_host){.ctx = j, .out = put_event, .editor = host_editor,
+				     .input = host_input};
 	if (jack_activate(j->client) != 0) {
 		snprintf(err, errlen, "%s", "cannot activate the JACK client");
 		j->eng = NULL;
@@ -1302,26 +745,45 @@ static void sleep_ms(int ms)
 		;
 }
 
-/* Wait until the process callback has run `n` more cycles after `from`. */
-static bool wait_cycles(ts_jack *j, uint64_t from, uint64_t n, int timeout_ms)
+/* The newest status the process thread published (the main thread is the snapshot's reader). */
+static const rt_status *published(ts_jack *j)
 {
-	for (int waited = 0; waited <= timeout_ms; waited++) {
-		if (atomic_load(&j->gone))
-			return false;
-		if (atomic_load_explicit(&j->cycles, memory_order_acquire) >= from + n)
-			return true;
-		sleep_ms(1);
-	}
-	return false;
+	ts_snapshot_read(&j->snap, &j->seen);
+	return &j->seen;
 }
 
-/* Wait until the process callback sets `flag`; false on timeout or when the server went away. */
-static bool wait_flag(ts_jack *j, atomic_bool *flag, int timeout_ms)
+static bool cycles_reached(const rt_status *r, uint64_t n)
+{
+	return r->st.cycles >= n;
+}
+
+static bool listening(const rt_status *r, uint64_t unused)
+{
+	(void)unused;
+	return r->st.listening;
+}
+
+static bool started(const rt_status *r, uint64_t unused)
+{
+	(void)unused;
+	return r->st.started;
+}
+
+static bool stopped(const rt_status *r, uint64_t unused)
+{
+	(void)unused;
+	return r->stop_done;
+}
+
+/* Wait until the process callback publishes a status where done(status, arg) holds; false on
+ * timeout or when the server went away. */
+static bool wait_status(ts_jack *j, bool (*done)(const rt_status *, uint64_t), uint64_t arg,
+			int timeout_ms)
 {
 	for (int waited = 0; waited <= timeout_ms; waited++) {
 		if (atomic_load(&j->gone))
 			return false;
-		if (atomic_load_explicit(flag, memory_order_acquire))
+		if (done(published(j), arg))
 			return true;
 		sleep_ms(1);
 	}
@@ -1334,11 +796,11 @@ bool ts_jack_start(ts_jack *j, int timeout_ms)
 		return false;
 	/* Connections made just before take effect with the next graph cycle: let two cycles run
 	 * so that the first events are not sent into ports nobody reads yet. */
-	if (!wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms))
+	if (!wait_status(j, cycles_reached, published(j)->st.cycles + 2, timeout_ms))
 		return false;
 	atomic_store_explicit(&j->start_req, true, memory_order_release);
-	return wait_flag(j, j->cfg.sync_midi || j->cfg.sync_jack ? &j->listening : &j->started,
-			 timeout_ms);
+	return wait_status(j, j->cfg.sync_midi || j->cfg.sync_jack ? listening : started, 0,
+			   timeout_ms);
 }
 
 bool ts_jack_stop(ts_jack *j, int timeout_ms)
@@ -1346,11 +808,11 @@ bool ts_jack_stop(ts_jack *j, int timeout_ms)
 	if (!j->active)
 		return true;
 	atomic_store_explicit(&j->stop_req, true, memory_order_release);
-	if (!wait_flag(j, &j->stop_done, timeout_ms))
+	if (!wait_status(j, stopped, 0, timeout_ms))
 		return false;
 	/* The stop cycle is written once the callback returns and read by peers later in the
 	 * same cycle; one more complete cycle makes sure of both. */
-	return wait_cycles(j, atomic_load(&j->cycles), 2, timeout_ms);
+	return wait_status(j, cycles_reached, published(j)->st.cycles + 2, timeout_ms);
 }
 
 void ts_jack_command(ts_jack *j, ts_jack_cmd cmd)
@@ -1419,45 +881,12 @@ bool ts_jack_server_gone(const ts_jack *j)
 
 void ts_jack_get_status(ts_jack *j, ts_jack_status *st)
 {
-	memset(st, 0, sizeof(*st));
+	*st = published(j)->st;
+	/* what the other threads say, and the main thread's own hand-over */
 	st->server_gone = atomic_load(&j->gone);
-	st->started = atomic_load_explicit(&j->started, memory_order_acquire);
-	st->running = atomic_load(&j->running);
-	st->start_frame = atomic_load(&j->start_frame);
-	st->cycles = atomic_load(&j->cycles);
-	st->frames = atomic_load(&j->frames);
 	st->xruns = atomic_load(&j->xruns);
-	st->lost_events = atomic_load(&j->lost);
-	st->voice_hits = atomic_load_explicit(&j->voice_hits, memory_order_relaxed);
-	st->voices_lost = atomic_load_explicit(&j->voices_lost, memory_order_relaxed);
-	st->step1 = (uint8_t)atomic_load(&j->step1);
-	for (int t = 0; t < TS_TRACKS; t++) {
-		unsigned v = atomic_load_explicit(&j->steps[t], memory_order_relaxed);
-		st->step[t] = (uint8_t)v; /* step and phase in one word: read together */
-		st->phase[t] = (uint16_t)(v >> 8);
-	}
 	st->pattern_updates_waiting = atomic_load(&j->pat_pub) != atomic_load(&j->pat_taken);
-	st->pattern_busy = atomic_load(&j->pat_busy);
-	st->pattern_refused = atomic_load(&j->pat_refused);
 	st->callback_ns_max = atomic_exchange(&j->cb_ns_max, 0);
-	st->period_frames = atomic_load(&j->period);
-	st->listening = atomic_load_explicit(&j->listening, memory_order_acquire);
-	st->clock_locked = atomic_load(&j->clock_locked);
-	st->clock_running = atomic_load(&j->clock_running);
-	st->clock_bpm = atomic_load(&j->clock_mbpm) / 1000.0;
-	st->clock_ticks = atomic_load(&j->clock_ticks);
-	st->in_dropped = atomic_load(&j->in_dropped);
-	st->starts = atomic_load(&j->starts);
-	st->transport_rolling = atomic_load(&j->tp_rolling);
-	st->transport_bbt = atomic_load(&j->tp_bbt_valid);
-	st->transport_frame = atomic_load(&j->tp_frame_seen);
-	st->transport_bpm = atomic_load(&j->tp_mbpm) / 1000.0;
-	st->pattern = atomic_load(&j->pattern);
-	st->queued = atomic_load(&j->queued);
-	st->changes = atomic_load(&j->changes);
-	st->program_last = atomic_load(&j->pc_last);
-	st->programs_taken = atomic_load(&j->pc_taken);
-	st->programs_ignored = atomic_load(&j->pc_ignored);
 	if (!st->server_gone && j->active)
 		st->dsp_load = jack_cpu_load(j->client);
 }

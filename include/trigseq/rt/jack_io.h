@@ -69,9 +69,13 @@
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
  *   ts_jack_connect ... -> ts_jack_start -> ... ts_jack_get_status ... -> ts_jack_stop ->
  *   ts_jack_close.
- * The process callback [RT] talks to the main thread only through _Atomic variables: commands
- * (start, stop) one way, status the other. JACK's other callbacks (xrun, shutdown) only touch
- * atomics and write one byte to the caller's wake-up descriptor.
+ * The process callback [RT] talks to the main thread only through _Atomic variables (commands:
+ * start, stop, the editor's) one way and one status snapshot (snapshot.h) the other: it publishes
+ * the whole ts_jack_status at the end of every cycle, and ts_jack_get_status reads the last
+ * complete one, so every field of a status read comes from the same cycle. JACK's other callbacks
+ * (xrun, shutdown) only touch atomics and write one byte to the caller's wake-up descriptor.
+ * The musical arithmetic (where the song is at each frame, following a master, the free-running
+ * clock) is the timeline's (timeline.h): this adapter only passes it what JACK says.
  */
 #ifndef TRIGSEQ_JACK_IO_H
 #define TRIGSEQ_JACK_IO_H
@@ -246,7 +250,10 @@ void ts_jack_select(ts_jack *j, int index, ts_select_mode mode);
 /* Whether JACK has shut the client down (the server went away). */
 bool ts_jack_server_gone(const ts_jack *j);
 
-/* A snapshot of the status. Resets callback_ns_max. */
+/* The status the process callback published at the end of its last cycle, every field of that
+ * one cycle, with xruns, server_gone, pattern_updates_waiting, callback_ns_max and dsp_load as
+ * they are now. Resets callback_ns_max. The main thread only (the snapshot has one reader, which
+ * ts_jack_start and ts_jack_stop also are). */
 void ts_jack_get_status(ts_jack *j, ts_jack_status *st);
 
 /* Deactivate (unless the server went away) and close. NULL is fine. The engine is not freed. */
