@@ -7,14 +7,10 @@ set -uo pipefail
 TRIGSEQ=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$root"
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+# (its checks pass silently: a bare `ok`)
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh" cli
+cd "$root" || exit
 
 # run NAME EXPECTED_RC CMD...: run, keep stdout/stderr in $tmp/out, $tmp/err, check the exit code.
 run() {
@@ -194,5 +190,4 @@ sort -s -n -k1,1 "$tmp/a" | cmp -s - "$tmp/a" && ok || bad "dump lines are sorte
 [ "$(tail -1 "$tmp/clk")" = "96000 clock_out FC" ] && ok || bad "FC at the end frame 96000"
 run "dump invalid pattern" 1 "$TRIGSEQ" dump tests/cli/bad/micro-range.tsq && expect_empty "no events for an invalid pattern" "$tmp/out"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

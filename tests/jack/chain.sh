@@ -11,24 +11,11 @@ TRIGSEQ=$build/trigseq
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 MIDI="python3 $here/midi.py"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	rm -f /dev/shm/jack_sem.*_trigseq-chain-$$-*_* 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-cd "$root"
-
-# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok, start_jackd
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" chain
+cd "$root" || exit
 
-start_jackd chain
+start_jackd
 R=48000
 A=patterns/virus-acid.tsq # 16 steps at 126 BPM: 91428.57 frames; channel 1
 B=patterns/rd8-map.tsq    # 16 steps; channel 10
@@ -155,5 +142,4 @@ usage "--program-receive missing value" 2 "needs a value" "$A" --program-receive
 printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
 usage "bad file in a chain" 1 "typo.tsq:3:3: unknown key 'chanel'" "$A" "$tmp/typo.tsq"
 
-printf 'chain: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary

@@ -20,39 +20,12 @@ root=$(cd "$here/../.." && pwd)
 AN="python3 $here/analyse.py"
 PAT=tests/slave/every-step.tsq
 R=48000
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	rm -f /dev/shm/jack_sem.*_trigseq-slave-$$-*_* 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-cd "$root"
-
-# ok, bad, check and the pass/fail counters
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" slave
+cd "$root" || exit
 
-# start_server PERIOD: a private dummy server of PERIOD frames a cycle as JACK_DEFAULT_SERVER;
-# sets server. Synchronous mode, as in tests/jack: jack_midi_dump counts its own cycles for its
-# timestamps.
-start_server() {
-	export JACK_DEFAULT_SERVER=trigseq-slave-$$-$RANDOM
-	jackd -S --no-realtime -d dummy -r $R -p "$1" >"$tmp/jackd.log" 2>&1 &
-	server=$!
-	pids+=("$server")
-	if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
-		bad "could not start jackd -p $1"
-		cat "$tmp/jackd.log"
-		printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
-		exit 1
-	fi
-}
-start_server 256
+# Synchronous servers, as in tests/jack: jack_midi_dump counts its own cycles for its timestamps.
+start_jackd 256
 
 # slave NAME: a monitor mon_NAME and `trigseq play --sync midi` as ts_NAME into it, waiting for
 # Start; sets ts_pid and mon_pid.
@@ -209,7 +182,7 @@ for f in "$tmp"/ts_*.err; do
 	grep -q 'lost events 0' "$f" || bad "$(basename "$f"): lost events: $(tail -2 "$f")"
 done
 
-stop_pid "$server"
+stop_jackd
 
 if [ "$bench" != bench ]; then
 	# 8. The clock lost and resumed with 2048-frame periods, longer than a tick (1000 frames at
@@ -217,7 +190,7 @@ if [ "$bench" != bench ]; then
 	# frames after it in the same cycle. That step goes where the tick's own grid puts it, as
 	# after Start, and so do all the others (the grid runs on past the ticks held back while a
 	# cycle is scheduled).
-	start_server 2048
+	start_jackd 2048
 	slave resume2k; r_ts=$ts_pid; r_mon=$mon_pid
 	master resume2k --bpm 120 --jitter-ms 0 --seed 16 --ticks 330 --lose-after 203 --resume-after 9
 	finish resume2k "$r_ts" "$r_mon" "$jc_pid"
@@ -235,7 +208,6 @@ if [ "$bench" != bench ]; then
 	finish steady2k "$k_ts" "$k_mon" "$k_jc"
 	check "steady master, 0-2 ms jitter, 2048-frame periods" $AN steady "$tmp/mon_steady2k.txt" \
 		"$tmp/jc_steady2k.txt" $R 0.1
-	stop_pid "$server"
+	stop_jackd
 fi
-printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary

@@ -10,27 +10,14 @@ TRIGSEQ=$build/trigseq
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 MIDI="python3 $root/tests/jack/midi.py"
-tmp=$(mktemp -d)
-pids=()
 sock=trigseq-ui-$$
 T() { tmux -L "$sock" "$@"; }
-cleanup() {
-	local p
-	T kill-server 2>/dev/null
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	rm -f /dev/shm/jack_sem.*_trigseq-ui-$$-*_* 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-cd "$root"
-
-# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok, start_jackd
+on_exit() { T kill-server 2>/dev/null; }
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" ui
+cd "$root" || exit
 
-start_jackd ui
+start_jackd
 
 # editor, screen, keys, wait_screen, expect_screen, wait_exit
 # shellcheck source=SCRIPTDIR/tmux.sh
@@ -567,5 +554,4 @@ rtok "editor's process callback with samples and the click" "$tmp/smp.err"
 check "hits of a.wav, then of b.wav after the edit, then with clicks on the beats" \
 	python3 "$root/tests/jack/audio.py" sequence "$tmp/smp.cap" '^a{3,}b{3,}[bc]*c[bc]*$'
 
-printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary
