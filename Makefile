@@ -44,7 +44,7 @@ HEADERS := $(sort $(wildcard include/trigseq/*/*.h))
 VOICE_OBJ := $(B)/rt/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor test_voice test_sysex test_rytm
+	test_monitor test_voice test_sysex test_rytm test_alloc test_alloc_voice
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san lib-test cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
@@ -79,18 +79,27 @@ $(B) $(SAN):
 $(B)/trigseq: $(CLI_OBJ) $(UI_OBJ) $(APP_OBJ) $(RT_OBJ) $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(SND_LIBS) $(LDLIBS)
 
-$(B)/test_%: tests/test_%.c $(CORE_LIB) tests/testutil.h tests/alloccount.h
+$(B)/test_%: tests/test_%.c $(CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(CORE_LIB) $(CMOCKA_LIBS) $(LDLIBS)
 
-$(SAN)/test_%: tests/test_%.c $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h
+$(SAN)/test_%: tests/test_%.c $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_CORE_LIB) $(CMOCKA_LIBS) $(LDLIBS)
 
 # The voices are tested on WAV files the test writes with libsndfile.
-$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(CORE_LIB) tests/testutil.h tests/alloccount.h
+$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(VOICE_OBJ) $(CORE_LIB) $(CMOCKA_LIBS) \
 		$(SND_LIBS) $(LDLIBS)
 
-$(SAN)/test_voice: tests/test_voice.c $(SAN)/rt/voice.o $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h
+$(SAN)/test_voice: tests/test_voice.c $(SAN)/rt/voice.o $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/rt/voice.o $(SAN_CORE_LIB) \
+		$(CMOCKA_LIBS) $(SND_LIBS) $(LDLIBS)
+
+# The voices out of memory (tests/failalloc.h), built as test_voice.
+$(B)/test_alloc_voice: tests/test_alloc_voice.c $(VOICE_OBJ) $(CORE_LIB) tests/testutil.h tests/failalloc.h
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(VOICE_OBJ) $(CORE_LIB) $(CMOCKA_LIBS) \
+		$(SND_LIBS) $(LDLIBS)
+
+$(SAN)/test_alloc_voice: tests/test_alloc_voice.c $(SAN)/rt/voice.o $(SAN_CORE_LIB) tests/testutil.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/rt/voice.o $(SAN_CORE_LIB) \
 		$(CMOCKA_LIBS) $(SND_LIBS) $(LDLIBS)
 
