@@ -127,7 +127,11 @@ run "fmt --write messy" 0 "$TRIGSEQ" fmt --write "$tmp/messy.tsq"
 expect_file "fmt --write result" "$tmp/messy.tsq" tests/cli/messy.canonical
 cmp -s "$tmp/messy.tsq~" tests/cli/messy.tsq && ok || bad "fmt --write keeps the old version as FILE~"
 [ "$(stat -c %a "$tmp/messy.tsq")" = 640 ] && ok || bad "fmt --write keeps the file mode"
-ls -A "$tmp" | grep -q '\.tmp\.' && bad "fmt --write left a temporary file" || ok
+if (shopt -s dotglob nullglob && left=("$tmp"/*.tmp.*) && [ ${#left[@]} -gt 0 ]); then
+	bad "fmt --write left a temporary file"
+else
+	ok
+fi
 cp "$tmp/messy.tsq~" "$tmp/keep"
 run "fmt --write canonical again" 0 "$TRIGSEQ" fmt --write "$tmp/messy.tsq"
 cmp -s "$tmp/messy.tsq~" "$tmp/keep" && ok || bad "fmt --write of a canonical file touched the backup"

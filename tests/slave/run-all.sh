@@ -31,19 +31,13 @@ start_jackd 256
 # Start; sets ts_pid and mon_pid.
 slave() {
 	local name=$1
-	jack_midi_dump -a "mon_$name" >"$tmp/mon_$name.txt" 2>/dev/null &
-	mon_pid=$!
-	pids+=("$mon_pid")
-	wait_port "mon_$name:input" || bad "monitor mon_$name did not come up"
+	monitor "mon_$name" || bad "monitor mon_$name did not come up"
 	"$TRIGSEQ" play "$PAT" --sync midi --verbose --name "ts_$name" \
 		--connect "midi_out=mon_$name:input" >"$tmp/ts_$name.out" 2>"$tmp/ts_$name.err" &
 	ts_pid=$!
 	pids+=("$ts_pid")
-	for _ in $(seq 50); do
-		grep -q 'waiting for MIDI Start on clock_in' "$tmp/ts_$name.err" && return 0
-		sleep 0.1
-	done
-	bad "ts_$name did not say it waits for MIDI Start: $(head -c 300 "$tmp/ts_$name.err")"
+	wait_grep 'waiting for MIDI Start on clock_in' "$tmp/ts_$name.err" 5 ||
+		bad "ts_$name did not say it waits for MIDI Start: $(head -c 300 "$tmp/ts_$name.err")"
 }
 
 # master NAME ARGS...: jitter_clock into ts_NAME:clock_in, its junk-free copy (port `clean`) into
@@ -115,10 +109,7 @@ if [ "$bench" != bench ]; then
 		>"$tmp/ts_click.out" 2>"$tmp/ts_click.err" &
 	c_ts=$!
 	pids+=("$c_ts")
-	for _ in $(seq 50); do
-		grep -q 'waiting for MIDI Start on clock_in' "$tmp/ts_click.err" && break
-		sleep 0.1
-	done
+	wait_grep 'waiting for MIDI Start on clock_in' "$tmp/ts_click.err" 5
 	"$JCLOCK" --name jc_click --connect ts_click:clock_in --bpm 120 --jitter-ms 2 --seed 17 \
 		--ticks 600 >"$tmp/jc_click.txt" 2>"$tmp/jc_click.err" &
 	c_jc=$!

@@ -495,14 +495,12 @@ keys ports e C-u virus Enter
 expect_screen ports "a new port typed is registered at once, and said" \
 	'new JACK port ts_ports:virus: connect it to the synth'
 wait_port ts_ports:virus && ok "ts_ports:virus exists in JACK" || bad "no port ts_ports:virus"
-jack_midi_dump -a ts_vmon >"$tmp/vmon.txt" 2>/dev/null &
-vmon=$!
-pids+=("$vmon")
-wait_port ts_vmon:input
+monitor ts_vmon
+vmon=$mon_pid
 jack_connect ts_ports:virus ts_vmon:input
 sleep 1
-grep -q ': 92 3c 64' "$tmp/vmon.txt" && ok "the track plays on the new port (channel 3 notes)" ||
-	bad "nothing on the new port: $(head -c 200 "$tmp/vmon.txt")"
+grep -q ': 92 3c 64' "$tmp/ts_vmon.txt" && ok "the track plays on the new port (channel 3 notes)" ||
+	bad "nothing on the new port: $(head -c 200 "$tmp/ts_vmon.txt")"
 keys ports p
 sleep 0.3
 keys ports q d
