@@ -89,7 +89,7 @@ ours() {
 # lib_stop SIGNAL GRACE PID...: SIGNAL to each, SIGKILL to those still running GRACE seconds
 # later, then each reaped and forgotten.
 lib_stop() {
-	local sig=$1 grace=$2 p n
+	local sig=$1 grace=$2 p q n
 	shift 2
 	for p in "$@"; do ours "$p" && kill -"$sig" "$p" 2>/dev/null; done
 	n=$((grace * 10))
@@ -98,7 +98,12 @@ lib_stop() {
 			sleep 0.1
 			n=$((n - 1))
 		done
-		if ours "$p"; then kill -KILL "$p" 2>/dev/null; fi
+		if ours "$p"; then
+			kill -KILL "$p" 2>/dev/null
+			for q in "${servers[@]}"; do
+				[ "$q" = "$p" ] && echo "lib.sh: jackd $p ignored SIGTERM: killed, its slot in JACK's registry stays until tools/jack-shm-heal.sh" >&2
+			done
+		fi
 	done
 	for p in "$@"; do
 		wait "$p" 2>/dev/null
@@ -190,7 +195,11 @@ jackd_bg() {
 		>"$tmp/jackd-$name.log" 2>&1 &
 	server_pid=$!
 	servers+=("$server_pid")
-	JACK_DEFAULT_SERVER=$name timeout 15 jack_wait -w -t 10 >/dev/null 2>&1 && return 0
+	# (a server that gave up is not waited for)
+	for _ in $(seq 5); do
+		JACK_DEFAULT_SERVER=$name timeout 5 jack_wait -w -t 2 >/dev/null 2>&1 && return 0
+		running "$server_pid" || break
+	done
 	if [ "$lib_rt" = -R ]; then
 		stop_pid "$server_pid"
 		lib_rt=--no-realtime

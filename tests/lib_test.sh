@@ -120,4 +120,31 @@ case $(tr '\0' ' ' <"/proc/$jackd_pid/cmdline") in
 *' --no-realtime '*) ok "the private server runs without realtime (-R could not start)" ;;
 *) bad "the private server's command line: $(tr '\0' ' ' <"/proc/$jackd_pid/cmdline")" ;;
 esac
+
+# Where -R cannot start (here a jackd that refuses it), the server runs --no-realtime, at once.
+mkdir "$tmp/bin"
+real_jackd=$(command -v jackd)
+cat >"$tmp/bin/jackd" <<EOF
+#!/bin/sh
+case " \$* " in *" -R "*) echo "no realtime here" >&2; exit 1 ;; esac
+exec $real_jackd "\$@"
+EOF
+chmod +x "$tmp/bin/jackd"
+cat >"$tmp/fallback.sh" <<'EOF'
+set -uo pipefail
+. "$LIB" fallback
+start_jackd
+tr '\0' ' ' <"/proc/$jackd_pid/cmdline" >"$1"
+ok "server up"
+summary
+EOF
+t0=$(date +%s%N)
+PATH=$tmp/bin:$PATH LIB=$here/lib.sh bash "$tmp/fallback.sh" "$tmp/fallback.cmd" >"$tmp/fallback.out" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+if [ "$rc" -eq 0 ] && grep -q -- ' --no-realtime ' "$tmp/fallback.cmd" && [ "$ms" -lt 8000 ]; then
+	ok "-R refused: the server runs $(cat "$tmp/fallback.cmd")(up and gone in $ms ms)"
+else
+	bad "-R refused: exit $rc after $ms ms, server: $(cat "$tmp/fallback.cmd" 2>/dev/null), output: $(cat "$tmp/fallback.out")"
+fi
 summary
