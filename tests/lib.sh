@@ -49,21 +49,28 @@ summary() {
 }
 
 # running PID: PID is alive (not gone, not a zombie waiting to be reaped).
+# (no fork: it is polled every 20 ms)
 running() {
 	local st
-	st=$(cut -d')' -f2 "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "${st:1:1}" != Z ]
+	read -r st 2>/dev/null <"/proc/$1/stat" || return 1
+	st=${st##*) }
+	[ -n "$st" ] && [ "${st:0:1}" != Z ]
 }
 
-# wait_pid PID SECONDS: until PID ends (SECONDS at most, tenths allowed); then its exit status
+# nap: 20 ms, without a fork (a read that times out on a FIFO nobody writes)
+mkfifo "$tmp/.nap"
+exec {lib_nap}<>"$tmp/.nap"
+nap() { read -r -t 0.02 -u "$lib_nap" _; }
+
+# wait_pid PID SECONDS: until PID ends (SECONDS at most, fractions allowed); then its exit status
 # when it is a child of this shell, 0 otherwise. 124 when it is still running.
 wait_pid() {
 	local n
-	n=$(awk -v s="$2" 'BEGIN { printf "%d", s * 10 }')
+	n=$(awk -v s="$2" 'BEGIN { printf "%d", s * 50 }')
 	while running "$1"; do
 		[ "$n" -le 0 ] && return 124
 		n=$((n - 1))
-		sleep 0.1
+		nap
 	done
 	wait "$1" 2>/dev/null
 }
@@ -81,8 +88,8 @@ forget() {
 # ours PID: PID runs and is a child of this shell (a number reaped long ago may be another's now).
 ours() {
 	local st state ppid
-	st=$(cut -d')' -f2 "/proc/$1/stat" 2>/dev/null) || return 1
-	read -r state ppid _ <<<"$st"
+	read -r st 2>/dev/null <"/proc/$1/stat" || return 1
+	read -r state ppid _ <<<"${st##*) }"
 	[ "$state" != Z ] && [ "$ppid" = $$ ]
 }
 
@@ -92,10 +99,10 @@ lib_stop() {
 	local sig=$1 grace=$2 p q n
 	shift 2
 	for p in "$@"; do ours "$p" && kill -"$sig" "$p" 2>/dev/null; done
-	n=$((grace * 10))
+	n=$((grace * 50))
 	for p in "$@"; do
 		while ours "$p" && [ "$n" -gt 0 ]; do
-			sleep 0.1
+			nap
 			n=$((n - 1))
 		done
 		if ours "$p"; then

@@ -63,7 +63,7 @@ if wait_port ts_pc:midi_in && wait_grep 'started at frame' "$tmp/pc.err"; then
 else
 	bad "trigseq did not start: $(head -c 400 "$tmp/pc.err")"
 fi
-wait "$ts"
+wait_pid "$ts" 60
 rc=$?
 sleep 0.3
 stop_pid "$mon"
@@ -99,7 +99,7 @@ if wait_port ts_sl:clock_in && wait_grep 'waiting for MIDI Start' "$tmp/sl.err";
 else
 	bad "the slave did not come up: $(head -c 400 "$tmp/sl.err")"
 fi
-wait "$ts"
+wait_pid "$ts" 60
 rc=$?
 sleep 0.3
 stop_pid "$mon"

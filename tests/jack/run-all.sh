@@ -54,7 +54,7 @@ run_bg nots "$TRIGSEQ" play patterns/virus-acid.tsq --name ts_nots --duration 3 
 	--no-send-transport --bpm 97.3 --connect clock_out=mon_nots:input
 nots=$bg_pid
 for p in $acid $rytm $ports $nots; do
-	wait "$p"
+	wait_pid "$p" 60
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "play exit 0 (pid $p)" || bad "play exit $rc: $(cat "$tmp"/*.err | head -c 600)"
 done
@@ -170,7 +170,7 @@ kill -INT "$p_int"
 kill -TERM "$p_term"
 for sig in INT TERM; do
 	[ "$sig" = INT ] && p=$p_int || p=$p_term
-	wait "$p"
+	wait_pid "$p" 60
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "SIG$sig: exit 0" || bad "SIG$sig: exit $rc: $(head -c 300 "$tmp/sig$sig.err")"
 done
@@ -207,7 +207,7 @@ wait_port ts_rt:clock_in && sleep 0.3
 	--stop-after 80 --pause-ticks 24 --spp 4 --garbage >/dev/null 2>"$tmp/jc_rt.err"
 "$build/jitter_clock" --name jc_rt2 --connect ts_rt:clock_in --delay-ms 200 --ticks 150 \
 	--spp-at 40:9 --lose-after 90 --resume-after 8 >/dev/null 2>>"$tmp/jc_rt.err"
-wait "$rts"
+wait_pid "$rts" 60
 rc=$?
 if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/rts.err" &&
 	grep -q 'master running, running' "$tmp/rts.err"; then
@@ -232,7 +232,7 @@ wait_port ts_mon:clock_in && sleep 0.3
 	"0.2 F0 7E 7F 06 01 F7" "0.25 E0 00 40" "0.3 C9 05" >"$tmp/ring.sent" 2>&1
 "$build/send_midi" --name sm_mon2 --connect ts_mon:clock_in "0.1 FA" "0.12 F8" "0.14 FC" \
 	>>"$tmp/ring.sent" 2>&1
-wait "$ring"
+wait_pid "$ring" 60
 rc=$?
 stop_pid "$ring_cap"
 if [ "$rc" -eq 0 ]; then
@@ -277,7 +277,7 @@ tp stop
 sleep 0.5
 kill -INT "$tpj" "$tprt"
 for p in $tpj $tprt; do
-	wait "$p"
+	wait_pid "$p" 60
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "--sync jack: exit 0 (pid $p)" || bad "--sync jack: exit $rc: $(head -c 600 "$tmp/tpj.err" "$tmp/tprt.err")"
 done
@@ -309,7 +309,7 @@ sleep 2
 tp stop
 sleep 1.5
 kill -INT "$cws"
-wait "$cws"
+wait_pid "$cws" 60
 rc=$?
 [ "$rc" -eq 0 ] && ok "--clock-while-stopped: exit 0" || bad "--clock-while-stopped: exit $rc: $(head -c 600 "$tmp/cws.err")"
 stop_pid "$mon_pid"
@@ -364,7 +364,7 @@ sleep 0.5
 echo play >&7
 sleep 3
 echo stop >&7
-wait "$tb"
+wait_pid "$tb" 60
 rc=$?
 sleep 0.3
 stop_pid "$mon_pid"
@@ -393,7 +393,7 @@ LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play "$tmp/audio/voices.tsq" --click --n
 	--duration 4 --verbose --connect audio_out_1=ts_cap:in_1 --connect audio_out_2=ts_cap:in_2 \
 	>"$tmp/audio.out" 2>"$tmp/audio.err"
 rc=$?
-wait "$cap"
+wait_pid "$cap" 60
 "$TRIGSEQ" render "$tmp/audio/voices.tsq" --click --bars 2 -o "$tmp/audio.wav" >/dev/null
 start=$(sed -n 's/.*started at frame \([0-9]*\).*/\1/p' "$tmp/audio.err")
 [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/audio.err" &&

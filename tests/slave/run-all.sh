@@ -55,13 +55,13 @@ master() {
 finish() {
 	local name=$1 tp=$2 mp=$3 jp=$4 rc
 	if [ -n "$jp" ]; then
-		wait "$jp"
+		wait_pid "$jp" 180
 		rc=$?
 		[ "$rc" -eq 0 ] || bad "$name: jitter_clock exit $rc: $(head -c 300 "$tmp/jc_$name.err")"
 	fi
 	sleep 0.3
 	kill -INT "$tp"
-	wait "$tp"
+	wait_pid "$tp" 60
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "$name: trigseq exit 0" ||
 		bad "$name: trigseq exit $rc: $(tail -c 600 "$tmp/ts_$name.err")"
@@ -157,10 +157,10 @@ if [ "$bench" != bench ]; then
 	finish resume "$r_ts" "$r_mon" "$r_jc"
 	check "clock lost and resumed: steps go on from the resumed tick" $AN resume \
 		"$tmp/mon_resume.txt" "$tmp/jc_resume.txt" $R 3.0 3.0
-	wait "$c_jc"
+	wait_pid "$c_jc" 180
 	sleep 0.3
 	kill -INT "$c_ts"
-	wait "$c_ts" && ok "--click: trigseq exit 0" || bad "--click: $(tail -c 300 "$tmp/ts_click.err")"
+	wait_pid "$c_ts" 60 && ok "--click: trigseq exit 0" || bad "--click: $(tail -c 300 "$tmp/ts_click.err")"
 	stop_pid "$c_cap"
 	check "--click following MIDI clock: a click on every beat of the master, bars accented" \
 		$AN click "$tmp/click.cap" "$tmp/jc_click.txt" $R 3.0

@@ -22,7 +22,7 @@ R=48000
 # expect_rc NAME WANT PID: the background process PID exits with WANT.
 expect_rc() {
 	local rc
-	wait "$3"
+	wait_pid "$3" 60
 	rc=$?
 	if [ "$rc" -eq "$2" ]; then ok "$1: exit $rc"; else bad "$1: exit $rc, expected $2 ($(head -c 400 "$tmp/$1.err"))"; fi
 }
