@@ -44,10 +44,10 @@ HEADERS := $(sort $(wildcard include/trigseq/*/*.h))
 VOICE_OBJ := $(B)/rt/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline
+	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline test_alloc test_alloc_voice
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san lib-test cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq $(CORE_LIB)
@@ -79,18 +79,27 @@ $(B) $(SAN):
 $(B)/trigseq: $(CLI_OBJ) $(UI_OBJ) $(APP_OBJ) $(RT_OBJ) $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(SND_LIBS) $(LDLIBS)
 
-$(B)/test_%: tests/test_%.c $(CORE_LIB) tests/testutil.h tests/alloccount.h
+$(B)/test_%: tests/test_%.c $(CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(CORE_LIB) $(CMOCKA_LIBS) $(LDLIBS)
 
-$(SAN)/test_%: tests/test_%.c $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h
+$(SAN)/test_%: tests/test_%.c $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(SAN_CORE_LIB) $(CMOCKA_LIBS) $(LDLIBS)
 
 # The voices are tested on WAV files the test writes with libsndfile.
-$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(CORE_LIB) tests/testutil.h tests/alloccount.h
+$(B)/test_voice: tests/test_voice.c $(VOICE_OBJ) $(CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(VOICE_OBJ) $(CORE_LIB) $(CMOCKA_LIBS) \
 		$(SND_LIBS) $(LDLIBS)
 
-$(SAN)/test_voice: tests/test_voice.c $(SAN)/rt/voice.o $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h
+$(SAN)/test_voice: tests/test_voice.c $(SAN)/rt/voice.o $(SAN_CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/rt/voice.o $(SAN_CORE_LIB) \
+		$(CMOCKA_LIBS) $(SND_LIBS) $(LDLIBS)
+
+# The voices out of memory (tests/failalloc.h), built as test_voice.
+$(B)/test_alloc_voice: tests/test_alloc_voice.c $(VOICE_OBJ) $(CORE_LIB) tests/testutil.h tests/failalloc.h
+	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(VOICE_OBJ) $(CORE_LIB) $(CMOCKA_LIBS) \
+		$(SND_LIBS) $(LDLIBS)
+
+$(SAN)/test_alloc_voice: tests/test_alloc_voice.c $(SAN)/rt/voice.o $(SAN_CORE_LIB) tests/testutil.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/rt/voice.o $(SAN_CORE_LIB) \
 		$(CMOCKA_LIBS) $(SND_LIBS) $(LDLIBS)
 
@@ -119,6 +128,12 @@ unit: $(UNIT_TESTS:%=$(B)/%) $(B)/headers.ok $(B)/core-symbols.ok $(B)/layers.ok
 
 unit-san: $(UNIT_TESTS:%=$(SAN)/%)
 	@for t in $(UNIT_TESTS); do ASAN_OPTIONS=detect_leaks=1 $(SAN)/$$t || exit 1; done
+
+# The shell tests' preamble (tests/lib.sh): the cleanup SIGKILLs a peer that ignores SIGTERM and
+# stops the private server last; the wait helpers; the summary's exit status.
+lib-test:
+	tools/jack-shm-heal.sh
+	tests/lib_test.sh
 
 cli-test: $(B)/trigseq
 	tests/cli/run-all.sh $(B)/trigseq
@@ -158,9 +173,10 @@ $(B)/audio_capture: tests/jack/audio_capture.c | $(B)
 $(B)/send_midi: tests/jack/send_midi.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
-# The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only).
-$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/app/cli.o $(RT_OBJ) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/app/cli.o $(RT_OBJ) $(CORE_LIB) $(JACK_LIBS) \
+# The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only); it
+# loads its pattern as the commands do (src/app/cli.c).
+$(B)/monitor_dump: tests/jack/monitor_dump.c $(RT_OBJ) $(B)/app/cli.o $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(RT_OBJ) $(B)/app/cli.o $(CORE_LIB) $(JACK_LIBS) \
 		$(SND_LIBS) $(LDLIBS)
 
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
@@ -202,7 +218,7 @@ check-patterns: $(B)/trigseq
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
-test: unit unit-san check-patterns lint-man cli-test rytm-test oracle-test export-test render-test jack-test \
+test: unit unit-san check-patterns lint-man lib-test cli-test rytm-test oracle-test export-test render-test jack-test \
 	slave-test ui-test sysex-test
 
 $(B)/bench_engine: bench/bench_engine.c $(CORE_LIB)

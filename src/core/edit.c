@@ -211,11 +211,14 @@ ts_status ts_edit_save(ts_edit *ed, const char *path)
 		return TS_ERR_USAGE;
 	}
 	bool renamed = path && (!ed->path || strcmp(path, ed->path) != 0);
+	/* every name first: once the file is saved, both recovery files must go */
 	char *oldrec = recovery_path(ed->path);
 	char *newpath = renamed ? strdup(path) : NULL;
-	if (!oldrec || (renamed && !newpath)) {
+	char *newrec = renamed ? recovery_path(path) : NULL;
+	if (!oldrec || (renamed && (!newpath || !newrec))) {
 		free(oldrec);
 		free(newpath);
+		free(newrec);
 		errno = ENOMEM;
 		return TS_ERR_NOMEM;
 	}
@@ -224,6 +227,7 @@ ts_status ts_edit_save(ts_edit *ed, const char *path)
 		int e = errno;
 		free(oldrec);
 		free(newpath);
+		free(newrec);
 		errno = e;
 		return st;
 	}
@@ -232,7 +236,8 @@ ts_status ts_edit_save(ts_edit *ed, const char *path)
 	if (newpath) {
 		free(ed->path);
 		ed->path = newpath;
-		ts_edit_remove_recovery(ed);
+		unlink(newrec);
+		free(newrec);
 	}
 	ed->saved_state = ed->state;
 	ed->rec_version = ed->version;

@@ -8,11 +8,9 @@ build=$(realpath "$1")
 TRIGSEQ=$build/trigseq
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$root"
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" export
+cd "$root" || exit
 # mido is Debian's python3-mido, for the system's Python
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
@@ -89,5 +87,4 @@ if [ "$(id -u)" -ne 0 ]; then
 		bad "read-only folder: rc $rc, $(cat "$tmp/u.out")"
 fi
 
-printf 'export: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary

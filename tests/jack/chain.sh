@@ -11,24 +11,11 @@ TRIGSEQ=$build/trigseq
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 MIDI="python3 $here/midi.py"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	rm -f /dev/shm/jack_sem.*_trigseq-chain-$$-*_* 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-cd "$root"
-
-# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok, start_jackd
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" chain
+cd "$root" || exit
 
-start_jackd chain
+start_jackd
 R=48000
 A=patterns/virus-acid.tsq # 16 steps at 126 BPM: 91428.57 frames; channel 1
 B=patterns/rd8-map.tsq    # 16 steps; channel 10
@@ -76,7 +63,7 @@ if wait_port ts_pc:midi_in && wait_grep 'started at frame' "$tmp/pc.err"; then
 else
 	bad "trigseq did not start: $(head -c 400 "$tmp/pc.err")"
 fi
-wait "$ts"
+wait_pid "$ts" 60
 rc=$?
 sleep 0.3
 stop_pid "$mon"
@@ -112,7 +99,7 @@ if wait_port ts_sl:clock_in && wait_grep 'waiting for MIDI Start' "$tmp/sl.err";
 else
 	bad "the slave did not come up: $(head -c 400 "$tmp/sl.err")"
 fi
-wait "$ts"
+wait_pid "$ts" 60
 rc=$?
 sleep 0.3
 stop_pid "$mon"
@@ -155,5 +142,4 @@ usage "--program-receive missing value" 2 "needs a value" "$A" --program-receive
 printf 'trigseq 1\ntrack 1\n  chanel 3\n' >"$tmp/typo.tsq"
 usage "bad file in a chain" 1 "typo.tsq:3:3: unknown key 'chanel'" "$A" "$tmp/typo.tsq"
 
-printf 'chain: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary

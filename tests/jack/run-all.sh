@@ -11,75 +11,23 @@ TRIGSEQ=$build/trigseq
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 MIDI="python3 $here/midi.py"
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	# a peer whose server is gone can hang in its SIGTERM handler (jack_transport closing its
-	# client): after 3 s it is killed outright, so the run never waits forever
-	for p in "${pids[@]}"; do
-		for _ in $(seq 30); do
-			# running (not gone, not a zombie waiting to be reaped)
-			[ -r "/proc/$p/stat" ] && [ "$(cut -d')' -f2 "/proc/$p/stat" 2>/dev/null | cut -c2)" != Z ] || break
-			sleep 0.1
-		done
-		kill -KILL "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	# what JACK leaves behind of our own servers' clients
-	rm -f /dev/shm/jack_sem.*_trigseq-*-$$-*_* 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-cd "$root"
-
-# ok, bad, check and the pass/fail counters
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" jack
+cd "$root" || exit
 
-# start_server NAME [JACKD_OPTIONS]: a private dummy server, `period` frames a cycle (256 unless
-# set); sets server_pid. Names are unique per run.
-start_server() {
-	local name=$1
-	shift
-	JACK_DEFAULT_SERVER=$name jackd "$@" --no-realtime -d dummy -r 48000 -p "${period:-256}" \
-		>"$tmp/jackd-$name.log" 2>&1 &
-	server_pid=$!
-	pids+=("$server_pid")
-	JACK_DEFAULT_SERVER=$name timeout 15 jack_wait -w -t 10 >/dev/null 2>&1
-}
-
-# fresh_server [JACKD_OPTIONS]: stop the current test server, start a new one (each group of
-# tests gets its own, so a server upset by one group cannot slow down the next).
+# fresh_server [async]: stop the current test server, start a new one, `period` frames a cycle
+# (256 unless set): each group of tests gets its own, so a server upset by one group cannot slow
+# down the next.
 fresh_server() {
-	[ -n "${main_server:-}" ] && stop_pid "$main_server"
-	export JACK_DEFAULT_SERVER=trigseq-test-$$-$RANDOM
-	if ! start_server "$JACK_DEFAULT_SERVER" "$@"; then
-		bad "could not start jackd $*"
-		cat "$tmp/jackd-$JACK_DEFAULT_SERVER.log"
-		printf 'jack: %d passed, %d failed\n' "$pass" "$fail"
-		exit 1
-	fi
-	main_server=$server_pid
-}
-
-
-# run_bg NAME CMD...: in the background, stdout/stderr to $tmp/NAME.{out,err}; sets bg_pid.
-run_bg() {
-	local name=$1
-	shift
-	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	bg_pid=$!
-	pids+=("$bg_pid")
+	stop_jackd
+	start_jackd "${period:-256}" "$@"
 }
 
 R=48000
-# Synchronous mode: the server waits for every client each cycle, so jack_midi_dump, which
-# counts its own cycles for its timestamps, never misses one under load (in the default
-# asynchronous mode a late cycle shifts its timestamps by a period).
-fresh_server -S
+# Synchronous mode (as every server here but one): the server waits for every client each cycle,
+# so jack_midi_dump, which counts its own cycles for its timestamps, never misses one under load
+# (in the default asynchronous mode a late cycle shifts its timestamps by a period).
+fresh_server
 
 # ---- 1 and 2: notes equal the dump on three patterns at once; the clock master ----
 mons=()
@@ -106,7 +54,7 @@ run_bg nots "$TRIGSEQ" play patterns/virus-acid.tsq --name ts_nots --duration 3 
 	--no-send-transport --bpm 97.3 --connect clock_out=mon_nots:input
 nots=$bg_pid
 for p in $acid $rytm $ports $nots; do
-	wait "$p"
+	wait_pid "$p" 60
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "play exit 0 (pid $p)" || bad "play exit $rc: $(cat "$tmp"/*.err | head -c 600)"
 done
@@ -144,22 +92,22 @@ fi
 
 # Only SIGTERM: a server killed with SIGKILL keeps its slot in JACK's shared server registry
 # (/dev/shm/jack-shm-registry) for good, and after eight of those no server starts anywhere.
+# shellcheck disable=SC2043 # SIGTERM only, as said above
 for sig in TERM; do
 	srv=trigseq-gone-$$-$RANDOM
-	if ! start_server "$srv"; then bad "second server did not start"; continue; fi
+	if ! jackd_bg "$srv" 256 async; then bad "second server did not start"; continue; fi
 	JACK_DEFAULT_SERVER=$srv run_bg "gone$sig" "$TRIGSEQ" play patterns/rytm-drums.tsq
 	tp=$bg_pid
 	sleep 1.5
 	kill -"$sig" "$server_pid"
 	t0=$(date +%s%N)
-	for _ in $(seq 100); do kill -0 "$tp" 2>/dev/null || break; sleep 0.1; done
-	if kill -0 "$tp" 2>/dev/null; then
-		bad "server killed with SIG$sig: trigseq still running after 10 s"
-		kill -KILL "$tp"
-	fi
-	wait "$tp"
+	wait_pid "$tp" 10
 	rc=$?
-	wait "$server_pid" 2>/dev/null
+	if [ "$rc" -eq 124 ]; then
+		bad "server killed with SIG$sig: trigseq still running after 10 s"
+		stop_pid "$tp" KILL
+	fi
+	stop_pid "$server_pid"
 	dt=$((($(date +%s%N) - t0) / 1000000))
 	if [ "$rc" -eq 1 ] && grep -qx 'trigseq: the JACK server went away; stopped' "$tmp/gone$sig.err"; then
 		ok "server killed with SIG$sig: exit 1 after $dt ms with the message"
@@ -169,7 +117,7 @@ for sig in TERM; do
 done
 
 # ---- 4: usage, --connect, --duration, signals ----
-fresh_server -S
+fresh_server
 usage() { # NAME WANT_RC PATTERN ARGS...
 	local name=$1 want=$2 pattern=$3
 	shift 3
@@ -222,7 +170,7 @@ kill -INT "$p_int"
 kill -TERM "$p_term"
 for sig in INT TERM; do
 	[ "$sig" = INT ] && p=$p_int || p=$p_term
-	wait "$p"
+	wait_pid "$p" 60
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "SIG$sig: exit 0" || bad "SIG$sig: exit $rc: $(head -c 300 "$tmp/sig$sig.err")"
 done
@@ -233,7 +181,7 @@ check "SIGINT: note-offs delivered" $MIDI stopped "$tmp/mon_int.txt"
 check "SIGTERM: note-offs delivered" $MIDI stopped "$tmp/mon_term.txt"
 
 # ---- 5: real-time safety ----
-fresh_server
+fresh_server async
 LD_PRELOAD=$build/rtcheck.so "$build/rt_bad_client" 1 >"$tmp/bad.out" 2>"$tmp/bad.err"
 if grep -qE '^rtcheck: [1-9][0-9]* violations in [1-9][0-9]* callbacks \(first: malloc\)' "$tmp/bad.err"; then
 	ok "the interposer catches a malloc in a process callback: $(grep rtcheck "$tmp/bad.err")"
@@ -259,7 +207,7 @@ wait_port ts_rt:clock_in && sleep 0.3
 	--stop-after 80 --pause-ticks 24 --spp 4 --garbage >/dev/null 2>"$tmp/jc_rt.err"
 "$build/jitter_clock" --name jc_rt2 --connect ts_rt:clock_in --delay-ms 200 --ticks 150 \
 	--spp-at 40:9 --lose-after 90 --resume-after 8 >/dev/null 2>>"$tmp/jc_rt.err"
-wait "$rts"
+wait_pid "$rts" 60
 rc=$?
 if [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/rts.err" &&
 	grep -q 'master running, running' "$tmp/rts.err"; then
@@ -271,7 +219,7 @@ fi
 # The MIDI monitor on (tests/jack/monitor_dump.c, the adapter with a monitor ring), under the
 # interposer: its records of what was sent equal a capture of every output port, and those of
 # what was received are what send_midi sent on midi_in and clock_in, at the same frames.
-fresh_server -S
+fresh_server
 monitor mon_ring || bad "monitor mon_ring did not come up"
 ring_cap=$mon_pid
 LD_PRELOAD=$build/rtcheck.so "$build/monitor_dump" ts_mon tests/jack/ports.tsq 2 \
@@ -284,7 +232,7 @@ wait_port ts_mon:clock_in && sleep 0.3
 	"0.2 F0 7E 7F 06 01 F7" "0.25 E0 00 40" "0.3 C9 05" >"$tmp/ring.sent" 2>&1
 "$build/send_midi" --name sm_mon2 --connect ts_mon:clock_in "0.1 FA" "0.12 F8" "0.14 FC" \
 	>>"$tmp/ring.sent" 2>&1
-wait "$ring"
+wait_pid "$ring" 60
 rc=$?
 stop_pid "$ring_cap"
 if [ "$rc" -eq 0 ]; then
@@ -298,7 +246,7 @@ rtok "trigseq's process callback with the MIDI monitor on" "$tmp/ring.err"
 # ---- 6: JACK transport (--sync jack), driven by jack_transport ----
 # every-step.tsq at 120 BPM, no timebase master: transport frame = the engine's frame. Bar 2 is
 # at frame 96000; frame 24100 is position 115680 U, rounded up to 16th 5 (frame 30000).
-fresh_server -S
+fresh_server
 tp() { echo "$*" | JACK_NO_START_SERVER=1 timeout 10 jack_transport >/dev/null 2>&1; }
 tp stop
 tp locate 0
@@ -329,7 +277,7 @@ tp stop
 sleep 0.5
 kill -INT "$tpj" "$tprt"
 for p in $tpj $tprt; do
-	wait "$p"
+	wait_pid "$p" 60
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "--sync jack: exit 0 (pid $p)" || bad "--sync jack: exit $rc: $(head -c 600 "$tmp/tpj.err" "$tmp/tprt.err")"
 done
@@ -343,7 +291,7 @@ else
 fi
 
 # ---- 7: --clock-while-stopped with JACK transport: free-running ticks while it is stopped ----
-fresh_server -S
+fresh_server
 tp stop
 tp locate 0
 usage "--clock-while-stopped with --sync midi" 2 'cannot go with --sync midi' \
@@ -361,7 +309,7 @@ sleep 2
 tp stop
 sleep 1.5
 kill -INT "$cws"
-wait "$cws"
+wait_pid "$cws" 60
 rc=$?
 [ "$rc" -eq 0 ] && ok "--clock-while-stopped: exit 0" || bad "--clock-while-stopped: exit $rc: $(head -c 600 "$tmp/cws.err")"
 stop_pid "$mon_pid"
@@ -379,7 +327,7 @@ fi
 # that it would follow too closely; with 512 (less than a tick at 123.7 BPM) it waits whole cycles.
 for cfg in "4096 287.3 10" "512 123.7 1"; do
 	read -r per bpm min_free <<<"$cfg"
-	period=$per fresh_server -S
+	period=$per fresh_server
 	monitor mon_fs
 	LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play tests/slave/every-step.tsq --clock-while-stopped \
 		--bpm "$bpm" --duration 1 --verbose --name ts_fs --connect clock_out=mon_fs:input \
@@ -401,7 +349,7 @@ done
 # ---- 9: --sync jack with a timebase master: jack_transport at 150 BPM gives BBT ----
 # jack_transport reads its commands from a FIFO held open, so it stays the timebase master. The
 # pattern's own tempo is 120: following the master's BBT is what makes the ticks ~819 frames.
-fresh_server -S
+fresh_server
 mkfifo "$tmp/tb.fifo"
 JACK_NO_START_SERVER=1 jack_transport <"$tmp/tb.fifo" >"$tmp/tb.log" 2>&1 &
 pids+=("$!")
@@ -416,7 +364,7 @@ sleep 0.5
 echo play >&7
 sleep 3
 echo stop >&7
-wait "$tb"
+wait_pid "$tb" 60
 rc=$?
 sleep 0.3
 stop_pid "$mon_pid"
@@ -434,7 +382,7 @@ check "--sync jack follows the timebase master's BBT" $MIDI bbt "$tmp/mon_tb.txt
 # is `trigseq render` of the same pattern, frame for frame from the start frame on (the mixer
 # and the engine are the same; the render is 24-bit, hence the tolerance). Under the RT
 # interposer, with the click on.
-fresh_server -S
+fresh_server
 mkdir -p "$tmp/audio"
 cp tests/cli/voices.tsq "$tmp/audio/"
 python3 tests/render/samples.py "$tmp/audio" 48000
@@ -445,7 +393,7 @@ LD_PRELOAD=$build/rtcheck.so "$TRIGSEQ" play "$tmp/audio/voices.tsq" --click --n
 	--duration 4 --verbose --connect audio_out_1=ts_cap:in_1 --connect audio_out_2=ts_cap:in_2 \
 	>"$tmp/audio.out" 2>"$tmp/audio.err"
 rc=$?
-wait "$cap"
+wait_pid "$cap" 60
 "$TRIGSEQ" render "$tmp/audio/voices.tsq" --click --bars 2 -o "$tmp/audio.wav" >/dev/null
 start=$(sed -n 's/.*started at frame \([0-9]*\).*/\1/p' "$tmp/audio.err")
 [ "$rc" -eq 0 ] && grep -qE '^rtcheck: 0 violations in [0-9]{3,} callbacks' "$tmp/audio.err" &&
@@ -455,6 +403,5 @@ start=$(sed -n 's/.*started at frame \([0-9]*\).*/\1/p' "$tmp/audio.err")
 check "audio_out_1/2 equal the render frame for frame" python3 "$here/audio.py" same \
 	"$tmp/audio.cap" "$tmp/audio.wav" "${start:-0}" 1e-6 3
 
-stop_pid "$main_server"
-printf 'jack: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+stop_jackd
+summary

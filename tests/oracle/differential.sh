@@ -7,15 +7,12 @@ TRIGSEQ=$1
 first=$2
 count=$3
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh" differential
 for s in $(seq "$first" $((first + count - 1))); do
 	python3 "$here/random_pattern.py" "$s" >"$tmp/r.tsq"
 	if ! "$TRIGSEQ" fmt "$tmp/r.tsq" >"$tmp/c.tsq" 2>"$tmp/err"; then
-		echo "FAIL: seed $s: the generator wrote an invalid pattern: $(head -1 "$tmp/err")"
-		fail=$((fail + 1))
+		bad "seed $s: the generator wrote an invalid pattern: $(head -1 "$tmp/err")"
 		continue
 	fi
 	opts=(--bars 4 --seed "$s")
@@ -23,12 +20,10 @@ for s in $(seq "$first" $((first + count - 1))); do
 	"$TRIGSEQ" dump "$tmp/c.tsq" "${opts[@]}" >"$tmp/e"
 	python3 "$here/oracle.py" "$tmp/c.tsq" "${opts[@]}" >"$tmp/o" 2>"$tmp/oerr"
 	if cmp -s "$tmp/e" "$tmp/o"; then
-		pass=$((pass + 1))
+		ok
 	else
-		fail=$((fail + 1))
-		echo "FAIL: seed $s: engine and oracle differ (python3 $here/random_pattern.py $s; ${opts[*]})"
+		bad "seed $s: engine and oracle differ (python3 $here/random_pattern.py $s; ${opts[*]})"
 		[ -n "${VERBOSE:-}" ] && diff "$tmp/e" "$tmp/o" | head -20
 	fi
 done
-echo "differential: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -10,26 +10,24 @@ TRIGSEQ=$1
 first=$2
 count=$3
 here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh" "differential chain"
 for s in $(seq "$first" $((first + count - 1))); do
 	n=$((2 + s % 2))
 	files=()
 	gens=()
-	bad=
+	invalid=
 	for i in $(seq 1 "$n"); do
 		ps=$((s * 3 + i - 1))
 		python3 "$here/random_pattern.py" --chain "$ps" >"$tmp/r$i.tsq"
 		if ! "$TRIGSEQ" fmt "$tmp/r$i.tsq" >"$tmp/c$i.tsq" 2>"$tmp/err"; then
-			echo "FAIL: seed $s: the generator wrote an invalid pattern ($ps): $(head -1 "$tmp/err")"
-			bad=1
+			printf 'FAIL: seed %s: the generator wrote an invalid pattern (%s): %s\n' "$s" "$ps" "$(head -1 "$tmp/err")"
+			invalid=1
 		fi
 		files+=("$tmp/c$i.tsq")
 		gens+=("random_pattern.py --chain $ps")
 	done
-	if [ -n "$bad" ]; then
+	if [ -n "$invalid" ]; then
 		fail=$((fail + 1))
 		continue
 	fi
@@ -39,12 +37,10 @@ for s in $(seq "$first" $((first + count - 1))); do
 	"$TRIGSEQ" dump "${files[@]}" "${opts[@]}" >"$tmp/e" 2>/dev/null
 	python3 "$here/oracle.py" "${files[@]}" "${opts[@]}" >"$tmp/o" 2>"$tmp/oerr"
 	if cmp -s "$tmp/e" "$tmp/o"; then
-		pass=$((pass + 1))
+		ok
 	else
-		fail=$((fail + 1))
-		echo "FAIL: seed $s: engine and oracle differ (${gens[*]}; ${opts[*]})"
+		bad "seed $s: engine and oracle differ (${gens[*]}; ${opts[*]})"
 		[ -n "${VERBOSE:-}" ] && diff "$tmp/e" "$tmp/o" | head -20
 	fi
 done
-echo "differential chain: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -6,11 +6,9 @@
 set -uo pipefail
 TRIGSEQ=$1
 here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/../.."
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh" "oracle examples"
+cd "$here/../.." || exit
 for f in patterns/*.tsq tests/cli/voices.tsq; do
 	for opts in "" "--bars 8 --seed 7 --fill --clock" "--rate 44100 --bpm 123.7 --bars 3 --seed 99"; do
 		# shellcheck disable=SC2086
@@ -18,13 +16,11 @@ for f in patterns/*.tsq tests/cli/voices.tsq; do
 		# shellcheck disable=SC2086
 		python3 "$here/oracle.py" "$f" $opts >"$tmp/o"
 		if cmp -s "$tmp/e" "$tmp/o"; then
-			pass=$((pass + 1))
+			ok
 		else
-			fail=$((fail + 1))
-			echo "FAIL: $f $opts: engine and oracle differ"
+			bad "$f $opts: engine and oracle differ"
 			diff "$tmp/e" "$tmp/o" | head -10
 		fi
 	done
 done
-echo "oracle examples: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

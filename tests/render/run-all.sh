@@ -9,11 +9,9 @@ build=$(realpath "$1")
 TRIGSEQ=$build/trigseq
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$root"
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" render
+cd "$root" || exit
 PY=python3
 
 # samples at 48000 Hz (played as they are) in $tmp/same, at 44100 (resampled) in $tmp/resampled
@@ -95,5 +93,4 @@ for ext in flac ogg aiff; do
 	fi
 done
 
-echo "render: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -19,11 +19,9 @@ TRIGSEQ=$(realpath "$1")
 COUNT=${2:-40}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh" rytm
 cd "$root" || exit 1
-# shellcheck source=tests/lib.sh
-source tests/lib.sh
 gen() { python3 "$here/rytm_gen.py" "$@"; }
 
 # import NAME DUMP OUT: import, stderr in $tmp/err; passes on exit 0.
@@ -287,5 +285,4 @@ bad_tsq=$(find tests/cli/bad -name '*.tsq' | sort | head -1)
 "$TRIGSEQ" export-rytm "$bad_tsq" -o "$tmp/z.syx" >/dev/null 2>&1
 if [ $? = 1 ] && [ ! -e "$tmp/z.syx" ]; then ok "export of an invalid pattern: exit 1, nothing written"; else bad "export of an invalid pattern"; fi
 
-printf 'rytm: %d passed, %d failed (%d random dumps round-tripped)\n' "$pass" "$fail" "$rt_ok"
-[ "$fail" = 0 ]
+summary "($rt_ok random dumps round-tripped)"

@@ -5,7 +5,11 @@
 # raw pattern data (first byte 0x01, then 0x00 for v5 or 0x01 for v4).
 set -euo pipefail
 out=$1
-gen=$(cd "$(dirname "$0")" && pwd)/rytm_gen.py
+here=$(cd "$(dirname "$0")" && pwd)
+gen=$here/rytm_gen.py
+# (no checks here: only the scratch folder and the cleanup)
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh" seeds
 python3 - "$gen" "$out" <<'PY'
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location('rytm_gen', sys.argv[1])

@@ -20,57 +20,24 @@ root=$(cd "$here/../.." && pwd)
 AN="python3 $here/analyse.py"
 PAT=tests/slave/every-step.tsq
 R=48000
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	rm -f /dev/shm/jack_sem.*_trigseq-slave-$$-*_* 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-cd "$root"
-
-# ok, bad, check and the pass/fail counters
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" slave
+cd "$root" || exit
 
-# start_server PERIOD: a private dummy server of PERIOD frames a cycle as JACK_DEFAULT_SERVER;
-# sets server. Synchronous mode, as in tests/jack: jack_midi_dump counts its own cycles for its
-# timestamps.
-start_server() {
-	export JACK_DEFAULT_SERVER=trigseq-slave-$$-$RANDOM
-	jackd -S --no-realtime -d dummy -r $R -p "$1" >"$tmp/jackd.log" 2>&1 &
-	server=$!
-	pids+=("$server")
-	if ! timeout 15 jack_wait -w -t 10 >/dev/null 2>&1; then
-		bad "could not start jackd -p $1"
-		cat "$tmp/jackd.log"
-		printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
-		exit 1
-	fi
-}
-start_server 256
+# Synchronous servers, as in tests/jack: jack_midi_dump counts its own cycles for its timestamps.
+start_jackd 256
 
 # slave NAME: a monitor mon_NAME and `trigseq play --sync midi` as ts_NAME into it, waiting for
 # Start; sets ts_pid and mon_pid.
 slave() {
 	local name=$1
-	jack_midi_dump -a "mon_$name" >"$tmp/mon_$name.txt" 2>/dev/null &
-	mon_pid=$!
-	pids+=("$mon_pid")
-	wait_port "mon_$name:input" || bad "monitor mon_$name did not come up"
+	monitor "mon_$name" || bad "monitor mon_$name did not come up"
 	"$TRIGSEQ" play "$PAT" --sync midi --verbose --name "ts_$name" \
 		--connect "midi_out=mon_$name:input" >"$tmp/ts_$name.out" 2>"$tmp/ts_$name.err" &
 	ts_pid=$!
 	pids+=("$ts_pid")
-	for _ in $(seq 50); do
-		grep -q 'waiting for MIDI Start on clock_in' "$tmp/ts_$name.err" && return 0
-		sleep 0.1
-	done
-	bad "ts_$name did not say it waits for MIDI Start: $(head -c 300 "$tmp/ts_$name.err")"
+	wait_grep 'waiting for MIDI Start on clock_in' "$tmp/ts_$name.err" 5 ||
+		bad "ts_$name did not say it waits for MIDI Start: $(head -c 300 "$tmp/ts_$name.err")"
 }
 
 # master NAME ARGS...: jitter_clock into ts_NAME:clock_in, its junk-free copy (port `clean`) into
@@ -88,13 +55,13 @@ master() {
 finish() {
 	local name=$1 tp=$2 mp=$3 jp=$4 rc
 	if [ -n "$jp" ]; then
-		wait "$jp"
+		wait_pid "$jp" 180
 		rc=$?
 		[ "$rc" -eq 0 ] || bad "$name: jitter_clock exit $rc: $(head -c 300 "$tmp/jc_$name.err")"
 	fi
 	sleep 0.3
 	kill -INT "$tp"
-	wait "$tp"
+	wait_pid "$tp" 60
 	rc=$?
 	[ "$rc" -eq 0 ] && ok "$name: trigseq exit 0" ||
 		bad "$name: trigseq exit $rc: $(tail -c 600 "$tmp/ts_$name.err")"
@@ -142,10 +109,7 @@ if [ "$bench" != bench ]; then
 		>"$tmp/ts_click.out" 2>"$tmp/ts_click.err" &
 	c_ts=$!
 	pids+=("$c_ts")
-	for _ in $(seq 50); do
-		grep -q 'waiting for MIDI Start on clock_in' "$tmp/ts_click.err" && break
-		sleep 0.1
-	done
+	wait_grep 'waiting for MIDI Start on clock_in' "$tmp/ts_click.err" 5
 	"$JCLOCK" --name jc_click --connect ts_click:clock_in --bpm 120 --jitter-ms 2 --seed 17 \
 		--ticks 600 >"$tmp/jc_click.txt" 2>"$tmp/jc_click.err" &
 	c_jc=$!
@@ -193,10 +157,10 @@ if [ "$bench" != bench ]; then
 	finish resume "$r_ts" "$r_mon" "$r_jc"
 	check "clock lost and resumed: steps go on from the resumed tick" $AN resume \
 		"$tmp/mon_resume.txt" "$tmp/jc_resume.txt" $R 3.0 3.0
-	wait "$c_jc"
+	wait_pid "$c_jc" 180
 	sleep 0.3
 	kill -INT "$c_ts"
-	wait "$c_ts" && ok "--click: trigseq exit 0" || bad "--click: $(tail -c 300 "$tmp/ts_click.err")"
+	wait_pid "$c_ts" 60 && ok "--click: trigseq exit 0" || bad "--click: $(tail -c 300 "$tmp/ts_click.err")"
 	stop_pid "$c_cap"
 	check "--click following MIDI clock: a click on every beat of the master, bars accented" \
 		$AN click "$tmp/click.cap" "$tmp/jc_click.txt" $R 3.0
@@ -209,7 +173,7 @@ for f in "$tmp"/ts_*.err; do
 	grep -q 'lost events 0' "$f" || bad "$(basename "$f"): lost events: $(tail -2 "$f")"
 done
 
-stop_pid "$server"
+stop_jackd
 
 if [ "$bench" != bench ]; then
 	# 8. The clock lost and resumed with 2048-frame periods, longer than a tick (1000 frames at
@@ -217,7 +181,7 @@ if [ "$bench" != bench ]; then
 	# frames after it in the same cycle. That step goes where the tick's own grid puts it, as
 	# after Start, and so do all the others (the grid runs on past the ticks held back while a
 	# cycle is scheduled).
-	start_server 2048
+	start_jackd 2048
 	slave resume2k; r_ts=$ts_pid; r_mon=$mon_pid
 	master resume2k --bpm 120 --jitter-ms 0 --seed 16 --ticks 330 --lose-after 203 --resume-after 9
 	finish resume2k "$r_ts" "$r_mon" "$jc_pid"
@@ -235,7 +199,6 @@ if [ "$bench" != bench ]; then
 	finish steady2k "$k_ts" "$k_mon" "$k_jc"
 	check "steady master, 0-2 ms jitter, 2048-frame periods" $AN steady "$tmp/mon_steady2k.txt" \
 		"$tmp/jc_steady2k.txt" $R 0.1
-	stop_pid "$server"
+	stop_jackd
 fi
-printf 'slave: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary

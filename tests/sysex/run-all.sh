@@ -13,44 +13,23 @@ TRIGSEQ=$build/trigseq
 SEND_MIDI=$build/send_midi
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	rm -f /dev/shm/jack_sem.*_trigseq-sysex-$$-*_* 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=SCRIPTDIR/../lib.sh
+. "$here/../lib.sh" sysex
 cd "$root" || exit 1
 
-# shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
-
 R=48000
-
-# run_bg NAME CMD...: in the background, stdout/stderr to $tmp/NAME.{out,err}; sets bg_pid.
-run_bg() {
-	local name=$1
-	shift
-	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-	bg_pid=$!
-	pids+=("$bg_pid")
-}
 
 # expect_rc NAME WANT PID: the background process PID exits with WANT.
 expect_rc() {
 	local rc
-	wait "$3"
+	wait_pid "$3" 60
 	rc=$?
 	if [ "$rc" -eq "$2" ]; then ok "$1: exit $rc"; else bad "$1: exit $rc, expected $2 ($(head -c 400 "$tmp/$1.err"))"; fi
 }
 
 # stop_mon PID: jack_midi_dump leaves on SIGINT; killed by SIGTERM it would stall the synchronous
 # server for its client timeout (5 s), and the timings measured after it.
-stop_mon() { kill -INT "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+stop_mon() { stop_pid "$1" INT; }
 
 # has NAME FILE TEXT: FILE contains the fixed string TEXT.
 has() {
@@ -83,8 +62,7 @@ for name, b in bad.items():
 EOF
 
 tools/jack-shm-heal.sh
-start_jackd "sysex"
-jackd_pid=${pids[-1]}
+start_jackd
 
 # ---- 1: a file through JACK at the DIN rate, to our recorder and jack_midi_dump at once, with
 # MIDI clock into the recorder all the while ----
@@ -343,7 +321,7 @@ wait_port rx11:sysex_in || bad "recv's port did not come up"
 run_bg send11 "$TRIGSEQ" sysex send "$tmp/small.syx" --name tx11 --to rx11:sysex_in --rate 500
 send11=$bg_pid
 sleep 1.5 # the first message is in, the second is on its way
-stop_pid "$jackd_pid"
+stop_jackd
 expect_rc send11 1 "$send11"
 expect_rc recv11 1 "$recv11"
 has "send: the server went away" "$tmp/send11.err" "the JACK server went away after"
@@ -351,5 +329,4 @@ has "recv: the server went away" "$tmp/recv11.err" "the JACK server went away; $
 [ -e "$tmp/got11.syx" ] && bad "recv wrote a file after the server went away" || ok "recv wrote no file after the server went away"
 if compgen -G "$tmp/.*.tmp.*" >/dev/null; then bad "a temporary file was left behind: $(compgen -G "$tmp/.*.tmp.*")"; else ok "no temporary file left behind"; fi
 
-printf 'sysex: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary

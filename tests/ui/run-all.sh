@@ -10,27 +10,14 @@ TRIGSEQ=$build/trigseq
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 MIDI="python3 $root/tests/jack/midi.py"
-tmp=$(mktemp -d)
-pids=()
 sock=trigseq-ui-$$
 T() { tmux -L "$sock" "$@"; }
-cleanup() {
-	local p
-	T kill-server 2>/dev/null
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-	rm -f /dev/shm/jack_sem.*_trigseq-ui-$$-*_* 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-cd "$root"
-
-# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok, start_jackd
+on_exit() { T kill-server 2>/dev/null; }
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" ui
+cd "$root" || exit
 
-start_jackd ui
+start_jackd
 
 # editor, screen, keys, wait_screen, expect_screen, wait_exit
 # shellcheck source=SCRIPTDIR/tmux.sh
@@ -508,14 +495,12 @@ keys ports e C-u virus Enter
 expect_screen ports "a new port typed is registered at once, and said" \
 	'new JACK port ts_ports:virus: connect it to the synth'
 wait_port ts_ports:virus && ok "ts_ports:virus exists in JACK" || bad "no port ts_ports:virus"
-jack_midi_dump -a ts_vmon >"$tmp/vmon.txt" 2>/dev/null &
-vmon=$!
-pids+=("$vmon")
-wait_port ts_vmon:input
+monitor ts_vmon
+vmon=$mon_pid
 jack_connect ts_ports:virus ts_vmon:input
 sleep 1
-grep -q ': 92 3c 64' "$tmp/vmon.txt" && ok "the track plays on the new port (channel 3 notes)" ||
-	bad "nothing on the new port: $(head -c 200 "$tmp/vmon.txt")"
+grep -q ': 92 3c 64' "$tmp/ts_vmon.txt" && ok "the track plays on the new port (channel 3 notes)" ||
+	bad "nothing on the new port: $(head -c 200 "$tmp/ts_vmon.txt")"
 keys ports p
 sleep 0.3
 keys ports q d
@@ -567,5 +552,4 @@ rtok "editor's process callback with samples and the click" "$tmp/smp.err"
 check "hits of a.wav, then of b.wav after the edit, then with clicks on the beats" \
 	python3 "$root/tests/jack/audio.py" sequence "$tmp/smp.cap" '^a{3,}b{3,}[bc]*c[bc]*$'
 
-printf 'ui: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary

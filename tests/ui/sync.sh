@@ -13,30 +13,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 MIDI="python3 $root/tests/jack/midi.py"
 R=48000
-tmp=$(mktemp -d)
-pids=()
 sock=trigseq-uisync-$$
 T() { tmux -L "$sock" "$@"; }
-cleanup() {
-	local p
+on_exit() {
 	T kill-server 2>/dev/null
 	exec 7>&-
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	[ -n "${KEEP_TMP:-}" ] && cp -r "$tmp" "$KEEP_TMP"
-	rm -rf "$tmp"
-	rm -f /dev/shm/jack_sem.*_trigseq-uisync-$$-*_* 2>/dev/null
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-trap '' PIPE # a dead jack_transport fails the checks that need it, not the whole script
-cd "$root"
-
-# ok, bad, check, stop_pid, wait_port, monitor, wait_grep, rtok, start_jackd
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh"
+. "$here/../lib.sh" ui-sync
+trap '' PIPE # a dead jack_transport fails the checks that need it, not the whole script
+cd "$root" || exit
 
-start_jackd uisync
+start_jackd
 
 # editor, screen, keys, wait_screen, expect_screen, wait_exit
 # shellcheck source=SCRIPTDIR/tmux.sh
@@ -332,5 +320,4 @@ stop_pid "$mon"
 check "--clock-while-stopped in the editor: free ticks, Start, engine ticks, Stop, free ticks" \
 	$MIDI freeclock "$tmp/mon_cws.txt" $R 1237
 
-printf 'ui-sync: %d passed, %d failed\n' "$pass" "$fail"
-[ "$fail" -eq 0 ]
+summary

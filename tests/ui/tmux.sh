@@ -2,6 +2,7 @@
 # shellcheck shell=bash
 # The tmux helpers of the editor's tests (tests/ui/run-all.sh, sync.sh), sourced after
 # tests/lib.sh. They use the sourcing script's T (tmux on its own socket) and $tmp.
+: "${tmp:?source tests/lib.sh first}"
 
 # editor NAME ARGS...: trigseq ARGS in a new 80x24 tmux window NAME; its stderr goes to
 # $tmp/NAME.err, its exit status to $tmp/NAME.exit when it ends. The shell stays so the screen
