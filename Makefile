@@ -44,7 +44,8 @@ HEADERS := $(sort $(wildcard include/trigseq/*/*.h))
 VOICE_OBJ := $(B)/rt/voice.o
 
 UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
-	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline test_alloc test_alloc_voice
+	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline test_alloc test_alloc_voice \
+	test_options
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san lib-test cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
@@ -102,6 +103,16 @@ $(B)/test_alloc_voice: tests/test_alloc_voice.c $(VOICE_OBJ) $(CORE_LIB) tests/t
 $(SAN)/test_alloc_voice: tests/test_alloc_voice.c $(SAN)/rt/voice.o $(SAN_CORE_LIB) tests/testutil.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(SND_CFLAGS) -Itests -o $@ $< $(SAN)/rt/voice.o $(SAN_CORE_LIB) \
 		$(CMOCKA_LIBS) $(SND_LIBS) $(LDLIBS)
+
+# The option parser, and the offline commands' options on top of it: their app objects use
+# nothing but the core.
+OPTIONS_TEST_OBJ := app/offline.o app/cli.o
+$(B)/test_options: tests/test_options.c $(OPTIONS_TEST_OBJ:%=$(B)/%) $(CORE_LIB) tests/testutil.h
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(OPTIONS_TEST_OBJ:%=$(B)/%) $(CORE_LIB) $(CMOCKA_LIBS) $(LDLIBS)
+
+$(SAN)/test_options: tests/test_options.c $(OPTIONS_TEST_OBJ:%=$(SAN)/%) $(SAN_CORE_LIB) tests/testutil.h
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(OPTIONS_TEST_OBJ:%=$(SAN)/%) $(SAN_CORE_LIB) \
+		$(CMOCKA_LIBS) $(LDLIBS)
 
 # The core archive calls nothing of JACK, curses, libsndfile or libsamplerate: its undefined
 # symbols are libc's, libm's and its own.

@@ -28,6 +28,7 @@
 
 #include "trigseq/app/cli.h"
 #include "trigseq/core/engine.h"
+#include "trigseq/core/options.h"
 #include "trigseq/rt/jack_io.h"
 #include "trigseq/core/patfile.h"
 #include "trigseq/core/pattern.h"
@@ -84,38 +85,39 @@ static const char *const usage_play =
 	"stderr, and the rest plays.\n"
 	"Exit status: 0 stopped cleanly, 1 a pattern or JACK problem, 2 bad usage.\n";
 
-/* Options: id, long name, short name, takes a value. */
-#define PLAY_OPTIONS(X)                                   \
-	X(OPT_NAME, "name", 0, true)                      \
-	X(OPT_SERVER, "server", 0, true)                  \
-	X(OPT_CONNECT, "connect", 0, true)                \
-	X(OPT_SYNC, "sync", 0, true)                      \
-	X(OPT_SEND_CLOCK, "send-clock", 0, false)         \
-	X(OPT_NO_SEND_CLOCK, "no-send-clock", 0, false)   \
-	X(OPT_SEND_TRANSPORT, "send-transport", 0, false) \
-	X(OPT_NO_SEND_TRANSPORT, "no-send-transport", 0, false) \
-	X(OPT_BPM, "bpm", 't', true)                      \
-	X(OPT_SEED, "seed", 's', true)                    \
-	X(OPT_FILL, "fill", 'f', false)                   \
-	X(OPT_DURATION, "duration", 'd', true)            \
-	X(OPT_VERBOSE, "verbose", 'v', false)            \
-	X(OPT_NO_START, "no-start", 0, false)            \
-	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false) \
-	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true) \
-	X(OPT_PROGRAM_SEND, "program-send", 0, true)      \
-	X(OPT_NO_JACK, "no-jack", 0, false)               \
-	X(OPT_CLICK, "click", 'k', false)
+/* Who takes an option: `trigseq play`, the editor, or both (scope 0). */
+enum { FOR_PLAY = 1, FOR_EDITOR = 2 };
 
-#define AS_ENUM(id, name, short_name, value) id,
+/* Options: id, long name, short name, takes a value, who takes it. The editor has no end but
+ * quitting (--duration), shows its status on screen (--verbose), and following a master waits
+ * for it anyway (--no-start); --no-jack is the editor's alone. */
+#define PLAY_OPTIONS(X)                                                      \
+	X(OPT_NAME, "name", 0, true, 0)                                      \
+	X(OPT_SERVER, "server", 0, true, 0)                                  \
+	X(OPT_CONNECT, "connect", 0, true, 0)                                \
+	X(OPT_SYNC, "sync", 0, true, 0)                                      \
+	X(OPT_SEND_CLOCK, "send-clock", 0, false, 0)                         \
+	X(OPT_NO_SEND_CLOCK, "no-send-clock", 0, false, 0)                   \
+	X(OPT_SEND_TRANSPORT, "send-transport", 0, false, 0)                 \
+	X(OPT_NO_SEND_TRANSPORT, "no-send-transport", 0, false, 0)           \
+	X(OPT_BPM, "bpm", 't', true, 0)                                      \
+	X(OPT_SEED, "seed", 's', true, 0)                                    \
+	X(OPT_FILL, "fill", 'f', false, 0)                                   \
+	X(OPT_DURATION, "duration", 'd', true, FOR_PLAY)                     \
+	X(OPT_VERBOSE, "verbose", 'v', false, FOR_PLAY)                      \
+	X(OPT_NO_START, "no-start", 0, false, FOR_PLAY)                      \
+	X(OPT_CLOCK_WHILE_STOPPED, "clock-while-stopped", 0, false, 0)       \
+	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true, 0)                \
+	X(OPT_PROGRAM_SEND, "program-send", 0, true, 0)                      \
+	X(OPT_NO_JACK, "no-jack", 0, false, FOR_EDITOR)                      \
+	X(OPT_CLICK, "click", 'k', false, 0)
+
+#define AS_ENUM(id, name, short_name, value, scope) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
 #undef AS_ENUM
 
-static const struct {
-	const char *name;
-	char short_name;
-	bool has_value;
-} options[OPT_COUNT] = {
-#define AS_ROW(id, name, short_name, value) {name, short_name, value},
+static const ts_option options[OPT_COUNT] = {
+#define AS_ROW(id, name, short_name, value, scope) {name, short_name, value, scope},
 	PLAY_OPTIONS(AS_ROW)
 #undef AS_ROW
 };
@@ -127,32 +129,6 @@ static const char *hint_cmd = "play";
 
 
 /* ---- options ---- */
-
-static bool wants_help(int argc, char **argv)
-{
-	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
-			return true;
-	return false;
-}
-
-static int find_option(const char *arg, const char **inline_value)
-{
-	*inline_value = NULL;
-	for (int o = 0; o < OPT_COUNT; o++) {
-		if (arg[1] == '-') {
-			size_t len = strcspn(arg + 2, "=");
-			if (strlen(options[o].name) == len && strncmp(arg + 2, options[o].name, len) == 0) {
-				if (arg[2 + len] == '=')
-					*inline_value = arg + 3 + len;
-				return o;
-			}
-		} else if (options[o].short_name && arg[1] == options[o].short_name && !arg[2]) {
-			return o;
-		}
-	}
-	return -1;
-}
 
 /* One option and its value into *op; returns 0 or the usage exit status. */
 static int apply_option(play_opts *op, int o, const char *v)
@@ -238,45 +214,25 @@ static int apply_option(play_opts *op, int o, const char *v)
 	return 0;
 }
 
-/* Options the editor does not take (yet), or that only it takes. It has no end but quitting
- * (--duration), shows its status on screen (--verbose), and following a master waits for it
- * anyway (--no-start). */
-static bool editor_refuses(int o)
-{
-	return o == OPT_DURATION || o == OPT_VERBOSE || o == OPT_NO_START;
-}
-
 int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool editor)
 {
 	hint_cmd = editor ? NULL : "play";
 	*op = (play_opts){.name = "trigseq", .send_clock = true, .send_transport = true};
-	bool only_files = false;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (only_files || a[0] != '-' || !a[1]) {
+	ts_opts p;
+	ts_opts_begin(&p, options, OPT_COUNT, editor ? FOR_EDITOR : FOR_PLAY, argc, argv);
+	for (int o; (o = ts_opts_next(&p)) != TS_OPTS_END;) {
+		if (o == TS_OPTS_ARG) {
 			if (op->nfiles == TS_CHAIN_MAX)
 				return ts_cli_usage(hint_cmd, "at most %d pattern files in a chain", TS_CHAIN_MAX);
-			op->files[op->nfiles++] = a;
+			op->files[op->nfiles++] = p.value;
 			continue;
 		}
-		if (strcmp(a, "--") == 0) {
-			only_files = true;
-			continue;
-		}
-		const char *v;
-		int o = find_option(a, &v);
+		if (o == TS_OPTS_REFUSED)
+			return ts_cli_usage(hint_cmd, "'%s' is for 'trigseq %s' only", p.arg,
+					    editor ? "play" : "[FILE]");
 		if (o < 0)
-			return ts_cli_usage(hint_cmd, "unknown option '%s'", a);
-		if (editor ? editor_refuses(o) : o == OPT_NO_JACK)
-			return ts_cli_usage(hint_cmd, "'%s' is for 'trigseq %s' only", a, editor ? "play" : "[FILE]");
-		if (options[o].has_value && !v) {
-			if (i + 1 >= argc)
-				return ts_cli_usage(hint_cmd, "option '%s' needs a value", a);
-			v = argv[++i];
-		} else if (!options[o].has_value && v) {
-			return ts_cli_usage(hint_cmd, "option '%s' takes no value", a);
-		}
-		int rc = apply_option(op, o, v);
+			return ts_opts_complain(&p, hint_cmd, ts_cli_usage);
+		int rc = apply_option(op, o, p.value);
 		if (rc)
 			return rc;
 	}
@@ -440,7 +396,7 @@ static int connect_all(ts_jack *j, const play_opts *op)
 
 int ts_play_main(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
+	if (ts_opts_wants_help(argc, argv)) {
 		fputs(usage_play, stdout);
 		return 0;
 	}

@@ -7,12 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trigseq/app/cli.h"
 #include "trigseq/core/fileio.h"
+#include "trigseq/core/options.h"
 #include "trigseq/core/patfile.h"
 #include "trigseq/core/rytm.h"
 
 #define EXIT_INVALID 1
-#define EXIT_USAGE 2
 
 static const char *const usage_import =
 	"usage: trigseq import-rytm DUMP.syx -o OUT.tsq [--pattern A01|0...127] [--force]\n"
@@ -39,60 +40,56 @@ static const char *const usage_export =
 	"Exit status: 0 written (perhaps with warnings), 1 an invalid pattern or the file not\n"
 	"written, 2 bad usage.\n";
 
-static int usage_error(const char *cmd, const char *msg, const char *arg)
-{
-	fprintf(stderr, "trigseq: %s%s%s\nTry 'trigseq %s --help'.\n", msg, arg ? " " : "",
-		arg ? arg : "", cmd);
-	return EXIT_USAGE;
-}
-
 typedef struct {
 	const char *in, *out, *pattern;
 	bool force;
 } rytm_opts;
 
-/* The options of both commands. 0 or the usage exit status. */
+enum { OPT_OUTPUT, OPT_PATTERN, OPT_FORCE, NOPT };
+
+static const ts_option options[NOPT] = {
+	[OPT_OUTPUT] = {"output", 'o', true, 0},
+	[OPT_PATTERN] = {"pattern", 'p', true, 0},
+	[OPT_FORCE] = {"force", 'f', false, 0},
+};
+
+/* The options of both commands. 0 or the usage exit status. Their messages name the argument
+ * unquoted, and a flag given a value (--force=1) is an unknown option. */
 static int parse(const char *cmd, int argc, char **argv, rytm_opts *o)
 {
 	*o = (rytm_opts){0};
-	bool only_pos = false;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char **value = NULL;
-		if (only_pos || a[0] != '-' || a[1] == '\0') {
+	ts_opts p;
+	ts_opts_begin(&p, options, NOPT, 0, argc, argv);
+	for (int opt; (opt = ts_opts_next(&p)) != TS_OPTS_END;) {
+		switch (opt) {
+		case TS_OPTS_ARG:
 			if (o->in)
-				return usage_error(cmd, "one input file only; also given:", a);
-			o->in = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			only_pos = true;
-		} else if (strcmp(a, "-f") == 0 || strcmp(a, "--force") == 0) {
+				return ts_cli_usage(cmd, "one input file only; also given: %s", p.value);
+			o->in = p.value;
+			break;
+		case TS_OPTS_NEEDS_VALUE:
+			return ts_cli_usage(cmd, "this option needs a value: %s", p.arg);
+		case OPT_OUTPUT:
+			o->out = p.value;
+			break;
+		case OPT_PATTERN:
+			o->pattern = p.value;
+			break;
+		case OPT_FORCE:
 			o->force = true;
-		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-			value = &o->out;
-		} else if (strncmp(a, "--output=", 9) == 0) {
-			o->out = a + 9;
-		} else if (strcmp(a, "-p") == 0 || strcmp(a, "--pattern") == 0) {
-			value = &o->pattern;
-		} else if (strncmp(a, "--pattern=", 10) == 0) {
-			o->pattern = a + 10;
-		} else {
-			return usage_error(cmd, "unknown option", a);
-		}
-		if (value) {
-			if (i + 1 >= argc)
-				return usage_error(cmd, "this option needs a value:", a);
-			*value = argv[++i];
+			break;
+		default:
+			return ts_cli_usage(cmd, "unknown option %s", p.arg);
 		}
 	}
 	if (!o->in)
-		return usage_error(cmd, "no input file given", NULL);
+		return ts_cli_usage(cmd, "%s", "no input file given");
 	if (!o->out)
-		return usage_error(cmd, "no output file: -o",
-				   strcmp(cmd, "export-rytm") == 0 ? "DUMP.syx" : "OUT.tsq");
+		return ts_cli_usage(cmd, "no output file: -o %s",
+				    strcmp(cmd, "export-rytm") == 0 ? "DUMP.syx" : "OUT.tsq");
 	if (o->pattern && ts_rytm_pattern_parse(o->pattern) < 0)
-		return usage_error(cmd, "--pattern: expected A01 ... H16 or 0 ... 127, not", o->pattern);
+		return ts_cli_usage(cmd, "--pattern: expected A01 ... H16 or 0 ... 127, not %s",
+				    o->pattern);
 	return 0;
 }
 
@@ -164,11 +161,10 @@ static void note_silent(const char *file, const ts_pattern *pat)
 
 int ts_rytm_import_main(int argc, char **argv)
 {
-	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage_import, stdout);
-			return 0;
-		}
+	if (ts_opts_wants_help(argc, argv)) {
+		fputs(usage_import, stdout);
+		return 0;
+	}
 	rytm_opts o;
 	int rc = parse("import-rytm", argc, argv, &o);
 	if (rc)
@@ -216,11 +212,10 @@ int ts_rytm_import_main(int argc, char **argv)
 
 int ts_rytm_export_main(int argc, char **argv)
 {
-	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage_export, stdout);
-			return 0;
-		}
+	if (ts_opts_wants_help(argc, argv)) {
+		fputs(usage_export, stdout);
+		return 0;
+	}
 	rytm_opts o;
 	int rc = parse("export-rytm", argc, argv, &o);
 	if (rc)

@@ -45,6 +45,7 @@
 
 #include "trigseq/app/cli.h"
 #include "trigseq/core/fileio.h"
+#include "trigseq/core/options.h"
 #include "trigseq/rt/jackport.h"
 #include "trigseq/core/sysex.h"
 #include "trigseq/app/wakeup.h"
@@ -101,6 +102,90 @@ typedef struct {
 } sysex_opts;
 
 
+/* Who takes an option: send, recv, or both (scope 0). */
+enum { FOR_SEND = 1, FOR_RECV = 2 };
+
+enum { OPT_TO, OPT_GAP_MS, OPT_RATE, OPT_FROM, OPT_TIMEOUT, OPT_FORCE, OPT_OUTPUT, OPT_NAME,
+       OPT_SERVER, NOPT };
+
+static const ts_option options[NOPT] = {
+	[OPT_TO] = {"to", 0, true, FOR_SEND},
+	[OPT_GAP_MS] = {"gap-ms", 0, true, FOR_SEND},
+	[OPT_RATE] = {"rate", 0, true, FOR_SEND},
+	[OPT_FROM] = {"from", 0, true, FOR_RECV},
+	[OPT_TIMEOUT] = {"timeout", 0, true, FOR_RECV},
+	[OPT_FORCE] = {"force", 0, false, FOR_RECV},
+	[OPT_OUTPUT] = {"output", 'o', true, FOR_RECV},
+	[OPT_NAME] = {"name", 0, true, 0},
+	[OPT_SERVER] = {"server", 0, true, 0},
+};
+
+/*
+ * The usage error of an option that is not right, in sysex's words: the option is quoted as
+ * typed but without its "=value", cut at 31 characters, and an unknown option is taken to need a
+ * value, so that as the last argument it is said to need one.
+ */
+static int option_error(const ts_opts *p, bool send, int what)
+{
+	int len = p->name_len < 32 ? (int)p->name_len : 31;
+	switch (what) {
+	case TS_OPTS_REFUSED:
+		return ts_cli_usage("sysex", "'%.*s' is for 'sysex %s'", len, p->arg,
+				    send ? "recv" : "send");
+	case TS_OPTS_NO_VALUE:
+		return ts_cli_usage("sysex", "option '%.*s' takes no value", len, p->arg);
+	case TS_OPTS_UNKNOWN:
+		if (p->inline_value || p->next < p->argc)
+			return ts_cli_usage("sysex", "unknown option '%s'", p->arg);
+		/* fall through */
+	default:
+		return ts_cli_usage("sysex", "option '%.*s' needs a value", len, p->arg);
+	}
+}
+
+/* One option's value into *o: 0, or the usage exit status. */
+static int apply_option(sysex_opts *o, int opt, const ts_opts *p)
+{
+	const char *v = p->value;
+	int len = (int)p->name_len;
+	switch (opt) {
+	case OPT_FORCE:
+		o->force = true;
+		break;
+	case OPT_TO:
+	case OPT_FROM:
+		if (!*v)
+			return ts_cli_usage("sysex", "%.*s: the port is empty", len, p->arg);
+		if (o->nports == MAX_PORTS)
+			return ts_cli_usage("sysex", "at most %d %.*s options", MAX_PORTS, len, p->arg);
+		o->ports[o->nports++] = v;
+		break;
+	case OPT_OUTPUT:
+		o->file = v;
+		break;
+	case OPT_GAP_MS:
+		if (!ts_cli_u64(v, 0, 60000, &o->gap_ms))
+			return ts_cli_usage("sysex", "--gap-ms '%s': expected milliseconds 0 ... 60000", v);
+		break;
+	case OPT_RATE:
+		if (!ts_cli_u64(v, 1, 1000000, &o->rate))
+			return ts_cli_usage("sysex", "--rate '%s': expected bytes a second, 1 ... 1000000", v);
+		break;
+	case OPT_TIMEOUT:
+		if (!ts_cli_seconds(v, 0.1, 86400, &o->timeout))
+			return ts_cli_usage("sysex", "--timeout '%s': expected seconds 0.1 ... 86400, e.g. "
+					    "5 or 2.5", v);
+		break;
+	case OPT_NAME:
+	case OPT_SERVER:
+		if (!*v)
+			return ts_cli_usage("sysex", "%.*s: the name is empty", len, p->arg);
+		*(opt == OPT_NAME ? &o->name : &o->server) = v;
+		break;
+	}
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, sysex_opts *o)
 {
 	*o = (sysex_opts){.name = "trigseq-sysex", .gap_ms = 100, .rate = TS_SYSEX_DIN_RATE,
@@ -110,76 +195,22 @@ static int parse_options(int argc, char **argv, sysex_opts *o)
 	if (strcmp(argv[0], "send") != 0 && strcmp(argv[0], "recv") != 0)
 		return ts_cli_usage("sysex", "unknown sysex command '%s' (expected send or recv)", argv[0]);
 	o->send = strcmp(argv[0], "send") == 0;
-	static const char *const send_only[] = {"--to", "--gap-ms", "--rate"};
-	static const char *const recv_only[] = {"--from", "--timeout", "--force", "--output", "-o"};
-	bool only_files = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (only_files || a[0] != '-' || !a[1]) {
-			if (!o->send)
-				return ts_cli_usage("sysex", "'%s': recv takes no file argument (-o FILE.syx)", a);
-			if (o->file)
-				return ts_cli_usage("sysex", "'%s': one .syx file at a time", a);
-			o->file = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			only_files = true;
-			continue;
-		}
-		/* --opt=value or --opt value */
-		char name[32];
-		const char *eq = strchr(a, '=');
-		const char *v = NULL;
-		size_t nlen = eq && a[1] == '-' ? (size_t)(eq - a) : strlen(a);
-		snprintf(name, sizeof(name), "%.*s", (int)(nlen < sizeof(name) ? nlen : 31), a);
-		if (eq && a[1] == '-')
-			v = eq + 1;
-		for (size_t k = 0; k < sizeof(send_only) / sizeof(send_only[0]); k++)
-			if (!o->send && strcmp(name, send_only[k]) == 0)
-				return ts_cli_usage("sysex", "'%s' is for 'sysex send'", name);
-		for (size_t k = 0; k < sizeof(recv_only) / sizeof(recv_only[0]); k++)
-			if (o->send && strcmp(name, recv_only[k]) == 0)
-				return ts_cli_usage("sysex", "'%s' is for 'sysex recv'", name);
-		bool flag = strcmp(name, "--force") == 0;
-		if (flag && v)
-			return ts_cli_usage("sysex", "option '%s' takes no value", name);
-		if (!flag && !v) {
-			if (i + 1 >= argc)
-				return ts_cli_usage("sysex", "option '%s' needs a value", name);
-			v = argv[++i];
-		}
-		if (flag) {
-			o->force = true;
-		} else if (strcmp(name, "--to") == 0 || strcmp(name, "--from") == 0) {
-			if (!*v)
-				return ts_cli_usage("sysex", "%s: the port is empty", name);
-			if (o->nports == MAX_PORTS)
-				return ts_cli_usage("sysex", "at most %d %s options", MAX_PORTS, name);
-			o->ports[o->nports++] = v;
-		} else if (strcmp(name, "--output") == 0 || strcmp(name, "-o") == 0) {
-			o->file = v;
-		} else if (strcmp(name, "--gap-ms") == 0) {
-			if (!ts_cli_u64(v, 0, 60000, &o->gap_ms))
-				return ts_cli_usage("sysex", "--gap-ms '%s': expected milliseconds 0 ... 60000", v);
-		} else if (strcmp(name, "--rate") == 0) {
-			if (!ts_cli_u64(v, 1, 1000000, &o->rate))
-				return ts_cli_usage("sysex", "--rate '%s': expected bytes a second, 1 ... 1000000",
-						   v);
-		} else if (strcmp(name, "--timeout") == 0) {
-			if (!ts_cli_seconds(v, 0.1, 86400, &o->timeout))
-				return ts_cli_usage("sysex", "--timeout '%s': expected seconds 0.1 ... 86400, e.g. "
-						   "5 or 2.5", v);
-		} else if (strcmp(name, "--name") == 0 || strcmp(name, "--server") == 0) {
-			if (!*v)
-				return ts_cli_usage("sysex", "%s: the name is empty", name);
-			if (strcmp(name, "--name") == 0)
-				o->name = v;
-			else
-				o->server = v;
-		} else {
-			return ts_cli_usage("sysex", "unknown option '%s'", a);
-		}
+	ts_opts p;
+	ts_opts_begin(&p, options, NOPT, o->send ? FOR_SEND : FOR_RECV, argc - 1, argv + 1);
+	for (int opt; (opt = ts_opts_next(&p)) != TS_OPTS_END;) {
+		int rc = 0;
+		if (opt == TS_OPTS_ARG && !o->send)
+			rc = ts_cli_usage("sysex", "'%s': recv takes no file argument (-o FILE.syx)", p.value);
+		else if (opt == TS_OPTS_ARG && o->file)
+			rc = ts_cli_usage("sysex", "'%s': one .syx file at a time", p.value);
+		else if (opt == TS_OPTS_ARG)
+			o->file = p.value;
+		else if (opt < 0)
+			rc = option_error(&p, o->send, opt);
+		else
+			rc = apply_option(o, opt, &p);
+		if (rc)
+			return rc;
 	}
 	if (o->send && !o->file)
 		return ts_cli_usage("sysex", "%s", "no .syx file given");
@@ -685,11 +716,10 @@ out:
 
 int ts_sysex_main(int argc, char **argv)
 {
-	for (int i = 0; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(usage_sysex, stdout);
-			return 0;
-		}
+	if (ts_opts_wants_help(argc, argv)) {
+		fputs(usage_sysex, stdout);
+		return 0;
+	}
 	sysex_opts o;
 	int rc = parse_options(argc, argv, &o);
 	if (rc)
