@@ -159,8 +159,9 @@ $(B)/send_midi: tests/jack/send_midi.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
 # The JACK adapter with the MIDI monitor on, printing what the ring gives (test code only).
-$(B)/monitor_dump: tests/jack/monitor_dump.c $(RT_OBJ) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(RT_OBJ) $(CORE_LIB) $(JACK_LIBS) $(SND_LIBS) $(LDLIBS)
+$(B)/monitor_dump: tests/jack/monitor_dump.c $(B)/app/cli.o $(RT_OBJ) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(B)/app/cli.o $(RT_OBJ) $(CORE_LIB) $(JACK_LIBS) \
+		$(SND_LIBS) $(LDLIBS)
 
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
 jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi \
