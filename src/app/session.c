@@ -55,14 +55,15 @@ ts_status ts_session_open(ts_session *s, const ts_session_config *cfg, bool *no_
 		.sync_jack = op->sync_jack,
 		/* A slave's engine runs at the pattern's tempo on its own timeline, warped onto the
 		 * master's grid (jack_io.h): --bpm means nothing there. */
-		.tempo10 = op->tempo10 && !op->sync_midi ? op->tempo10 : cfg->pats[cfg->lead].tempo10,
+		.tempo10 = op->tempo10 && !op->sync_midi ? op->tempo10
+							  : cfg->pats[cfg->lead].tempo10,
 		.clock_while_stopped = op->clock_while_stopped,
 		.interactive = cfg->editor,
 		.program_receive = op->program_receive,
 	};
 	memcpy(jc.ports, s->ports, sizeof(jc.ports));
 	if (cfg->editor) {
-		/* a ring that cannot be made is a monitor that shows nothing, not a reason to stop */
+		/* a ring that cannot be made is a monitor showing nothing, not a reason to stop */
 		s->monitor = ts_monitor_new(TS_MONITOR_DEFAULT_CAPACITY);
 		s->inject = ts_monitor_new(256);
 		jc.monitor = s->monitor;
@@ -133,8 +134,9 @@ bool ts_session_connect(ts_session *s, const ts_play_options *op, ts_session_con
 		char port[CONNECT_PORT_MAX], err[512];
 		snprintf(port, sizeof(port), "%.*s", (int)len, spec);
 		int count = 0;
-		bool ok = ts_jack_connect(s->jack, port, spec + len + 1, &count, err, sizeof(err)) ==
-			  TS_OK;
+		ts_status st = ts_jack_connect(s->jack, port, spec + len + 1, &count, err,
+					       sizeof(err));
+		bool ok = st == TS_OK;
 		all = all && ok;
 		if (!fn(ctx, spec, port, count, ok ? NULL : err))
 			break;
