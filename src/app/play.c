@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "trigseq/app/cli.h"
+#include "trigseq/app/session.h"
 #include "trigseq/core/engine.h"
 #include "trigseq/core/options.h"
 #include "trigseq/rt/jack_io.h"
@@ -353,16 +354,14 @@ static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
 }
 
 /* Every --connect PORT names one of our ports: checked before JACK is touched. */
-static int check_connect_ports(const play_opts *op, const char *const *ports, int nports)
+static int check_connect_ports(const play_opts *op, const ts_session *s)
 {
 	static const char *const fixed[] = {"clock_out", "clock_in", "midi_in", "audio_out_1",
 					    "audio_out_2"};
 	for (int c = 0; c < op->nconnect; c++) {
 		const char *spec = op->connect[c];
 		size_t len = strcspn(spec, "=");
-		bool known = false;
-		for (int p = 0; p < nports && !known; p++)
-			known = strlen(ports[p]) == len && strncmp(spec, ports[p], len) == 0;
+		bool known = ts_session_has_port(s, spec, len);
 		for (size_t f = 0; f < sizeof(fixed) / sizeof(fixed[0]) && !known; f++)
 			known = strlen(fixed[f]) == len && strncmp(spec, fixed[f], len) == 0;
 		if (!known)
@@ -374,24 +373,43 @@ static int check_connect_ports(const play_opts *op, const char *const *ports, in
 	return 0;
 }
 
-static int connect_all(ts_jack *j, const play_opts *op)
+/* A --connect done (ts_session_connected_fn): the first that fails ends play's start. */
+static bool connected(void *ctx, const char *spec, const char *port, int count, const char *err)
 {
-	for (int c = 0; c < op->nconnect; c++) {
-		const char *spec = op->connect[c];
-		size_t len = strcspn(spec, "=");
-		char port[TS_PORT_NAME_MAX + 16];
-		snprintf(port, sizeof(port), "%.*s", (int)len, spec);
-		char err[512];
-		int count;
-		if (ts_jack_connect(j, port, spec + len + 1, &count, err, sizeof(err)) != TS_OK) {
-			fprintf(stderr, "trigseq: --connect %s: %s\n", spec, err);
-			return EXIT_FAIL;
-		}
-		if (op->verbose)
-			fprintf(stderr, "trigseq: connected %s to %d port%s matching '%s'\n", port,
-				count, count == 1 ? "" : "s", spec + len + 1);
+	const play_opts *op = ctx;
+	if (err) {
+		fprintf(stderr, "trigseq: --connect %s: %s\n", spec, err);
+		return false;
 	}
-	return 0;
+	if (op->verbose)
+		fprintf(stderr, "trigseq: connected %s to %d port%s matching '%s'\n", port, count,
+			count == 1 ? "" : "s", strchr(spec, '=') + 1);
+	return true;
+}
+
+/* --verbose: the client, the rate, what plays and how it starts. */
+static void print_start(ts_jack *j, const play_opts *op, uint16_t tempo10)
+{
+	char what[600];
+	if (op->nfiles > 1)
+		snprintf(what, sizeof(what), "chain of %d patterns from %s", op->nfiles, op->files[0]);
+	else
+		snprintf(what, sizeof(what), "%s", op->files[0]);
+	if (op->sync_jack) {
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync jack: following JACK "
+				"transport (%u.%u BPM without a timebase master)\n",
+			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10);
+	} else if (op->sync_midi) {
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync midi: waiting for MIDI "
+				"Start on clock_in\n",
+			ts_jack_client_name(j), ts_jack_rate(j), what);
+	} else {
+		ts_jack_status st;
+		ts_jack_get_status(j, &st);
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s at %u.%u BPM, started at frame %" PRIu32 "\n",
+			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10,
+			st.start_frame);
+	}
 }
 
 int ts_play_main(int argc, char **argv)
@@ -408,20 +426,9 @@ int ts_play_main(int argc, char **argv)
 	ts_pattern *pat = ts_cli_load_chain(op.files, op.nfiles, op.tempo10 || op.sync_midi);
 	if (!pat)
 		return EXIT_FAIL;
-	ts_jack_config jc = {
-		.client_name = op.name,
-		.server_name = op.server,
-		.send_clock = op.send_clock,
-		.send_transport = op.send_transport,
-		.jack_messages = op.verbose,
-		.sync_midi = op.sync_midi,
-		.sync_jack = op.sync_jack,
-		.tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10 : pat->tempo10,
-		.clock_while_stopped = op.clock_while_stopped,
-		.program_receive = op.program_receive,
-	};
-	jc.nports = ts_patterns_ports(pat, op.nfiles, jc.ports);
-	if ((rc = check_connect_ports(&op, jc.ports, jc.nports)) != 0) {
+	ts_session s;
+	ts_session_ports(&s, pat, op.nfiles); /* a chain with too many ports did not load */
+	if ((rc = check_connect_ports(&op, &s)) != 0) {
 		free(pat);
 		return rc;
 	}
@@ -431,66 +438,49 @@ int ts_play_main(int argc, char **argv)
 		free(pat);
 		return EXIT_FAIL;
 	}
-	jc.wake_fd = ts_wakeup_write_fd();
-
-	/* JACK's threads inherit this mask: signals go to the main thread only. */
-	ts_wakeup_block(true);
-	ts_engine *eng = NULL;
-	ts_voices *voices = NULL;
-	char err[512];
-	bool no_server;
-	ts_jack *j = ts_jack_open(&jc, &no_server, err, sizeof(err));
-	if (!j) {
-		fprintf(stderr, "trigseq: %s\n", err);
-		rc = EXIT_FAIL;
-		goto out;
-	}
+	const ts_session_config sc = {
+		.op = &op,
+		.pats = pat,
+		.npats = op.nfiles,
+		.room = op.nfiles,
+		/* 0: the pattern's; a slave's timeline is at the pattern's tempo (jack_io.h) */
+		.engine_tempo10 = op.sync_midi ? 0 : op.tempo10,
+	};
 	/* A slave's engine runs at the pattern's tempo on its own timeline, warped onto the
 	 * master's grid (jack_io.h): --bpm means nothing there. */
 	uint16_t tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10 : pat->tempo10;
-	ts_engine_config ec = {
-		.rate = ts_jack_rate(j),
-		.tempo10 = op.sync_midi ? 0 : op.tempo10,
-		.seed = op.seed,
-		.send_clock = op.send_clock || op.send_transport,
-		.chain_max = op.nfiles,
-		.program_send = op.program_send,
-	};
-	eng = ts_engine_new(&ec);
-	if (!eng || ts_engine_load_chain(eng, pat, op.nfiles) != TS_OK) {
-		fprintf(stderr, "trigseq: %s\n",
-			eng ? "the engine refused the pattern" : ts_strerror(TS_ERR_NOMEM));
-		rc = EXIT_FAIL;
-		goto out;
-	}
-	ts_engine_set_fill(eng, op.fill);
-	voices = ts_voices_new(ts_jack_rate(j), op.nfiles);
-	if (!voices) {
-		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
-		rc = EXIT_FAIL;
+
+	/* JACK's threads inherit this mask: signals go to the main thread only. */
+	ts_wakeup_block(true);
+	char err[512];
+	bool no_server;
+	rc = EXIT_FAIL;
+	if (ts_session_open(&s, &sc, &no_server, err, sizeof(err)) != TS_OK ||
+	    ts_session_load(&s, &sc, err, sizeof(err)) != TS_OK) {
+		fprintf(stderr, "trigseq: %s\n", err);
 		goto out;
 	}
 	/* a sample that cannot be read silences its track, not the rest */
 	for (int p = 0; p < op.nfiles; p++)
-		ts_voices_load_pattern(voices, p, &pat[p], op.files[p], ts_cli_sample_report,
+		ts_voices_load_pattern(s.voices, p, &pat[p], op.files[p], ts_cli_sample_report,
 				       (void *)op.files[p]);
-	if (op.verbose && ts_voices_bytes(voices))
+	if (op.verbose && ts_voices_bytes(s.voices))
 		fprintf(stderr, "trigseq: samples: %.1f MB at %" PRIu32 " Hz on audio_out_1/2\n",
-			ts_voices_bytes(voices) / 1e6, ts_jack_rate(j));
-	ts_jack_set_click(j, op.click);
+			ts_voices_bytes(s.voices) / 1e6, ts_jack_rate(s.jack));
 	/* Best effort, as JACK clients do: without the privilege the engine's own block is still
 	 * locked if RLIMIT_MEMLOCK allows it (rtmem.h). */
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0 && op.verbose)
 		fprintf(stderr, "trigseq: could not lock memory (%s); playing anyway\n",
 			strerror(errno));
-	if (ts_jack_activate(j, eng, voices, err, sizeof(err)) != TS_OK) {
+	if (ts_session_activate(&s, op.click, err, sizeof(err)) != TS_OK) {
 		fprintf(stderr, "trigseq: %s\n", err);
-		rc = EXIT_FAIL;
 		goto out;
 	}
-	if ((rc = connect_all(j, &op)) != 0)
+	if (!ts_session_connect(&s, &op, connected, &op))
 		goto out;
 	ts_wakeup_block(false);
+	rc = 0;
+	ts_jack *j = s.jack;
 
 	if (!ts_jack_start(j, STOP_TIMEOUT_MS)) {
 		fputs(ts_jack_server_gone(j) ? gone_msg : "trigseq: JACK did not run trigseq's process "
@@ -499,26 +489,8 @@ int ts_play_main(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	char what[600];
-	if (op.nfiles > 1)
-		snprintf(what, sizeof(what), "chain of %d patterns from %s", op.nfiles, op.files[0]);
-	else
-		snprintf(what, sizeof(what), "%s", op.files[0]);
-	if (op.verbose && op.sync_jack) {
-		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync jack: following JACK "
-				"transport (%u.%u BPM without a timebase master)\n",
-			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10);
-	} else if (op.verbose && op.sync_midi) {
-		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync midi: waiting for MIDI "
-				"Start on clock_in\n",
-			ts_jack_client_name(j), ts_jack_rate(j), what);
-	} else if (op.verbose) {
-		ts_jack_status st;
-		ts_jack_get_status(j, &st);
-		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s at %u.%u BPM, started at frame %" PRIu32 "\n",
-			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10,
-			st.start_frame);
-	}
+	if (op.verbose)
+		print_start(j, &op, tempo10);
 	bool gone = run_until_done(j, &op, tempo10);
 	if (!gone && !ts_jack_stop(j, STOP_TIMEOUT_MS)) {
 		gone = ts_jack_server_gone(j);
@@ -534,9 +506,7 @@ int ts_play_main(int argc, char **argv)
 		fputs("trigseq: stopped\n", stderr);
 	}
 out:
-	ts_jack_close(j);
-	ts_engine_free(eng);
-	ts_voices_free(voices);
+	ts_session_close(&s);
 	ts_wakeup_block(false);
 	ts_wakeup_close();
 	free(pat);
