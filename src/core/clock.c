@@ -32,6 +32,7 @@ static const double gain_floor[TS_CLOCK_LOOPS][2] = {
 #define OUTLIER_AFTER_N 8         /* loops with this many ticks clip their error ... */
 #define OUTLIER_SIGMAS 4.0        /* ... to this many rms errors of the followed loop ... */
 #define OUTLIER_FLOOR_S 0.0005    /* ... or this many seconds, whichever is larger */
+#define MIN_PER 1.0              /* the shortest tick interval, frames */
 #define RESTART_N 3              /* a tempo change restarts the loops as if from this many ticks */
 /* CUSUM on errors normalised by the followed loop's rms error (at least 1 frame): a drift of k
  * sigma per tick is tolerated, h sigma of accumulated drift is a tempo change, and no single tick
@@ -171,6 +172,10 @@ static double loop_update(ts_clock_loop *l, int j, double x, double limit)
 	gains(l->n, j, &a, &b);
 	l->t0 = pred + a * e;
 	l->per += b * e;
+	/* Ticks in one frame (a sender that packs several into one event) would make the interval 0,
+	 * the position 0/0 and the tempo infinite, and every later resync would inherit it. */
+	if (l->per < MIN_PER)
+		l->per = MIN_PER;
 	return raw;
 }
 

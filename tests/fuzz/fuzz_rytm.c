@@ -8,7 +8,10 @@
  * forced to v5 or v4 by byte 1), so that the decoder is reached without a valid checksum; even,
  * the rest is a whole dump file, whose checksum and length fields are first made right when
  * byte 0 is 2 (so that mutations reach the unpacking and decoding behind the framing).
+ *
+ * Everything stays in memory; the round trip runs once per distinct imported pattern.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +22,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static ts_pattern pat1, pat2;
+static ts_pattern pat1, pat2, checked;
+static bool have_checked;
 static ts_diags diags;
 static uint8_t raw[TS_RYTM_V4_RAW_SIZE];
 static uint8_t file[TS_RYTM_V4_RAW_SIZE * 2];
@@ -58,6 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ts_rytm_warnings_free(w);
 		return 0;
 	}
+	/* The checks below are a function of the pattern alone: one checked already passes again.
+	 * Most mutations of a dump decode to the pattern of the input they came from. */
+	if (have_checked && memcmp(&pat1, &checked, sizeof(pat1)) == 0) {
+		ts_rytm_warnings_free(w);
+		return 0;
+	}
 	size_t len = 0;
 	char *text = ts_patfile_format(&pat1, NULL, &len);
 	if (!text)
@@ -83,6 +93,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	}
+	checked = pat1;
+	have_checked = true;
 	free(dump);
 	free(text);
 	ts_rytm_warnings_free(w);
