@@ -229,7 +229,9 @@ bench: $(B)/bench_engine $(B)/bench_voice $(B)/bench_clock $(B)/trigseq $(B)/jit
 	bench/editor.sh $(B)
 
 FUZZ_SECONDS ?= 60
-$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/core/status.c src/core/pattern.c src/core/patfile.c src/core/fileio.c | $(B)
+# The .tsq reader and writer, and the value grammar they read with.
+PATFILE_SRC := src/core/grammar.c src/core/patfile.c src/core/patfile_stmt.c src/core/patfile_write.c
+$(B)/fuzz_patfile: tests/fuzz/fuzz_patfile.c src/core/status.c src/core/pattern.c $(PATFILE_SRC) src/core/fileio.c | $(B)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
 
@@ -239,7 +241,7 @@ $(B)/fuzz_sysex: tests/fuzz/fuzz_sysex.c src/core/status.c src/core/rtmem.c src/
 		-o $@ $^
 
 # The Rytm dump importer, seeded with dumps the test generator builds (tests/rytm/run-all.sh).
-$(B)/fuzz_rytm: tests/fuzz/fuzz_rytm.c src/core/status.c src/core/pattern.c src/core/patfile.c src/core/fileio.c \
+$(B)/fuzz_rytm: tests/fuzz/fuzz_rytm.c src/core/status.c src/core/pattern.c $(PATFILE_SRC) src/core/fileio.c \
 		src/core/rytm.c | $(B)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined \
 		-o $@ $^
