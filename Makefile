@@ -43,7 +43,7 @@ HEADERS := $(sort $(wildcard include/trigseq/*/*.h))
 # The sample voices: only the trigseq binary and test_voice link libsndfile and libsamplerate.
 VOICE_OBJ := $(B)/rt/voice.o
 
-UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
+UNIT_TESTS := test_pattern test_grammar test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
 	test_monitor test_voice test_sysex test_rytm
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
