@@ -43,7 +43,7 @@ HEADERS := $(sort $(wildcard include/trigseq/*/*.h))
 # The sample voices: only the trigseq binary and test_voice link libsndfile and libsamplerate.
 VOICE_OBJ := $(B)/rt/voice.o
 
-UNIT_TESTS := test_pattern test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
+UNIT_TESTS := test_pattern test_grammar test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
 	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline test_alloc test_alloc_voice \
 	test_options
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -207,7 +207,7 @@ slave-test: $(B)/trigseq $(B)/jitter_clock $(B)/audio_capture
 
 # The terminal editor in tmux against a private JACK dummy server (tests/ui/): as the master,
 # then following MIDI clock and JACK transport (sync.sh).
-ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi
+ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi $(B)/audio_capture
 	tools/jack-shm-heal.sh
 	tests/ui/run-all.sh $(B)
 	tests/ui/sync.sh $(B)

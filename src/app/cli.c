@@ -1,48 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "trigseq/app/cli.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "trigseq/core/engine.h"
+#include "trigseq/core/grammar.h"
 #include "trigseq/core/patfile.h"
 #include "trigseq/core/pattern.h"
 
+/* The command line's values are the grammar's, dialect TS_GRAM_ARG (grammar.h). */
 bool ts_cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || *end != '\0' || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
+	return ts_gram_u64(s, strlen(s), lo, hi, out) == TS_GRAM_OK;
 }
 
 bool ts_cli_tempo(const char *s, uint16_t *tempo10)
 {
-	unsigned v = 0;
-	int digits = 0;
-	for (; *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
-		v = v * 10 + (unsigned)(*s - '0');
-	if (digits == 0)
+	int t10;
+	if (ts_gram_tempo(s, strlen(s), TS_GRAM_ARG, &t10) != TS_GRAM_OK)
 		return false;
-	v *= 10;
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return false;
-		v += (unsigned)(*s++ - '0');
-	}
-	if (*s || v < TS_TEMPO10_MIN || v > TS_TEMPO10_MAX)
-		return false;
-	*tempo10 = (uint16_t)v;
+	*tempo10 = (uint16_t)t10;
 	return true;
+}
+
+bool ts_cli_seconds(const char *s, double lo, double hi, double *out)
+{
+	return ts_gram_seconds(s, lo, hi, out) == TS_GRAM_OK;
 }
 
 ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewhere)
@@ -76,12 +62,14 @@ ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewh
 		free(pats);
 		return NULL;
 	}
-	for (int i = 1; i < n && !tempo_elsewhere; i++)
+	for (int i = 1; i < n && !tempo_elsewhere; i++) {
+		char t0[16], ti[16];
 		if (pats[i].tempo10 != pats[0].tempo10)
-			fprintf(stderr, "trigseq: note: the chain plays at %s's tempo %u.%u BPM; %s's "
-					"tempo %u.%u is not used\n",
-				paths[0], pats[0].tempo10 / 10, pats[0].tempo10 % 10, paths[i],
-				pats[i].tempo10 / 10, pats[i].tempo10 % 10);
+			fprintf(stderr, "trigseq: note: the chain plays at %s's tempo %s BPM; %s's "
+					"tempo %s is not used\n",
+				paths[0], ts_gram_tempo_format(pats[0].tempo10, t0, sizeof(t0)),
+				paths[i], ts_gram_tempo_format(pats[i].tempo10, ti, sizeof(ti)));
+	}
 	for (int i = 0; i < n && n > 1; i++)
 		if (pats[i].mode == TS_MODE_ADVANCED && pats[i].length == 0 && pats[i].change == 0)
 			fprintf(stderr, "trigseq: note: %s has length inf and change off: the chain "
@@ -105,19 +93,4 @@ int ts_cli_usage(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'trigseq %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return 2;
-}
-
-bool ts_cli_seconds(const char *s, double lo, double hi, double *out)
-{
-	size_t digits = strspn(s, "0123456789");
-	const char *rest = s + digits;
-	if (*rest == '.')
-		rest += 1 + strspn(rest + 1, "0123456789");
-	if (digits == 0 || *rest)
-		return false;
-	double v = strtod(s, NULL);
-	if (!(v >= lo) || v > hi)
-		return false;
-	*out = v;
-	return true;
 }
