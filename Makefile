@@ -296,7 +296,8 @@ fuzz: $(FUZZ_TARGETS) $(B)/fuzz-rytm-seeds/ok
 	mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-sysex $(B)/fuzz-rytm-corpus $(B)/fuzz-corpus-midi-in
 	$(B)/fuzz_patfile $(FUZZ_OPTS) -max_len=8192 $(B)/fuzz-corpus tests/fuzz/corpus patterns
 	$(B)/fuzz_sysex $(FUZZ_OPTS) -max_len=8192 $(B)/fuzz-corpus-sysex tests/fuzz/corpus-sysex
-	$(B)/fuzz_rytm $(FUZZ_OPTS) -max_len=32768 $(B)/fuzz-rytm-corpus $(B)/fuzz-rytm-seeds
+	$(B)/fuzz_rytm $(FUZZ_OPTS) -max_len=32768 $(B)/fuzz-rytm-corpus $(B)/fuzz-rytm-seeds \
+		tests/fuzz/corpus-rytm
 	$(B)/fuzz_midi_in $(FUZZ_OPTS) -max_len=4096 $(B)/fuzz-corpus-midi-in tests/fuzz/corpus-midi-in
 
 install: $(B)/trigseq

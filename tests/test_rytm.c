@@ -451,6 +451,27 @@ static void several_dumps(void **state)
 	ts_rytm_warnings_free(w);
 }
 
+/* Many short messages: the file is split into as many spans as it has messages (a file of
+ * empty messages F0 F7 overflowed the span table once; fuzz_rytm found it). */
+static void many_short_messages(void **state)
+{
+	(void)state;
+	uint8_t file[64];
+	for (size_t i = 0; i < sizeof(file); i += 2) {
+		file[i] = 0xF0;
+		file[i + 1] = 0xF7;
+	}
+	char err[TS_RYTM_ERR_MAX];
+	ts_rytm_warnings *w = ts_rytm_warnings_new();
+	for (size_t n = 2; n <= sizeof(file); n += 2) {
+		assert_int_equal(ts_rytm_import(file, n, &pat2, NULL, w, err), TS_ERR_PARSE);
+		assert_true(err[0] != '\0');
+	}
+	const uint8_t three[] = { 0xF0, 0xFF, 0xF7, 0xF0, 0xF7 };
+	assert_int_equal(ts_rytm_import(three, sizeof(three), &pat2, NULL, w, err), TS_ERR_PARSE);
+	ts_rytm_warnings_free(w);
+}
+
 static void export_warnings(void **state)
 {
 	(void)state;
@@ -510,6 +531,7 @@ int main(void)
 		cmocka_unit_test(decode_errors),
 		cmocka_unit_test(export_then_import),
 		cmocka_unit_test(several_dumps),
+		cmocka_unit_test(many_short_messages),
 		cmocka_unit_test(export_warnings),
 		cmocka_unit_test(pattern_names),
 	};

@@ -706,7 +706,8 @@ static bool is_pattern(const uint8_t *msg)
 static bool split_messages(const uint8_t *msg, size_t n, size_t **spans, int *count, char *err)
 {
 	*count = 0;
-	*spans = malloc((n / 2 + 1) * sizeof(**spans));
+	/* A message is 2 bytes at least (F0 F7): n / 2 of them at most, two numbers each. */
+	*spans = malloc((n / 2 + 1) * 2 * sizeof(**spans));
 	if (!*spans) {
 		snprintf(err, TS_RYTM_ERR_MAX, "out of memory");
 		return false;
