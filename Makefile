@@ -45,7 +45,7 @@ VOICE_OBJ := $(B)/rt/voice.o
 
 UNIT_TESTS := test_pattern test_grammar test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
 	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline test_alloc test_alloc_voice \
-	test_options
+	test_options test_ring
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san lib-test cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
@@ -125,8 +125,9 @@ $(B)/layers.ok: $(HEADERS) $(CORE_SRC) $(RT_SRC) $(APP_SRC) $(UI_SRC) $(CLI_SRC)
 	tools/check-layers.sh
 	touch $@
 
-# The monitor's ring and the status snapshot are tested with a producer and a consumer thread.
-$(B)/test_monitor $(SAN)/test_monitor $(B)/test_snapshot $(SAN)/test_snapshot: LDLIBS += -pthread
+# The rings and the status snapshot are tested with a producer and a consumer thread.
+$(B)/test_monitor $(SAN)/test_monitor $(B)/test_snapshot $(SAN)/test_snapshot $(B)/test_ring \
+	$(SAN)/test_ring: LDLIBS += -pthread
 
 # Every header compiles on its own.
 $(B)/headers.ok: $(HEADERS) | $(B)

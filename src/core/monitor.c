@@ -1,107 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The MIDI monitor (monitor.h): an SPSC ring of records, and their decoding to text.
- *
- * The ring's indices count records pushed and popped since creation, modulo 2^32; the slot of
- * index i is i & mask, and write - read is the fill level, which unsigned arithmetic keeps right
- * across the wrap (capacity <= 2^24 < 2^31). Each side owns its index: it loads the other side's
- * once (acquire: the records behind it are complete, or free), does its work, and publishes its
- * own once (release). The two indices live on separate cache lines so that the sides do not
- * invalidate each other's line on every record.
+ * The MIDI monitor (monitor.h): a ring of records (ring.h), and their decoding to text.
  */
 #include "trigseq/core/monitor.h"
 
-#include <stdalign.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "trigseq/core/pattern.h"
-#include "trigseq/core/rtmem.h"
-
-enum { CACHE_LINE = 64 };
-
-struct ts_monitor {
-	alignas(CACHE_LINE) atomic_uint write;     /* producer's */
-	atomic_uint_fast64_t dropped;              /* producer's */
-	alignas(CACHE_LINE) atomic_uint read;      /* consumer's */
-	uint32_t mask;                             /* fixed */
-	alignas(CACHE_LINE) ts_monitor_rec recs[];
-};
+#include "trigseq/core/ring.h"
 
 ts_monitor *ts_monitor_new(size_t capacity)
 {
-	if (capacity == 0 || capacity > TS_MONITOR_MAX_CAPACITY)
+	if (capacity > TS_MONITOR_MAX_CAPACITY)
 		return NULL;
-	size_t cap = 1;
-	while (cap < capacity)
-		cap <<= 1;
-	ts_monitor *m = ts_rtmem_alloc(sizeof(*m) + cap * sizeof(m->recs[0]));
-	if (!m)
-		return NULL;
-	atomic_init(&m->write, 0);
-	atomic_init(&m->dropped, 0);
-	atomic_init(&m->read, 0);
-	m->mask = (uint32_t)(cap - 1);
-	return m;
+	return ts_ring_new(capacity, sizeof(ts_monitor_rec));
 }
 
 void ts_monitor_free(ts_monitor *m)
 {
-	ts_rtmem_free(m);
+	ts_ring_free(m);
 }
 
 size_t ts_monitor_capacity(const ts_monitor *m)
 {
-	return (size_t)m->mask + 1;
+	return ts_ring_capacity(m);
 }
 
 bool ts_monitor_push(ts_monitor *m, const ts_monitor_rec *r)
 {
-	unsigned w = atomic_load_explicit(&m->write, memory_order_relaxed);
-	unsigned rd = atomic_load_explicit(&m->read, memory_order_acquire);
-	if (w - rd > m->mask) {
-		/* Only this thread writes the counter: no read-modify-write needed. */
-		uint_fast64_t d = atomic_load_explicit(&m->dropped, memory_order_relaxed);
-		atomic_store_explicit(&m->dropped, d + 1, memory_order_relaxed);
-		return false;
-	}
-	m->recs[w & m->mask] = *r;
-	atomic_store_explicit(&m->write, w + 1, memory_order_release);
-	return true;
+	return ts_ring_write(m, r, 1);
 }
 
 size_t ts_monitor_pop(ts_monitor *m, ts_monitor_rec *out, size_t n)
 {
-	unsigned rd = atomic_load_explicit(&m->read, memory_order_relaxed);
-	unsigned w = atomic_load_explicit(&m->write, memory_order_acquire);
-	size_t avail = w - rd;
-	if (n > avail)
-		n = avail;
-	if (n == 0)
-		return 0;
-	/* At most two runs: up to the end of the array, then from its start. */
-	size_t at = rd & m->mask, first = (size_t)m->mask + 1 - at;
-	if (first > n)
-		first = n;
-	memcpy(out, &m->recs[at], first * sizeof(*out));
-	memcpy(out + first, &m->recs[0], (n - first) * sizeof(*out));
-	atomic_store_explicit(&m->read, rd + (unsigned)n, memory_order_release);
-	return n;
+	return ts_ring_read(m, out, n);
 }
 
 size_t ts_monitor_discard(ts_monitor *m)
 {
-	unsigned rd = atomic_load_explicit(&m->read, memory_order_relaxed);
-	unsigned w = atomic_load_explicit(&m->write, memory_order_acquire);
-	atomic_store_explicit(&m->read, w, memory_order_release);
-	return w - rd;
+	return ts_ring_discard(m);
 }
 
 uint64_t ts_monitor_dropped(const ts_monitor *m)
 {
-	return atomic_load_explicit(&m->dropped, memory_order_relaxed);
+	return ts_ring_dropped(m);
 }
 
 /* ---- decoding ---- */

@@ -8,16 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdalign.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "trigseq/core/rtmem.h"
+#include "trigseq/core/ring.h"
 
 /* ---- a .syx file ---- */
 
@@ -343,66 +341,24 @@ const char *ts_sysex_rx_last_broken(const ts_sysex_rx *rx)
 	return rx->last_broken;
 }
 
-/* ---- the ring ---- */
-
-/* Indices count bytes written and read since creation; write - read is the fill level. Each
- * side loads the other's index once (acquire), copies, and publishes its own once (release). */
-enum { CACHE_LINE = 64 };
-
-struct ts_sysex_ring {
-	alignas(CACHE_LINE) atomic_size_t write;   /* producer's */
-	alignas(CACHE_LINE) atomic_size_t read;    /* consumer's */
-	size_t mask;
-	alignas(CACHE_LINE) uint8_t bytes[];
-};
+/* ---- the ring: a ts_ring of bytes (ring.h) ---- */
 
 ts_sysex_ring *ts_sysex_ring_new(size_t capacity)
 {
-	if (capacity == 0 || capacity > ((size_t)1 << 30))
-		return NULL;
-	size_t cap = 1;
-	while (cap < capacity)
-		cap <<= 1;
-	ts_sysex_ring *r = ts_rtmem_alloc(sizeof(*r) + cap);
-	if (!r)
-		return NULL;
-	atomic_init(&r->write, 0);
-	atomic_init(&r->read, 0);
-	r->mask = cap - 1;
-	return r;
+	return ts_ring_new(capacity, 1);
 }
 
 void ts_sysex_ring_free(ts_sysex_ring *r)
 {
-	ts_rtmem_free(r);
+	ts_ring_free(r);
 }
 
 bool ts_sysex_ring_write(ts_sysex_ring *r, const uint8_t *bytes, size_t n)
 {
-	size_t w = atomic_load_explicit(&r->write, memory_order_relaxed);
-	size_t rd = atomic_load_explicit(&r->read, memory_order_acquire);
-	if (n > r->mask + 1 - (w - rd))
-		return false;
-	size_t at = w & r->mask, first = r->mask + 1 - at;
-	if (first > n)
-		first = n;
-	memcpy(r->bytes + at, bytes, first);
-	memcpy(r->bytes, bytes + first, n - first);
-	atomic_store_explicit(&r->write, w + n, memory_order_release);
-	return true;
+	return ts_ring_write(r, bytes, n);
 }
 
 size_t ts_sysex_ring_read(ts_sysex_ring *r, uint8_t *out, size_t n)
 {
-	size_t rd = atomic_load_explicit(&r->read, memory_order_relaxed);
-	size_t w = atomic_load_explicit(&r->write, memory_order_acquire);
-	if (n > w - rd)
-		n = w - rd;
-	size_t at = rd & r->mask, first = r->mask + 1 - at;
-	if (first > n)
-		first = n;
-	memcpy(out, r->bytes + at, first);
-	memcpy(out + first, r->bytes, n - first);
-	atomic_store_explicit(&r->read, rd + n, memory_order_release);
-	return n;
+	return ts_ring_read(r, out, n);
 }

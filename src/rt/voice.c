@@ -7,13 +7,13 @@
 #include <math.h>
 #include <samplerate.h>
 #include <sndfile.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "trigseq/core/pattern.h"
+#include "trigseq/core/ring.h"
 #include "trigseq/core/rtmem.h"
 
 /* Hits of a track fading out at once: more than one only when hits come less than
@@ -79,12 +79,8 @@ struct ts_voices {
 	sample **map;            /* [pattern * TS_TRACKS + track - 1]: what a voice event plays */
 	sample *retiring[TS_VOICE_HANDOVER]; /* replaced, maybe still sounding */
 	uint32_t nretiring;
-	/* main -> real-time: changes */
-	change in[TS_VOICE_HANDOVER];
-	atomic_uint in_w, in_r;
-	/* real-time -> main: replaced samples no hit plays any more */
-	sample *out[TS_VOICE_HANDOVER];
-	atomic_uint out_w, out_r;
+	ts_ring *in;             /* main -> real-time: changes */
+	ts_ring *out;            /* real-time -> main: replaced samples no hit plays any more */
 	/* main thread only */
 	sample **want;           /* map as the main thread has asked for it */
 	sample *loaded;          /* every sample held */
@@ -110,11 +106,13 @@ ts_voices *ts_voices_new(uint32_t rate, int patterns)
 		return NULL;
 	v->map = ts_rtmem_alloc(nmap * sizeof(*v->map));
 	v->want = calloc(nmap, sizeof(*v->want));
+	v->in = ts_ring_new(TS_VOICE_HANDOVER, sizeof(change));
+	v->out = ts_ring_new(TS_VOICE_HANDOVER, sizeof(sample *));
 	for (int k = 0; k < 2; k++) {
 		v->click[k].frames = click_frames;
 		v->click[k].data = ts_rtmem_alloc(click_frames * 2 * sizeof(float));
 	}
-	if (!v->map || !v->want || !v->click[0].data || !v->click[1].data) {
+	if (!v->map || !v->want || !v->in || !v->out || !v->click[0].data || !v->click[1].data) {
 		ts_voices_free(v);
 		return NULL;
 	}
@@ -150,6 +148,8 @@ void ts_voices_free(ts_voices *v)
 	ts_rtmem_free(v->click[1].data);
 	ts_rtmem_free(v->map);
 	free(v->want);
+	ts_ring_free(v->in);
+	ts_ring_free(v->out);
 	ts_rtmem_free(v);
 }
 
@@ -299,16 +299,15 @@ ts_status ts_voices_load(ts_voices *v, int pattern, int track, const char *path,
 	if (!fresh && v->want[at] == s)
 		goto out;
 	/* room in the ring first: a file is not read for nothing */
-	unsigned w = atomic_load_explicit(&v->in_w, memory_order_relaxed);
-	if (w - atomic_load_explicit(&v->in_r, memory_order_acquire) >= TS_VOICE_HANDOVER) {
+	if (ts_ring_write_space(v->in) == 0) {
 		st = TS_ERR_BUSY;
 		set_err(err, errlen, name, ts_strerror(st));
 		goto out;
 	}
 	if (fresh && (st = sample_read(v, path, key, &s, err, errlen)) != TS_OK)
 		goto out;
-	v->in[w % TS_VOICE_HANDOVER] = (change){(uint16_t)pattern, (uint8_t)track, s};
-	atomic_store_explicit(&v->in_w, w + 1, memory_order_release);
+	/* the space seen above can only have grown: this write fits */
+	ts_ring_write(v->in, &(change){(uint16_t)pattern, (uint8_t)track, s}, 1);
 	if (fresh) {
 		s->next = v->loaded;
 		v->loaded = s;
@@ -361,19 +360,20 @@ size_t ts_voices_frames(const ts_voices *v, int pattern, int track)
 
 void ts_voices_collect(ts_voices *v)
 {
-	unsigned r = atomic_load_explicit(&v->out_r, memory_order_relaxed);
-	unsigned w = atomic_load_explicit(&v->out_w, memory_order_acquire);
-	for (; r != w; r++) {
-		sample *s = v->out[r % TS_VOICE_HANDOVER];
-		if (--s->refs)
-			continue;
-		sample **p = &v->loaded;
-		while (*p != s)
-			p = &(*p)->next;
-		*p = s->next;
-		sample_free(s);
+	sample *back[64];
+	size_t n;
+	while ((n = ts_ring_read(v->out, back, sizeof(back) / sizeof(back[0]))) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			sample *s = back[i];
+			if (--s->refs)
+				continue;
+			sample **p = &v->loaded;
+			while (*p != s)
+				p = &(*p)->next;
+			*p = s->next;
+			sample_free(s);
+		}
 	}
-	atomic_store_explicit(&v->out_r, r, memory_order_release);
 }
 
 size_t ts_voices_bytes(const ts_voices *v)
@@ -435,29 +435,29 @@ static bool in_use(const ts_voices *v, const sample *s)
 /* The main thread's changes, then the replaced samples that no hit plays go back to it. */
 static void take_changes(ts_voices *v)
 {
-	unsigned r = atomic_load_explicit(&v->in_r, memory_order_relaxed);
-	unsigned w = atomic_load_explicit(&v->in_w, memory_order_acquire);
-	for (; r != w && v->nretiring < TS_VOICE_HANDOVER; r++) {
-		const change *c = &v->in[r % TS_VOICE_HANDOVER];
-		sample **slot = &v->map[(size_t)c->pattern * TS_TRACKS + c->track - 1];
-		if (*slot)
-			v->retiring[v->nretiring++] = *slot;
-		*slot = c->s;
+	/* In batches no larger than the room left in retiring[]: each change retires at most one
+	 * sample, so none is lost when it is full (the rest wait for the next period). */
+	change batch[64];
+	size_t n, room;
+	while ((room = TS_VOICE_HANDOVER - v->nretiring) > 0 &&
+	       (n = ts_ring_read(v->in, batch, room < 64 ? room : 64)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			sample **slot = &v->map[(size_t)batch[i].pattern * TS_TRACKS + batch[i].track - 1];
+			if (*slot)
+				v->retiring[v->nretiring++] = *slot;
+			*slot = batch[i].s;
+		}
 	}
-	atomic_store_explicit(&v->in_r, r, memory_order_release);
-	if (!v->nretiring)
-		return;
-	unsigned ow = atomic_load_explicit(&v->out_w, memory_order_relaxed);
-	unsigned orr = atomic_load_explicit(&v->out_r, memory_order_acquire);
-	for (uint32_t i = 0; i < v->nretiring && ow - orr < TS_VOICE_HANDOVER;) {
+	size_t space = v->nretiring ? ts_ring_write_space(v->out) : 0;
+	for (uint32_t i = 0; i < v->nretiring && space > 0;) {
 		if (in_use(v, v->retiring[i])) {
 			i++;
 			continue;
 		}
-		v->out[ow++ % TS_VOICE_HANDOVER] = v->retiring[i];
+		ts_ring_write(v->out, &v->retiring[i], 1);
+		space--;
 		v->retiring[i] = v->retiring[--v->nretiring];
 	}
-	atomic_store_explicit(&v->out_w, ow, memory_order_release);
 }
 
 /* Mix frames [from, to) of the period of every voice into left and right. */

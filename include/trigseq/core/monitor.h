@@ -4,7 +4,8 @@
  * monitor pane, and the decoder that turns one into a line of text.
  *
  * The ring is single-producer / single-consumer, lock-free, of fixed-size records, with its
- * memory fixed at ts_monitor_new (locked into RAM, rtmem.h). The producer is the JACK process
+ * memory fixed at ts_monitor_new (locked into RAM): a ts_ring of ts_monitor_rec (ring.h), which
+ * the ts_monitor_* calls below wrap. The producer is the JACK process
  * callback; the consumer is the UI thread. A push into a full ring drops the record and counts
  * it: the producer never waits. The same ring also carries the editor's own notes the other
  * way (ts_jack_config.inject): the UI thread pushes, the process callback pops; pop and push are
@@ -25,7 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct ts_monitor ts_monitor;
+struct ts_ring;
+typedef struct ts_ring ts_monitor;
 
 /* A ring of this many records (64 KiB) holds several seconds of a busy pattern between two
  * redraws. */

@@ -10,7 +10,8 @@
  * - ts_sysex_rx: the receive side's assembler: MIDI bytes in, as they arrive (split across
  *   events any way), complete messages out, concatenated as a .syx file.
  * - ts_sysex_ring: a lock-free single-producer / single-consumer ring of bytes, to carry what
- *   the JACK process callback receives to the main thread.
+ *   the JACK process callback receives to the main thread: a ts_ring of 1-byte elements
+ *   (ring.h), which the ts_sysex_ring_* calls wrap.
  *
  * Threads: everything marked [RT] is real-time safe (no allocation, locks, I/O or syscalls) and
  * may run on the JACK process thread; the rest is for other threads. A ts_sysex_rx belongs to one
@@ -123,7 +124,8 @@ const char *ts_sysex_rx_last_broken(const ts_sysex_rx *rx);
 
 /* ---- the ring ---- */
 
-typedef struct ts_sysex_ring ts_sysex_ring;
+struct ts_ring;
+typedef struct ts_ring ts_sysex_ring;
 
 /* A ring of at least `capacity` bytes (rounded up to a power of two, at most 1 GiB), locked
  * into RAM when the system allows it; NULL when out of memory or capacity is 0. */

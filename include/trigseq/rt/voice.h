@@ -20,11 +20,11 @@
  * decaying sine, 1.5 kHz on a bar's first beat, 1 kHz on the others.
  *
  * Samples change while playing: ts_voices_load on the main thread reads the file, then hands the
- * sample to the real-time side through a single-producer, single-consumer ring; ts_voices_render
- * takes it at the start of its next period. The sample it replaces goes back through a second
- * ring once no hit plays it any more (a hit playing it plays on to its end or its cut), and
- * ts_voices_collect frees it. Before the real-time thread runs, the same calls load a whole
- * bank (the ring holds TS_VOICE_HANDOVER changes).
+ * sample to the real-time side through a single-producer, single-consumer ring (ring.h);
+ * ts_voices_render takes it at the start of its next period. The sample it replaces goes back
+ * through a second ring once no hit plays it any more (a hit playing it plays on to its end or
+ * its cut), and ts_voices_collect frees it. Before the real-time thread runs, the same calls load
+ * a whole bank (the ring holds TS_VOICE_HANDOVER changes).
  *
  * Threads: ts_voices_new, _free on a non-real-time thread with no render running; _load,
  * _load_pattern, _frames, _collect, _bytes on one non-real-time thread (the "main" thread), also
