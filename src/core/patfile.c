@@ -214,6 +214,12 @@ static bool tokenize(struct parser *p, const char *s, size_t n, size_t start, co
 					    "unknown escape in string (expected \\\" or \\\\)");
 					return false;
 				}
+				if (s[j] == '\t') {
+					/* The writer could not give it back: a name or path is text
+					 * of one line without tabs. */
+					err(p, (int)j + 1, "tab in a string (expected text; use spaces)");
+					return false;
+				}
 				p->strbuf[out++] = s[j++];
 			}
 			t->len = (size_t)(p->strbuf + out - t->s);
