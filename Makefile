@@ -39,6 +39,8 @@ CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
 CORE_LIB := $(B)/libtrigseq-core.a
 SAN_CORE_LIB := $(SAN)/libtrigseq-core.a
 HEADERS := $(sort $(wildcard include/trigseq/*/*.h))
+# The private headers of a module split in several files (src/core/engine_internal.h, ...).
+PRIVATE_HEADERS := $(sort $(wildcard src/*/*.h))
 
 # The sample voices: only the trigseq binary and test_voice link libsndfile and libsamplerate.
 VOICE_OBJ := $(B)/rt/voice.o
@@ -54,15 +56,15 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 all: $(B)/trigseq $(CORE_LIB)
 
 # The core is compiled without the flags of JACK, libsndfile and libsamplerate: it cannot use them.
-$(B)/core/%.o: src/core/%.c $(HEADERS)
+$(B)/core/%.o: src/core/%.c $(HEADERS) $(PRIVATE_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -c -o $@ $<
 
-$(B)/%.o: src/%.c $(HEADERS)
+$(B)/%.o: src/%.c $(HEADERS) $(PRIVATE_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) $(SND_CFLAGS) -MMD -c -o $@ $<
 
-$(SAN)/%.o: src/%.c $(HEADERS)
+$(SAN)/%.o: src/%.c $(HEADERS) $(PRIVATE_HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SND_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
@@ -121,7 +123,7 @@ $(B)/core-symbols.ok: $(CORE_LIB) tools/check-core-symbols.sh
 	touch $@
 
 # No #include points up the layers (core < rt < app < ui < cli).
-$(B)/layers.ok: $(HEADERS) $(CORE_SRC) $(RT_SRC) $(APP_SRC) $(UI_SRC) $(CLI_SRC) tools/check-layers.sh
+$(B)/layers.ok: $(HEADERS) $(PRIVATE_HEADERS) $(CORE_SRC) $(RT_SRC) $(APP_SRC) $(UI_SRC) $(CLI_SRC) tools/check-layers.sh
 	tools/check-layers.sh
 	touch $@
 
@@ -274,7 +276,7 @@ FUZZ_COVERAGE := -fsanitize-coverage=inline-8bit-counters,pc-table
 FUZZ_TARGETS := $(B)/fuzz_patfile $(B)/fuzz_sysex $(B)/fuzz_rytm $(B)/fuzz_midi_in
 FUZZ_OPTS = -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_SECONDS) -timeout=5 -print_final_stats=1
 
-$(FZ)/core/%.o: src/core/%.c $(HEADERS)
+$(FZ)/core/%.o: src/core/%.c $(HEADERS) $(PRIVATE_HEADERS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) $(FUZZ_COVERAGE) -c -o $@ $<
 

@@ -12,7 +12,7 @@ rank() {
 }
 bad=0
 n=0
-for f in src/*/*.c include/trigseq/*/*.h; do
+for f in src/*/*.c src/*/*.h include/trigseq/*/*.h; do
 	layer=${f#src/}
 	layer=${layer#include/trigseq/}
 	layer=${layer%%/*}
