@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* SysEx librarian, pure part: .syx checking and splitting, pacing, the assembler, the ring. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, for failalloc.h */
 #include "testutil.h"
 
 #include <errno.h>
@@ -9,58 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "failalloc.h"
 #include "trigseq/core/midi_in.h"
 #include "trigseq/core/sysex.h"
-
-/* ---- a failing allocator: the nth allocation from now fails ---- */
-
-#ifndef TEST_ASAN
-static long fail_in = -1; /* allocations until one fails; -1: none does */
-static long live;         /* allocations not freed */
-
-/* glibc lets a program replace its allocator; these forward to glibc's own. Under ASan the
- * sanitizer owns malloc, and the tests that need this one are skipped. */
-void *__libc_malloc(size_t n);
-void *__libc_calloc(size_t n, size_t size);
-void *__libc_realloc(void *p, size_t n);
-void __libc_free(void *p);
-
-static bool fails(void)
-{
-	if (fail_in < 0)
-		return false;
-	return fail_in-- == 0;
-}
-
-void *malloc(size_t n)
-{
-	void *p = fails() ? NULL : __libc_malloc(n);
-	live += p != NULL;
-	return p;
-}
-
-void *calloc(size_t n, size_t size)
-{
-	void *p = fails() ? NULL : __libc_calloc(n, size);
-	live += p != NULL;
-	return p;
-}
-
-void *realloc(void *p, size_t n)
-{
-	if (fails())
-		return NULL;
-	void *q = __libc_realloc(p, n);
-	live += p == NULL && q != NULL;
-	return q;
-}
-
-void free(void *p)
-{
-	live -= p != NULL;
-	__libc_free(p);
-}
-#endif
 
 /* ---- split ---- */
 
@@ -417,26 +369,23 @@ static void agrees_with_midi_in(void **state)
 static void allocation_failures(void **state)
 {
 	(void)state;
-#ifdef TEST_ASAN
-	skip();
-#else
 	const uint8_t file[] = {0xF0, 0x41, 0xF7, 0xF0, 0x42, 0x01, 0xF7};
 	ts_sysex_span *s;
 	size_t n;
 	ts_sysex_error err;
-	long before = live;
-	fail_in = 0;
+	long before = fa_live;
+	fa_arm(1);
 	assert_int_equal(ts_sysex_split(file, sizeof(file), &s, &n, &err), TS_ERR_NOMEM);
 	assert_null(s);
-	assert_int_equal(live, before);
+	assert_int_equal(fa_live, before);
 
 	/* the assembler's object, then its buffer, each failing once */
-	fail_in = 0;
+	fa_arm(1);
 	assert_null(ts_sysex_rx_new(1024));
-	assert_int_equal(live, before);
+	assert_int_equal(fa_live, before);
 	ts_sysex_rx *rx = ts_sysex_rx_new(1 << 20);
 	assert_non_null(rx);
-	fail_in = 0;
+	fa_arm(1);
 	assert_int_equal(ts_sysex_rx_feed(rx, file, sizeof(file)), TS_ERR_NOMEM);
 	ts_sysex_rx_stats st;
 	ts_sysex_rx_get_stats(rx, &st);
@@ -450,17 +399,16 @@ static void allocation_failures(void **state)
 	memset(big, 0x11, sizeof(big));
 	big[0] = 0xF0;
 	big[sizeof(big) - 1] = 0xF7;
-	fail_in = 0;
+	fa_arm(1);
 	assert_int_equal(ts_sysex_rx_feed(rx, big, sizeof(big)), TS_ERR_NOMEM);
 	assert_data(rx, file + 3, 4);
-	fail_in = -1;
+	fa_disarm();
 	assert_int_equal(ts_sysex_rx_feed(rx, big, sizeof(big)), TS_OK);
 	ts_sysex_rx_get_stats(rx, &st);
 	assert_int_equal(st.messages, 2);
 	assert_int_equal(st.bytes, 4 + sizeof(big));
 	ts_sysex_rx_free(rx);
-	assert_int_equal(live, before);
-#endif
+	assert_int_equal(fa_live, before);
 }
 
 /* ---- the ring ---- */
