@@ -191,6 +191,19 @@ static double vframe_to_tick(const ts_timeline *tl, uint64_t vf)
 /* The engine's sink in slave mode: each event goes where the filtered grid reaches its
  * position, inside the part of the cycle being scheduled, never before the previous event
  * (the host wants them in order). Late ones (due before this part) go at its first frame. */
+/* Run the engine on its virtual timeline from where it is up to virtual frame vt (nothing when
+ * it is there already), handing each event to `put`, which maps it back to a frame of the cycle. */
+static void run_virtual(ts_timeline *tl, uint64_t vt, ts_event_fn put)
+{
+	if (vt <= tl->vnow)
+		return;
+	uint64_t v = vt - tl->vnow;
+	uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
+	tl->vbase = tl->vnow;
+	ts_engine_run(tl->eng, n, put, tl);
+	tl->vnow += n;
+}
+
 static void put_slave(void *ctx, const ts_event *ev)
 {
 	ts_timeline *tl = ctx;
@@ -230,13 +243,7 @@ static void schedule_to(ts_timeline *tl, uint32_t hi)
 		 * where the grid predicts it; nothing beyond it does. */
 		if (pos >= 0 && pos >= tl->song_hi)
 			vt++;
-		if (vt > tl->vnow) {
-			uint64_t v = vt - tl->vnow;
-			uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
-			tl->vbase = tl->vnow;
-			ts_engine_run(tl->eng, n, put_slave, tl);
-			tl->vnow += n;
-		}
+		run_virtual(tl, vt, put_slave);
 	}
 	for (int i = 0; i < tl->npend; i++)
 		ts_clock_tick(&tl->clock, tl->pend[i]);
@@ -513,13 +520,7 @@ static void transport_follow(ts_timeline *tl, bool rolling)
 					     tl->cfg.rate, tl->cfg.tempo10);
 		else
 			vt = (uint64_t)tl->tp_frame + nframes;
-		if (vt > tl->vnow) {
-			uint64_t v = vt - tl->vnow;
-			uint32_t n = v > (1u << 30) ? (1u << 30) : (uint32_t)v;
-			tl->vbase = tl->vnow;
-			ts_engine_run(tl->eng, n, put_transport, tl);
-			tl->vnow += n;
-		}
+		run_virtual(tl, vt, put_transport);
 	}
 }
 
