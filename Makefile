@@ -284,6 +284,8 @@ $(FZ)/libtrigseq-core.a: $(CORE_SRC:src/%.c=$(FZ)/%.o)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# fuzz_rytm runs without ASan's check of printf arguments (a third of its time went there, in
+# the pattern text that its round trip formats): fuzz_patfile fuzzes that writer with the check.
 # fuzz_patfile: the pattern file parser and writer; fuzz_sysex: the SysEx file parser and the
 # receive assembler; fuzz_rytm: the Rytm dump importer and exporter; fuzz_midi_in: the MIDI byte
 # parser and the clock follower behind it.
@@ -299,7 +301,7 @@ fuzz: $(FUZZ_TARGETS) $(B)/fuzz-rytm-seeds/ok
 	mkdir -p $(B)/fuzz-corpus $(B)/fuzz-corpus-sysex $(B)/fuzz-rytm-corpus $(B)/fuzz-corpus-midi-in
 	$(B)/fuzz_patfile $(FUZZ_OPTS) -max_len=8192 $(B)/fuzz-corpus tests/fuzz/corpus patterns
 	$(B)/fuzz_sysex $(FUZZ_OPTS) -max_len=8192 $(B)/fuzz-corpus-sysex tests/fuzz/corpus-sysex
-	$(B)/fuzz_rytm $(FUZZ_OPTS) -max_len=32768 $(B)/fuzz-rytm-corpus $(B)/fuzz-rytm-seeds \
+	ASAN_OPTIONS=check_printf=0 $(B)/fuzz_rytm $(FUZZ_OPTS) -max_len=32768 $(B)/fuzz-rytm-corpus $(B)/fuzz-rytm-seeds \
 		tests/fuzz/corpus-rytm
 	$(B)/fuzz_midi_in $(FUZZ_OPTS) -max_len=4096 $(B)/fuzz-corpus-midi-in tests/fuzz/corpus-midi-in
 
