@@ -74,6 +74,12 @@ static const char *const usage_play =
 	"  --program-send CH       program changes on MIDI channel CH on clock_out: the file\n"
 	"                          play starts with, then each one chosen next (the chain's\n"
 	"                          next at each change point, or one --program-receive queued)\n"
+	"  --thru TRACK            play thru: notes, CC, pitch bend and pressure arriving on\n"
+	"                          midi_in go at once to track TRACK (1 ... 12) of the first\n"
+	"                          file, on its port and MIDI channel, at the frame they came\n"
+	"                          in; held notes are released at the end\n"
+	"  --midi-in-channel CH    thru listens to MIDI channel CH (1 ... 16) only (default:\n"
+	"                          every channel)\n"
 	"  -t, --bpm T             tempo 30.0 ... 300.0 instead of the pattern's\n"
 	"  -s, --seed S            seed of the probability draws (default 0)\n"
 	"  -f, --fill              fill mode on\n"
@@ -111,7 +117,9 @@ enum { FOR_PLAY = 1, FOR_EDITOR = 2 };
 	X(OPT_PROGRAM_RECEIVE, "program-receive", 0, true, 0)                \
 	X(OPT_PROGRAM_SEND, "program-send", 0, true, 0)                      \
 	X(OPT_NO_JACK, "no-jack", 0, false, FOR_EDITOR)                      \
-	X(OPT_CLICK, "click", 'k', false, 0)
+	X(OPT_CLICK, "click", 'k', false, 0)                                 \
+	X(OPT_THRU, "thru", 0, true, FOR_PLAY)                               \
+	X(OPT_MIDI_IN_CHANNEL, "midi-in-channel", 0, true, 0)
 
 #define AS_ENUM(id, name, short_name, value, scope) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
@@ -202,13 +210,23 @@ static int apply_option(play_opts *op, int o, const char *v)
 	case OPT_NO_JACK:
 		op->no_jack = true;
 		break;
+	case OPT_THRU: {
+		uint64_t t;
+		if (!ts_cli_u64(v, 1, TS_TRACKS, &t))
+			return ts_cli_usage(hint_cmd, "--thru '%s': expected a track 1 ... 12", v);
+		op->thru_track = (uint8_t)t;
+		break;
+	}
+	case OPT_MIDI_IN_CHANNEL:
 	case OPT_PROGRAM_RECEIVE:
 	case OPT_PROGRAM_SEND: {
 		uint64_t ch;
 		if (!ts_cli_u64(v, 1, 16, &ch))
 			return ts_cli_usage(hint_cmd, "--%s '%s': expected a MIDI channel 1 ... 16",
 					   options[o].name, v);
-		*(o == OPT_PROGRAM_SEND ? &op->program_send : &op->program_receive) = (uint8_t)ch;
+		*(o == OPT_PROGRAM_SEND	     ? &op->program_send
+		  : o == OPT_PROGRAM_RECEIVE ? &op->program_receive
+					     : &op->midi_in_channel) = (uint8_t)ch;
 		break;
 	}
 	}
@@ -284,6 +302,19 @@ static void print_chain(const ts_jack_status *st, const play_opts *op)
 	fputc('\n', stderr);
 }
 
+/* The end of a status line with --thru: what went thru, what was dropped. */
+static void print_thru(const ts_jack_status *st, const play_opts *op)
+{
+	if (!op->thru_track)
+		return;
+	fprintf(stderr, ", thru to track %u: %" PRIu32 " sent, %" PRIu32 " held, %" PRIu32
+			" note-offs without a note, %" PRIu32 " lost, midi_in bytes dropped %" PRIu32,
+		op->thru_track, st->thru_sent, st->thru_held, st->thru_unmatched,
+		st->thru_lost + st->midi_in_overflow, st->midi_in_dropped);
+	if (op->midi_in_channel)
+		fprintf(stderr, ", %" PRIu32 " on other channels", st->thru_other_channel);
+}
+
 static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 {
 	bool sync_midi = op->sync_midi;
@@ -300,6 +331,7 @@ static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 			st.running ? "running" : "stopped", st.xruns, st.lost_events, st.step1,
 			period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
 			st.callback_ns_max / 1000.0, st.dsp_load);
+		print_thru(&st, op);
 		print_chain(&st, op);
 		return;
 	}
@@ -313,6 +345,7 @@ static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 			st.clock_ticks, st.xruns, st.lost_events, st.in_dropped, st.step1,
 			period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
 			st.callback_ns_max / 1000.0, st.dsp_load);
+		print_thru(&st, op);
 		print_chain(&st, op);
 		return;
 	}
@@ -324,6 +357,7 @@ static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 		st.lost_events + st.voices_lost, st.voice_hits, st.step1,
 		period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
 		st.callback_ns_max / 1000.0, st.dsp_load);
+	print_thru(&st, op);
 	print_chain(&st, op);
 }
 
@@ -472,6 +506,22 @@ int ts_play_main(int argc, char **argv)
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0 && op.verbose)
 		fprintf(stderr, "trigseq: could not lock memory (%s); playing anyway\n",
 			strerror(errno));
+	if (op.thru_track) {
+		/* a track that sends nothing would make thru silent: say so rather than play */
+		const char *why;
+		if (!ts_track_sends_midi(&pat[0].tracks[op.thru_track - 1], &why)) {
+			fprintf(stderr, "trigseq: --thru %u: track %u of %s sends no MIDI (%s)\n",
+				op.thru_track, op.thru_track, op.files[0], why);
+			goto out;
+		}
+		ts_thru_dest d = ts_thru_dest_of(&pat[0], op.thru_track, true);
+		ts_jack_set_thru(s.jack, &d);
+		if (op.verbose)
+			fprintf(stderr, "trigseq: thru: midi_in (%s) to track %u, port %s, channel "
+					"%u\n",
+				op.midi_in_channel ? "one channel" : "every channel", op.thru_track,
+				s.ports[d.port], d.channel);
+	}
 	if (ts_session_activate(&s, op.click, err, sizeof(err)) != TS_OK) {
 		fprintf(stderr, "trigseq: %s\n", err);
 		goto out;

@@ -60,6 +60,8 @@ ts_status ts_session_open(ts_session *s, const ts_session_config *cfg, bool *no_
 		.clock_while_stopped = op->clock_while_stopped,
 		.interactive = cfg->editor,
 		.program_receive = op->program_receive,
+		.thru = cfg->editor || op->thru_track,
+		.midi_in_channel = op->midi_in_channel,
 	};
 	memcpy(jc.ports, s->ports, sizeof(jc.ports));
 	if (cfg->editor) {
@@ -68,6 +70,9 @@ ts_status ts_session_open(ts_session *s, const ts_session_config *cfg, bool *no_
 		s->inject = ts_monitor_new(256);
 		jc.monitor = s->monitor;
 		jc.inject = s->inject;
+		/* without it the editor plays thru but records nothing from midi_in */
+		s->input = ts_ring_new(4096, sizeof(ts_jack_input));
+		jc.input = s->input;
 	}
 	s->jack = ts_jack_open(&jc, no_server, err, errlen);
 	if (!s->jack) {
@@ -152,6 +157,8 @@ void ts_session_close(ts_session *s)
 	s->monitor = NULL;
 	ts_monitor_free(s->inject);
 	s->inject = NULL;
+	ts_ring_free(s->input);
+	s->input = NULL;
 	ts_engine_free(s->eng);
 	s->eng = NULL;
 	ts_voices_free(s->voices);

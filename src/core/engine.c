@@ -283,6 +283,59 @@ static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uin
 	*pass = (uint32_t)(k * per_reset + j / len + 1);
 }
 
+/* The position at engine frame f (f >= 1 past a start), exact and rounded down: after a tempo
+ * change, frames before its anchor take the last position that sounded before it. */
+static int64_t frame_pos(const ts_engine *eng, uint64_t f)
+{
+	uint64_t rate = eng->cfg.rate;
+	if (f < eng->anchor_frame)
+		return eng->anchor_pos > 0 ? eng->anchor_pos - 1 : 0;
+	f -= eng->anchor_frame;
+	return eng->anchor_pos + (int64_t)(f / rate * eng->K + f % rate * eng->K / rate);
+}
+
+uint64_t ts_engine_frames(const ts_engine *eng)
+{
+	return eng ? eng->now : 0;
+}
+
+int64_t ts_engine_frame_position(const ts_engine *eng, uint64_t frame)
+{
+	return eng ? frame_pos(eng, frame) : 0;
+}
+
+/* A track's time at pos since its pattern started, in 1/TS_PHASE_STEP of its steps. */
+static int64_t track_time(const ts_engine *eng, int t, int64_t pos)
+{
+	const pat_slot *ps = chain_slot(eng, eng->playing);
+	int64_t S = ps->tc[t].S;
+	pos -= eng->playing_start;
+	return pos < 0 ? 0 : pos / S * TS_PHASE_STEP + pos % S * TS_PHASE_STEP / S;
+}
+
+bool ts_engine_track_near(const ts_engine *eng, int t, int64_t pos, ts_track_near *out)
+{
+	if (!eng || t < 0 || t >= TS_TRACKS || (!eng->running && eng->now == 0))
+		return false;
+	const pat_slot *ps = chain_slot(eng, eng->playing);
+	int64_t S = ps->tc[t].S, u24 = S / 24; /* every speed's step is a multiple of 24 U */
+	int64_t rel = pos - eng->playing_start;
+	if (rel < 0)
+		rel = 0;
+	/* to the nearest 24th, then to the nearest step: up to half a step late stays on its step,
+	 * more goes to the next one, early */
+	int64_t q = (rel + u24 / 2) / u24;
+	int64_t j = (q + 11) / 24;
+	uint8_t step;
+	uint16_t ph;
+	uint32_t pass;
+	step_at(eng, t, eng->playing_start + j * S, &step, &pass, &ph);
+	out->step = step - 1;
+	out->micro = (int)(q - j * 24);
+	out->time = track_time(eng, t, pos);
+	return true;
+}
+
 void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -300,14 +353,11 @@ void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
 		return;
 	/* the step sounding at the last frame run (frame 0 right after start): the exact position at
 	 * that frame, or, right after a tempo change, the last one that sounded before it */
-	uint64_t f = eng->now > 0 ? eng->now - 1 : 0, rate = eng->cfg.rate;
-	int64_t pos = eng->anchor_pos > 0 ? eng->anchor_pos - 1 : 0;
-	if (f >= eng->anchor_frame) {
-		f -= eng->anchor_frame;
-		pos = eng->anchor_pos + (int64_t)(f / rate * eng->K + f % rate * eng->K / rate);
-	}
-	for (int t = 0; t < TS_TRACKS; t++)
+	int64_t pos = frame_pos(eng, eng->now > 0 ? eng->now - 1 : 0);
+	for (int t = 0; t < TS_TRACKS; t++) {
 		step_at(eng, t, pos, &st->step[t], &st->pass[t], &st->phase[t]);
+		st->time[t] = track_time(eng, t, pos);
+	}
 }
 
 /* ---- setup (not real-time) ---- */
@@ -567,7 +617,7 @@ static void prepare(ts_engine *eng, int slot)
 		trk_const *c = &ps->tc[t];
 		ts_speed_ratio(tk->speed, &num, &den);
 		c->S = (int64_t)TS_UNITS_PER_STEP * den / num;
-		c->midi = tk->channel != TS_CHANNEL_OFF && tk->send_midi && tk->dest != TS_DEST_INT;
+		c->midi = ts_track_sends_midi(tk, NULL);
 		c->voice = tk->dest != TS_DEST_EXT && tk->sample[0] != '\0';
 		c->port = 0;
 		for (int k = 0; k < eng->nports; k++)

@@ -376,3 +376,14 @@ int ts_trig_retrig_vel(const ts_track *trk, const ts_trig *trig)
 {
 	return trig->retrig_vel != TS_UNSET_I16 ? trig->retrig_vel : trk->retrig_vel;
 }
+
+bool ts_track_sends_midi(const ts_track *trk, const char **why)
+{
+	const char *w = trk->channel == TS_CHANNEL_OFF ? "channel off"
+			: !trk->send_midi		   ? "send-midi off"
+			: trk->dest == TS_DEST_INT	   ? "dest int"
+							   : NULL;
+	if (why)
+		*why = w;
+	return w == NULL;
+}

@@ -683,6 +683,34 @@ void ts_timeline_cycle(ts_timeline *tl, const ts_timeline_input *in, const ts_ti
 	tl->in = NULL;
 }
 
+bool ts_timeline_position_at(const ts_timeline *tl, uint64_t frame, int64_t *pos)
+{
+	if (!ts_engine_running(tl->eng) || frame < tl->now || frame >= tl->now + tl->nframes)
+		return false;
+	uint32_t off = (uint32_t)(frame - tl->now);
+	double u;
+	switch (tl->cfg.source) {
+	case TS_TIMELINE_MIDI_CLOCK:
+		u = ts_clock_position(&tl->clock, frame) * TS_UNITS_PER_TICK;
+		break;
+	case TS_TIMELINE_JACK:
+		u = tl->tp_u0 + off * tl->tp_upf;
+		break;
+	default: {
+		/* the engine's frames are the cycle's, and it has run to the cycle's end */
+		uint64_t end = ts_engine_frames(tl->eng), back = tl->nframes - off;
+		if (end < back)
+			return false; /* it started after that frame */
+		*pos = ts_engine_frame_position(tl->eng, end - back);
+		return true;
+	}
+	}
+	if (!(u >= 0) || u > (double)(INT64_MAX / 2))
+		return false;
+	*pos = (int64_t)floor(u);
+	return true;
+}
+
 const ts_timeline_status *ts_timeline_get_status(const ts_timeline *tl)
 {
 	return &tl->st;

@@ -30,11 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trigseq/rt/jackport.h"
-#include "trigseq/core/midi_in.h"
+#include "jack_internal.h"
 #include "trigseq/core/rtmem.h"
-#include "trigseq/core/snapshot.h"
-#include "trigseq/core/timeline.h"
+#include "trigseq/rt/jackport.h"
 #include "trigseq/rt/voice.h"
 
 /* The editor's commands pass through to the timeline as they are. */
@@ -42,119 +40,20 @@ _Static_assert(TS_JACK_PLAY == (int)TS_TIMELINE_PLAY && TS_JACK_CONTINUE == (int
 		       TS_JACK_STOP == (int)TS_TIMELINE_STOP,
 	       "ts_jack_cmd is ts_timeline_cmd");
 
-enum { IN_CLOCK, IN_MIDI, N_IN };
-enum { AUDIO_OUTS = 2 };
-
 static const char *const in_names[N_IN] = {"clock_in", "midi_in"};
 static const char *const audio_names[AUDIO_OUTS] = {"audio_out_1", "audio_out_2"};
 static const char clock_name[] = "clock_out";
-
-/* Received messages of one cycle waiting for their place among the records of what is sent. */
-#define MON_PENDING 64
-
-/* What the process thread publishes each cycle: the status, and the flags ts_jack_start and
- * ts_jack_stop wait for. */
-typedef struct {
-	ts_jack_status st;
-	bool stop_done;
-} rt_status;
-
-struct ts_jack {
-	/* fixed after ts_jack_open */
-	ts_jack_config cfg;
-	char port_names[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1];
-	jack_client_t *client;
-	jack_port_t *out[TS_MAX_PORTS];   /* pattern ports */
-	jack_port_t *clock_out;
-	jack_port_t *in[N_IN];
-	jack_port_t *audio[AUDIO_OUTS];
-	uint32_t rate;
-	bool active;
-
-	/* pattern ports registered: cfg.nports at open, more by ts_jack_add_port (its name and port
-	 * written before the count is released) */
-	atomic_int nports_live;
-
-	/* process thread only */
-	int nports_rt;                    /* the ports the process thread and the engine know */
-	ts_engine *eng;
-	ts_voices *voices;                /* NULL: the audio outputs stay silent */
-	void *buf[TS_MAX_PORTS];          /* this period's pattern port buffers */
-	void *clock_buf;
-	float *audio_buf[AUDIO_OUTS];     /* this period's audio outputs, cleared */
-	uint32_t nframes;
-	uint32_t hits_here;               /* voice events given to the mixer */
-	uint32_t lost_here;               /* refused writes, total */
-	ts_midi_in parser[N_IN];
-	ts_midi_msg_fn in_fn;             /* read_input's handler, behind the monitor's copy */
-	uint8_t in_mon_port;              /* the monitor's id of the port being read */
-	int mon_head, mon_n;              /* mon_in[mon_head … mon_n-1] wait, in frame order */
-	ts_monitor_rec mon_in[MON_PENDING];
-
-	/* process thread only: where the song is, the engine run there (timeline.h) */
-	ts_timeline tl;
-	ts_timeline_host host;
-	uint64_t now64;                   /* JACK frame of this cycle's first frame, 64 bits */
-	uint32_t now32;
-	bool have_now;
-	atomic_bool sync_ready;           /* process -> sync callback (same thread in JACK 2) */
-
-	/* main -> process: interactive transport (cfg.interactive) and pattern edits */
-	atomic_uint cmd_seq;              /* bumped by ts_jack_command */
-	atomic_int cmd;                   /* the newest command */
-	atomic_uint cmd_done;             /* process: the last cmd_seq acted on */
-	unsigned cmd_seen;                /* process thread only */
-	atomic_uint pat_pub;              /* ts_jack_send_pattern: mbox[pat_pub & 1] is new */
-	atomic_uint pat_taken;            /* process: the last pat_pub the engine took */
-	atomic_bool fill;                 /* ts_jack_set_fill: the fill flag the engine reads */
-	atomic_bool click;                /* ts_jack_set_click: the metronome */
-	atomic_uint tempo_req;            /* ts_jack_set_tempo: BPM x 10, 0 = none yet */
-	ts_pattern mbox[2];
-	int mbox_index[2];                /* chain index of each: the engine's count = append */
-	atomic_uint sel_seq;              /* ts_jack_select: a new selection ... */
-	atomic_int sel_index, sel_mode;   /* ... of this pattern in this mode */
-	unsigned sel_seen;                /* process thread only */
-	/* main -> process */
-	atomic_bool start_req;
-	atomic_bool stop_req;
-	/* process -> main: the status, built by the process thread in `rt` during a cycle and
-	 * published whole at its end; the main thread reads it whole (snapshot.h), so position,
-	 * tempo, sync state and counters always come from the same cycle */
-	rt_status rt;
-	rt_status snap_slot[3];
-	ts_snapshot snap;
-	rt_status seen;                   /* main thread only: the last copy read */
-	/* process -> main, reset by the reader: not in the snapshot, whose only writer is the
-	 * process thread (a reset there would be undone by its next publication) */
-	atomic_uint cb_ns_max;
-	/* notification thread -> main */
-	atomic_uint xruns;
-	atomic_bool gone;
-};
 
 /* ---- the process callback [RT] ---- */
 
 /* ---- the MIDI monitor (cfg.monitor) [RT] ---- */
 
-/* Push the received messages waiting whose frame is at most `upto`. */
-static void mon_flush_in(ts_jack *j, uint64_t upto)
+void ts_jack_mon_flush_in(ts_jack *j, uint64_t upto)
 {
 	while (j->mon_head < j->mon_n && j->mon_in[j->mon_head].frame <= upto)
 		ts_monitor_push(j->cfg.monitor, &j->mon_in[j->mon_head++]);
 	if (j->mon_head == j->mon_n)
 		j->mon_head = j->mon_n = 0;
-}
-
-/* A received message waits for the first message sent at or after its frame (or the end of the
- * cycle). The two input ports are read one after the other: keep the waiting ones sorted. */
-static void mon_add_in(ts_jack *j, const ts_monitor_rec *r)
-{
-	if (j->mon_n == MON_PENDING)
-		mon_flush_in(j, UINT64_MAX);
-	int i = j->mon_n++;
-	for (; i > j->mon_head && j->mon_in[i - 1].frame > r->frame; i--)
-		j->mon_in[i] = j->mon_in[i - 1];
-	j->mon_in[i] = *r;
 }
 
 /* The copy of a message written to a port, at offset `frame` of this cycle. */
@@ -164,46 +63,17 @@ static void mon_out(ts_jack *j, const ts_event *ev)
 			    .port = ev->port == TS_PORT_CLOCK ? TS_MON_PORT_CLOCK_OUT : ev->port,
 			    .track = ev->track, .size = ev->size};
 	memcpy(r.bytes, ev->bytes, sizeof(r.bytes));
-	mon_flush_in(j, r.frame);
+	ts_jack_mon_flush_in(j, r.frame);
 	ts_monitor_push(j->cfg.monitor, &r);
-}
-
-/* read_input's handler with the monitor on: the message's copy waits (see mon_add_in) after the
- * handler has run, so that what it sends before the message's frame comes first. */
-static void mon_in(void *ctx, const ts_midi_msg *m)
-{
-	ts_jack *j = ctx;
-	j->in_fn(j, m);
-	ts_monitor_rec r = {.frame = m->frame, .dir = TS_MON_IN,
-			    .port = j->in_mon_port, .size = m->size};
-	if (m->bytes[0] == 0xF0)
-		ts_monitor_sysex_rec(&r, m->sysex_len);
-	else
-		memcpy(r.bytes, m->bytes, sizeof(r.bytes));
-	mon_add_in(j, &r);
 }
 
 /* ---- writing [RT] ---- */
 
-/* The timeline's output: route to the port and drop the clock kinds not asked for. True when
- * the event went out on a MIDI port. */
-static bool put_event(void *ctx, const ts_event *ev)
+/* Write one MIDI event (see jack_internal.h): route to the port and drop the clock kinds not
+ * asked for. */
+bool ts_jack_write_midi(ts_jack *j, const ts_event *ev)
 {
-	ts_jack *j = ctx;
 	void *buf;
-	if (ev->port == TS_PORT_VOICE) {
-		/* for the mixer, not MIDI (and never the monitor: its port ids are not these) */
-		if (!j->voices || ev->frame >= j->nframes)
-			return false;
-		if (ev->track == 0) {
-			ts_voices_click(j->voices, ev->bytes[1], ev->frame);
-		} else {
-			ts_voices_trigger(j->voices, ev->pattern, ev->track, ev->bytes[2],
-					  ev->frame);
-			j->hits_here++;
-		}
-		return false;
-	}
 	if (ev->port == TS_PORT_CLOCK) {
 		/* clock and transport as asked; program changes (program send) always */
 		bool tick = ev->bytes[0] == 0xF8, prog = (ev->bytes[0] & 0xF0) == 0xC0;
@@ -226,6 +96,28 @@ static bool put_event(void *ctx, const ts_event *ev)
 	return true;
 }
 
+/* The timeline's output. True when the event went out on a MIDI port. The thru events waiting
+ * at or before its frame go first, so every port stays in frame order. */
+static bool put_event(void *ctx, const ts_event *ev)
+{
+	ts_jack *j = ctx;
+	if (ev->port == TS_PORT_VOICE) {
+		/* for the mixer, not MIDI (and never the monitor: its port ids are not these) */
+		if (!j->voices || ev->frame >= j->nframes)
+			return false;
+		if (ev->track == 0) {
+			ts_voices_click(j->voices, ev->bytes[1], ev->frame);
+		} else {
+			ts_voices_trigger(j->voices, ev->pattern, ev->track, ev->bytes[2],
+					  ev->frame);
+			j->hits_here++;
+		}
+		return false;
+	}
+	ts_jack_thru_flush(j, ev->frame);
+	return ts_jack_write_midi(j, ev);
+}
+
 /* JACK's sync callback (slow-sync client, sync_jack with the free-running clock): hold the
  * transport in Starting until a start would not follow the last tick too closely. */
 static int on_sync(jack_transport_state_t state, jack_position_t *pos, void *arg)
@@ -235,48 +127,6 @@ static int on_sync(jack_transport_state_t state, jack_position_t *pos, void *arg
 	if (state == JackTransportStopped || state == JackTransportRolling)
 		return 1;
 	return atomic_load_explicit(&j->sync_ready, memory_order_relaxed);
-}
-
-/* ---- reading [RT] ---- */
-
-static void on_clock_in(void *ctx, const ts_midi_msg *m)
-{
-	ts_jack *j = ctx;
-	ts_timeline_midi(&j->tl, true, m);
-}
-
-static void on_midi_in(void *ctx, const ts_midi_msg *m)
-{
-	ts_jack *j = ctx;
-	ts_timeline_midi(&j->tl, false, m);
-}
-
-/* Feed one input port's events of this cycle to its parser. */
-static void read_input(ts_jack *j, int port, ts_midi_msg_fn fn)
-{
-	uint32_t nframes = j->nframes;
-	void *buf = jack_port_get_buffer(j->in[port], nframes);
-	uint32_t n = jack_midi_get_event_count(buf);
-	if (j->cfg.monitor) {
-		j->in_fn = fn;
-		j->in_mon_port = port == IN_CLOCK ? TS_MON_PORT_CLOCK_IN : TS_MON_PORT_MIDI_IN;
-		fn = mon_in;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		jack_midi_event_t ev;
-		if (jack_midi_event_get(&ev, buf, i) != 0)
-			continue;
-		uint32_t off = ev.time < nframes ? ev.time : nframes - 1;
-		ts_midi_in_feed(&j->parser[port], j->now64 + off, ev.buffer, ev.size, fn, j);
-	}
-}
-
-/* The timeline reads the input when its source wants it (ts_timeline_host.input). */
-static void host_input(void *ctx)
-{
-	ts_jack *j = ctx;
-	read_input(j, IN_MIDI, on_midi_in);
-	read_input(j, IN_CLOCK, on_clock_in);
 }
 
 /* ---- interactive play (cfg.interactive) [RT] ---- */
@@ -447,7 +297,9 @@ static int process(jack_nframes_t nframes, void *arg)
 		ts_timeline_input in;
 		unsigned cmd_seq;
 		cycle_input(j, &in, &cmd_seq);
+		ts_jack_input_begin(j);
 		ts_timeline_cycle(&j->tl, &in, &j->host);
+		ts_jack_input_end(j);
 		if (j->tl.st.command_taken) {
 			j->cmd_seen = cmd_seq;
 			atomic_store_explicit(&j->cmd_done, cmd_seq, memory_order_release);
@@ -455,7 +307,7 @@ static int process(jack_nframes_t nframes, void *arg)
 		atomic_store_explicit(&j->sync_ready, j->tl.st.sync_ready, memory_order_relaxed);
 	}
 	if (j->cfg.monitor)
-		mon_flush_in(j, UINT64_MAX); /* what came after the last message sent */
+		ts_jack_mon_flush_in(j, UINT64_MAX); /* what came after the last message sent */
 	/* the hits of this period start at their frames */
 	ts_jack_status *st = &j->rt.st;
 	if (j->voices) {
@@ -470,11 +322,13 @@ static int process(jack_nframes_t nframes, void *arg)
 		st->step1 = es.step[0];
 		memcpy(st->step, es.step, sizeof(st->step));
 		memcpy(st->phase, es.phase, sizeof(st->phase));
+		memcpy(st->track_time, es.time, sizeof(st->track_time));
 		st->lost_events = j->lost_here + es.lost_events;
 		st->pattern = es.pattern;
 		st->queued = es.queued;
 		st->changes = es.changes;
 		timeline_status(j, st);
+		ts_jack_input_status(j, st);
 	}
 	st->period_frames = nframes;
 	st->cycles++;
@@ -565,6 +419,7 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 	j->nports_rt = cfg->nports;
 	for (int i = 0; i < N_IN; i++)
 		ts_midi_in_init(&j->parser[i]);
+	ts_thru_init(&j->thru, cfg->midi_in_channel);
 	for (int p = 0; p < cfg->nports; p++) {
 		snprintf(j->port_names[p], sizeof(j->port_names[p]), "%s", cfg->ports[p]);
 		j->cfg.ports[p] = j->port_names[p];
@@ -715,7 +570,7 @@ ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, ts_voices *voices, char *
 	};
 	ts_timeline_init(&j->tl, &tc, eng);
 	j->host = (ts_timeline_host){.ctx = j, .out = put_event, .editor = host_editor,
-				     .input = host_input};
+				     .input = ts_jack_host_input};
 	if (jack_activate(j->client) != 0) {
 		snprintf(err, errlen, "%s", "cannot activate the JACK client");
 		j->eng = NULL;
@@ -874,6 +729,27 @@ void ts_jack_select(ts_jack *j, int index, ts_select_mode mode)
 	atomic_fetch_add_explicit(&j->sel_seq, 1, memory_order_release);
 }
 
+void ts_jack_set_thru(ts_jack *j, const ts_thru_dest *dest)
+{
+	atomic_store_explicit(&j->thru_dest, ts_jack_thru_pack(dest), memory_order_relaxed);
+}
+
+static bool released(const rt_status *r, uint64_t seq)
+{
+	return r->release_done == (unsigned)seq;
+}
+
+bool ts_jack_release_thru(ts_jack *j, int timeout_ms)
+{
+	if (!j->active || !j->eng)
+		return true;
+	unsigned seq = atomic_fetch_add_explicit(&j->release_seq, 1, memory_order_release) + 1;
+	if (!wait_status(j, released, seq, timeout_ms))
+		return false;
+	/* read by peers once the cycle is over: one more complete cycle makes sure */
+	return wait_status(j, cycles_reached, published(j)->st.cycles + 2, timeout_ms);
+}
+
 bool ts_jack_server_gone(const ts_jack *j)
 {
 	return atomic_load(&j->gone);
@@ -896,6 +772,9 @@ void ts_jack_close(ts_jack *j)
 	if (!j)
 		return;
 	bool gone = atomic_load(&j->gone);
+	/* no note left hanging on a synth played through thru */
+	if (j->active && !gone && published(j)->st.thru_held > 0)
+		ts_jack_release_thru(j, 500);
 	if (j->active && !gone)
 		jack_deactivate(j->client);
 	jack_client_close(j->client);

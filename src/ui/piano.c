@@ -16,8 +16,7 @@ static const char piano[] = "awsedftgyhujkolp;";
 static bool track_can_send(const ts_ui *u, int t)
 {
 	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[t];
-	return u->ses.jack && !ts_jack_server_gone(u->ses.jack) && tk->channel != TS_CHANNEL_OFF &&
-	       tk->send_midi && tk->dest != TS_DEST_INT;
+	return u->ses.jack && !ts_jack_server_gone(u->ses.jack) && ts_track_sends_midi(tk, NULL);
 }
 
 /* Note-offs of previewed notes that are due (all of them with `all`). */

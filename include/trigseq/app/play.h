@@ -28,6 +28,8 @@ typedef struct {
 	uint16_t tempo10;              /* 0 = the pattern's */
 	uint8_t program_receive;       /* MIDI channel 1 … 16, 0 = off */
 	uint8_t program_send;          /* MIDI channel 1 … 16, 0 = off */
+	uint8_t thru_track;            /* play: midi_in thru to this track (1 … 12), 0 = off */
+	uint8_t midi_in_channel;       /* thru and recording listen to this channel, 0 = all */
 	uint64_t seed;
 	double duration;               /* seconds; 0 = until a signal */
 } ts_play_options;

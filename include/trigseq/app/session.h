@@ -34,6 +34,7 @@ typedef struct {
 	ts_voices *voices;            /* every pattern's sample voices, and the click */
 	ts_monitor *monitor;          /* editor: a copy of the MIDI sent and received */
 	ts_monitor *inject;           /* editor: notes the main thread sends (preview, keys) */
+	ts_ring *input;               /* editor: what is played on midi_in (ts_jack_input) */
 	int nports;                   /* the patterns' ports (ts_pattern_ports order) */
 	const char *ports[TS_MAX_PORTS];
 	char port_store[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1];

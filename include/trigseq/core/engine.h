@@ -109,6 +109,8 @@ typedef struct {
 	uint8_t step[TS_TRACKS]; /* current step (1-based) of each track, 0 before start */
 	uint32_t pass[TS_TRACKS];
 	uint16_t phase[TS_TRACKS]; /* how far into that step, in 1/TS_PHASE_STEP of it */
+	int64_t time[TS_TRACKS]; /* each track's time since its pattern started, in 1/TS_PHASE_STEP
+				  * of its steps (ts_engine_track_near) */
 	int pattern;             /* chain index of the pattern sounding (or to start from) */
 	int queued;              /* chain index taking over at the next change point, -1 none */
 	uint32_t changes;        /* pattern changes since start */
@@ -272,6 +274,30 @@ void ts_engine_set_click(ts_engine *eng, bool click);
 
 bool ts_engine_running(const ts_engine *eng);
 void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st);
+
+/* Frames run since start (ts_engine_status.frames). [RT] */
+uint64_t ts_engine_frames(const ts_engine *eng);
+
+/* The musical position at the engine's frame `frame` (counted from its start, as
+ * ts_engine_status.frames), a frame run already: the position at that exact frame, rounded
+ * down (before a tempo change's first frame: the last position that sounded before it). [RT] */
+int64_t ts_engine_frame_position(const ts_engine *eng, uint64_t frame);
+
+/* Where a track of the pattern playing is at a musical position: what recording from a keyboard
+ * needs (the Rytm's rule, as in live record: to the nearest step, keeping the micro timing). */
+typedef struct {
+	int step;                /* the nearest step, 0-based (0 … length-1): a position up to half a
+				  * step late stays on its step, more goes to the next one, early;
+				  * just before the pattern's end that is step 1 again */
+	int micro;               /* the position's distance from that step in 24ths of a step,
+				  * rounded to the nearest: -11 … 12 (positive: late) */
+	int64_t time;            /* the track's time since its pattern started, in 1/TS_PHASE_STEP of
+				  * its steps (a length is a difference of two) */
+} ts_track_near;
+
+/* Track t (0 … 11) of the pattern playing at musical position pos (ts_engine_position,
+ * ts_engine_frame_position). False before play has started. [RT] */
+bool ts_engine_track_near(const ts_engine *eng, int t, int64_t pos, ts_track_near *out);
 
 /* Exact frame (rounded as the spec says) of musical position `pos` at this rate and tempo, when
  * play started at position 0 and the tempo did not change since. */

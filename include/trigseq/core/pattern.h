@@ -171,6 +171,9 @@ int ts_patterns_ports(const ts_pattern *pats, int n, const char *names[TS_MAX_PO
 
 /* The port index of track n (1 … 12), consistent with ts_pattern_ports(). */
 int ts_pattern_track_port(const ts_pattern *pat, int n);
+/* Whether a track sends MIDI (engine.h, "Destinations"): a channel, send-midi on, not dest int.
+ * When it does not, *why (if given) says why in a few words ("channel off" …). */
+bool ts_track_sends_midi(const ts_track *trk, const char **why);
 
 /* ---- value tables (the single source of truth for parser, writer, engine and UI) ---- */
 

@@ -207,6 +207,11 @@ void ts_timeline_cycle(ts_timeline *tl, const ts_timeline_input *in, const ts_ti
  * the clock input, which MIDI_CLOCK follows; program changes on either. [RT] */
 void ts_timeline_midi(ts_timeline *tl, bool clock_port, const ts_midi_msg *msg);
 
+/* The song's musical position (U, engine.h) at `frame`, a frame of the last cycle run, where the
+ * time source puts it: our tempo's map, the MIDI clock's filtered grid, the transport's line.
+ * False when the engine was not playing there. Call after ts_timeline_cycle. [RT] */
+bool ts_timeline_position_at(const ts_timeline *tl, uint64_t frame, int64_t *pos);
+
 const ts_timeline_status *ts_timeline_get_status(const ts_timeline *tl);
 /* The MIDI clock follower (MIDI_CLOCK), for its status. */
 const ts_clock *ts_timeline_clock(const ts_timeline *tl);

@@ -65,6 +65,17 @@
  * ts_jack_start), ts_jack_set_tempo is ignored (the tempo edited is the file's, not what plays),
  * and the commands only stop here or join the master again (see ts_jack_command).
  *
+ * Thru and recording (cfg.thru, cfg.input, every sync mode). Each cycle's midi_in is parsed
+ * first, and every channel message thru takes (thru.h: notes, pressure, CC, pitch bend on the
+ * channel listened to) goes at once to the track set by ts_jack_set_thru, on its port and
+ * channel, at the offset it arrived at in the same cycle: zero added latency (the events of
+ * that port stay in frame order among what the engine writes). Held notes end where they went
+ * (no stuck note when the track changes or thru goes off), and are released when play stops
+ * (at the cycle's last frame), on ts_jack_release_thru and on ts_jack_close. With cfg.input,
+ * each of those messages also goes to the ring with the track it belongs to and, while the
+ * engine plays, where that track is at its frame (timeline.h: ts_timeline_position_at, so in
+ * every sync mode the position is the master's), for the editor to record.
+ *
  * Lifecycle, all on one non-real-time thread (the "main" thread):
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
  *   ts_jack_connect ... -> ts_jack_start -> ... ts_jack_get_status ... -> ts_jack_stop ->
@@ -87,7 +98,9 @@
 #include "trigseq/core/engine.h"
 #include "trigseq/core/monitor.h"
 #include "trigseq/core/pattern.h"
+#include "trigseq/core/ring.h"
 #include "trigseq/core/status.h"
+#include "trigseq/core/thru.h"
 #include "trigseq/rt/voice.h"
 
 typedef struct ts_jack ts_jack;
@@ -118,7 +131,31 @@ typedef struct {
 	ts_monitor *inject;               /* interactive: messages the main thread sends with
 					     ts_jack_send_midi (the ring used the other way: the
 					     main thread produces, the process thread consumes) */
+	/* MIDI input for playing (see "Thru and recording" above) */
+	bool thru;                        /* route midi_in thru to ts_jack_set_thru's track */
+	uint8_t midi_in_channel;          /* 0: every channel; 1 … 16: thru and input listen to
+					     that one only */
+	ts_ring *input;                   /* a ts_jack_input for every message thru accepts
+					     (ts_thru_accepts), for the editor to record; NULL =
+					     none. Made (ts_ring_new, elements of
+					     sizeof(ts_jack_input)) before ts_jack_open, drained by
+					     one thread, freed after ts_jack_close */
 } ts_jack_config;
+
+/* A message played on midi_in, for recording (cfg.input). */
+typedef struct {
+	uint64_t frame;                   /* absolute JACK frame, as the monitor's */
+	int64_t time;                     /* playing: ts_track_near.time of `track` there */
+	uint8_t size;                     /* 2 or 3 */
+	uint8_t bytes[3];                 /* as received (the input channel) */
+	uint8_t track;                    /* 1 … 12: the track it belongs to (thru.h: a note-off
+					     goes with its note-on); 0: none (an unmatched
+					     note-off) */
+	bool playing;                     /* the engine played at its frame: the fields below */
+	uint8_t pattern;                  /* chain index playing */
+	uint8_t step;                     /* ts_track_near of `track`: the nearest step, 0-based */
+	int8_t micro;                     /* and its micro timing in 24ths, -11 … 12 */
+} ts_jack_input;
 
 typedef struct {
 	bool started;                     /* the engine's frame 0 has been played */
@@ -163,7 +200,22 @@ typedef struct {
 	int program_last;                 /* last program number received on the channel, -1 */
 	uint32_t programs_taken;          /* program changes that queued a pattern */
 	uint32_t programs_ignored;        /* program changes beyond the chain */
+	/* where each track is: ts_engine_status.time at the last frame run (recording) */
+	int64_t track_time[TS_TRACKS];
+	/* midi_in (every mode) and thru (cfg.thru) */
+	uint32_t midi_in_dropped;         /* garbage bytes dropped + broken messages */
+	uint32_t midi_in_overflow;        /* messages beyond what a cycle reads (TS_JACK_IN_MAX) */
+	uint32_t input_lost;              /* ts_jack_input records the full ring dropped */
+	uint32_t thru_sent;               /* messages sent thru, note-offs of releases included */
+	uint32_t thru_unmatched;          /* note-offs of notes not held: dropped */
+	uint32_t thru_other_channel;      /* on a channel not listened to (midi_in_channel) */
+	uint32_t thru_lost;               /* thru messages the port refused (buffer full) */
+	uint32_t thru_held;               /* notes sent thru and held now */
+	uint32_t thru_releases;           /* times held notes were released (stop, quit) */
 } ts_jack_status;
+
+/* Messages of one cycle's midi_in that are read; more are counted (midi_in_overflow). */
+#define TS_JACK_IN_MAX 2048
 
 /* Open a client and register every port. On failure returns NULL and writes one line to err;
  * *no_server tells whether the failure is that no server runs. The client is not active. */
@@ -236,6 +288,15 @@ void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10);
  * cycle (interactive, cfg.inject, every sync mode): the editor's preview and keyboard notes. track is what the
  * monitor shows (0 = none). False when the ring is full or the port or size is wrong. */
 bool ts_jack_send_midi(ts_jack *j, int port, int track, const uint8_t *bytes, int size);
+/* Where thru sends from the next cycle (cfg.thru; any thread, never blocking): dest->track
+ * (1 … 12; 0 none) on its port and channel, when dest->on. A note-off still goes where its
+ * note-on went. */
+void ts_jack_set_thru(ts_jack *j, const ts_thru_dest *dest);
+/* Release every note held through thru (a note-off where each went) in the next cycle, and wait
+ * until one more cycle has run, so peers have read them. False on timeout or when the server
+ * went away. ts_jack_close does it too. */
+bool ts_jack_release_thru(ts_jack *j, int timeout_ms);
+
 /* Whether the process thread has acted on the last command. */
 bool ts_jack_command_done(ts_jack *j);
 /* Hand the engine a new version of chain pattern `index` (copied), playing or not: the process
