@@ -324,7 +324,6 @@ bool ts_edit_commit(ts_edit *ed, const char *unchanged, bool force)
 		undo_push(ed, s);
 		ed->group_step = ed->group;
 	}
-	/* Empty already inside a group (undo and redo end it): kept for what a group is, an edit. */
 	while (ed->redo_n)
 		ed->spare[ed->spare_n++] = ed->redo[--ed->redo_n];
 	ed->state = ++ed->last_state;
