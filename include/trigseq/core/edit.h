@@ -202,9 +202,8 @@ bool ts_edit_redo(ts_edit *ed);
  * step as any edit does (the pattern before it, the cursor where it was made); later edits of the
  * group change the pattern, bump the version, mark the document dirty and clear the redo list,
  * but record no step of their own. A group in which nothing changed, or whose edits undid each
- * other, leaves no undo step. Begin
- * while a group is open and end while none is do nothing; undo, redo and ts_edit_open end an
- * open group. */
+ * other, leaves no undo step. Begin while a group is open and end while none is do nothing;
+ * undo, redo and ts_edit_open end an open group. */
 void ts_edit_group_begin(ts_edit *ed);
 void ts_edit_group_end(ts_edit *ed);
 bool ts_edit_in_group(const ts_edit *ed);
