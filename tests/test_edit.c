@@ -1363,6 +1363,204 @@ static void test_undo_limit(void **state)
 	ts_edit_free(ed);
 }
 
+/* Undo steps back to nothing: how many there were. */
+static int undo_all(ts_edit *ed)
+{
+	int n = 0;
+	while (ts_edit_undo(ed))
+		n++;
+	return n;
+}
+
+static void test_undo_group(void **state)
+{
+	(void)state;
+	ts_edit *ed = doc("rich.tsq", rich);
+	ts_pattern *p0 = malloc(sizeof(*p0)), *p3 = malloc(sizeof(*p3));
+	assert_non_null(p0);
+	assert_non_null(p3);
+	/* One edit before the group: its step must stay a step of its own. */
+	ts_edit_move_to(ed, 5, 5);
+	assert_true(ts_edit_toggle(ed));
+	memcpy(p0, ts_edit_pattern(ed), sizeof(*p0));
+	uint64_t v = ts_edit_version(ed);
+
+	/* Three edits in a group: each a new version, one undo step. */
+	assert_false(ts_edit_in_group(ed));
+	ts_edit_group_begin(ed);
+	assert_true(ts_edit_in_group(ed));
+	ts_edit_move_to(ed, 0, 1);
+	assert_true(ts_edit_set_note(ed, 62));
+	assert_int_equal(ts_edit_version(ed), v + 1);
+	ts_edit_group_begin(ed);              /* open already: nothing, the step is kept */
+	ts_edit_move_to(ed, 3, 8);
+	assert_true(ts_edit_toggle(ed));
+	assert_int_equal(ts_edit_version(ed), v + 2);
+	assert_true(ts_edit_toggle_mute(ed, 7));
+	assert_int_equal(ts_edit_version(ed), v + 3);
+	assert_valid(ed);
+	ts_edit_group_end(ed);
+	assert_false(ts_edit_in_group(ed));
+	ts_edit_group_end(ed);                /* closed already: nothing */
+	memcpy(p3, ts_edit_pattern(ed), sizeof(*p3));
+	assert_true(ts_edit_dirty(ed));
+
+	/* Undo: the pattern before the group, the cursor of its first edit; redo: all three. */
+	ts_edit_move_to(ed, 11, 0);
+	assert_true(ts_edit_undo(ed));
+	assert_memory_equal(ts_edit_pattern(ed), p0, sizeof(*p0));
+	assert_int_equal(ts_edit_get_cursor(ed).track, 0);
+	assert_int_equal(ts_edit_get_cursor(ed).step, 1);
+	assert_true(ts_edit_redo(ed));
+	assert_memory_equal(ts_edit_pattern(ed), p3, sizeof(*p3));
+	assert_int_equal(trig_at(ed, 0, 1)->notes[0], 62);
+	assert_int_equal(trig_at(ed, 3, 8)->kind, TS_TRIG_NOTE);
+	assert_true(track_at(ed, 7)->mute);
+	assert_false(ts_edit_redo(ed));
+	assert_int_equal(undo_all(ed), 2);    /* the group and the toggle before it */
+	assert_false(ts_edit_dirty(ed));
+
+	/* A group that stays open across a refused edit: the refusal records nothing. */
+	ts_edit_group_begin(ed);
+	ts_edit_move_to(ed, 0, 40);
+	assert_false(ts_edit_toggle(ed));     /* beyond the track's length */
+	ts_edit_move_to(ed, 0, 2);
+	assert_true(ts_edit_toggle(ed));
+	ts_edit_group_end(ed);
+	assert_int_equal(undo_all(ed), 1);
+	free(p0);
+	free(p3);
+	ts_edit_free(ed);
+	empty_dir();
+}
+
+static void test_undo_group_empty(void **state)
+{
+	(void)state;
+	ts_edit *ed = doc("a.tsq", one_trig);
+	memcpy(&pat, ts_edit_pattern(ed), sizeof(pat));
+	uint64_t v = ts_edit_version(ed);
+
+	/* Nothing in it, or only refused edits: no undo step, no new version. */
+	ts_edit_group_begin(ed);
+	ts_edit_group_end(ed);
+	ts_edit_group_begin(ed);
+	ts_edit_move_to(ed, 0, 30);
+	assert_false(ts_edit_toggle(ed));
+	ts_edit_group_end(ed);
+	expect_refused(ed, ts_edit_undo(ed), "nothing to undo", v, &pat);
+
+	/* Edits that undo each other: no step either, and clean again. */
+	ts_edit_group_begin(ed);
+	ts_edit_move_to(ed, 0, 3);
+	assert_true(ts_edit_toggle(ed));
+	assert_true(ts_edit_dirty(ed));
+	assert_true(ts_edit_toggle(ed));
+	ts_edit_group_end(ed);
+	assert_memory_equal(ts_edit_pattern(ed), &pat, sizeof(pat));
+	assert_false(ts_edit_dirty(ed));
+	assert_false(ts_edit_undo(ed));
+	assert_string_equal(ts_edit_message(ed), "nothing to undo");
+
+	/* ... and a step before such a group is still the one undone. */
+	select_field(ed, TS_F_TEMPO);
+	assert_true(ts_edit_adjust(ed, 1));
+	ts_edit_group_begin(ed);
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_true(ts_edit_adjust(ed, -1));
+	ts_edit_group_end(ed);
+	assert_int_equal(ts_edit_pattern(ed)->tempo10, 1201);
+	assert_true(ts_edit_undo(ed));
+	assert_memory_equal(ts_edit_pattern(ed), &pat, sizeof(pat));
+	assert_false(ts_edit_undo(ed));
+	ts_edit_free(ed);
+	empty_dir();
+}
+
+static void test_undo_group_ended(void **state)
+{
+	(void)state;
+	ts_edit *ed = doc("a.tsq", one_trig);
+	memcpy(&pat, ts_edit_pattern(ed), sizeof(pat));
+	select_field(ed, TS_F_TEMPO);
+
+	/* An undo during the group undoes it so far and ends it: later edits are steps of their
+	 * own. */
+	ts_edit_group_begin(ed);
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_true(ts_edit_undo(ed));
+	assert_false(ts_edit_in_group(ed));
+	assert_memory_equal(ts_edit_pattern(ed), &pat, sizeof(pat));
+	assert_true(ts_edit_adjust(ed, 5));
+	assert_true(ts_edit_adjust(ed, 5));
+	assert_true(ts_edit_undo(ed));
+	assert_int_equal(ts_edit_pattern(ed)->tempo10, 1205);
+
+	/* Redo ends it too. */
+	ts_edit_group_begin(ed);
+	assert_true(ts_edit_redo(ed));
+	assert_false(ts_edit_in_group(ed));
+	assert_false(ts_edit_redo(ed));
+	assert_false(ts_edit_in_group(ed));
+
+	/* Saving inside a group: the saved point is the pattern then; the group's later edits make
+	 * the document dirty and its undo goes back to before the group. */
+	ts_edit_group_begin(ed);
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_int_equal(ts_edit_save(ed, NULL), TS_OK);
+	assert_false(ts_edit_dirty(ed));
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_true(ts_edit_dirty(ed));
+	ts_edit_group_end(ed);
+	assert_true(ts_edit_undo(ed));
+	assert_int_equal(ts_edit_pattern(ed)->tempo10, 1210);
+	assert_true(ts_edit_dirty(ed));
+	assert_true(ts_edit_redo(ed));
+	assert_int_equal(ts_edit_pattern(ed)->tempo10, 1212);
+
+	/* Opening a file ends the group (its step went with the history). */
+	ts_edit_group_begin(ed);
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_int_equal(ts_edit_open(ed, path_in("a.tsq"), &diags), TS_OK);
+	assert_false(ts_edit_in_group(ed));
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_true(ts_edit_undo(ed));
+	assert_false(ts_edit_dirty(ed));
+	ts_edit_free(ed);
+	empty_dir();
+}
+
+static void test_undo_group_limit(void **state)
+{
+	(void)state;
+	ts_edit *ed = ts_edit_new(NULL);
+	select_field(ed, TS_F_TEMPO);
+	for (int i = 0; i < TS_EDIT_UNDO + 25; i++)
+		assert_true(ts_edit_adjust(ed, 1));
+	/* A group on a full history takes one step, as one edit would. */
+	ts_edit_group_begin(ed);
+	for (int i = 0; i < 3; i++)
+		assert_true(ts_edit_adjust(ed, 10));
+	ts_edit_group_end(ed);
+	assert_int_equal(ts_edit_pattern(ed)->tempo10, 1200 + TS_EDIT_UNDO + 25 + 30);
+	assert_true(ts_edit_undo(ed));
+	assert_int_equal(ts_edit_pattern(ed)->tempo10, 1200 + TS_EDIT_UNDO + 25);
+	assert_int_equal(1 + undo_all(ed), TS_EDIT_UNDO);
+	assert_int_equal(ts_edit_pattern(ed)->tempo10, 1200 + 26);
+	/* Groups of several edits round the ring: still TS_EDIT_UNDO steps, each a group. */
+	for (int g = 0; g < TS_EDIT_UNDO + 10; g++) {
+		ts_edit_group_begin(ed);
+		assert_true(ts_edit_adjust(ed, 1));
+		assert_true(ts_edit_adjust(ed, 1));
+		ts_edit_group_end(ed);
+	}
+	int top = ts_edit_pattern(ed)->tempo10;
+	assert_int_equal(undo_all(ed), TS_EDIT_UNDO);
+	assert_int_equal(ts_edit_pattern(ed)->tempo10, top - 2 * TS_EDIT_UNDO);
+	ts_edit_free(ed);
+}
+
 /* ---- saving and recovery ---- */
 
 static void test_save(void **state)
@@ -1558,6 +1756,10 @@ int main(void)
 		cmocka_unit_test(test_undo_redo),
 		cmocka_unit_test(test_dirty_and_saved_point),
 		cmocka_unit_test(test_undo_limit),
+		cmocka_unit_test(test_undo_group),
+		cmocka_unit_test(test_undo_group_empty),
+		cmocka_unit_test(test_undo_group_ended),
+		cmocka_unit_test(test_undo_group_limit),
 		cmocka_unit_test(test_save),
 		cmocka_unit_test(test_recovery),
 	};

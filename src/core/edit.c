@@ -12,7 +12,9 @@
  * History: undo and redo steps are whole-pattern snapshots (a pattern is ~47 KB and has no
  * pointers), allocated on demand, at most TS_EDIT_UNDO of them in all: undo steps + redo steps
  * never exceed that, so a full history reuses its oldest undo step instead of allocating, and
- * undo and redo only swap contents and never allocate. Each pattern content along the history
+ * undo and redo only swap contents and never allocate. An undo group's edits after its first
+ * share that first edit's undo step: the step holds the pattern before the group, and undoing
+ * it swaps in the pattern after the group's last edit. Each pattern content along the history
  * has a state number; the document is dirty when the current state is not the saved one, so
  * undoing back to the saved pattern makes it clean again.
  */
@@ -89,6 +91,8 @@ ts_status ts_edit_open(ts_edit *ed, const char *path, ts_diags *diags)
 	ed->comments = com;
 	memcpy(&ed->pat, &ed->before, sizeof(ed->pat));
 	history_free(ed);
+	/* The group's undo step went with the history: later edits need one of their own. */
+	ed->group = ed->group_step = false;
 	ed->state = ed->saved_state = ++ed->last_state;
 	ed->version++;
 	ed->rec_version = ed->version;
@@ -302,23 +306,26 @@ static void undo_push(ts_edit *ed, struct snap *s)
 }
 
 /* Ends an edit begun with ts_edit_begin(): an undo step when the pattern changed (or when
- * forced). */
+ * forced), unless the open group has its step already. */
 bool ts_edit_commit(ts_edit *ed, const char *unchanged, bool force)
 {
 	settle(&ed->pat);
 	if (!force && memcmp(&ed->pat, &ed->before, sizeof(ed->pat)) == 0)
 		return ts_edit_refuse(ed, unchanged);
-	struct snap *s = snap_get(ed);
-	if (!s) {
-		memcpy(&ed->pat, &ed->before, sizeof(ed->pat));
-		return ts_edit_refuse(ed, MSG_NOMEM);
+	if (!(ed->group && ed->group_step)) {
+		struct snap *s = snap_get(ed);
+		if (!s) {
+			memcpy(&ed->pat, &ed->before, sizeof(ed->pat));
+			return ts_edit_refuse(ed, MSG_NOMEM);
+		}
+		memcpy(&s->pat, &ed->before, sizeof(s->pat));
+		s->state = ed->state;
+		s->cur = ed->cur;
+		undo_push(ed, s);
+		ed->group_step = ed->group;
 	}
 	while (ed->redo_n)
 		ed->spare[ed->spare_n++] = ed->redo[--ed->redo_n];
-	memcpy(&s->pat, &ed->before, sizeof(s->pat));
-	s->state = ed->state;
-	s->cur = ed->cur;
-	undo_push(ed, s);
 	ed->state = ++ed->last_state;
 	ed->version++;
 	ed->msg = "";
@@ -340,8 +347,37 @@ static void swap_with(ts_edit *ed, struct snap *s)
 	ed->msg = "";
 }
 
+void ts_edit_group_begin(ts_edit *ed)
+{
+	if (ed->group)
+		return;
+	ed->group = true;
+	ed->group_step = false;
+}
+
+/* A group whose edits undid each other (a note recorded, then cleared) leaves no undo step either:
+ * no undo step does nothing. */
+void ts_edit_group_end(ts_edit *ed)
+{
+	if (ed->group_step) {
+		struct snap *s = ed->undo[(ed->undo_first + ed->undo_n - 1) % TS_EDIT_UNDO];
+		if (memcmp(&s->pat, &ed->pat, sizeof(ed->pat)) == 0) {
+			ed->undo_n--;
+			ed->spare[ed->spare_n++] = s;
+			ed->state = s->state;
+		}
+	}
+	ed->group = ed->group_step = false;
+}
+
+bool ts_edit_in_group(const ts_edit *ed)
+{
+	return ed->group;
+}
+
 bool ts_edit_undo(ts_edit *ed)
 {
+	ts_edit_group_end(ed);
 	if (!ed->undo_n)
 		return ts_edit_refuse(ed, MSG_NO_UNDO);
 	ed->undo_n--;
@@ -353,6 +389,7 @@ bool ts_edit_undo(ts_edit *ed)
 
 bool ts_edit_redo(ts_edit *ed)
 {
+	ts_edit_group_end(ed);
 	if (!ed->redo_n)
 		return ts_edit_refuse(ed, MSG_NO_REDO);
 	struct snap *s = ed->redo[--ed->redo_n];

@@ -54,6 +54,8 @@ struct ts_edit {
 	int redo_n;
 	struct snap *spare[TS_EDIT_UNDO];   /* allocated, unused */
 	int spare_n;
+	bool group;                         /* an undo group is open (ts_edit_group_begin) */
+	bool group_step;                    /* and its undo step is recorded */
 
 	ts_clip_kind clip;
 	ts_trig clip_trig;

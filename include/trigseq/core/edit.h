@@ -6,10 +6,11 @@
  * The terminal UI (src/ui.c) binds keys to these calls and draws what they leave.
  *
  * Every edit that changes the pattern records an undo step first (up to TS_EDIT_UNDO steps; the
- * oldest go), clears the redo list, marks the document dirty and bumps its version, so the UI
- * knows to hand the engine the new pattern. An edit that cannot apply (nothing to paste, a value
- * at its limit, a step beyond the track's length) changes nothing and returns false; the UI says
- * why with ts_edit_message(). Cursor moves never touch the pattern, the history or the version.
+ * oldest go; the edits of an open undo group share one), clears the redo list, marks the document
+ * dirty and bumps its version, so the UI knows to hand the engine the new pattern. An edit that
+ * cannot apply (nothing to paste, a value at its limit, a step beyond the track's length) changes
+ * nothing and returns false; the UI says why with ts_edit_message(). Cursor moves never touch the
+ * pattern, the history or the version.
  *
  * Threads: the UI thread only. Nothing here is real-time.
  */
@@ -191,7 +192,20 @@ bool ts_edit_clear(ts_edit *ed, ts_clip_kind what);
 /* Give `to` the clipboard of `from` (an editor of several patterns copies between them). */
 void ts_edit_copy_clipboard(ts_edit *to, const ts_edit *from);
 
+/* Undo and redo end an open group first (below), so an undo during a recording pass undoes the
+ * whole pass so far. */
 bool ts_edit_undo(ts_edit *ed);
 bool ts_edit_redo(ts_edit *ed);
+
+/* Undo groups: the edits between begin and end are one undo step (a recording pass, which makes
+ * one edit per note). The first edit of the group that changes the pattern records the undo
+ * step as any edit does (the pattern before it, the cursor where it was made); later edits of the
+ * group change the pattern, bump the version, mark the document dirty and clear the redo list,
+ * but record no step of their own. A group in which nothing changed, or whose edits undid each
+ * other, leaves no undo step. Begin while a group is open and end while none is do nothing;
+ * undo, redo and ts_edit_open end an open group. */
+void ts_edit_group_begin(ts_edit *ed);
+void ts_edit_group_end(ts_edit *ed);
+bool ts_edit_in_group(const ts_edit *ed);
 
 #endif
