@@ -215,6 +215,7 @@ ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi $(B)/audio_capture
 	tools/jack-shm-heal.sh
 	tests/ui/run-all.sh $(B)
 	tests/ui/sync.sh $(B)
+	tests/ui/record.sh $(B)
 
 # The SysEx librarian through a private JACK dummy server, with jack_midi_dump (tests/sysex/).
 sysex-test: $(B)/trigseq $(B)/send_midi $(B)/rtcheck.so

@@ -199,6 +199,8 @@ void ts_ui_act_clear(ts_ui *u, int what)
 
 void ts_ui_act_undo(ts_ui *u, int redo)
 {
+	/* the recording pass so far is one step; recording goes on in a new pass */
+	ts_ui_record_end(u);
 	ts_ui_edited(u, redo ? ts_edit_redo(u->ed) : ts_edit_undo(u->ed));
 }
 

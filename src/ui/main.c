@@ -32,6 +32,7 @@
 #include "trigseq/ui/ui_internal.h"
 
 #define PLAY_REDRAW_MS 33
+#define INPUT_POLL_MS 30 /* how often MIDI input is looked at (below) */
 
 static const char *const usage_editor =
 	"usage: trigseq [FILE...] [OPTIONS]\n"
@@ -53,6 +54,9 @@ static const char *const usage_editor =
 	"  --clock-while-stopped   clock ticks (F8) on clock_out while stopped too (not with\n"
 	"                          --sync midi or --no-send-clock)\n"
 	"  -k, --click             the metronome on audio_out_1/2 (y switches it)\n"
+	"  --midi-in-channel CH    a keyboard on midi_in is heard (thru, I switches it) and\n"
+	"                          recorded (r arms) from MIDI channel CH (1 ... 16) only\n"
+	"                          (default: every channel)\n"
 	"  --name, --server, --connect, --send-clock, --no-send-clock, --send-transport,\n"
 	"  --no-send-transport, --bpm, --seed, --fill\n"
 	"                          as for 'trigseq play' (see 'trigseq play --help')\n"
@@ -115,6 +119,10 @@ static int next_timeout(const ts_ui *u, double now, double recovery_due)
 	}
 	if (ts_ui_engine_behind(u))
 		timeout = 5;
+	/* the process callback cannot wake this thread (no system call there): what a MIDI
+	 * keyboard plays is looked at this often */
+	if (u->ses.input && timeout > INPUT_POLL_MS)
+		timeout = INPUT_POLL_MS;
 	if (recovery_due > 0) {
 		int ms = (int)((recovery_due - now) * 1000) + 1;
 		if (ms < timeout)
@@ -145,6 +153,8 @@ static void run(ts_ui *u)
 		if (ts_ui_follow_page(u))
 			dirty_screen = true;
 		if (ts_ui_drain_monitor(u) && u->view.show_monitor)
+			dirty_screen = true;
+		if (ts_ui_drain_input(u))
 			dirty_screen = true;
 		double now = ts_ui_now();
 		double recovery_due = ts_ui_recovery_tick(u, now);
@@ -230,6 +240,9 @@ int ts_ui_main(int argc, char **argv)
 	u.play.doc_tempo10 = ts_edit_pattern(u.ed)->tempo10;
 	u.play.tempo10 = u.op.tempo10 ? u.op.tempo10 : u.play.doc_tempo10;
 	u.keys.octave = ts_edit_pattern(u.ed)->tracks[0].notes[0] / 12 - 1;
+	u.midi.thru = true;
+	u.midi.pass_doc = -1;
+	ts_rec_init(&u.midi.rec);
 	/* No mlockall here: the engine's and the JACK client's blocks lock themselves (rtmem.h),
 	 * and the editor's own memory (undo history, curses) need not be resident. */
 	ts_ui_jack_setup(&u);
@@ -246,6 +259,7 @@ int ts_ui_main(int argc, char **argv)
 			u.docs[k].recovery_version = ts_edit_version(u.docs[k].ed);
 	ts_ui_offer_recovery(&u);
 	run(&u);
+	ts_ui_record_end(&u);
 	ts_ui_preview_offs(&u, true);
 	endwin();
 	ts_ui_jack_end(&u);

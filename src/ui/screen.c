@@ -48,30 +48,39 @@ static void sync_text(const ts_ui *u, char *buf, size_t len)
 		snprintf(buf, len, "%3u.%u BPM int", u->play.tempo10 / 10, u->play.tempo10 % 10);
 }
 
-/* From column 29: the tempo and its source, what clock_out sends (out, off, or always with
- * --clock-while-stopped), then JACK's client, rate, xruns and DSP load. It fits the terminal (80
- * columns at least): when the client's name does not, only the rate is shown, never a cut xrun
- * count or load, which are what change. */
+/* From column 29: REC when record is armed, the tempo and its source, what clock_out sends (out,
+ * off, or always with --clock-while-stopped), the click, where MIDI thru goes (the cursor's track,
+ * off, or "-" after it when that track sends no MIDI), then JACK's client, rate, xruns and DSP
+ * load. It fits the terminal (80 columns at least): what goes first when it does not is the
+ * client's name, then the rate, then the clock's part; never a cut xrun count or load, which
+ * are what change. */
 static void draw_status(ts_ui *u)
 {
 	const char *path = ts_edit_path(u->ed);
 	const ts_jack_status *st = &u->st;
 	bool gone = u->ses.jack && st->server_gone;
-	char sync[40], mode[80], tail[48], jack[160];
+	char sync[40], clock[24], thru[32] = "", mode[120], tail[48], jack[160];
 	sync_text(u, sync, sizeof(sync));
-	snprintf(mode, sizeof(mode), "%s  clock %s  %s", sync,
-		 !u->op.send_clock ? "off" : u->op.clock_while_stopped ? "always" : "out",
-		 u->play.click ? "click  " : "");
-	if (gone) {
-		snprintf(jack, sizeof(jack), "JACK: server gone");
-	} else if (u->ses.jack) {
-		snprintf(tail, sizeof(tail), " xr %" PRIu32 " dsp %.1f%%", st->xruns, st->dsp_load);
-		const char *state = u->play.jack_state, *rate = strrchr(state, ' ');
-		if (29 + strlen(mode) + strlen(state) + strlen(tail) > (size_t)COLS && rate)
-			state = rate + 1;
-		snprintf(jack, sizeof(jack), "%s%s", state, tail);
-	} else {
-		snprintf(jack, sizeof(jack), "%s", u->play.jack_state);
+	snprintf(clock, sizeof(clock), "clock %s  ",
+		 !u->op.send_clock ? "off" : u->op.clock_while_stopped ? "always" : "out");
+	if (u->ses.jack && !gone)
+		ts_ui_thru_text(u, thru, sizeof(thru));
+	const char *state = u->play.jack_state, *rate = strrchr(state, ' ');
+	for (int fit = 0;; fit++) {
+		snprintf(mode, sizeof(mode), "%s%s  %s%s%s%s", u->keys.record ? "REC " : "", sync,
+			 fit < 3 ? clock : "", u->play.click ? "click  " : "", thru,
+			 thru[0] ? "  " : "");
+		if (gone) {
+			snprintf(jack, sizeof(jack), "JACK: server gone");
+		} else if (u->ses.jack) {
+			snprintf(tail, sizeof(tail), "xr %" PRIu32 " dsp %.1f%%", st->xruns, st->dsp_load);
+			const char *shown = fit == 0 || !rate ? state : fit == 1 || fit == 3 ? rate + 1 : "";
+			snprintf(jack, sizeof(jack), "%s%s%s", shown, shown[0] ? " " : "", tail);
+		} else {
+			snprintf(jack, sizeof(jack), "%s", u->play.jack_state);
+		}
+		if (29 + strlen(mode) + strlen(jack) <= (size_t)COLS || fit == 4 || !u->ses.jack)
+			break;
 	}
 	const char *base = path ? strrchr(path, '/') : NULL;
 	base = base ? base + 1 : path ? path : "untitled";

@@ -40,7 +40,7 @@ mon=$mon_pid
 editor main LD_PRELOAD="$build/rtcheck.so" "$TRIGSEQ" acid.tsq \
 	--connect midi_out=mon_ui:input --connect clock_out=mon_ui:input
 expect_screen main "the editor shows the file, the status and track 1" \
-	'acid.tsq +STOP +126.0 BPM.*trigseq 48k'
+	'acid.tsq +STOP +126.0 BPM int +clock out +thru 1 +(trigseq )?48k xr'
 expect_screen main "track rows: number, name, channel, port, note, length, speed" \
 	'^ 1 VIRUS +1 midi_out C2 +16 1x'
 [ "$(cell main 1 3)" = "x/" ] && ok "step 3 shows a slid note trig: 'x/'" ||

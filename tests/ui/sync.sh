@@ -87,13 +87,13 @@ editor midi LD_PRELOAD="$build/rtcheck.so" "$TRIGSEQ" steps.tsq --sync midi \
 	--connect clock_in=jack_midi_clock:mclk_out --connect midi_out=mon_midi:input
 # the whole status line fits 80 columns: it ends with the DSP load, not cut
 expect_screen midi "sync midi, no clock yet: the status says midi wait, stopped" \
-	'^ steps.tsq +STOP +midi wait +clock out +(trigseq )?48k xr [0-9]+ dsp [0-9.]+%$'
+	'^ steps.tsq +STOP +midi wait +clock out +thru 1 +(trigseq )?(48k )?xr [0-9]+ dsp [0-9.]+%$'
 keys midi p
 expect_screen midi "p with the master stopped says that play follows it" \
 	'play follows the master: it starts with MIDI Start or Continue on clock_in'
 tp play
 expect_screen midi "the master's Start plays, and the clock locks" \
-	'PLAY +midi LOCK +12[34]\.[0-9] +clock out +(trigseq )?48k xr [0-9]+ dsp [0-9.]+%$'
+	'PLAY +midi LOCK +12[34]\.[0-9] +clock out +thru 1 +(trigseq )?(48k )?xr [0-9]+ dsp [0-9.]+%$'
 sleep 1
 bpm=$(screen midi | grep -oE 'midi LOCK +[0-9.]+' | grep -oE '[0-9.]+$')
 if [ -n "$bpm" ] && awk -v b="$bpm" 'BEGIN { exit !(b - 123.7 < 0.2 && 123.7 - b < 0.2) }'; then
@@ -221,7 +221,7 @@ mon=$mon_pid
 editor jack LD_PRELOAD="$build/rtcheck.so" "$TRIGSEQ" steps.tsq --sync jack \
 	--connect midi_out=mon_jack:input
 expect_screen jack "sync jack, transport stopped: the status says so, with the pattern's tempo" \
-	'^ steps.tsq +STOP +jack stop 120\.0 +clock out +(trigseq )?48k xr [0-9]+ dsp [0-9.]+%$'
+	'^ steps.tsq +STOP +jack stop 120\.0 +clock out +thru 1 +(trigseq )?(48k )?xr [0-9]+ dsp [0-9.]+%$'
 keys jack P
 expect_screen jack "P with the transport stopped says that play follows it" \
 	'play follows the master: it starts when JACK transport rolls'
@@ -263,7 +263,7 @@ tp locate 0
 sleep 0.3
 tp play
 expect_screen jack "a timebase master's tempo is followed and shown, BBT" \
-	'PLAY +jack roll 150\.0 BBT +clock out +(trigseq )?48k xr [0-9]+ dsp [0-9.]+%$'
+	'PLAY +jack roll 150\.0 BBT +(clock out +)?thru 1 +(trigseq )?(48k )?xr [0-9]+ dsp [0-9.]+%$'
 sleep 1.5
 keys jack p
 expect_screen jack "p stops here" 'STOP +jack roll 150\.0 BBT'
@@ -307,7 +307,7 @@ mon=$mon_pid
 editor cws LD_PRELOAD="$build/rtcheck.so" "$TRIGSEQ" steps.tsq --clock-while-stopped \
 	--bpm 123.7 --connect clock_out=mon_cws:input
 expect_screen cws "--clock-while-stopped: the status says clock always" \
-	'^ steps.tsq +STOP +123\.7 BPM int +clock always +(trigseq )?48k xr [0-9]+ dsp [0-9.]+%$'
+	'^ steps.tsq +STOP +123\.7 BPM int +clock always +thru 1 +(trigseq )?(48k )?xr [0-9]+ dsp [0-9.]+%$'
 sleep 1.5
 keys cws p
 expect_screen cws "p plays" 'PLAY +123\.7 BPM int'

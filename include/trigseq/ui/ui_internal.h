@@ -10,6 +10,7 @@
  *   patlist.c       the pattern list: row 14, the list pane (b), choosing, opening
  *   monitor_pane.c  the MIDI monitor pane (i)
  *   piano.c         keyboard mode (`): the letters as a piano, preview, recording
+ *   midi_input.c    a MIDI keyboard on midi_in: thru, step entry, live recording
  *   prompt.c        the bottom line: messages, prompts and questions
  *   keymap.c        the key table (keys, help screen) and key dispatch
  *   playback.c      what plays: the JACK session, the engine kept up with the documents,
@@ -30,6 +31,7 @@
 #include "trigseq/core/edit.h"
 #include "trigseq/core/engine.h"
 #include "trigseq/core/pattern.h"
+#include "trigseq/core/record.h"
 #include "trigseq/rt/jack_io.h"
 
 #define EXIT_FAIL 1
@@ -133,6 +135,15 @@ struct ts_ui {
 		int noffs;
 	} keys;
 
+	/* a MIDI keyboard on midi_in (midi_input.c); record is keys.record */
+	struct {
+		bool thru;            /* thru to the cursor's track (I) */
+		ts_recorder rec;      /* step entry and the recording pass */
+		int pass_doc;         /* the document of the pass, -1 none */
+		uint64_t received;    /* messages for thru and recording */
+		uint64_t lost_seen;   /* the input ring's drops already said */
+	} midi;
+
 	/* the MIDI monitor pane (i): what trigseq sends and receives, decoded */
 	struct {
 		char lines[MON_LINES][MON_WIDTH];
@@ -206,6 +217,14 @@ void ts_ui_act_monitor(ts_ui *u, int arg);
 bool ts_ui_keyboard_key(ts_ui *u, int key);
 void ts_ui_preview_offs(ts_ui *u, bool all);
 void ts_ui_act_keys_mode(ts_ui *u, int arg);
+
+/* midi_input.c */
+bool ts_ui_drain_input(ts_ui *u);
+void ts_ui_record_end(ts_ui *u);
+void ts_ui_thru_text(const ts_ui *u, char *buf, size_t len);
+void ts_ui_act_thru(ts_ui *u, int arg);
+void ts_ui_act_record(ts_ui *u, int arg);
+void ts_ui_act_micro(ts_ui *u, int arg);
 
 /* keymap.c */
 void ts_ui_handle_key(ts_ui *u, int key);
