@@ -12,7 +12,10 @@
  * least F0 F7, unused bytes zero, the frame of its chunk. The counters must add up: every
  * real-time byte (but the undefined F9 FD) is a message, messages = delivered + overflows, and
  * no more bytes dropped or in messages than came in. The messages also drive a ts_clock, whose
- * figures must stay finite and whose stopped position must hold.
+ * figures must stay finite and whose stopped position must hold, and MIDI thru (thru.h) to a
+ * destination that changes as the seed says (track, port, channel, on or off, the channel
+ * listened to): what it sends must be well formed and on the destination's channel, and once
+ * the held notes are released every note-on sent has had its note-off: no stuck note.
  */
 #include <math.h>
 #include <stdint.h>
@@ -22,6 +25,7 @@
 
 #include "trigseq/core/clock.h"
 #include "trigseq/core/midi_in.h"
+#include "trigseq/core/thru.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -89,6 +93,74 @@ static void check_clock(uint64_t frame)
 	if (st.running && st.position > (double)(clock_.anchor_song - clock_.anchor_tick +
 						 clock_.ticks + 1) + 1e-6)
 		abort();
+}
+
+/* Note-ons sent thru less their note-offs, per port, channel and note; the entries touched by
+ * this input (cleared after it, so no input pays for clearing the whole table), and their sum. */
+static int thru_on[TS_MAX_PORTS][16][128];
+static int *touched[2 * MAX_MSGS + TS_MAX_PORTS * 16 * 128];
+static size_t ntouched;
+static long outstanding;
+
+static void thru_out(const ts_event *ev, const ts_thru_dest *d)
+{
+	uint8_t kind = ev->bytes[0] & 0xF0, ch = ev->bytes[0] & 0x0F;
+	if (ev->bytes[0] < 0x80 || ev->bytes[0] >= 0xF0 || kind == 0xC0 || ev->port >= TS_MAX_PORTS ||
+	    ev->track < 1 || ev->track > TS_TRACKS || ev->size < 2 || ev->size > 3 ||
+	    ev->bytes[1] > 0x7F || (ev->size == 3 && ev->bytes[2] > 0x7F))
+		abort();
+	/* new messages go to the destination; note-offs and poly pressure where their note went */
+	if (kind != 0x80 && kind != 0xA0 && !(kind == 0x90 && ev->bytes[2] == 0) &&
+	    (ev->port != d->port || ch != d->channel - 1 || ev->track != d->track))
+		abort();
+	int *on = &thru_on[ev->port][ch][ev->bytes[1]];
+	if (kind == 0x90 && ev->bytes[2] > 0) {
+		touched[ntouched++] = on;
+		(*on)++;
+		outstanding++;
+	} else if (kind == 0x80 || kind == 0x90) {
+		(*on)--;
+		outstanding--;
+	}
+	/* two input channels' same note may both sound on the destination's one channel: a count,
+	 * never below zero (a note-off of nothing sent) */
+	if (*on < 0)
+		abort();
+}
+
+static void thru_released(void *ctx, const ts_event *ev)
+{
+	thru_out(ev, ctx);
+}
+
+static void drive_thru(const msg_list *l, uint32_t seed)
+{
+	ts_thru t;
+	ts_thru_init(&t, (int)(seed % 18)); /* 0: every channel, 1 … 16, and 17 (taken as 0) */
+	ts_thru_dest d = {0};
+	for (size_t i = 0; i < l->n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		if ((seed >> 16) % 8 == 0) /* the cursor moves, thru switches, the track changes */
+			d = (ts_thru_dest){.track = (uint8_t)((seed >> 8) % (TS_TRACKS + 1)),
+					   .on = (seed >> 20) % 4 != 0,
+					   .port = (uint8_t)((seed >> 22) % TS_MAX_PORTS),
+					   .channel = (uint8_t)((seed >> 26) % 17)};
+		if (!ts_thru_accepts(&t, &l->msg[i]))
+			continue;
+		ts_event out[TS_THRU_OUT_MAX];
+		int track;
+		int n = ts_thru_route(&t, &l->msg[i], &d, out, &track);
+		if (n < 0 || n > TS_THRU_OUT_MAX || track < 0 || track > TS_TRACKS)
+			abort();
+		for (int k = 0; k < n; k++)
+			thru_out(&out[k], &d);
+	}
+	ts_thru_release(&t, thru_released, &d);
+	if (ts_thru_held(&t) != 0 || outstanding != 0)
+		abort(); /* a stuck note */
+	for (size_t i = 0; i < ntouched; i++)
+		*touched[i] = 0;
+	ntouched = 0;
 }
 
 static void drive_clock(const msg_list *l, size_t from)
@@ -204,6 +276,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    used + cb.dropped_bytes > datab + status + undefined_rt ||
 	    cb.discarded_msgs > status)
 		abort();
+
+	drive_thru(&single, (uint32_t)data[0] << 8 | data[1]);
 
 	/* a reset forgets the message in progress and keeps the counters */
 	ts_midi_in_reset(&b);
