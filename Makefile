@@ -251,13 +251,19 @@ $(B)/bench_clock: bench/bench_clock.c $(CORE_LIB)
 $(B)/cbtime.so: bench/cbtime.c | $(B)
 	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -fPIC -shared $(JACK_CFLAGS) -o $@ $< -ldl
 
-bench: $(B)/bench_engine $(B)/bench_voice $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cbtime.so
+# Fills every period of midi_in with MIDI events (bench/callback.sh: thru's cost).
+$(B)/midi_flood: bench/midi_flood.c | $(B)
+	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
+
+bench: $(B)/bench_engine $(B)/bench_voice $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cbtime.so \
+		$(B)/midi_flood $(B)/send_midi
 	$(B)/bench_engine
 	$(B)/bench_voice
 	python3 bench/master_clock.py $(B)/trigseq patterns/virus-acid.tsq --minutes 10 --bpm 123.7
 	$(B)/bench_clock
 	bench/slave.sh $(B)
 	bench/callback.sh $(B) 20
+	bench/thru.sh $(B)
 	bench/render.sh $(B)
 	bench/editor.sh $(B)
 
