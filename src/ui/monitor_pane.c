@@ -46,12 +46,19 @@ void ts_ui_draw_monitor(ts_ui *u)
 		ts_ui_put(16, 0, 0, "no JACK client: nothing is sent or received");
 		return;
 	}
-	int rows = 7;
+	int rows = 6;
 	unsigned first = u->mon.count > (unsigned)rows ? u->mon.count - (unsigned)rows : 0;
 	for (unsigned k = first; k < u->mon.count; k++)
 		ts_ui_put(16 + (int)(k - first), 0, 0, "%.*s", COLS, u->mon.lines[k % MON_LINES]);
 	if (u->mon.dropped)
 		ts_ui_put(15, 60, A_BOLD, "%" PRIu64 " dropped", u->mon.dropped);
+	/* what midi_in brought that went nowhere: never silently */
+	const ts_jack_status *st = &u->st;
+	ts_ui_put(22, 0, A_DIM,
+		  "midi_in: %" PRIu32 " garbage bytes dropped, %" PRIu32 " note-offs without a note, %" PRIu32
+		  " lost (full)",
+		  st->midi_in_dropped, st->thru_unmatched,
+		  st->midi_in_overflow + st->thru_lost + st->input_lost);
 }
 
 void ts_ui_act_monitor(ts_ui *u, int arg)

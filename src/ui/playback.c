@@ -285,6 +285,10 @@ bool ts_ui_status_changed(ts_ui *u)
 		       st.transport_rolling != u->st.transport_rolling ||
 		       st.transport_bbt != u->st.transport_bbt ||
 		       st.transport_bpm != u->st.transport_bpm ||
+		       st.midi_in_dropped != u->st.midi_in_dropped ||
+		       st.thru_unmatched != u->st.thru_unmatched ||
+		       st.midi_in_overflow + st.thru_lost + st.input_lost !=
+			       u->st.midi_in_overflow + u->st.thru_lost + u->st.input_lost ||
 		       memcmp(st.step, u->st.step, sizeof(st.step)) != 0;
 	u->st = st;
 	return changed;

@@ -103,7 +103,10 @@ expect_screen b "r arms recording: REC in the header" 'STOP +REC 120.0 BPM'
 play sm_b ts_b "0.10 90 3C 50" "0.12 90 40 6E" "0.14 90 43 40" "0.30 80 40 00" "0.32 80 3C 00" \
 	"0.34 80 43 00" "0.50 F4 12 34" "0.52 80 30 00" "0.54 F0 01 02" "0.60 90 45 64" "0.70 80 45 00"
 expect_screen b "step entry moved the cursor to step 3" 'track 3 step 3 '
-keys b w
+keys b i
+expect_screen b "the monitor pane counts what midi_in brought that went nowhere" \
+	'midi_in: [1-9][0-9]* garbage bytes dropped, 1 note-offs without a note, 0 lost'
+keys b i w
 sleep 0.3
 grep -qx '  step 1 note C4+E4+G4 vel 110' "$tmp/b/t.tsq" &&
 	grep -qx '  step 2 note A4 vel 100' "$tmp/b/t.tsq" && grep -qx '  steps xx.. .... .... ....' "$tmp/b/t.tsq" &&
