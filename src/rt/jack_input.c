@@ -2,7 +2,7 @@
 /*
  * The JACK adapter's input side (jack_io.h, "Thru and recording"): midi_in is parsed at the
  * start of each cycle, thru's events wait in frame order for their turn among what the engine
- * writes (ts_jack_put_midi flushes them before each event), the timeline gets every message
+ * writes (jack_io.c flushes them before each event it writes), the timeline gets every message
  * when its source reads input, and at the end of the cycle the records for recording get where
  * their tracks are. clock_in is parsed when the timeline reads it, as before.
  *
