@@ -50,7 +50,7 @@ UNIT_TESTS := test_pattern test_grammar test_patfile test_rtmem test_engine test
 	test_options test_ring test_thru test_position test_record
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all test unit unit-san lib-test cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
+.PHONY: all test unit unit-san lib-test link-test cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
 	install
 
 all: $(B)/trigseq $(CORE_LIB)
@@ -235,7 +235,7 @@ lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
 
 test: unit unit-san check-patterns lint-man lib-test cli-test rytm-test oracle-test export-test render-test jack-test \
-	slave-test ui-test sysex-test
+	slave-test ui-test sysex-test link-test
 
 $(B)/bench_engine: bench/bench_engine.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(CORE_LIB) $(LDLIBS)
@@ -246,6 +246,23 @@ $(B)/bench_voice: bench/bench_voice.c $(VOICE_OBJ) $(CORE_LIB)
 
 $(B)/bench_clock: bench/bench_clock.c $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) -O2 -o $@ $< $(CORE_LIB) $(LDLIBS)
+
+# Ableton Link behind a C interface: the one C++ file (rt/link.h), on Debian's ableton-link-dev
+# headers (and libasio-dev's). Its test runs only inside ../shared/tools/netns-run (tests/link/).
+CXX ?= g++
+LINK_CXXFLAGS := -std=c++14 -DLINK_PLATFORM_LINUX=1 -Wall -Wextra -Wpedantic -Werror -Wshadow \
+	-Iinclude $(CFLAGS)
+LINK_LIBS := -lstdc++ -lpthread
+
+$(B)/rt/link.o: src/rt/link.cpp include/trigseq/rt/link.h
+	@mkdir -p $(@D)
+	$(CXX) $(LINK_CXXFLAGS) -c -o $@ $<
+
+$(B)/link_peers: tests/link/link_peers.c $(B)/rt/link.o include/trigseq/rt/link.h
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/rt/link.o $(LINK_LIBS) $(LDLIBS)
+
+link-test: $(B)/link_peers
+	tests/link/run-all.sh $(B)
 
 # Times the process callback of a real client (bench/callback.sh); benchmark code only.
 $(B)/cbtime.so: bench/cbtime.c | $(B)

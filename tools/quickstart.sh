@@ -17,6 +17,7 @@ PACKAGES=(
 	build-essential pkg-config clang
 	libjack-jackd2-dev libncurses-dev libsndfile1-dev libsamplerate0-dev libcmocka-dev
 	jackd2 jack-midi-clock tmux mandoc python3 procps python3-mido midicsv
+	ableton-link-dev libasio-dev ableton-link-utils iproute2 util-linux g++
 )
 # What `make bench` needs beyond them: Hydrogen's h2cli renders the same pattern as
 # bench/render.sh. CI runs no benchmark, so the test packages stay without it.
