@@ -513,11 +513,12 @@ static void transport_follow(ts_timeline *tl, bool rolling)
 	} else if (!running && rolling && !tl->tp_held) {
 		transport_play(tl);
 	}
-	if (rolling && ts_engine_running(tl->eng)) {
+	/* (a Link session's line is before step 1 until its origin: nothing to run yet) */
+	double end = tl->tp_u0 + nframes * tl->tp_upf;
+	if (rolling && ts_engine_running(tl->eng) && (!tl->tp_bbt || end > 0)) {
 		uint64_t vt;
 		if (tl->tp_bbt)
-			vt = ts_pos_to_frame((int64_t)floor(tl->tp_u0 + nframes * tl->tp_upf),
-					     tl->cfg.rate, tl->cfg.tempo10);
+			vt = ts_pos_to_frame((int64_t)floor(end), tl->cfg.rate, tl->cfg.tempo10);
 		else
 			vt = (uint64_t)tl->tp_frame + nframes;
 		run_virtual(tl, vt, put_transport);
@@ -554,6 +555,56 @@ static void transport_cycle(ts_timeline *tl)
 	tl->st.tp_rolling = rolling;
 	tl->st.tp_bbt = tl->tp_bbt;
 	tl->st.tp_frame = pos->frame;
+	tl->st.tp_mbpm = bpm > 0 && bpm < 4e6 ? (unsigned)(bpm * 1000 + 0.5) : 0;
+}
+
+/* ---- an Ableton Link session [RT] ---- */
+
+/* The line from the session's beats to the song's positions: the origin (step 1's beat) is
+ * chosen when the session starts playing, or when we join it playing. */
+static double link_position(ts_timeline *tl, const ts_timeline_link *lk)
+{
+	double q = lk->quantum > 0 ? lk->quantum : 4, per_beat = 4.0 * TS_UNITS_PER_STEP;
+	if (!lk->playing) {
+		tl->lk_have_origin = false;
+	} else if (!tl->lk_have_origin) {
+		double from = lk->start_beat > lk->beat ? lk->start_beat : lk->beat;
+		tl->lk_origin = ceil(from / q - 1e-9) * q;
+		tl->lk_have_origin = true;
+	}
+	tl->tp_bbt = true;
+	tl->tp_frame = 0;
+	tl->tp_upf = lk->beats_per_frame * per_beat;
+	tl->tp_u0 = tl->lk_have_origin ? (lk->beat - tl->lk_origin) * per_beat : 0;
+	return lk->beats_per_frame * 60 * tl->cfg.rate;
+}
+
+static void link_cycle(ts_timeline *tl)
+{
+	const ts_timeline_link *lk = &tl->in->link;
+	tl->last_off = 0;
+	if (take_requests(tl)) {
+		transport_stop(tl);
+		stop_done(tl);
+	}
+	if (tl->cfg.interactive)
+		tl->host->editor(tl->host->ctx);
+	tl->host->input(tl->host->ctx);
+
+	bool was = tl->lk_have_origin;
+	double bpm = link_position(tl, lk);
+	if (!was && tl->lk_have_origin)
+		tl->tp_expect = tl->tp_u0; /* a new origin is no locate */
+	if (tl->st.listening && !tl->stopped)
+		transport_follow(tl, lk->playing);
+	tl->tp_expect = tl->tp_u0 + tl->nframes * tl->tp_upf;
+	if (tl->cfg.clock_while_stopped)
+		fr_cycle(tl, !tl->stopped && !ts_engine_running(tl->eng), false,
+			 fr_tempo(tl, true, bpm));
+	tl->st.running = ts_engine_running(tl->eng);
+	tl->st.tp_rolling = lk->playing;
+	tl->st.tp_bbt = true;
+	tl->st.tp_frame = 0;
 	tl->st.tp_mbpm = bpm > 0 && bpm < 4e6 ? (unsigned)(bpm * 1000 + 0.5) : 0;
 }
 
@@ -671,6 +722,9 @@ void ts_timeline_cycle(ts_timeline *tl, const ts_timeline_input *in, const ts_ti
 	case TS_TIMELINE_JACK:
 		transport_cycle(tl);
 		break;
+	case TS_TIMELINE_LINK:
+		link_cycle(tl);
+		break;
 	case TS_TIMELINE_INTERNAL:
 		host->input(host->ctx);
 		if (tl->cfg.interactive)
@@ -694,6 +748,7 @@ bool ts_timeline_position_at(const ts_timeline *tl, uint64_t frame, int64_t *pos
 		u = ts_clock_position(&tl->clock, frame) * TS_UNITS_PER_TICK;
 		break;
 	case TS_TIMELINE_JACK:
+	case TS_TIMELINE_LINK:
 		u = tl->tp_u0 + off * tl->tp_upf;
 		break;
 	default: {

@@ -23,13 +23,16 @@
  *     from a timebase master, bar|beat|tick and tempo). Rolling plays, anything else stops; the
  *     engine runs on its virtual timeline up to the position the transport reaches at the end of
  *     the cycle; a jump of more than a cycle's worth while rolling is a locate.
- * A later source, Ableton Link, joins as one more value of ts_timeline_source with one more
- * member of ts_timeline_input: the session's beat at a host time and its tempo (a position that
- * is a line over frames, as JACK transport's BBT is), its start/stop state, the quantum (play
- * starts on the next multiple of it, as a locate rounds up to the next 16th here) and the output
- * latency of each port (the frame an event is written at is earlier by it). Its cycle then works
- * as the JACK source does: stop, start or relocate from the state, run the engine to the end
- * position, place events where the line reaches them.
+ *   - LINK: an Ableton Link session given as plain data each cycle (ts_timeline_link: its beat
+ *     line over the cycle's frames, as heard, and its playing state). It works as the JACK
+ *     source with BBT does, the song's position being the session's beat less an origin: when
+ *     the session plays, step 1 is at the first multiple of the quantum at or after the beat
+ *     where it started playing, and not before the beat it is at (joining a session that plays
+ *     already: its next quantum boundary). The engine starts there and runs on its virtual
+ *     timeline up to where the line is at the end of the cycle; each event goes to the frame
+ *     where the line reaches it, so a tempo change is followed from the next cycle on. The
+ *     session stopping stops play; a jump of the line by more than a cycle's worth is a locate.
+ *     The port's output latency is the host's: the beat given is the one heard.
  *
  * Free-running clock (cfg.clock_while_stopped; not with MIDI_CLOCK). While the engine does not
  * run, MIDI clock ticks alone go out on TS_PORT_CLOCK: tick k at floor(k * R * 60 / (T * 24) +
@@ -59,7 +62,8 @@
 typedef enum {
 	TS_TIMELINE_INTERNAL,     /* our tempo (sync int) */
 	TS_TIMELINE_MIDI_CLOCK,   /* a MIDI clock master on the clock input (sync midi) */
-	TS_TIMELINE_JACK          /* JACK transport (sync jack) */
+	TS_TIMELINE_JACK,         /* JACK transport (sync jack) */
+	TS_TIMELINE_LINK          /* an Ableton Link session (sync link) */
 } ts_timeline_source;
 
 /* The editor's transport commands (cfg.interactive); the values of ts_jack_cmd. */
@@ -83,6 +87,18 @@ typedef struct {
 	double bpm;               /* beats per minute */
 } ts_timeline_transport;
 
+/* An Ableton Link session at a cycle's first frame, as the host captured it (rt/link.h): a beat
+ * line over the cycle's frames, taken at the moment each frame is heard (the host adds the
+ * output latency), and the session's playing state. */
+typedef struct {
+	bool playing;             /* the session plays (start/stop sync; without it, the host says
+				     true from our start on) */
+	double beat;              /* the session's beat at the cycle's first frame, for quantum */
+	double beats_per_frame;   /* the line's slope: tempo / 60 / rate */
+	double start_beat;        /* playing: the session's beat where it started playing */
+	double quantum;           /* beats; step 1 falls on a multiple of it (4 when <= 0) */
+} ts_timeline_link;
+
 /* What a cycle is: the host fills one every cycle. */
 typedef struct {
 	uint64_t frame;           /* the cycle's first frame, counted from the host's start; the
@@ -95,6 +111,7 @@ typedef struct {
 				     0 none; status.command_taken says whether it was taken */
 	uint16_t tempo10;         /* interactive INTERNAL: the editor's tempo, 0 none yet */
 	ts_timeline_transport transport; /* TS_TIMELINE_JACK */
+	ts_timeline_link link;    /* TS_TIMELINE_LINK */
 } ts_timeline_input;
 
 /* The host's side of a cycle. The timeline calls these during ts_timeline_cycle only, and calls
@@ -141,7 +158,7 @@ typedef struct {
 	bool clock_locked, clock_running;
 	uint32_t clock_mbpm;      /* measured tempo, BPM x 1000 */
 	int64_t clock_ticks;
-	/* JACK, at the last cycle */
+	/* JACK (LINK: rolling is the session's playing, mbpm its tempo), at the last cycle */
 	bool tp_rolling, tp_bbt;
 	uint32_t tp_frame;
 	uint32_t tp_mbpm;         /* BBT tempo in quarter notes per minute x 1000, else ours */
@@ -183,6 +200,9 @@ struct ts_timeline {
 	double tp_upf;            /* U per frame at the transport's tempo */
 	double tp_expect;         /* position the next cycle starts at if nothing jumps */
 	bool tp_held;             /* interactive: stopped here by the editor while rolling */
+	/* LINK; also the JACK fields above, on the line from the origin */
+	bool lk_have_origin;      /* the session plays and step 1's beat is chosen */
+	double lk_origin;         /* the session's beat of step 1 */
 	/* INTERNAL */
 	int64_t resume_pos;       /* interactive: where CONTINUE resumes */
 	uint16_t tempo_seen;      /* interactive: the editor's tempo playing, 0 none */
