@@ -32,7 +32,7 @@ APP_SRC := $(sort $(wildcard src/app/*.c))
 UI_SRC := $(sort $(wildcard src/ui/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 CORE_OBJ := $(CORE_SRC:src/%.c=$(B)/%.o)
-RT_OBJ := $(RT_SRC:src/%.c=$(B)/%.o)
+RT_OBJ := $(RT_SRC:src/%.c=$(B)/%.o) $(B)/rt/link.o
 APP_OBJ := $(APP_SRC:src/%.c=$(B)/%.o)
 UI_OBJ := $(UI_SRC:src/%.c=$(B)/%.o)
 CLI_OBJ := $(CLI_SRC:src/%.c=$(B)/%.o)
@@ -80,7 +80,7 @@ $(B) $(SAN):
 	mkdir -p $@
 
 $(B)/trigseq: $(CLI_OBJ) $(UI_OBJ) $(APP_OBJ) $(RT_OBJ) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(SND_LIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(JACK_LIBS) $(CURSES_LIBS) $(SND_LIBS) $(LINK_LIBS) $(LDLIBS)
 
 $(B)/test_%: tests/test_%.c $(CORE_LIB) tests/testutil.h tests/alloccount.h tests/failalloc.h
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(CORE_LIB) $(CMOCKA_LIBS) $(LDLIBS)
@@ -191,7 +191,7 @@ $(B)/send_midi: tests/jack/send_midi.c | $(B)
 # loads its pattern as the commands do (src/app/cli.c).
 $(B)/monitor_dump: tests/jack/monitor_dump.c $(RT_OBJ) $(B)/app/cli.o $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(RT_OBJ) $(B)/app/cli.o $(CORE_LIB) $(JACK_LIBS) \
-		$(SND_LIBS) $(LDLIBS)
+		$(SND_LIBS) $(LINK_LIBS) $(LDLIBS)
 
 # Stale JACK shared memory (servers that died without cleanup) blocks new servers: heal first.
 jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B)/send_midi \
@@ -261,7 +261,7 @@ $(B)/rt/link.o: src/rt/link.cpp include/trigseq/rt/link.h
 $(B)/link_peers: tests/link/link_peers.c $(B)/rt/link.o include/trigseq/rt/link.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/rt/link.o $(LINK_LIBS) $(LDLIBS)
 
-link-test: $(B)/link_peers
+link-test: $(B)/link_peers $(B)/trigseq $(B)/audio_capture $(B)/rtcheck.so
 	tests/link/run-all.sh $(B)
 
 # Times the process callback of a real client (bench/callback.sh); benchmark code only.

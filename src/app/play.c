@@ -59,8 +59,17 @@ static const char *const usage_play =
 	"                          (plays while it rolls, from its position rounded up to the\n"
 	"                          next 16th; its timebase master's BBT tempo if there is one,\n"
 	"                          else the pattern's or --bpm)\n"
-	"  --no-start              with --sync midi or jack: wait for the master's Start or the\n"
-	"                          transport (the default there)\n"
+	"  --sync link             join the Ableton Link session on the network: its tempo (ours\n"
+	"                          when alone), step 1 on its quantum boundaries, MIDI clock on\n"
+	"                          clock_out on its beats; starting starts the session, a peer\n"
+	"                          starting or stopping it starts or stops play; leaving at the\n"
+	"                          end does not stop the others\n"
+	"  --quantum N             with --sync link: beats a bar (1 ... 64, default 4)\n"
+	"  --no-link-start-stop    with --sync link: no start/stop sync (play starts on the next\n"
+	"                          quantum boundary and stops alone)\n"
+	"  --no-start              with --sync midi, jack or link: wait for the master's Start,\n"
+	"                          the transport, or a Link peer's start (the default for midi and\n"
+	"                          jack)\n"
 	"  --send-clock, --no-send-clock\n"
 	"                          MIDI clock ticks (F8) on clock_out (default on)\n"
 	"  --send-transport, --no-send-transport\n"
@@ -74,6 +83,9 @@ static const char *const usage_play =
 	"  --program-send CH       program changes on MIDI channel CH on clock_out: the file\n"
 	"                          play starts with, then each one chosen next (the chain's\n"
 	"                          next at each change point, or one --program-receive queued)\n"
+	;
+/* (two strings: C keeps a string literal to 4095 characters) */
+static const char *const usage_play_more =
 	"  --thru TRACK            play thru: notes, CC, pitch bend and pressure arriving on\n"
 	"                          midi_in go at once to track TRACK (1 ... 12) of the first\n"
 	"                          file, on its port and MIDI channel, at the frame they came\n"
@@ -119,7 +131,9 @@ enum { FOR_PLAY = 1, FOR_EDITOR = 2 };
 	X(OPT_NO_JACK, "no-jack", 0, false, FOR_EDITOR)                      \
 	X(OPT_CLICK, "click", 'k', false, 0)                                 \
 	X(OPT_THRU, "thru", 0, true, FOR_PLAY)                               \
-	X(OPT_MIDI_IN_CHANNEL, "midi-in-channel", 0, true, 0)
+	X(OPT_MIDI_IN_CHANNEL, "midi-in-channel", 0, true, 0)                \
+	X(OPT_QUANTUM, "quantum", 0, true, FOR_PLAY)                         \
+	X(OPT_NO_LINK_START_STOP, "no-link-start-stop", 0, false, FOR_PLAY)
 
 #define AS_ENUM(id, name, short_name, value, scope) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
@@ -164,10 +178,25 @@ static int apply_option(play_opts *op, int o, const char *v)
 		break;
 	}
 	case OPT_SYNC:
-		if (strcmp(v, "int") != 0 && strcmp(v, "midi") != 0 && strcmp(v, "jack") != 0)
-			return ts_cli_usage(hint_cmd, "--sync '%s': expected int, midi or jack", v);
+		if (strcmp(v, "int") != 0 && strcmp(v, "midi") != 0 && strcmp(v, "jack") != 0 &&
+		    strcmp(v, "link") != 0)
+			return ts_cli_usage(hint_cmd, "--sync '%s': expected int, midi, jack or link", v);
+		if (strcmp(v, "link") == 0 && !hint_cmd)
+			return ts_cli_usage(hint_cmd, "%s", "--sync link is for 'trigseq play' only in "
+						 "this version");
 		op->sync_midi = strcmp(v, "midi") == 0;
 		op->sync_jack = strcmp(v, "jack") == 0;
+		op->sync_link = strcmp(v, "link") == 0;
+		break;
+	case OPT_QUANTUM: {
+		uint64_t q;
+		if (!ts_cli_u64(v, 1, 64, &q))
+			return ts_cli_usage(hint_cmd, "--quantum '%s': expected beats 1 ... 64", v);
+		op->quantum = (double)q;
+		break;
+	}
+	case OPT_NO_LINK_START_STOP:
+		op->link_start_stop = false;
 		break;
 	case OPT_SEND_CLOCK:
 	case OPT_NO_SEND_CLOCK:
@@ -236,7 +265,8 @@ static int apply_option(play_opts *op, int o, const char *v)
 int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool editor)
 {
 	hint_cmd = editor ? NULL : "play";
-	*op = (play_opts){.name = "trigseq", .send_clock = true, .send_transport = true};
+	*op = (play_opts){.name = "trigseq", .send_clock = true, .send_transport = true,
+			  .link_start_stop = true, .quantum = 4};
 	ts_opts p;
 	ts_opts_begin(&p, options, OPT_COUNT, editor ? FOR_EDITOR : FOR_PLAY, argc, argv);
 	for (int o; (o = ts_opts_next(&p)) != TS_OPTS_END;) {
@@ -259,10 +289,15 @@ int ts_play_parse_options(int argc, char **argv, ts_play_options *op, bool edito
 		return ts_cli_usage(hint_cmd, "%s", "no pattern file given");
 	/* A master has nobody to wait for: in this version --no-start is for the followers only,
 	 * where it is what happens anyway (the master's Start, the transport rolling). */
-	if (op->no_start && !op->sync_midi && !op->sync_jack)
-		return ts_cli_usage(hint_cmd, "%s", "--no-start needs --sync midi or --sync jack (trigseq then "
-					 "waits for the master's Start on clock_in, or for JACK "
-					 "transport to roll)");
+	if (op->no_start && !op->sync_midi && !op->sync_jack && !op->sync_link)
+		return ts_cli_usage(hint_cmd, "%s", "--no-start needs --sync midi, jack or link (trigseq then "
+					 "waits for the master's Start on clock_in, for JACK "
+					 "transport to roll, or for a Link peer to start)");
+	if ((op->quantum != 4 || !op->link_start_stop) && !op->sync_link)
+		return ts_cli_usage(hint_cmd, "%s", "--quantum and --no-link-start-stop go with --sync link");
+	if (op->no_start && op->sync_link && !op->link_start_stop)
+		return ts_cli_usage(hint_cmd, "%s", "--no-start with --sync link waits for a peer to start the "
+					 "session: it needs start/stop sync (not --no-link-start-stop)");
 	if (op->clock_while_stopped && op->sync_midi)
 		return ts_cli_usage(hint_cmd, "%s", "--clock-while-stopped cannot go with --sync midi: a clock "
 					 "slave's clock_out carries the master's clock, regenerated, "
@@ -315,12 +350,26 @@ static void print_thru(const ts_jack_status *st, const play_opts *op)
 		fprintf(stderr, ", %" PRIu32 " on other channels", st->thru_other_channel);
 }
 
-static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
+static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op, ts_link *link)
 {
 	bool sync_midi = op->sync_midi;
 	ts_jack_status st;
 	ts_jack_get_status(j, &st);
 	double period_ns = st.period_frames ? st.period_frames * 1e9 / ts_jack_rate(j) : 0;
+	if (link) {
+		size_t peers = ts_link_peers(link);
+		fprintf(stderr,
+			"trigseq: sync link, %zu peer%s, session %s, %.2f BPM, %s, xruns %" PRIu32
+			", lost events %" PRIu32 ", track 1 step %u, callback max %.3f%% of the period "
+			"(%.1f us), DSP load %.1f%%",
+			peers, peers == 1 ? "" : "s", st.transport_rolling ? "playing" : "stopped",
+			st.transport_bpm, st.running ? "running" : "stopped", st.xruns, st.lost_events,
+			st.step1, period_ns > 0 ? 100.0 * st.callback_ns_max / period_ns : 0.0,
+			st.callback_ns_max / 1000.0, st.dsp_load);
+		print_thru(&st, op);
+		print_chain(&st, op);
+		return;
+	}
 	if (op->sync_jack) {
 		fprintf(stderr,
 			"trigseq: sync jack, transport %s, frame %" PRIu32 ", %s, %.2f BPM, %s, xruns %"
@@ -363,12 +412,24 @@ static void print_status(ts_jack *j, uint16_t tempo10, const play_opts *op)
 
 static const char *const gone_msg = "trigseq: the JACK server went away; stopped\n";
 
+/* --sync link: peers joining and leaving, said on stderr as they come (Link's thread counts
+ * them; looked at every 100 ms). */
+static void say_peers(ts_link *link, size_t *seen)
+{
+	size_t n = ts_link_peers(link);
+	if (n != *seen)
+		fprintf(stderr, "trigseq: Link: %zu peer%s%s\n", n, n == 1 ? "" : "s",
+			n > *seen ? " (one joined)" : " (one left)");
+	*seen = n;
+}
+
 /* Sleep until a signal, the server's going, or the duration; printing status on the way.
  * Returns true when the server went away. */
-static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
+static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10, ts_link *link)
 {
 	double start = now_s(), next_status = start + 1.0;
 	double end = op->duration > 0 ? start + op->duration : INFINITY;
+	size_t peers = link ? ts_link_peers(link) : 0;
 	for (;;) {
 		if (ts_jack_server_gone(j))
 			return true;
@@ -377,11 +438,15 @@ static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10)
 		double now = now_s();
 		if (now >= end)
 			return false;
+		if (link)
+			say_peers(link, &peers);
 		if (op->verbose && now >= next_status) {
-			print_status(j, tempo10, op);
+			print_status(j, tempo10, op, link);
 			next_status += 1.0;
 		}
 		double wait = fmin(end, next_status) - now;
+		if (link && wait > 0.1)
+			wait = 0.1;
 		int ms = wait <= 0 ? 0 : wait > 1.0 ? 1000 : (int)ceil(wait * 1000);
 		ts_wakeup_wait(ms);
 	}
@@ -429,7 +494,13 @@ static void print_start(ts_jack *j, const play_opts *op, uint16_t tempo10)
 		snprintf(what, sizeof(what), "chain of %d patterns from %s", op->nfiles, op->files[0]);
 	else
 		snprintf(what, sizeof(what), "%s", op->files[0]);
-	if (op->sync_jack) {
+	if (op->sync_link) {
+		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync link: %s (quantum %g%s)\n",
+			ts_jack_client_name(j), ts_jack_rate(j), what,
+			op->no_start ? "waiting for a peer to start the session"
+				     : "playing from the session's next quantum boundary",
+			op->quantum, op->link_start_stop ? ", start/stop sync" : "");
+	} else if (op->sync_jack) {
 		fprintf(stderr, "trigseq: client %s, %" PRIu32 " Hz, %s, sync jack: following JACK "
 				"transport (%u.%u BPM without a timebase master)\n",
 			ts_jack_client_name(j), ts_jack_rate(j), what, tempo10 / 10, tempo10 % 10);
@@ -450,6 +521,7 @@ int ts_play_main(int argc, char **argv)
 {
 	if (ts_opts_wants_help(argc, argv)) {
 		fputs(usage_play, stdout);
+		fputs(usage_play_more, stdout);
 		return 0;
 	}
 	play_opts op;
@@ -541,7 +613,10 @@ int ts_play_main(int argc, char **argv)
 	}
 	if (op.verbose)
 		print_start(j, &op, tempo10);
-	bool gone = run_until_done(j, &op, tempo10);
+	if (s.link)
+		fprintf(stderr, "trigseq: Link: %zu peer%s\n", ts_link_peers(s.link),
+			ts_link_peers(s.link) == 1 ? "" : "s");
+	bool gone = run_until_done(j, &op, tempo10, s.link);
 	if (!gone && !ts_jack_stop(j, STOP_TIMEOUT_MS)) {
 		gone = ts_jack_server_gone(j);
 		if (!gone)
@@ -552,7 +627,7 @@ int ts_play_main(int argc, char **argv)
 		fputs(gone_msg, stderr);
 		rc = EXIT_FAIL;
 	} else if (op.verbose) {
-		print_status(j, tempo10, &op);
+		print_status(j, tempo10, &op, s.link);
 		fputs("trigseq: stopped\n", stderr);
 	}
 out:

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "trigseq/app/wakeup.h"
 
@@ -39,6 +40,12 @@ bool ts_session_has_port(const ts_session *s, const char *name, size_t len)
 	return false;
 }
 
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {0, (long)ms * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
 ts_status ts_session_open(ts_session *s, const ts_session_config *cfg, bool *no_server,
 			  char *err, size_t errlen)
 {
@@ -64,6 +71,24 @@ ts_status ts_session_open(ts_session *s, const ts_session_config *cfg, bool *no_
 		.midi_in_channel = op->midi_in_channel,
 	};
 	memcpy(jc.ports, s->ports, sizeof(jc.ports));
+	if (op->sync_link) {
+		/* Join first, then act: alone, our tempo is the session's; peers on this host are
+		 * found within milliseconds, and a start before that would land on a timeline of
+		 * our own that then jumps (play starts after ts_session_activate) */
+		s->link = ts_link_new(jc.tempo10 / 10.0);
+		if (!s->link) {
+			snprintf(err, errlen, "%s", "Ableton Link did not start");
+			return TS_ERR_IO;
+		}
+		ts_link_start_stop_sync(s->link, op->link_start_stop);
+		ts_link_enable(s->link, true);
+		for (int ms = 0; ms < 200 && ts_link_peers(s->link) == 0; ms += 5)
+			sleep_ms(5);
+		jc.link = s->link;
+		jc.quantum = op->quantum;
+		jc.link_start_stop = op->link_start_stop;
+		jc.link_start = !op->no_start;
+	}
 	if (cfg->editor) {
 		/* a ring that cannot be made is a monitor showing nothing, not a reason to stop */
 		s->monitor = ts_monitor_new(TS_MONITOR_DEFAULT_CAPACITY);
@@ -153,6 +178,8 @@ void ts_session_close(ts_session *s)
 {
 	ts_jack_close(s->jack);
 	s->jack = NULL;
+	ts_link_free(s->link); /* leaving is not stopping: the others play on */
+	s->link = NULL;
 	ts_monitor_free(s->monitor);
 	s->monitor = NULL;
 	ts_monitor_free(s->inject);

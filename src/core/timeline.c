@@ -576,7 +576,7 @@ static double link_position(ts_timeline *tl, const ts_timeline_link *lk)
 	tl->tp_frame = 0;
 	tl->tp_upf = lk->beats_per_frame * per_beat;
 	tl->tp_u0 = tl->lk_have_origin ? (lk->beat - tl->lk_origin) * per_beat : 0;
-	return lk->beats_per_frame * 60 * tl->cfg.rate;
+	return lk->tempo > 0 ? lk->tempo : lk->beats_per_frame * 60 * tl->cfg.rate;
 }
 
 static void link_cycle(ts_timeline *tl)

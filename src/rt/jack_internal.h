@@ -98,6 +98,8 @@ struct ts_jack {
 	atomic_bool start_req;
 	atomic_bool stop_req;
 	atomic_uint thru_dest;            /* ts_jack_set_thru, packed (jack_input.c) */
+	atomic_uint latency;              /* JACK's latency callback: the largest playback latency
+					     of the pattern ports, frames (sync link) */
 	atomic_uint release_seq;          /* bumped by ts_jack_release_thru ... */
 	unsigned release_seen;            /* process thread only: ... the last one acted on */
 	/* process -> main: the status, built by the process thread in `rt` during a cycle and

@@ -218,13 +218,42 @@ static void timeline_status(ts_jack *j, ts_jack_status *st)
 		st->clock_ticks = ts->clock_ticks;
 		st->in_dropped = mc.dropped_bytes + mc.discarded_msgs;
 	}
-	if (j->tl.cfg.source == TS_TIMELINE_JACK) {
+	if (j->tl.cfg.source == TS_TIMELINE_JACK || j->tl.cfg.source == TS_TIMELINE_LINK) {
 		st->transport_rolling = ts->tp_rolling;
 		st->transport_bbt = ts->tp_bbt;
 		st->transport_frame = ts->tp_frame;
 		st->transport_bpm = ts->tp_mbpm / 1000.0;
 	}
 	j->rt.stop_done = ts->stop_done;
+}
+
+/* The Link session as heard at this cycle's first frame: its beat line over the cycle's frames. */
+static void link_input(ts_jack *j, ts_timeline_input *in)
+{
+	jack_nframes_t cur_frames;
+	jack_time_t cur_us, next_us;
+	float period_us;
+	double q = j->cfg.quantum > 0 ? j->cfg.quantum : 4;
+	if (jack_get_cycle_times(j->client, &cur_frames, &cur_us, &next_us, &period_us) != 0) {
+		cur_us = jack_get_time();
+		next_us = cur_us + (jack_time_t)((double)j->nframes * 1e6 / j->rate);
+	}
+	double us_per_frame = (double)(next_us - cur_us) / j->nframes;
+	if (!(us_per_frame > 0))
+		us_per_frame = 1e6 / j->rate;
+	unsigned lat = atomic_load_explicit(&j->latency, memory_order_relaxed);
+	int64_t t0 = (int64_t)cur_us + (int64_t)(lat * us_per_frame);
+	ts_link_state ls;
+	ts_link_capture(j->cfg.link, t0, q, &ls);
+	ts_timeline_link *lk = &in->link;
+	lk->beat = ls.beat;
+	lk->beats_per_frame = ls.tempo / 60e6 * us_per_frame;
+	lk->tempo = ls.tempo;
+	lk->quantum = q;
+	lk->playing = j->cfg.link_start_stop ? ls.playing : in->start_req;
+	lk->start_beat = j->cfg.link_start_stop
+				 ? ls.beat + (double)(ls.playing_us - t0) * ls.tempo / 60e6
+				 : ls.beat;
 }
 
 /* What the timeline needs to know of this cycle: the main thread's requests, the editor's
@@ -238,6 +267,10 @@ static void cycle_input(ts_jack *j, ts_timeline_input *in, unsigned *cmd_seq)
 	if (j->cfg.interactive && *cmd_seq != j->cmd_seen)
 		in->command = atomic_load_explicit(&j->cmd, memory_order_relaxed);
 	in->tempo10 = (uint16_t)atomic_load_explicit(&j->tempo_req, memory_order_relaxed);
+	if (j->tl.cfg.source == TS_TIMELINE_LINK) {
+		link_input(j, in);
+		return;
+	}
 	if (j->tl.cfg.source != TS_TIMELINE_JACK)
 		return;
 	jack_position_t pos;
@@ -351,6 +384,24 @@ static int on_xrun(void *arg)
 	ts_jack *j = arg;
 	atomic_fetch_add_explicit(&j->xruns, 1, memory_order_relaxed);
 	return 0;
+}
+
+/* JACK's latency callback (not real-time; JACK's thread): the largest playback latency of our
+ * pattern ports, where what they are connected to says it is heard that much later. */
+static void on_latency(jack_latency_callback_mode_t mode, void *arg)
+{
+	ts_jack *j = arg;
+	if (mode != JackPlaybackLatency)
+		return;
+	unsigned most = 0;
+	int np = atomic_load_explicit(&j->nports_live, memory_order_acquire);
+	for (int p = 0; p < np; p++) {
+		jack_latency_range_t r;
+		jack_port_get_latency_range(j->out[p], JackPlaybackLatency, &r);
+		if (r.max > most)
+			most = r.max;
+	}
+	atomic_store_explicit(&j->latency, most, memory_order_relaxed);
 }
 
 static void on_shutdown(jack_status_t code, const char *reason, void *arg)
@@ -484,6 +535,7 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 			failed = audio_names[a];
 	if (failed || jack_set_process_callback(j->client, process, j) != 0 ||
 	    jack_set_xrun_callback(j->client, on_xrun, j) != 0 ||
+	    (cfg->link && jack_set_latency_callback(j->client, on_latency, j) != 0) ||
 	    (j->cfg.clock_while_stopped && j->cfg.sync_jack &&
 	     jack_set_sync_callback(j->client, on_sync, j) != 0)) {
 		snprintf(err, errlen, "cannot register JACK port '%s'", failed ? failed : "(callback)");
@@ -561,6 +613,7 @@ ts_status ts_jack_activate(ts_jack *j, ts_engine *eng, ts_voices *voices, char *
 	ts_timeline_config tc = {
 		.source = j->cfg.sync_midi  ? TS_TIMELINE_MIDI_CLOCK
 			  : j->cfg.sync_jack ? TS_TIMELINE_JACK
+			  : j->cfg.link	     ? TS_TIMELINE_LINK
 					     : TS_TIMELINE_INTERNAL,
 		.rate = j->rate,
 		.tempo10 = j->cfg.tempo10,
@@ -654,8 +707,16 @@ bool ts_jack_start(ts_jack *j, int timeout_ms)
 	if (!wait_status(j, cycles_reached, published(j)->st.cycles + 2, timeout_ms))
 		return false;
 	atomic_store_explicit(&j->start_req, true, memory_order_release);
-	return wait_status(j, j->cfg.sync_midi || j->cfg.sync_jack ? listening : started, 0,
-			   timeout_ms);
+	if (j->cfg.link && j->cfg.link_start_stop && j->cfg.link_start &&
+	    !ts_link_is_playing(j->cfg.link)) {
+		/* start the session two periods ahead, beat 0 asked there: alone, step 1 plays then;
+		 * with peers, at their next quantum boundary */
+		int64_t ahead = 2 * (int64_t)published(j)->st.period_frames * 1000000 / j->rate;
+		ts_link_request_playing(j->cfg.link, true, ts_link_clock_us(j->cfg.link) + ahead, 0,
+					j->cfg.quantum > 0 ? j->cfg.quantum : 4);
+	}
+	return wait_status(j, j->cfg.sync_midi || j->cfg.sync_jack || j->cfg.link ? listening : started,
+			   0, timeout_ms);
 }
 
 bool ts_jack_stop(ts_jack *j, int timeout_ms)

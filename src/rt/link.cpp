@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Ableton Link behind the C interface of link.h: the only C++ of trigseq. Link's real-time calls
-// are its audio-session capture and commit; its callbacks run on Link's own thread and only
-// store into atomics here.
+// Ableton Link behind the C interface of link.h: the only C++ of trigseq. The real-time thread
+// only captures the audio session; requests commit the app session from the main thread; Link's
+// callbacks run on its own thread and only store into atomics here.
 #include "trigseq/rt/link.h"
 
 #include <ableton/Link.hpp>
@@ -97,21 +97,26 @@ void ts_link_capture(ts_link *l, int64_t at_us, double quantum, ts_link_state *o
 	out->playing_us = s.timeForIsPlaying().count();
 }
 
+bool ts_link_is_playing(ts_link *l)
+{
+	return l->link.captureAppSessionState().isPlaying();
+}
+
 void ts_link_request_tempo(ts_link *l, double bpm, int64_t at_us)
 {
-	auto s = l->link.captureAudioSessionState();
+	auto s = l->link.captureAppSessionState();
 	s.setTempo(bpm, microseconds(at_us));
-	l->link.commitAudioSessionState(s);
+	l->link.commitAppSessionState(s);
 }
 
 void ts_link_request_playing(ts_link *l, bool playing, int64_t at_us, double beat, double quantum)
 {
-	auto s = l->link.captureAudioSessionState();
+	auto s = l->link.captureAppSessionState();
 	if (playing)
 		s.setIsPlayingAndRequestBeatAtTime(true, microseconds(at_us), beat, quantum);
 	else
 		s.setIsPlaying(false, microseconds(at_us));
-	l->link.commitAudioSessionState(s);
+	l->link.commitAppSessionState(s);
 }
 
 } // extern "C"

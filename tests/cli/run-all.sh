@@ -55,6 +55,15 @@ run "--help" 0 "$TRIGSEQ" --help && expect_grep "--help" 'dump FILE' "$tmp/out"
 run "--version" 0 "$TRIGSEQ" --version && expect_grep "--version" '^trigseq [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"
 run "unknown command" 2 "$TRIGSEQ" play-it && expect_grep "unknown command" "unknown command 'play-it'" "$tmp/err"
 run "unknown global option" 2 "$TRIGSEQ" --frobnicate && expect_grep "unknown option" "unknown option '--frobnicate'" "$tmp/err"
+# Ableton Link's options, refused before any network or JACK is touched
+run "--quantum without link" 2 "$TRIGSEQ" play patterns/rd8-map.tsq --quantum 3 &&
+	expect_grep "--quantum without link" "go with --sync link" "$tmp/err"
+run "--quantum 0" 2 "$TRIGSEQ" play patterns/rd8-map.tsq --sync link --quantum 0 &&
+	expect_grep "--quantum 0" "--quantum '0': expected beats 1 ... 64" "$tmp/err"
+run "--no-start without start/stop sync" 2 "$TRIGSEQ" play patterns/rd8-map.tsq --sync link \
+	--no-start --no-link-start-stop && expect_grep "--no-start link" "needs start/stop sync" "$tmp/err"
+run "--sync bogus" 2 "$TRIGSEQ" play patterns/rd8-map.tsq --sync bogus &&
+	expect_grep "--sync bogus" "expected int, midi, jack or link" "$tmp/err"
 for c in check fmt dump; do
 	run "$c --help" 0 "$TRIGSEQ" "$c" --help && expect_grep "$c --help" "^usage: trigseq $c" "$tmp/out"
 	run "$c without file" 2 "$TRIGSEQ" "$c" && expect_grep "$c without file" "Try 'trigseq $c --help'" "$tmp/err"

@@ -4,7 +4,9 @@
 # (../shared/tools/netns-run): Link announces itself by multicast on every interface, and must
 # never reach the host network. Where the namespace cannot be made, the suite is skipped with a
 # message (exit 0, no check run), never run outside it.
-# usage: tests/link/run-all.sh BUILD_DIR     (BUILD_DIR holds link_peers)
+# The suite runs whole inside one namespace (it starts itself again in there), with its own
+# private JACK server: LinkHut (ableton-link-utils, the reference peer) and trigseq in one session.
+# usage: tests/link/run-all.sh BUILD_DIR  (BUILD_DIR holds link_peers, trigseq, audio_capture)
 set -uo pipefail
 
 build=$(realpath "$1")
@@ -14,14 +16,19 @@ root=$(cd "$here/../.." && pwd)
 . "$here/../lib.sh" link
 netns=$root/../shared/tools/netns-run
 
-if [ ! -x "$netns" ] || ! "$netns" --check 2>"$tmp/netns.err"; then
-	echo "link: SKIPPED: no private network namespace here ($(cat "$tmp/netns.err" 2>/dev/null));" \
-		"Link is never enabled on the host network"
-	exit 0
+if [ -z "${TS_IN_NETNS:-}" ]; then
+	if [ ! -x "$netns" ] || ! "$netns" --check 2>"$tmp/netns.err"; then
+		echo "link: SKIPPED: no private network namespace here ($(cat "$tmp/netns.err" 2>/dev/null));" \
+			"Link is never enabled on the host network"
+		exit 0
+	fi
+	TS_IN_NETNS=1 exec "$netns" "$0" "$@"
 fi
+# (from here on inside the namespace: nothing but loopback)
+cd "$root" || exit
 
 # ---- 1: the shim: two peers in one process ----
-"$netns" "$build/link_peers" >"$tmp/peers.txt" 2>&1
+"$build/link_peers" >"$tmp/peers.txt" 2>&1
 rc=$?
 while read -r line; do
 	case $line in
@@ -30,5 +37,46 @@ while read -r line; do
 	esac
 done <"$tmp/peers.txt"
 [ "$rc" -eq 0 ] || bad "link_peers: exit $rc: $(tail -3 "$tmp/peers.txt")"
+
+# ---- 2: trigseq and LinkHut in one session, on one JACK server ----
+# 1024-frame periods; LinkHut's clicks disconnected from system:playback, so neither side adds
+# an output latency; trigseq starts the session (start/stop sync), LinkHut follows and plays.
+start_jackd 1024
+mkfifo "$tmp/hut.fifo"
+LinkHut <"$tmp/hut.fifo" >"$tmp/hut.out" 2>&1 &
+pids+=("$!")
+exec 7>"$tmp/hut.fifo"
+hut() { printf '%s' "$1" >&7; }
+wait_port LinkHut:out_1 || bad "LinkHut did not come up: $(tail -c 300 "$tmp/hut.out")"
+hut a
+sleep 0.2
+hut s
+sleep 0.2
+# (LinkHut renders its clicks early by its ports' playback latency: 2 periods into the dummy)
+jack_disconnect LinkHut:out_1 system:playback_1
+jack_disconnect LinkHut:out_2 system:playback_2
+run_bg cap "$build/audio_capture" ts_cap "$tmp/clicks.cap" 9
+cap=$bg_pid
+wait_port ts_cap:in_2 || bad "audio_capture did not come up"
+jack_connect LinkHut:out_1 ts_cap:in_1
+LD_PRELOAD=$build/rtcheck.so run_bg play "$build/trigseq" play tests/jack/thru.tsq --sync link \
+	--click --name ts_link --verbose --duration 7 --connect audio_out_1=ts_cap:in_2
+ts=$bg_pid
+sleep 3.5
+for _ in 1 2 3 4 5; do hut e; sleep 0.05; done # LinkHut +5 BPM: trigseq follows
+wait_pid "$ts" 20
+rc=$?
+wait_pid "$cap" 20 >/dev/null 2>&1
+[ "$rc" -eq 0 ] && ok "play --sync link with LinkHut: exit 0" ||
+	bad "play --sync link: exit $rc: $(head -c 600 "$tmp/play.err")"
+grep -q 'Link: 1 peer' "$tmp/play.err" && ok "trigseq sees LinkHut: 'Link: 1 peer'" ||
+	bad "no peer seen: $(grep -m3 Link "$tmp/play.err")"
+grep -qE 'session playing, 125\.00 BPM' "$tmp/play.err" && ok "LinkHut's tempo change followed (125 BPM)" ||
+	bad "tempo not followed: $(grep 'sync link' "$tmp/play.err" | tail -2)"
+check "trigseq's clicks on LinkHut's, within 1 ms, bars on its downbeats" \
+	python3 "$here/clicks.py" "$tmp/clicks.cap" 8
+rtok "the process callback following Link" "$tmp/play.err"
+hut q
+exec 7>&-
 
 summary

@@ -22,7 +22,9 @@ typedef struct {
 	const char *connect[TS_PLAY_MAX_CONNECT];
 	int nconnect;
 	bool send_clock, send_transport, fill, verbose;
-	bool sync_midi, sync_jack, no_start, clock_while_stopped;
+	bool sync_midi, sync_jack, sync_link, no_start, clock_while_stopped;
+	bool link_start_stop;          /* sync link: start/stop sync (default on) */
+	double quantum;                /* sync link: beats a bar, 4 by default */
 	bool no_jack;                  /* editor: edit without JACK */
 	bool click;                    /* the metronome on audio_out_1/2 */
 	uint16_t tempo10;              /* 0 = the pattern's */

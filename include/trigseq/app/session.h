@@ -35,6 +35,7 @@ typedef struct {
 	ts_monitor *monitor;          /* editor: a copy of the MIDI sent and received */
 	ts_monitor *inject;           /* editor: notes the main thread sends (preview, keys) */
 	ts_ring *input;               /* editor: what is played on midi_in (ts_jack_input) */
+	ts_link *link;                /* --sync link: the Link session joined */
 	int nports;                   /* the patterns' ports (ts_pattern_ports order) */
 	const char *ports[TS_MAX_PORTS];
 	char port_store[TS_MAX_PORTS][TS_PORT_NAME_MAX + 1];

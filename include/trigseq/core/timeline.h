@@ -95,6 +95,7 @@ typedef struct {
 				     true from our start on) */
 	double beat;              /* the session's beat at the cycle's first frame, for quantum */
 	double beats_per_frame;   /* the line's slope: tempo / 60 / rate */
+	double tempo;             /* the session's tempo, BPM (for the status) */
 	double start_beat;        /* playing: the session's beat where it started playing */
 	double quantum;           /* beats; step 1 falls on a multiple of it (4 when <= 0) */
 } ts_timeline_link;

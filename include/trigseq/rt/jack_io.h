@@ -76,6 +76,15 @@
  * engine plays, where that track is at its frame (timeline.h: ts_timeline_position_at, so in
  * every sync mode the position is the master's), for the editor to record.
  *
+ * Ableton Link (cfg.link). Each cycle the session is captured for the moment the cycle's first
+ * frame is heard: its host time from jack_get_cycle_times (JACK's clock is Link's here,
+ * CLOCK_MONOTONIC_RAW) plus the largest playback latency of our pattern ports (JACK's latency
+ * callback keeps it), and its beat line over the cycle's frames goes to the timeline (LINK). A
+ * start (ts_jack_start) with start/stop sync starts the session at the next cycle, asking for
+ * beat 0 there (alone, step 1 plays then; with peers, at their next quantum boundary); without
+ * it, play follows the session from the next quantum boundary. A stop stops here only: leaving
+ * is not stopping, the others play on.
+ *
  * Lifecycle, all on one non-real-time thread (the "main" thread):
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->
  *   ts_jack_connect ... -> ts_jack_start -> ... ts_jack_get_status ... -> ts_jack_stop ->
@@ -101,6 +110,7 @@
 #include "trigseq/core/ring.h"
 #include "trigseq/core/status.h"
 #include "trigseq/core/thru.h"
+#include "trigseq/rt/link.h"
 #include "trigseq/rt/voice.h"
 
 typedef struct ts_jack ts_jack;
@@ -116,6 +126,14 @@ typedef struct {
 	bool jack_messages;               /* show libjack's own messages on stderr (else quiet) */
 	bool sync_midi;                   /* follow MIDI clock and transport on clock_in */
 	bool sync_jack;                   /* follow JACK transport (not with sync_midi) */
+	ts_link *link;                    /* follow this Ableton Link session (sync link; not with
+					     sync_midi or sync_jack): made and enabled by the caller
+					     before ts_jack_activate, freed after ts_jack_close */
+	double quantum;                   /* sync link: beats; step 1 on its multiples (4 if 0) */
+	bool link_start_stop;             /* sync link: start/stop sync: our start starts the
+					     session, the session's start and stop are ours */
+	bool link_start;                  /* sync link with start/stop sync: ts_jack_start starts
+					     the session (else it waits for a peer to) */
 	uint16_t tempo10;                 /* the engine's tempo (the pattern's, or --bpm except
 					     with sync_midi) */
 	bool clock_while_stopped;         /* free-running F8 on clock_out while the engine is not
@@ -188,7 +206,8 @@ typedef struct {
 	uint32_t in_dropped;              /* clock_in: garbage bytes dropped + broken messages */
 	uint32_t starts;                  /* times the engine was (re)started by Start/Continue
 					     (sync_jack: by the transport rolling or a locate) */
-	/* sync_jack only (listening is set too) */
+	/* sync_jack only (listening is set too); sync link: rolling is the session's playing,
+	 * bpm its tempo */
 	bool transport_rolling;           /* JACK transport state Rolling */
 	bool transport_bbt;               /* a timebase master gives bar, beat, tick and tempo */
 	uint32_t transport_frame;         /* transport frame at the start of the last cycle */

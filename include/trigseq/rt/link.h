@@ -15,9 +15,12 @@
  * Threads:
  *   - ts_link_new, _free, _enable, _start_stop_sync: the main thread (not real-time: they start
  *     and stop Link's own threads, which do the network).
- *   - ts_link_capture, _request_tempo, _request_playing: the real-time thread, one at a time
- *     (Link's real-time safe audio-session calls: no allocation, lock or system call).
- *   - ts_link_peers, _clock_us, _changes: any thread (counters Link's thread updates).
+ *   - ts_link_capture: the real-time thread (Link's audio-session capture: no allocation, lock
+ *     or system call).
+ *   - ts_link_is_playing, _request_tempo, _request_playing: the main thread (Link's app-session commit: its
+ *     audio-session commit wakes Link's thread with a condition variable, which the real-time
+ *     thread must not do).
+ *   - ts_link_peers, _clock_us, _get_news: any thread (counters Link's thread updates).
  */
 #ifndef TRIGSEQ_LINK_H
 #define TRIGSEQ_LINK_H
@@ -72,10 +75,12 @@ void ts_link_get_news(const ts_link *l, ts_link_news *n);
 
 /* The session at host time at_us for `quantum` beats. [RT] */
 void ts_link_capture(ts_link *l, int64_t at_us, double quantum, ts_link_state *out);
-/* Propose a tempo from host time at_us on. [RT] */
+/* Whether the session plays (start/stop sync), as the main thread sees it. */
+bool ts_link_is_playing(ts_link *l);
+/* Propose a tempo from host time at_us on. */
 void ts_link_request_tempo(ts_link *l, double bpm, int64_t at_us);
 /* Start or stop the session at host time at_us (start/stop sync), asking that `beat` be at
- * the start, in `quantum` (Link moves it to the quantum's phase). [RT] */
+ * the start, in `quantum` (Link moves it to the quantum's phase). */
 void ts_link_request_playing(ts_link *l, bool playing, int64_t at_us, double beat, double quantum);
 
 #ifdef __cplusplus
