@@ -133,7 +133,7 @@ usage "--help" 0 '^usage: trigseq play FILE' --help
 usage "unknown option" 2 "unknown option '--bogus'" patterns/virus-acid.tsq --bogus
 usage "no file" 2 'no pattern file given'
 usage "--no-start as master" 2 '--no-start needs --sync midi' patterns/virus-acid.tsq --no-start
-usage "--sync bad" 2 "expected int, midi or jack" patterns/virus-acid.tsq --sync ext
+usage "--sync bad" 2 "expected int, midi, jack or link" patterns/virus-acid.tsq --sync ext
 usage "--bpm range" 2 "--bpm '301'" patterns/virus-acid.tsq --bpm 301
 usage "--duration 0" 2 "--duration '0'" patterns/virus-acid.tsq --duration 0
 usage "--duration value" 2 "needs a value" patterns/virus-acid.tsq --duration

@@ -76,7 +76,46 @@ grep -qE 'session playing, 125\.00 BPM' "$tmp/play.err" && ok "LinkHut's tempo c
 check "trigseq's clicks on LinkHut's, within 1 ms, bars on its downbeats" \
 	python3 "$here/clicks.py" "$tmp/clicks.cap" 8
 rtok "the process callback following Link" "$tmp/play.err"
-hut q
+
+# ---- 3: LinkHut starts and stops the session; trigseq (--no-start) follows, its MIDI clock on
+# the session's tempo; a second trigseq in phase with the first; LinkHut killed, trigseq plays on
+hut ' ' # LinkHut stops the session (it kept playing when trigseq left)
+sleep 0.3
+run_bg cap2 "$build/audio_capture" ts_cap2 "$tmp/pair.cap" 9
+cap=$bg_pid
+wait_port ts_cap2:in_2 || bad "audio_capture did not come up"
+jack_mclk_dump -n >"$tmp/mclk.txt" 2>&1 &
+pids+=("$!")
+wait_port jack_mclk_dump:mclk_in || bad "jack_mclk_dump did not come up"
+run_bg ta "$build/trigseq" play tests/jack/thru.tsq --sync link --no-start --click --name ts_a \
+	--verbose --duration 8 --connect audio_out_1=ts_cap2:in_1 \
+	--connect clock_out=jack_mclk_dump:mclk_in
+ta=$bg_pid
+run_bg tb "$build/trigseq" play tests/jack/thru.tsq --sync link --no-start --click --name ts_b \
+	--duration 8 --connect audio_out_1=ts_cap2:in_2
+tb=$bg_pid
+sleep 1.5
+quiet=$(grep -c 'sync link.*running' "$tmp/ta.err")
+[ "$quiet" -eq 0 ] && ok "--no-start: nothing plays before a peer starts the session" ||
+	bad "--no-start: $(grep 'sync link' "$tmp/ta.err" | head -2)"
+hut ' ' # LinkHut starts the session: both trigseqs start on its next downbeat
+sleep 3
+hut q # LinkHut quits: the trigseqs play on, alone
+wait_pid "$ta" 20
+rc=$?
+wait_pid "$tb" 20
+wait_pid "$cap" 20 >/dev/null 2>&1
+[ "$rc" -eq 0 ] && ok "--no-start follower: exit 0" || bad "--no-start: exit $rc: $(head -c 400 "$tmp/ta.err")"
+grep -q 'Link: 2 peers' "$tmp/ta.err" && ok "three in the session: 'Link: 2 peers'" ||
+	bad "peers: $(grep 'Link:' "$tmp/ta.err" | head -3)"
+grep -q 'Link: 1 peer (one left)' "$tmp/ta.err" && ok "LinkHut leaving is said: 'Link: 1 peer (one left)'" ||
+	bad "a peer leaving not said: $(grep 'Link:' "$tmp/ta.err" | tail -3)"
+tail -3 "$tmp/ta.err" | grep -q 'session playing, 125.00 BPM, running' &&
+	ok "LinkHut gone, the session plays on at 125 BPM" || bad "after LinkHut quit: $(tail -3 "$tmp/ta.err")"
+check "two trigseqs in one session click together, bars together" \
+	python3 "$here/clicks.py" "$tmp/pair.cap" 8
+check "jack_mclk_dump reads the session's tempo on clock_out" \
+	python3 tests/jack/midi.py mclk "$tmp/mclk.txt" 125.0
 exec 7>&-
 
 summary

@@ -69,7 +69,7 @@ refused "--sync midi --clock-while-stopped" 'cannot go with --sync midi' --sync 
 	--clock-while-stopped
 refused "--clock-while-stopped --no-send-clock" 'cannot go with --no-send-clock' \
 	--clock-while-stopped --no-send-clock
-refused "--sync tape" "--sync 'tape': expected int, midi or jack" --sync tape
+refused "--sync tape" "--sync 'tape': expected int, midi, jack or link" --sync tape
 refused "--duration 3" "'--duration' is for 'trigseq play' only" --duration 3
 refused "--no-start" "'--no-start' is for 'trigseq play' only" --sync midi --no-start
 refused "--verbose" "'--verbose' is for 'trigseq play' only" --verbose
