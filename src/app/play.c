@@ -132,8 +132,8 @@ enum { FOR_PLAY = 1, FOR_EDITOR = 2 };
 	X(OPT_CLICK, "click", 'k', false, 0)                                 \
 	X(OPT_THRU, "thru", 0, true, FOR_PLAY)                               \
 	X(OPT_MIDI_IN_CHANNEL, "midi-in-channel", 0, true, 0)                \
-	X(OPT_QUANTUM, "quantum", 0, true, FOR_PLAY)                         \
-	X(OPT_NO_LINK_START_STOP, "no-link-start-stop", 0, false, FOR_PLAY)
+	X(OPT_QUANTUM, "quantum", 0, true, 0)                                \
+	X(OPT_NO_LINK_START_STOP, "no-link-start-stop", 0, false, 0)
 
 #define AS_ENUM(id, name, short_name, value, scope) id,
 enum { PLAY_OPTIONS(AS_ENUM) OPT_COUNT };
@@ -181,9 +181,6 @@ static int apply_option(play_opts *op, int o, const char *v)
 		if (strcmp(v, "int") != 0 && strcmp(v, "midi") != 0 && strcmp(v, "jack") != 0 &&
 		    strcmp(v, "link") != 0)
 			return ts_cli_usage(hint_cmd, "--sync '%s': expected int, midi, jack or link", v);
-		if (strcmp(v, "link") == 0 && !hint_cmd)
-			return ts_cli_usage(hint_cmd, "%s", "--sync link is for 'trigseq play' only in "
-						 "this version");
 		op->sync_midi = strcmp(v, "midi") == 0;
 		op->sync_jack = strcmp(v, "jack") == 0;
 		op->sync_link = strcmp(v, "link") == 0;

@@ -98,6 +98,9 @@ struct ts_jack {
 	atomic_bool start_req;
 	atomic_bool stop_req;
 	atomic_uint thru_dest;            /* ts_jack_set_thru, packed (jack_input.c) */
+	atomic_bool link_play;            /* sync link without start/stop sync: the editor's own
+					     play (ts_jack_command) */
+	uint16_t link_tempo10;            /* main thread: the tempo last proposed to the session */
 	atomic_uint latency;              /* JACK's latency callback: the largest playback latency
 					     of the pattern ports, frames (sync link) */
 	atomic_uint release_seq;          /* bumped by ts_jack_release_thru ... */

@@ -250,7 +250,10 @@ static void link_input(ts_jack *j, ts_timeline_input *in)
 	lk->beats_per_frame = ls.tempo / 60e6 * us_per_frame;
 	lk->tempo = ls.tempo;
 	lk->quantum = q;
-	lk->playing = j->cfg.link_start_stop ? ls.playing : in->start_req;
+	lk->playing = j->cfg.link_start_stop ? ls.playing
+		      : j->cfg.interactive    ? atomic_load_explicit(&j->link_play,
+								  memory_order_relaxed)
+					      : in->start_req;
 	lk->start_beat = j->cfg.link_start_stop
 				 ? ls.beat + (double)(ls.playing_us - t0) * ls.tempo / 60e6
 				 : ls.beat;
@@ -471,6 +474,7 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 	for (int i = 0; i < N_IN; i++)
 		ts_midi_in_init(&j->parser[i]);
 	ts_thru_init(&j->thru, cfg->midi_in_channel);
+	j->link_tempo10 = cfg->tempo10; /* the session's when joining: not proposed again */
 	for (int p = 0; p < cfg->nports; p++) {
 		snprintf(j->port_names[p], sizeof(j->port_names[p]), "%s", cfg->ports[p]);
 		j->cfg.ports[p] = j->port_names[p];
@@ -731,8 +735,27 @@ bool ts_jack_stop(ts_jack *j, int timeout_ms)
 	return wait_status(j, cycles_reached, published(j)->st.cycles + 2, timeout_ms);
 }
 
+/* The editor's play and stop with a Link session: with start/stop sync they start and stop the
+ * session (a start two periods ahead, beat 0 asked), and the timeline follows it; without, they
+ * are the editor's own. */
+static void link_command(ts_jack *j, ts_jack_cmd cmd)
+{
+	bool play = cmd != TS_JACK_STOP;
+	if (!j->cfg.link_start_stop) {
+		atomic_store_explicit(&j->link_play, play, memory_order_relaxed);
+		return;
+	}
+	int64_t now = ts_link_clock_us(j->cfg.link);
+	int64_t ahead = 2 * (int64_t)published(j)->st.period_frames * 1000000 / j->rate;
+	if (play != ts_link_is_playing(j->cfg.link))
+		ts_link_request_playing(j->cfg.link, play, play ? now + ahead : now, 0,
+					j->cfg.quantum > 0 ? j->cfg.quantum : 4);
+}
+
 void ts_jack_command(ts_jack *j, ts_jack_cmd cmd)
 {
+	if (j->cfg.link)
+		link_command(j, cmd);
 	atomic_store_explicit(&j->cmd, (int)cmd, memory_order_relaxed);
 	atomic_fetch_add_explicit(&j->cmd_seq, 1, memory_order_release);
 }
@@ -759,6 +782,11 @@ bool ts_jack_send_midi(ts_jack *j, int port, int track, const uint8_t *bytes, in
 
 void ts_jack_set_tempo(ts_jack *j, uint16_t tempo10)
 {
+	/* with Link, the tempo is proposed to the session, whose tempo plays */
+	if (j->cfg.link && tempo10 && tempo10 != j->link_tempo10) {
+		ts_link_request_tempo(j->cfg.link, tempo10 / 10.0, ts_link_clock_us(j->cfg.link));
+		j->link_tempo10 = tempo10;
+	}
 	atomic_store_explicit(&j->tempo_req, tempo10, memory_order_relaxed);
 }
 

@@ -276,7 +276,17 @@ bool ts_ui_status_changed(ts_ui *u)
 				  ts_ui_base_name(ts_ui_doc_path(&u->docs[u->cur])));
 		}
 	}
-	bool changed = st.running != u->st.running || st.xruns != u->st.xruns ||
+	bool link_changed = false;
+	if (u->ses.link) {
+		size_t n = ts_link_peers(u->ses.link);
+		if (n != u->play.link_peers) {
+			ts_ui_say(u, "Link: %zu peer%s (one %s)", n, n == 1 ? "" : "s",
+				  n > u->play.link_peers ? "joined" : "left");
+			u->play.link_peers = n;
+			link_changed = true;
+		}
+	}
+	bool changed = link_changed || st.running != u->st.running || st.xruns != u->st.xruns ||
 		       st.pattern != u->st.pattern || st.queued != u->st.queued ||
 		       st.pattern_refused != u->st.pattern_refused ||
 		       st.server_gone != u->st.server_gone || st.dsp_load != u->st.dsp_load ||

@@ -29,7 +29,8 @@ void ts_ui_put(int y, int x, int attr, const char *fmt, ...)
 /* The tempo and where it comes from. As the master: the tempo playing and `int`. Following a
  * MIDI clock: `midi`, LOCK (locked, with the measured BPM), free (the master runs, the clock is
  * not locked) or wait (neither); following JACK transport: `jack`, roll or stop, the tempo
- * followed and BBT when a timebase master gives it (else the tempo is ours). */
+ * followed and BBT when a timebase master gives it (else the tempo is ours); in a Link session:
+ * `LINK`, the number of peers and the session's tempo. */
 static void sync_text(const ts_ui *u, char *buf, size_t len)
 {
 	const ts_jack_status *st = &u->st;
@@ -44,6 +45,10 @@ static void sync_text(const ts_ui *u, char *buf, size_t len)
 			 st->transport_bpm, st->transport_bbt ? " BBT" : "");
 	else if (u->op.sync_jack)
 		snprintf(buf, len, "jack");
+	else if (u->ses.link)
+		snprintf(buf, len, "LINK %zu %5.1f", u->play.link_peers, st->transport_bpm);
+	else if (u->op.sync_link)
+		snprintf(buf, len, "link");
 	else
 		snprintf(buf, len, "%3u.%u BPM int", u->play.tempo10 / 10, u->play.tempo10 % 10);
 }

@@ -118,4 +118,51 @@ check "jack_mclk_dump reads the session's tempo on clock_out" \
 	python3 tests/jack/midi.py mclk "$tmp/mclk.txt" 125.0
 exec 7>&-
 
+# ---- 4: the editor in a Link session (tmux), with a new LinkHut: LINK, the peers and the
+# session's tempo in the header; p starts the session (LinkHut plays), a tempo typed in the
+# editor is LinkHut's, LinkHut's tempo change is the editor's, p stops the session ----
+sock=trigseq-link-$$
+T() { tmux -L "$sock" "$@"; }
+on_exit() { T kill-server 2>/dev/null; }
+# editor, screen, keys, wait_screen, expect_screen, wait_exit
+# shellcheck source=SCRIPTDIR/../ui/tmux.sh
+. "$root/tests/ui/tmux.sh"
+rm -f "$tmp/hut.fifo"
+mkfifo "$tmp/hut.fifo"
+LinkHut <"$tmp/hut.fifo" >"$tmp/hut2.out" 2>&1 &
+pids+=("$!")
+exec 7>"$tmp/hut.fifo"
+wait_port LinkHut:out_1 || bad "LinkHut did not come up again"
+hut a
+sleep 0.2
+hut s
+sleep 0.2
+# hut_state: LinkHut's last status line (it prints one every 10 ms)
+hut_state() { tr '\r' '\n' <"$tmp/hut2.out" | grep '|' | tail -1; }
+cp tests/jack/thru.tsq "$tmp/e.tsq"
+editor ed LD_PRELOAD="$build/rtcheck.so" "$build/trigseq" e.tsq --sync link --name ts_ed
+expect_screen ed "the header: LINK, 1 peer, the session's tempo" 'STOP +LINK 1 +120\.0'
+keys ed p
+sleep 1
+hut_state | grep -q 'playing' && ok "p starts the session: LinkHut plays" ||
+	bad "LinkHut after p: $(hut_state)"
+expect_screen ed "and the editor plays" 'PLAY +LINK 1'
+keys ed t
+keys ed C-u 1 3 3 Enter
+sleep 0.5
+hut_state | grep -q '133.00' && ok "a tempo typed in the editor is the session's: LinkHut at 133" ||
+	bad "LinkHut after the tempo typed: $(hut_state)"
+hut w # LinkHut -1 BPM
+expect_screen ed "LinkHut's tempo change shows in the header" 'LINK 1 +132\.0'
+keys ed p
+sleep 1
+hut_state | grep -q 'stopped' && ok "p stops the session: LinkHut stops" ||
+	bad "LinkHut after the second p: $(hut_state)"
+keys ed q d
+wait_exit ed && [ "$(cat "$tmp/ed.exit")" = 0 ] && ok "the editor quits, exit 0" ||
+	bad "editor exit: $(cat "$tmp/ed.exit" 2>/dev/null): $(head -c 300 "$tmp/ed.err")"
+rtok "the editor's process callback following Link" "$tmp/ed.err"
+hut q
+exec 7>&-
+
 summary

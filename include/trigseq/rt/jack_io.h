@@ -83,7 +83,9 @@
  * start (ts_jack_start) with start/stop sync starts the session at the next cycle, asking for
  * beat 0 there (alone, step 1 plays then; with peers, at their next quantum boundary); without
  * it, play follows the session from the next quantum boundary. A stop stops here only: leaving
- * is not stopping, the others play on.
+ * is not stopping, the others play on. The editor's commands start and stop the session (with
+ * start/stop sync; without, they are its own play), and its tempo (ts_jack_set_tempo) is
+ * proposed to the session, whose tempo plays.
  *
  * Lifecycle, all on one non-real-time thread (the "main" thread):
  *   ts_jack_open -> ts_jack_rate -> (make the engine at that rate) -> ts_jack_activate ->

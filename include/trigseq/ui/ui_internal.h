@@ -102,6 +102,7 @@ struct ts_ui {
 		double taps[8];       /* tap tempo: the last taps (T), seconds */
 		int ntaps;
 		ts_pattern copy;      /* a document as the engine gets it (solo applied) */
+		size_t link_peers;    /* --sync link: the peers last shown */
 	} play;
 
 	/* what the screen shows */
