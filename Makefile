@@ -273,7 +273,7 @@ $(B)/midi_flood: bench/midi_flood.c | $(B)
 	$(CC) $(ALL_CFLAGS) -D_DEFAULT_SOURCE $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
 bench: $(B)/bench_engine $(B)/bench_voice $(B)/bench_clock $(B)/trigseq $(B)/jitter_clock $(B)/cbtime.so \
-		$(B)/midi_flood $(B)/send_midi
+		$(B)/midi_flood $(B)/send_midi $(B)/audio_capture $(B)/link_peers
 	$(B)/bench_engine
 	$(B)/bench_voice
 	python3 bench/master_clock.py $(B)/trigseq patterns/virus-acid.tsq --minutes 10 --bpm 123.7
@@ -281,6 +281,7 @@ bench: $(B)/bench_engine $(B)/bench_voice $(B)/bench_clock $(B)/trigseq $(B)/jit
 	bench/slave.sh $(B)
 	bench/callback.sh $(B) 20
 	bench/thru.sh $(B)
+	bench/link.sh $(B)
 	bench/render.sh $(B)
 	bench/editor.sh $(B)
 
