@@ -40,6 +40,7 @@ typedef struct {
 	uint64_t frame_at;
 	bool playing;
 	double start_beat, quantum;
+	uint32_t stop_off;
 } sim;
 
 static bool host_out(void *ctx, const ts_event *ev)
@@ -97,7 +98,7 @@ static void run(sim *s, int cycles)
 		ts_timeline_input in = {.frame = s->now, .nframes = N, .start_req = true};
 		in.link = (ts_timeline_link){.playing = s->playing, .beat = beat_at(s, (double)s->now),
 					     .beats_per_frame = s->bpf, .start_beat = s->start_beat,
-					     .quantum = s->quantum};
+					     .quantum = s->quantum, .stop_off = s->stop_off};
 		ts_timeline_cycle(&s->tl, &in, &host);
 		s->now += N;
 	}
@@ -244,6 +245,49 @@ static void stop_and_start_again(void **state)
 	free(s);
 }
 
+/* A peer stops the session inside a cycle: what comes before that frame plays, the note-offs
+ * and Stop are at it. */
+static void stop_inside_a_cycle(void **state)
+{
+	(void)state;
+	sim *s = calloc(1, sizeof(*s));
+	sim_init(s, 120, 4);
+	s->beat_at = -0.05;
+	s->playing = true;
+	/* run until a cycle that holds a step's note-on after its offset 100 */
+	double origin = 0;
+	for (int c = 0; c < 2000; c++) {
+		double b0 = beat_at(s, (double)s->now), b1 = beat_at(s, (double)(s->now + N));
+		double next = origin + ceil((b0 - origin) * 4) / 4; /* the next step's beat */
+		if (next > b0 && next < b1 && (next - b0) / s->bpf > 150 && c > 100)
+			break;
+		run(s, 1);
+	}
+	double b0 = beat_at(s, (double)s->now);
+	uint32_t step_off = (uint32_t)((ceil(b0 * 4) / 4 - b0) / s->bpf);
+	s->playing = false;
+	s->stop_off = step_off - 50; /* just before that step */
+	int from = s->nout;
+	uint64_t cycle = s->now;
+	run(s, 1);
+	int fc = -1;
+	for (int i = from; i < s->nout; i++) {
+		assert_true(s->out[i].b[0] != 0x90 || s->out[i].b[2] == 0 ||
+			    s->out[i].frame < cycle + s->stop_off);
+		if (s->out[i].b[0] == 0xFC)
+			fc = i;
+	}
+	assert_true(fc >= 0);
+	assert_int_equal(s->out[fc].frame, cycle + s->stop_off);
+	/* and a stop at its frame leaves the next step unplayed, then nothing */
+	s->stop_off = 0;
+	int after = s->nout;
+	run(s, 100);
+	assert_int_equal(s->nout, after);
+	sim_free(s);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +296,7 @@ int main(void)
 		cmocka_unit_test(quantum_3),
 		cmocka_unit_test(tempo_change_followed),
 		cmocka_unit_test(stop_and_start_again),
+		cmocka_unit_test(stop_inside_a_cycle),
 	};
 	return cmocka_run_group_tests_name("timeline_link", tests, NULL, NULL);
 }

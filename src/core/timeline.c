@@ -565,9 +565,7 @@ static void transport_cycle(ts_timeline *tl)
 static double link_position(ts_timeline *tl, const ts_timeline_link *lk)
 {
 	double q = lk->quantum > 0 ? lk->quantum : 4, per_beat = 4.0 * TS_UNITS_PER_STEP;
-	if (!lk->playing) {
-		tl->lk_have_origin = false;
-	} else if (!tl->lk_have_origin) {
+	if (lk->playing && !tl->lk_have_origin) {
 		double from = lk->start_beat > lk->beat ? lk->start_beat : lk->beat;
 		tl->lk_origin = ceil(from / q - 1e-9) * q;
 		tl->lk_have_origin = true;
@@ -595,6 +593,20 @@ static void link_cycle(ts_timeline *tl)
 	double bpm = link_position(tl, lk);
 	if (!was && tl->lk_have_origin)
 		tl->tp_expect = tl->tp_u0; /* a new origin is no locate */
+	/* The session stopped inside this cycle: play up to there, stop there. */
+	if (!lk->playing && was && lk->stop_off > 0 && lk->stop_off < tl->nframes &&
+	    ts_engine_running(tl->eng) && !tl->tp_held) {
+		double end = tl->tp_u0 + lk->stop_off * tl->tp_upf;
+		if (end > 0)
+			run_virtual(tl, ts_pos_to_frame((int64_t)floor(end), tl->cfg.rate,
+							tl->cfg.tempo10),
+				    put_transport);
+		tl->direct = true;
+		ts_engine_stop(tl->eng, lk->stop_off, put_transport, tl);
+		tl->direct = false;
+	}
+	if (!lk->playing)
+		tl->lk_have_origin = false;
 	if (tl->st.listening && !tl->stopped)
 		transport_follow(tl, lk->playing);
 	tl->tp_expect = tl->tp_u0 + tl->nframes * tl->tp_upf;

@@ -257,6 +257,16 @@ static void link_input(ts_jack *j, ts_timeline_input *in)
 	lk->start_beat = j->cfg.link_start_stop
 				 ? ls.beat + (double)(ls.playing_us - t0) * ls.tempo / 60e6
 				 : ls.beat;
+	/* a stop by a peer acts at its own frame: still playing before it, at its offset inside
+	 * this cycle, at once when it is past */
+	lk->stop_off = 0;
+	if (j->cfg.link_start_stop && !ls.playing && ls.playing_us > t0) {
+		double off = (double)(ls.playing_us - t0) / us_per_frame;
+		if (off >= j->nframes)
+			lk->playing = j->tl.lk_have_origin; /* (what played plays on until then) */
+		else
+			lk->stop_off = (uint32_t)off;
+	}
 }
 
 /* What the timeline needs to know of this cycle: the main thread's requests, the editor's

@@ -97,6 +97,8 @@ typedef struct {
 	double beats_per_frame;   /* the line's slope: tempo / 60 / rate */
 	double tempo;             /* the session's tempo, BPM (for the status) */
 	double start_beat;        /* playing: the session's beat where it started playing */
+	uint32_t stop_off;        /* not playing: the offset in this cycle where it stopped (0:
+				     before the cycle); play goes on up to there */
 	double quantum;           /* beats; step 1 falls on a multiple of it (4 when <= 0) */
 } ts_timeline_link;
 
