@@ -81,25 +81,32 @@ rtok "the process callback following Link" "$tmp/play.err"
 # the session's tempo; a second trigseq in phase with the first; LinkHut killed, trigseq plays on
 hut ' ' # LinkHut stops the session (it kept playing when trigseq left)
 sleep 0.3
-run_bg cap2 "$build/audio_capture" ts_cap2 "$tmp/pair.cap" 9
+run_bg cap2 "$build/audio_capture" ts_cap2 "$tmp/pair.cap" 10
 cap=$bg_pid
 wait_port ts_cap2:in_2 || bad "audio_capture did not come up"
 jack_mclk_dump -n >"$tmp/mclk.txt" 2>&1 &
 pids+=("$!")
 wait_port jack_mclk_dump:mclk_in || bad "jack_mclk_dump did not come up"
 run_bg ta "$build/trigseq" play tests/jack/thru.tsq --sync link --no-start --click --name ts_a \
-	--verbose --duration 8 --connect audio_out_1=ts_cap2:in_1 \
+	--verbose --duration 9 --connect audio_out_1=ts_cap2:in_1 \
 	--connect clock_out=jack_mclk_dump:mclk_in
 ta=$bg_pid
 run_bg tb "$build/trigseq" play tests/jack/thru.tsq --sync link --no-start --click --name ts_b \
-	--duration 8 --connect audio_out_1=ts_cap2:in_2
+	--duration 9 --connect audio_out_1=ts_cap2:in_2
 tb=$bg_pid
 sleep 1.5
 quiet=$(grep -c 'sync link.*running' "$tmp/ta.err")
 [ "$quiet" -eq 0 ] && ok "--no-start: nothing plays before a peer starts the session" ||
 	bad "--no-start: $(grep 'sync link' "$tmp/ta.err" | head -2)"
 hut ' ' # LinkHut starts the session: both trigseqs start on its next downbeat
-sleep 3
+sleep 2.2
+hut ' ' # LinkHut stops it: both stop
+sleep 1.2
+grep 'sync link' "$tmp/ta.err" | tail -1 | grep -q 'session stopped, 125.00 BPM, stopped' &&
+	ok "LinkHut stopping the session stops trigseq" ||
+	bad "after LinkHut's stop: $(grep 'sync link' "$tmp/ta.err" | tail -1)"
+hut ' ' # and starts it again
+sleep 1.5
 hut q # LinkHut quits: the trigseqs play on, alone
 wait_pid "$ta" 20
 rc=$?
