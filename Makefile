@@ -261,7 +261,10 @@ $(B)/rt/link.o: src/rt/link.cpp include/trigseq/rt/link.h
 $(B)/link_peers: tests/link/link_peers.c $(B)/rt/link.o include/trigseq/rt/link.h
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/rt/link.o $(LINK_LIBS) $(LDLIBS)
 
-link-test: $(B)/link_peers $(B)/trigseq $(B)/audio_capture $(B)/rtcheck.so
+$(B)/midi_sink: tests/link/midi_sink.c | $(B)
+	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
+
+link-test: $(B)/link_peers $(B)/trigseq $(B)/audio_capture $(B)/rtcheck.so $(B)/midi_sink
 	tests/link/run-all.sh $(B)
 
 # Times the process callback of a real client (bench/callback.sh); benchmark code only.

@@ -151,7 +151,7 @@ void ts_jack_host_input(void *ctx)
 void ts_jack_thru_flush(ts_jack *j, uint32_t upto)
 {
 	while (j->thru_head < j->thru_n && j->thru_ev[j->thru_head].frame <= upto)
-		if (!ts_jack_write_midi(j, &j->thru_ev[j->thru_head++]))
+		if (!ts_jack_send(j, &j->thru_ev[j->thru_head++], false))
 			j->thru_lost++;
 }
 
@@ -160,7 +160,7 @@ static void put_release(void *ctx, const ts_event *ev)
 	ts_jack *j = ctx;
 	ts_event e = *ev;
 	e.frame = j->nframes - 1; /* after everything of the cycle */
-	if (!ts_jack_write_midi(j, &e))
+	if (!ts_jack_send(j, &e, false))
 		j->thru_lost++;
 }
 

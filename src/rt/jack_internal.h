@@ -16,6 +16,9 @@
 #include "trigseq/core/timeline.h"
 #include "trigseq/rt/jack_io.h"
 
+/* Events the output queue holds (sync link): a few cycles of the densest pattern. */
+#define TS_JACK_OUTQ_MAX 4096
+
 enum { IN_CLOCK, IN_MIDI, N_IN };
 enum { AUDIO_OUTS = 2 };
 
@@ -102,7 +105,16 @@ struct ts_jack {
 					     play (ts_jack_command) */
 	uint16_t link_tempo10;            /* main thread: the tempo last proposed to the session */
 	atomic_uint latency;              /* JACK's latency callback: the largest playback latency
-					     of the pattern ports, frames (sync link) */
+					     of the pattern ports and clock_out, frames (sync link) */
+	atomic_uint port_latency[TS_MAX_PORTS + 1]; /* each one's; [TS_MAX_PORTS]: clock_out */
+	/* process thread only, sync link: what is written this cycle or later, in frame order, so
+	 * that each port's events can be written earlier by its own latency (jack_io.c) */
+	uint32_t outq_n, outq_seq;
+	struct outq_ent {
+		uint64_t frame;           /* absolute */
+		uint32_t seq;             /* order of arrival, for equal frames */
+		ts_event ev;
+	} outq[TS_JACK_OUTQ_MAX];
 	atomic_uint release_seq;          /* bumped by ts_jack_release_thru ... */
 	unsigned release_seen;            /* process thread only: ... the last one acted on */
 	/* process -> main: the status, built by the process thread in `rt` during a cycle and
@@ -121,6 +133,12 @@ struct ts_jack {
 };
 
 /* ---- jack_io.c [RT] ---- */
+
+/* Send an event at offset ev->frame of this cycle to its MIDI port. Following Link it goes
+ * through the output queue: `delayed` (the engine's events) later by how much less its port's
+ * playback latency is than the largest, so every port is heard on the beat; the rest (thru, the
+ * editor's notes, releases) at their frame. Otherwise written at once (ts_jack_write_midi). */
+bool ts_jack_send(ts_jack *j, const ts_event *ev, bool delayed);
 
 /* Write an event at offset ev->frame of this cycle to its MIDI port (not the voices), with the
  * monitor's copy. True when it went out. The caller keeps each port in frame order. */

@@ -115,7 +115,53 @@ static bool put_event(void *ctx, const ts_event *ev)
 		return false;
 	}
 	ts_jack_thru_flush(j, ev->frame);
-	return ts_jack_write_midi(j, ev);
+	return ts_jack_send(j, ev, true);
+}
+
+/* ---- the output queue (sync link) [RT] ---- */
+
+/* How much later than the largest latency's frame an event of this port is written. */
+static uint32_t port_delay(ts_jack *j, uint8_t port)
+{
+	unsigned most = atomic_load_explicit(&j->latency, memory_order_relaxed);
+	int i = port == TS_PORT_CLOCK ? TS_MAX_PORTS : port < TS_MAX_PORTS ? port : -1;
+	if (i < 0)
+		return 0;
+	unsigned own = atomic_load_explicit(&j->port_latency[i], memory_order_relaxed);
+	return own < most ? most - own : 0;
+}
+
+bool ts_jack_send(ts_jack *j, const ts_event *ev, bool delayed)
+{
+	if (!j->cfg.link)
+		return ts_jack_write_midi(j, ev);
+	if (j->outq_n == TS_JACK_OUTQ_MAX) {
+		j->lost_here++;
+		return false;
+	}
+	uint64_t f = j->now64 + ev->frame + (delayed ? port_delay(j, ev->port) : 0);
+	/* sorted by frame, then arrival: most arrive in order, so look from the end */
+	uint32_t i = j->outq_n++;
+	for (; i > 0 && j->outq[i - 1].frame > f; i--)
+		j->outq[i] = j->outq[i - 1];
+	j->outq[i] = (struct outq_ent){.frame = f, .seq = j->outq_seq++, .ev = *ev};
+	return true;
+}
+
+/* Write what is due in this cycle, in frame order; the rest waits. */
+static void outq_flush(ts_jack *j)
+{
+	uint64_t end = j->now64 + j->nframes;
+	uint32_t k = 0;
+	for (; k < j->outq_n && j->outq[k].frame < end; k++) {
+		ts_event ev = j->outq[k].ev;
+		ev.frame = j->outq[k].frame > j->now64 ? (uint32_t)(j->outq[k].frame - j->now64) : 0;
+		ts_jack_write_midi(j, &ev);
+	}
+	if (k > 0) {
+		memmove(j->outq, j->outq + k, (j->outq_n - k) * sizeof(j->outq[0]));
+		j->outq_n -= k;
+	}
 }
 
 /* JACK's sync callback (slow-sync client, sync_jack with the free-running clock): hold the
@@ -184,8 +230,10 @@ static void take_editor(ts_jack *j)
 			ts_event ev = {.frame = 0, .port = in[i].port, .track = in[i].track,
 				       .size = in[i].size};
 			memcpy(ev.bytes, in[i].bytes, sizeof(ev.bytes));
-			if (ev.size >= 1 && ev.size <= 3 && ev.port < j->nports_rt)
-				put_event(j, &ev);
+			if (ev.size >= 1 && ev.size <= 3 && ev.port < j->nports_rt) {
+				ts_jack_thru_flush(j, 0);
+				ts_jack_send(j, &ev, false);
+			}
 		}
 	}
 }
@@ -346,6 +394,8 @@ static int process(jack_nframes_t nframes, void *arg)
 		ts_jack_input_begin(j);
 		ts_timeline_cycle(&j->tl, &in, &j->host);
 		ts_jack_input_end(j);
+		if (j->cfg.link)
+			outq_flush(j);
 		if (j->tl.st.command_taken) {
 			j->cmd_seen = cmd_seq;
 			atomic_store_explicit(&j->cmd_done, cmd_seq, memory_order_release);
@@ -399,8 +449,10 @@ static int on_xrun(void *arg)
 	return 0;
 }
 
-/* JACK's latency callback (not real-time; JACK's thread): the largest playback latency of our
- * pattern ports, where what they are connected to says it is heard that much later. */
+/* JACK's latency callback (not real-time; JACK's thread): the playback latency of each of our
+ * pattern ports and clock_out (what they are connected to says it is heard that much later),
+ * and the largest. A port's latency and the largest are read separately by the process thread:
+ * for a cycle after a change they may disagree, and an event is then up to that change off. */
 static void on_latency(jack_latency_callback_mode_t mode, void *arg)
 {
 	ts_jack *j = arg;
@@ -408,9 +460,12 @@ static void on_latency(jack_latency_callback_mode_t mode, void *arg)
 		return;
 	unsigned most = 0;
 	int np = atomic_load_explicit(&j->nports_live, memory_order_acquire);
-	for (int p = 0; p < np; p++) {
+	for (int p = 0; p <= np; p++) {
 		jack_latency_range_t r;
-		jack_port_get_latency_range(j->out[p], JackPlaybackLatency, &r);
+		jack_port_get_latency_range(p < np ? j->out[p] : j->clock_out, JackPlaybackLatency,
+					    &r);
+		atomic_store_explicit(&j->port_latency[p < np ? p : TS_MAX_PORTS], r.max,
+				      memory_order_relaxed);
 		if (r.max > most)
 			most = r.max;
 	}

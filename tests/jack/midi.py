@@ -141,8 +141,8 @@ def cmd_stopped(capture):
     print(f"stop: {len(offs)} note-offs and Stop in the last frame, nothing left sounding")
 
 
-def cmd_mclk(path, tempo):
-    """jack_mclk_dump's filtered tempo (its DLL) at the end of the run."""
+def cmd_mclk(path, tempo, tolerance="0.05"):
+    """jack_mclk_dump's filtered tempo (its DLL) at the end of the run, within tolerance BPM."""
     text = open(path, encoding="utf-8", errors="replace").read().replace("\r", "\n")
     flt = [float(m) for m in re.findall(r"flt:\s*([0-9.]+)\[BPM\]", text)]
     if len(flt) < 10:
@@ -150,7 +150,7 @@ def cmd_mclk(path, tempo):
     err = abs(flt[-1] - float(tempo))
     print(f"jack_mclk_dump reads {flt[-1]:.2f} BPM after {len(flt)} ticks "
           f"(pattern {tempo}, error {err:.3f})")
-    if err > 0.05:
+    if err > float(tolerance):
         sys.exit(1)
 
 

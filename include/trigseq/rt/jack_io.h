@@ -78,8 +78,12 @@
  *
  * Ableton Link (cfg.link). Each cycle the session is captured for the moment the cycle's first
  * frame is heard: its host time from jack_get_cycle_times (JACK's clock is Link's here,
- * CLOCK_MONOTONIC_RAW) plus the largest playback latency of our pattern ports (JACK's latency
- * callback keeps it), and its beat line over the cycle's frames goes to the timeline (LINK). A
+ * CLOCK_MONOTONIC_RAW) plus the largest playback latency of our pattern ports and clock_out
+ * (JACK's latency callback keeps each), and its beat line over the cycle's frames goes to the
+ * timeline (LINK). Each port is heard on the beat: what the engine sends to a port of a smaller
+ * latency is written later by the difference, through an output queue that writes every port
+ * in frame order, this cycle or a later one; thru, the editor's notes and releases go at their
+ * frame. A
  * start (ts_jack_start) with start/stop sync starts the session at the next cycle, asking for
  * beat 0 there (alone, step 1 plays then; with peers, at their next quantum boundary); without
  * it, play follows the session from the next quantum boundary. A stop stops here only: leaving
