@@ -154,6 +154,9 @@ void ts_ui_jack_end(ts_ui *u)
 {
 	if (!u->ses.jack)
 		return;
+	/* Leaving a Link session is not stopping it: leave first, so the stop is ours alone */
+	if (u->ses.link)
+		ts_link_enable(u->ses.link, false);
 	if (u->st.running)
 		ts_jack_command(u->ses.jack, TS_JACK_STOP);
 	for (int i = 0; i < 200 && !ts_jack_command_done(u->ses.jack) &&

@@ -210,9 +210,14 @@ keys ed p
 sleep 1
 hut_state | grep -q 'stopped' && ok "p stops the session: LinkHut stops" ||
 	bad "LinkHut after the second p: $(hut_state)"
+keys ed p # play again, then quit while playing: leaving is not stopping
+sleep 1
 keys ed q d
 wait_exit ed && [ "$(cat "$tmp/ed.exit")" = 0 ] && ok "the editor quits, exit 0" ||
 	bad "editor exit: $(cat "$tmp/ed.exit" 2>/dev/null): $(head -c 300 "$tmp/ed.err")"
+sleep 0.5
+hut_state | grep -q 'playing' && ok "quitting the editor while playing leaves the session playing" ||
+	bad "LinkHut after the editor quit: $(hut_state)"
 rtok "the editor's process callback following Link" "$tmp/ed.err"
 hut q
 exec 7>&-
