@@ -525,9 +525,10 @@ static void transport_follow(ts_timeline *tl, bool rolling)
 	}
 }
 
-static void transport_cycle(ts_timeline *tl)
+/* The start of a cycle that follows a line (JACK transport, Link): the main thread's stop, the
+ * editor's hand-over, the input. */
+static void line_cycle_begin(ts_timeline *tl)
 {
-	const ts_timeline_transport *pos = &tl->in->transport;
 	tl->last_off = 0;
 	if (take_requests(tl)) {
 		transport_stop(tl);
@@ -536,6 +537,12 @@ static void transport_cycle(ts_timeline *tl)
 	if (tl->cfg.interactive)
 		tl->host->editor(tl->host->ctx);
 	tl->host->input(tl->host->ctx);
+}
+
+static void transport_cycle(ts_timeline *tl)
+{
+	const ts_timeline_transport *pos = &tl->in->transport;
+	line_cycle_begin(tl);
 
 	bool rolling = pos->state == TS_TRANSPORT_ROLLING;
 	double bpm = transport_position(tl, pos);
@@ -580,14 +587,7 @@ static double link_position(ts_timeline *tl, const ts_timeline_link *lk)
 static void link_cycle(ts_timeline *tl)
 {
 	const ts_timeline_link *lk = &tl->in->link;
-	tl->last_off = 0;
-	if (take_requests(tl)) {
-		transport_stop(tl);
-		stop_done(tl);
-	}
-	if (tl->cfg.interactive)
-		tl->host->editor(tl->host->ctx);
-	tl->host->input(tl->host->ctx);
+	line_cycle_begin(tl);
 
 	bool was = tl->lk_have_origin;
 	double bpm = link_position(tl, lk);

@@ -55,7 +55,8 @@ run "--help" 0 "$TRIGSEQ" --help && expect_grep "--help" 'dump FILE' "$tmp/out"
 run "--version" 0 "$TRIGSEQ" --version && expect_grep "--version" '^trigseq [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"
 run "unknown command" 2 "$TRIGSEQ" play-it && expect_grep "unknown command" "unknown command 'play-it'" "$tmp/err"
 run "unknown global option" 2 "$TRIGSEQ" --frobnicate && expect_grep "unknown option" "unknown option '--frobnicate'" "$tmp/err"
-# Ableton Link's options, refused before any network or JACK is touched
+# Ableton Link's options, refused while the options are read: no Link instance is ever made
+# here (everything that enables Link runs inside ../shared/tools/netns-run: tests/link/)
 run "--quantum without link" 2 "$TRIGSEQ" play patterns/rd8-map.tsq --quantum 3 &&
 	expect_grep "--quantum without link" "go with --sync link" "$tmp/err"
 run "--quantum 0" 2 "$TRIGSEQ" play patterns/rd8-map.tsq --sync link --quantum 0 &&

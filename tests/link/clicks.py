@@ -4,6 +4,9 @@
 in_1 LinkHut's clicks (1568 Hz on the quantum's downbeat, 1109 Hz on the others), in_2 trigseq's
 (`--click`: 1.5 kHz on a bar's first beat, 1 kHz on the others).
 
+It only reads files: the recording is made by tests/link/run-all.sh inside
+../shared/tools/netns-run, where LinkHut and trigseq enable Link.
+
 usage: clicks.py CAPTURE MIN_CLICKS [NOTES]
 Every trigseq click must have a LinkHut click within 1 ms, and trigseq's bar downbeats must be
 LinkHut's quantum downbeats. With NOTES (tests/link/midi_sink's output: absolute JACK frames),
