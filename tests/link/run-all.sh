@@ -56,34 +56,64 @@ sleep 0.2
 # (LinkHut renders its clicks early by its ports' playback latency: 2 periods into the dummy)
 jack_disconnect LinkHut:out_1 system:playback_1
 jack_disconnect LinkHut:out_2 system:playback_2
-run_bg cap "$build/audio_capture" ts_cap "$tmp/clicks.cap" 9
-cap=$bg_pid
-wait_port ts_cap:in_2 || bad "audio_capture did not come up"
-jack_connect LinkHut:out_1 ts_cap:in_1
-run_bg kicks "$build/midi_sink" kicks 0
-kicks=$bg_pid
-wait_port kicks:in || bad "midi_sink did not come up"
-LD_PRELOAD=$build/rtcheck.so run_bg play "$build/trigseq" play tests/jack/thru.tsq --sync link \
-	--click --name ts_link --verbose --duration 7 --connect audio_out_1=ts_cap:in_2 \
-	--connect midi_out=kicks:in
-ts=$bg_pid
-sleep 3.5
-for _ in 1 2 3 4 5; do hut e; sleep 0.05; done # LinkHut +5 BPM: trigseq follows
-wait_pid "$ts" 20
-rc=$?
-wait_pid "$cap" 20 >/dev/null 2>&1
-[ "$rc" -eq 0 ] && ok "play --sync link with LinkHut: exit 0" ||
-	bad "play --sync link: exit $rc: $(head -c 600 "$tmp/play.err")"
-grep -q 'Link: 1 peer' "$tmp/play.err" && ok "trigseq sees LinkHut: 'Link: 1 peer'" ||
-	bad "no peer seen: $(grep -m3 Link "$tmp/play.err")"
-grep -qE 'session playing, 125\.00 BPM' "$tmp/play.err" && ok "LinkHut's tempo change followed (125 BPM)" ||
-	bad "tempo not followed: $(grep 'sync link' "$tmp/play.err" | tail -2)"
-stop_pid "$kicks" INT
+# hut_run TAG: trigseq plays with LinkHut for 7 s while LinkHut goes up 5 BPM; its clicks and
+# LinkHut's in $tmp/clicks-TAG.cap, its note-ons in $tmp/kicks-TAG.out, stderr in play-TAG.err
+hut_run() {
+	local tag=$1 cap kicks ts
+	run_bg "cap-$tag" "$build/audio_capture" "ts_cap_$tag" "$tmp/clicks-$tag.cap" 9
+	cap=$bg_pid
+	wait_port "ts_cap_$tag:in_2" || bad "audio_capture did not come up"
+	jack_connect LinkHut:out_1 "ts_cap_$tag:in_1"
+	run_bg "kicks-$tag" "$build/midi_sink" "kicks_$tag" 0
+	kicks=$bg_pid
+	wait_port "kicks_$tag:in" || bad "midi_sink did not come up"
+	LD_PRELOAD=$build/rtcheck.so run_bg "play-$tag" "$build/trigseq" play tests/jack/thru.tsq \
+		--sync link --click --name "ts_link_$tag" --verbose --duration 7 \
+		--connect "audio_out_1=ts_cap_$tag:in_2" --connect "midi_out=kicks_$tag:in"
+	ts=$bg_pid
+	sleep 3.5
+	for _ in 1 2 3 4 5; do hut e; sleep 0.05; done # LinkHut +5 BPM: trigseq follows
+	wait_pid "$ts" 20
+	hut_rc=$?
+	wait_pid "$cap" 20 >/dev/null 2>&1
+	stop_pid "$kicks" INT
+}
+# onsets_ok TAG: both onset checks pass (quietly)
+onsets_ok() {
+	python3 "$here/clicks.py" "$tmp/clicks-$1.cap" 8 >/dev/null 2>&1 &&
+		python3 "$here/clicks.py" "$tmp/clicks-$1.cap" 3 "$tmp/kicks-$1.out" >/dev/null 2>&1
+}
+# xruns TAG: the xruns trigseq's last status line counts
+xruns() { grep -oE 'xruns [0-9]+' "$tmp/play-$1.err" | tail -1 | cut -d' ' -f2; }
+
+hut_run 1
+tag=1
+# LinkHut places its clicks through a regression filter of its own frames against the clock,
+# which an xrun throws off for several beats (the issue saw two LinkHuts drift 4.7 ms apart);
+# trigseq maps frames by JACK's cycle times. So a run with an xrun is run once more.
+if ! onsets_ok 1 && [ "${xruns1:=$(xruns 1)}" -gt 0 ] 2>/dev/null; then
+	echo "link: $xruns1 xrun(s) while measuring against LinkHut: measuring once more"
+	hut_run 2
+	tag=2
+fi
+[ "$hut_rc" -eq 0 ] && ok "play --sync link with LinkHut: exit 0" ||
+	bad "play --sync link: exit $hut_rc: $(head -c 600 "$tmp/play-$tag.err")"
+grep -q 'Link: 1 peer' "$tmp/play-1.err" && ok "trigseq sees LinkHut: 'Link: 1 peer'" ||
+	bad "no peer seen: $(grep -m3 Link "$tmp/play-1.err")"
+grep -qE 'session playing, 125\.00 BPM' "$tmp/play-1.err" && ok "LinkHut's tempo change followed (125 BPM)" ||
+	bad "tempo not followed: $(grep 'sync link' "$tmp/play-1.err" | tail -2)"
 check "trigseq's clicks on LinkHut's, within 1 ms, bars on its downbeats" \
-	python3 "$here/clicks.py" "$tmp/clicks.cap" 8
+	python3 "$here/clicks.py" "$tmp/clicks-$tag.cap" 8
 check "trigseq's note-ons (step 1 of each bar) on LinkHut's downbeats, within 1 ms" \
-	python3 "$here/clicks.py" "$tmp/clicks.cap" 3 "$tmp/kicks.out"
-rtok "the process callback following Link" "$tmp/play.err"
+	python3 "$here/clicks.py" "$tmp/clicks-$tag.cap" 3 "$tmp/kicks-$tag.out"
+rtok "the process callback following Link" "$tmp/play-$tag.err"
+if [ "$tag" = 2 ]; then
+	grep -qE 'session playing, 130\.00 BPM' "$tmp/play-2.err" &&
+		ok "the second run followed LinkHut to 130 BPM" || bad "second run's tempo"
+	tempo_now=130
+else
+	tempo_now=125
+fi
 
 # ---- 2b: each port written earlier by its own playback latency: midi_out into a sink that
 # declares none, synth into one that declares 300 frames (a MIDI interface's): the same steps
@@ -135,7 +165,7 @@ hut ' ' # LinkHut starts the session: both trigseqs start on its next downbeat
 sleep 2.2
 hut ' ' # LinkHut stops it: both stop
 sleep 1.2
-grep 'sync link' "$tmp/ta.err" | tail -1 | grep -q 'session stopped, 125.00 BPM, stopped' &&
+grep 'sync link' "$tmp/ta.err" | tail -1 | grep -q "session stopped, $tempo_now.00 BPM, stopped" &&
 	ok "LinkHut stopping the session stops trigseq" ||
 	bad "after LinkHut's stop: $(grep 'sync link' "$tmp/ta.err" | tail -1)"
 hut ' ' # and starts it again
@@ -150,8 +180,8 @@ grep -q 'Link: 2 peers' "$tmp/ta.err" && ok "three in the session: 'Link: 2 peer
 	bad "peers: $(grep 'Link:' "$tmp/ta.err" | head -3)"
 grep -q 'Link: 1 peer (one left)' "$tmp/ta.err" && ok "LinkHut vanishing is said: 'Link: 1 peer (one left)'" ||
 	bad "a peer leaving not said: $(grep 'Link:' "$tmp/ta.err" | tail -3)"
-tail -3 "$tmp/ta.err" | grep -q 'session playing, 125.00 BPM, running' &&
-	ok "LinkHut gone, the session plays on at 125 BPM" || bad "after LinkHut vanished: $(tail -3 "$tmp/ta.err")"
+tail -3 "$tmp/ta.err" | grep -q "session playing, $tempo_now.00 BPM, running" &&
+	ok "LinkHut gone, the session plays on at $tempo_now BPM" || bad "after LinkHut vanished: $(tail -3 "$tmp/ta.err")"
 check "two trigseqs in one session click together, bars together" \
 	python3 "$here/clicks.py" "$tmp/pair.cap" 8
 # (the median of jack_mclk_dump's filtered readings, within 0.4 BPM: the ticks are on Link's
@@ -167,7 +197,7 @@ print(f"jack_mclk_dump's median reading {med:.2f} BPM over {len(flt)} ticks")
 sys.exit(0 if flt and abs(med - float(sys.argv[2])) <= 0.4 else 1)
 PY
 }
-check "jack_mclk_dump reads the session's tempo on clock_out" mclk_median "$tmp/mclk.txt" 125.0
+check "jack_mclk_dump reads the session's tempo on clock_out" mclk_median "$tmp/mclk.txt" "$tempo_now"
 exec 7>&-
 
 # ---- 4: the editor in a Link session (tmux), with a new LinkHut: LINK, the peers and the
