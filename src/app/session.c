@@ -32,12 +32,17 @@ bool ts_session_ports(ts_session *s, const ts_pattern *pats, int n)
 	return true;
 }
 
-bool ts_session_has_port(const ts_session *s, const char *name, size_t len)
+int ts_session_port_index(const ts_session *s, const char *name, size_t len)
 {
 	for (int p = 0; p < s->nports; p++)
 		if (strlen(s->ports[p]) == len && strncmp(name, s->ports[p], len) == 0)
-			return true;
-	return false;
+			return p;
+	return -1;
+}
+
+bool ts_session_has_port(const ts_session *s, const char *name, size_t len)
+{
+	return ts_session_port_index(s, name, len) >= 0;
 }
 
 static void sleep_ms(int ms)

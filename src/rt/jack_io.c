@@ -281,7 +281,7 @@ static void link_input(ts_jack *j, ts_timeline_input *in)
 	jack_nframes_t cur_frames;
 	jack_time_t cur_us, next_us;
 	float period_us;
-	double q = j->cfg.quantum > 0 ? j->cfg.quantum : 4;
+	double q = j->cfg.quantum;
 	if (jack_get_cycle_times(j->client, &cur_frames, &cur_us, &next_us, &period_us) != 0) {
 		cur_us = jack_get_time();
 		next_us = cur_us + (jack_time_t)((double)j->nframes * 1e6 / j->rate);
@@ -540,6 +540,8 @@ ts_jack *ts_jack_open(const ts_jack_config *cfg, bool *no_server, char *err, siz
 		ts_midi_in_init(&j->parser[i]);
 	ts_thru_init(&j->thru, cfg->midi_in_channel);
 	j->link_tempo10 = cfg->tempo10; /* the session's when joining: not proposed again */
+	if (!(cfg->quantum > 0))
+		j->cfg.quantum = 4;
 	for (int p = 0; p < cfg->nports; p++) {
 		snprintf(j->port_names[p], sizeof(j->port_names[p]), "%s", cfg->ports[p]);
 		j->cfg.ports[p] = j->port_names[p];
@@ -767,6 +769,18 @@ static bool wait_status(ts_jack *j, bool (*done)(const rt_status *, uint64_t), u
 	return false;
 }
 
+/* Start or stop the Link session (start/stop sync), unless it is so already. A start is two
+ * periods ahead, beat 0 asked there: alone, step 1 plays then; with peers, at their next quantum
+ * boundary. A stop is now. */
+static void link_session_play(ts_jack *j, bool play)
+{
+	if (play == ts_link_is_playing(j->cfg.link))
+		return;
+	int64_t now = ts_link_clock_us(j->cfg.link);
+	int64_t ahead = 2 * (int64_t)published(j)->st.period_frames * 1000000 / j->rate;
+	ts_link_request_playing(j->cfg.link, play, play ? now + ahead : now, 0, j->cfg.quantum);
+}
+
 bool ts_jack_start(ts_jack *j, int timeout_ms)
 {
 	if (!j->active)
@@ -776,14 +790,8 @@ bool ts_jack_start(ts_jack *j, int timeout_ms)
 	if (!wait_status(j, cycles_reached, published(j)->st.cycles + 2, timeout_ms))
 		return false;
 	atomic_store_explicit(&j->start_req, true, memory_order_release);
-	if (j->cfg.link && j->cfg.link_start_stop && j->cfg.link_start &&
-	    !ts_link_is_playing(j->cfg.link)) {
-		/* start the session two periods ahead, beat 0 asked there: alone, step 1 plays then;
-		 * with peers, at their next quantum boundary */
-		int64_t ahead = 2 * (int64_t)published(j)->st.period_frames * 1000000 / j->rate;
-		ts_link_request_playing(j->cfg.link, true, ts_link_clock_us(j->cfg.link) + ahead, 0,
-					j->cfg.quantum > 0 ? j->cfg.quantum : 4);
-	}
+	if (j->cfg.link && j->cfg.link_start_stop && j->cfg.link_start)
+		link_session_play(j, true);
 	return wait_status(j, j->cfg.sync_midi || j->cfg.sync_jack || j->cfg.link ? listening : started,
 			   0, timeout_ms);
 }
@@ -810,11 +818,7 @@ static void link_command(ts_jack *j, ts_jack_cmd cmd)
 		atomic_store_explicit(&j->link_play, play, memory_order_relaxed);
 		return;
 	}
-	int64_t now = ts_link_clock_us(j->cfg.link);
-	int64_t ahead = 2 * (int64_t)published(j)->st.period_frames * 1000000 / j->rate;
-	if (play != ts_link_is_playing(j->cfg.link))
-		ts_link_request_playing(j->cfg.link, play, play ? now + ahead : now, 0,
-					j->cfg.quantum > 0 ? j->cfg.quantum : 4);
+	link_session_play(j, play);
 }
 
 void ts_jack_command(ts_jack *j, ts_jack_cmd cmd)

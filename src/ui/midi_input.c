@@ -11,22 +11,14 @@
 
 #include "trigseq/ui/ui_internal.h"
 
-/* The session's index of a port name (the engine's ports are the union of the documents'). */
-static int session_port(const ts_ui *u, const char *name)
-{
-	for (int p = 0; p < u->ses.nports; p++)
-		if (strcmp(u->ses.ports[p], name) == 0)
-			return p;
-	return -1;
-}
-
 /* Where thru sends now: the cursor's track of the document edited, on its port and channel
  * (channel 0: the track sends no MIDI, or its port is not registered yet). */
 static ts_thru_dest thru_dest(const ts_ui *u)
 {
 	int t = ts_edit_get_cursor(u->ed).track;
 	const ts_track *tk = &ts_edit_pattern(u->ed)->tracks[t];
-	int port = session_port(u, tk->port);
+	/* (the session's index: the engine's ports are the union of the documents') */
+	int port = ts_session_port_index(&u->ses, tk->port, strlen(tk->port));
 	ts_thru_dest d = {.track = (uint8_t)(t + 1), .on = u->midi.thru};
 	if (port >= 0 && ts_track_sends_midi(tk, NULL)) {
 		d.port = (uint8_t)port;

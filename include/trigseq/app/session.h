@@ -58,8 +58,10 @@ typedef struct {
  * TS_MAX_PORTS. */
 bool ts_session_ports(ts_session *s, const ts_pattern *pats, int n);
 
-/* Whether `name` (its first len characters) is one of the patterns' ports. */
+/* Whether `name` (its first len characters) is one of the patterns' ports, and its index in
+ * s->ports (the engine's and the client's), or -1. */
 bool ts_session_has_port(const ts_session *s, const char *name, size_t len);
+int ts_session_port_index(const ts_session *s, const char *name, size_t len);
 
 /* Open the client with cfg->op's settings and s's ports (and the editor's rings). On failure
  * *no_server tells whether no server runs, and s has nothing open. */
