@@ -265,6 +265,7 @@ $(B)/midi_sink: tests/link/midi_sink.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(JACK_CFLAGS) -o $@ $< $(JACK_LIBS)
 
 link-test: $(B)/link_peers $(B)/trigseq $(B)/audio_capture $(B)/rtcheck.so $(B)/midi_sink
+	tools/jack-shm-heal.sh
 	tests/link/run-all.sh $(B)
 
 # Times the process callback of a real client (bench/callback.sh); benchmark code only.
