@@ -45,7 +45,7 @@ void ts_engine_place_track(ts_engine *eng, int t, int64_t pos)
 	trk_rt *r = &eng->trk[t];
 	const pat_slot *ps = chain_slot(eng, eng->cur);
 	int64_t S = ps->tc[t].S, master = ps->master, len = ps->pat.tracks[t].length;
-	int64_t rel = pos - eng->cur_start, cycle = 0, steps = 0, reset = 0;
+	int64_t rel = pos - eng->rep_start, cycle = 0, steps = 0, reset = 0;
 	if (master > 0) {
 		cycle = rel / master;
 		reset = cycle * master;
@@ -57,10 +57,14 @@ void ts_engine_place_track(ts_engine *eng, int t, int64_t pos)
 		reset += master;
 		r->j = 0;
 	}
-	r->reset_pos = eng->cur_start + reset;
+	r->reset_pos = eng->rep_start + reset;
 	r->next_start = r->reset_pos + r->j * S;
 	int64_t per_cycle = master > 0 ? (steps + len - 1) / len : 0;
 	r->pass = (uint32_t)(cycle * per_cycle + (r->j + len - 1) / len);
+	/* a song row's earlier repeats (song-format §5.3: passes count across them) */
+	if (eng->rep_index > 0)
+		r->pass += eng->rep_index * ts_engine_passes_in(eng, eng->phys[eng->cur], t,
+								 eng->change_at - eng->rep_start);
 }
 
 /* The pattern of the chain sounding at pos, and where it started, when the chain plays from
@@ -103,14 +107,23 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 {
 	if (!eng || pos < 0)
 		return;
-	chain_locate(eng, pos, &eng->cur, &eng->cur_start);
-	eng->queued = eng->npat > 1 && !eng->cfg.bank ? (eng->cur + 1) % eng->npat : -1;
 	eng->direct = eng->jump = false;
 	eng->pc_pending = -1;
-	int64_t change = chain_slot(eng, eng->cur)->change;
-	eng->change_at = -1;
-	if (change > 0)
-		eng->change_at = eng->cur_start + ((pos - eng->cur_start) / change + 1) * change;
+	eng->song_map = eng->has_song && eng->song_tempo;
+	eng->ended = false;
+	if (eng->has_song) {
+		ts_song_locate(eng, pos);
+	} else {
+		chain_locate(eng, pos, &eng->cur, &eng->cur_start);
+		eng->rep_start = eng->cur_start;
+		eng->rep_index = 0;
+		eng->queued = eng->npat > 1 && !eng->cfg.bank ? (eng->cur + 1) % eng->npat : -1;
+		int64_t change = chain_slot(eng, eng->cur)->change;
+		eng->change_at = -1;
+		if (change > 0)
+			eng->change_at = eng->cur_start +
+					 ((pos - eng->cur_start) / change + 1) * change;
+	}
 	eng->playing = eng->cur;
 	eng->playing_start = eng->cur_start;
 	eng->changes = 0;
@@ -131,6 +144,8 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 		for (int ch = 0; ch < 16; ch++)
 			if (eng->used[p][ch])
 				memset(eng->notes[p][ch], 0, sizeof(eng->notes[0][0]));
+	if (eng->has_song)
+		ts_song_located(eng);
 	ts_engine_update_eval_min(eng);
 	ts_engine_q_clear(eng);
 	/* Frames keep counting on the timeline where position 0 is frame 0, at the tempo now. */
@@ -235,19 +250,22 @@ ts_status ts_engine_set_tempo(ts_engine *eng, uint16_t tempo10)
 	if (!eng || tempo10 < TS_TEMPO10_MIN || tempo10 > TS_TEMPO10_MAX)
 		return TS_ERR_RANGE;
 	uint64_t K = (uint64_t)tempo10 * 192;
-	if (K == eng->K)
+	if (K == eng->K && !eng->song_map)
 		return TS_OK; /* a new anchor would move frames by rounding */
 	if (eng->start_pending) {
+		eng->song_map = false;
 		/* Nothing is queued nor evaluated yet: play starts from start_pos at the new tempo,
 		 * as if it had been set before the start. */
 		eng->K = K;
 		eng->now = ts_engine_pos_frame(eng, eng->start_pos);
 		return TS_OK;
 	}
-	/* Stopped, this keeps ts_engine_position(): where a Continue would take up the song. */
+	/* Stopped, this keeps ts_engine_position(): where a Continue would take up the song. A
+	 * song's own tempo map ends here too: the live tempo plays every row from now on. */
 	eng->anchor_pos = ts_engine_pos_ceil(eng, eng->now);
 	eng->anchor_frame = eng->now;
 	eng->K = K;
+	eng->song_map = false;
 	ts_engine_q_retime(eng);
 	return TS_OK;
 }
@@ -267,8 +285,12 @@ static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uin
 {
 	const pat_slot *ps = chain_slot(eng, eng->playing);
 	int64_t S = ps->tc[t].S, master = ps->master;
-	int64_t len = ps->pat.tracks[t].length, k = 0, per_reset = 0;
-	pos -= eng->playing_start;
+	int64_t len = ps->pat.tracks[t].length, k = 0, per_reset = 0, origin, period;
+	uint32_t reps;
+	ts_song_origin(eng, pos, &origin, &reps, &period);
+	uint32_t before = reps ? reps * ts_engine_passes_in(eng, eng->phys[eng->playing], t, period)
+			       : 0;
+	pos -= origin;
 	if (pos < 0)
 		pos = 0;
 	if (master > 0) {
@@ -280,7 +302,7 @@ static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uin
 	int64_t j = pos / S;
 	*step = (uint8_t)(j % len + 1);
 	*phase = (uint16_t)((pos - j * S) * TS_PHASE_STEP / S);
-	*pass = (uint32_t)(k * per_reset + j / len + 1);
+	*pass = before + (uint32_t)(k * per_reset + j / len + 1);
 }
 
 /* The position at engine frame f (f >= 1 past a start), exact and rounded down: after a tempo
@@ -288,6 +310,11 @@ static void step_at(const ts_engine *eng, int t, int64_t pos, uint8_t *step, uin
 static int64_t frame_pos(const ts_engine *eng, uint64_t f)
 {
 	uint64_t rate = eng->cfg.rate;
+	const struct song_inst *in = eng->song_map ? ts_song_find_frame(eng, f, true) : NULL;
+	if (in && f >= in->seg_f) {
+		f -= in->seg_f;
+		return in->seg_q + (int64_t)(f / rate * in->K + f % rate * in->K / rate);
+	}
 	if (f < eng->anchor_frame)
 		return eng->anchor_pos > 0 ? eng->anchor_pos - 1 : 0;
 	f -= eng->anchor_frame;
@@ -319,7 +346,10 @@ bool ts_engine_track_near(const ts_engine *eng, int t, int64_t pos, ts_track_nea
 		return false;
 	const pat_slot *ps = chain_slot(eng, eng->playing);
 	int64_t S = ps->tc[t].S, u24 = S / 24; /* every speed's step is a multiple of 24 U */
-	int64_t rel = pos - eng->playing_start;
+	int64_t origin, period;
+	uint32_t reps;
+	ts_song_origin(eng, pos, &origin, &reps, &period);
+	int64_t rel = pos - origin;
 	if (rel < 0)
 		rel = 0;
 	/* to the nearest 24th, then to the nearest step: up to half a step late stays on its step,
@@ -329,7 +359,7 @@ bool ts_engine_track_near(const ts_engine *eng, int t, int64_t pos, ts_track_nea
 	uint8_t step;
 	uint16_t ph;
 	uint32_t pass;
-	step_at(eng, t, eng->playing_start + j * S, &step, &pass, &ph);
+	step_at(eng, t, origin + j * S, &step, &pass, &ph);
 	out->step = step - 1;
 	out->micro = (int)(q - j * 24);
 	out->time = track_time(eng, t, pos);
@@ -349,11 +379,31 @@ void ts_engine_get_status(const ts_engine *eng, ts_engine_status *st)
 	st->changes = eng->changes;
 	st->updates = eng->updates;
 	st->tempo10 = (uint16_t)(eng->K / 192);
+	st->row = -1;
+	st->ended = eng->ended;
+	if (eng->has_song) {
+		st->rows = eng->song.nrows;
+		st->row = eng->song.stmts[0].row;
+		st->repeat = 1;
+		st->repeats = eng->song.rows[st->row].repeat;
+	}
 	if (!eng->running && eng->now == 0)
 		return;
 	/* the step sounding at the last frame run (frame 0 right after start): the exact position at
 	 * that frame, or, right after a tempo change, the last one that sounded before it */
 	int64_t pos = frame_pos(eng, eng->now > 0 ? eng->now - 1 : 0);
+	if (eng->has_song && eng->playing_inst < eng->gen_n &&
+	    eng->playing_inst + SONG_RING >= eng->gen_n) {
+		const struct song_inst *in = &eng->inst[eng->playing_inst % SONG_RING];
+		int64_t origin, period;
+		uint32_t reps;
+		ts_song_origin(eng, pos, &origin, &reps, &period);
+		st->row = in->row;
+		st->repeat = (uint16_t)(reps + 1);
+		st->repeats = in->repeat;
+		if (eng->song_map || eng->has_song)
+			st->tempo10 = (uint16_t)((eng->song_map ? in->K : eng->K) / 192);
+	}
 	for (int t = 0; t < TS_TRACKS; t++) {
 		step_at(eng, t, pos, &st->step[t], &st->pass[t], &st->phase[t]);
 		st->time[t] = track_time(eng, t, pos);
@@ -455,6 +505,10 @@ ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n)
 		eng->phys[p] = (uint8_t)p;
 	}
 	eng->npat = n;
+	eng->has_song = eng->song_map = eng->eval_done = eng->ended = false;
+	eng->ev_mute = 0;
+	eng->rep_start = eng->cur_start = eng->playing_start = 0;
+	eng->rep_index = 0;
 	eng->first = eng->cur = eng->playing = 0;
 	eng->first_start = 0;
 	eng->queued = -1;
@@ -467,6 +521,58 @@ ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n)
 		prepare(eng, p);
 	eng->max_step = chain_max_step(eng);
 	return TS_OK;
+}
+
+ts_status ts_engine_load_song(ts_engine *eng, const ts_pattern *pats, int n, const ts_song *song)
+{
+	if (!eng || !song || song->nrows < 1 || song->nrows > TS_SONG_ROWS_MAX ||
+	    song->nstmts < 1 || song->nstmts > TS_SONG_STMTS_MAX || song->tempo10 < TS_TEMPO10_MIN ||
+	    song->tempo10 > TS_TEMPO10_MAX)
+		return TS_ERR_RANGE;
+	for (int i = 0; i < song->nrows; i++) {
+		const ts_song_row *r = &song->rows[i];
+		if (r->pattern >= n || r->repeat < 1 || r->repeat > TS_SONG_REPEAT_MAX ||
+		    r->length > TS_SONG_LENGTH_MAX || r->stmt >= song->nstmts ||
+		    song->stmts[r->stmt].kind != TS_SONG_STMT_ROW || song->stmts[r->stmt].row != i ||
+		    (r->tempo10 != 0 &&
+		     (r->tempo10 < TS_TEMPO10_MIN || r->tempo10 > TS_TEMPO10_MAX)))
+			return TS_ERR_RANGE;
+	}
+	for (int i = 0; i < song->nstmts; i++) {
+		const ts_song_stmt *st = &song->stmts[i];
+		if (st->kind > TS_SONG_STMT_LOOP || st->row >= song->nrows ||
+		    (st->kind == TS_SONG_STMT_LOOP &&
+		     (song->rows[st->row].stmt >= i || st->count > TS_SONG_COUNT_MAX)))
+			return TS_ERR_RANGE;
+	}
+	ts_status s = ts_engine_load_chain(eng, pats, n);
+	if (s != TS_OK)
+		return s;
+	for (int i = 0; i < song->nrows; i++) {
+		const ts_song_row *r = &song->rows[i];
+		if (!r->length && chain_slot(eng, r->pattern)->change <= 0)
+			return TS_ERR_RANGE; /* the row would never end */
+	}
+	eng->song = *song;
+	if (eng->cfg.tempo10)
+		eng->song.tempo10 = eng->cfg.tempo10;
+	eng->K = (uint64_t)eng->song.tempo10 * 192;
+	eng->has_song = true;
+	eng->song_tempo = true;
+	eng->cur = eng->playing = eng->song.rows[eng->song.stmts[0].row].pattern;
+	eng->first = eng->cur;
+	return TS_OK;
+}
+
+void ts_engine_song_tempo(ts_engine *eng, bool on)
+{
+	if (eng)
+		eng->song_tempo = on;
+}
+
+bool ts_engine_ended(const ts_engine *eng)
+{
+	return eng && eng->ended;
 }
 
 /* ---- replacing a pattern while playing ---- */
@@ -509,7 +615,7 @@ static void follow_update(ts_engine *eng, const pat_slot *from, const pat_slot *
 	ts_engine_update_eval_min(eng);
 	/* The next change point on the new spacing from the pattern's start that no evaluated step
 	 * reaches (a direct selection on its way keeps its own). */
-	if (from->change != to->change && !eng->direct)
+	if (from->change != to->change && !eng->direct && !eng->has_song)
 		eng->change_at = ts_engine_next_change_point(eng, to->change);
 }
 
@@ -612,6 +718,7 @@ static void prepare(ts_engine *eng, int slot)
 	int64_t master_step = (int64_t)TS_UNITS_PER_STEP * den / num;
 	ps->master = pat->mode == TS_MODE_ADVANCED && pat->length > 0 ? pat->length * master_step : 0;
 	ps->change = (pat->change > 0 ? pat->change : pat->length) * master_step;
+	ps->mstep = master_step;
 	for (int t = 0; t < TS_TRACKS; t++) {
 		const ts_track *tk = &pat->tracks[t];
 		trk_const *c = &ps->tc[t];

@@ -337,6 +337,7 @@ static void handle_change(ts_engine *eng, uint64_t frame, const qent *e)
 		emit_program(eng, frame, e->b - 1);
 	eng->playing = e->a;
 	eng->playing_start = (int64_t)e->sub;
+	eng->playing_inst = (uint64_t)e->n << 32 | e->gen;
 	eng->changes++;
 }
 
@@ -428,6 +429,8 @@ static void emit_start(ts_engine *eng)
 		emit_program(eng, 0, eng->queued);
 }
 
+static void halt(ts_engine *eng, uint64_t frame);
+
 void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 {
 	if (!eng || !eng->running || nframes == 0)
@@ -456,9 +459,21 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 		uint64_t f = end;
 		if (eng->nq > 0 && (eng->q[0].key >> 6) < end)
 			f = eng->q[0].key >> 6;
+		if (eng->song_map)
+			ts_song_gen_frame(eng, f + 1);
 		if (eng->eval_min < ts_engine_pos_ceil(eng, f + 1) + eng->max_step) {
 			ts_engine_evaluate_next(eng);
 			continue; /* its entries may come before the head */
+		}
+		/* The song's end (song-format §5.5): what comes before its frame is sent, nothing at
+		 * or after it but the stop. */
+		if (eng->eval_done && eng->gen_done) {
+			uint64_t fe = ts_engine_pos_frame(eng, eng->gen_q);
+			if (fe <= f && fe < end) {
+				halt(eng, fe);
+				eng->ended = true;
+				break;
+			}
 		}
 		if (eng->nq == 0 || (eng->q[0].key >> 6) >= end)
 			break;
@@ -470,13 +485,9 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 }
 
 
-void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
+/* Stop at absolute frame `frame` of the period being run (eng->base its first). */
+static void halt(ts_engine *eng, uint64_t frame)
 {
-	if (!eng || !eng->running)
-		return;
-	eng->fn = fn;
-	eng->ctx = ctx;
-	eng->base = 0;
 	if (eng->cfg.send_clock)
 		emit3(eng, frame, TS_PORT_CLOCK, 0, 1, 0xFC, 0, 0);
 	if (eng->cfg.bank) {
@@ -506,4 +517,14 @@ void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
 	ts_engine_q_clear(eng);
 	eng->running = false;
 	eng->start_pending = false;
+}
+
+void ts_engine_stop(ts_engine *eng, uint32_t frame, ts_event_fn fn, void *ctx)
+{
+	if (!eng || !eng->running)
+		return;
+	eng->fn = fn;
+	eng->ctx = ctx;
+	eng->base = 0;
+	halt(eng, frame);
 }

@@ -31,19 +31,36 @@ uint64_t ts_pos_to_frame(int64_t pos, uint32_t rate, uint16_t tempo10)
  */
 uint64_t ts_engine_pos_frame(const ts_engine *eng, int64_t pos)
 {
-	return eng->anchor_frame +
-	       ts_pos_to_frame(pos - eng->anchor_pos, eng->cfg.rate, (uint16_t)(eng->K / 192));
+	int64_t aq = eng->anchor_pos;
+	uint64_t af = eng->anchor_frame, K = eng->K;
+	const struct song_inst *in = eng->song_map ? ts_song_find(eng, pos, NULL) : NULL;
+	if (in) {
+		aq = in->seg_q;
+		af = in->seg_f;
+		K = in->K;
+	}
+	return af + ts_pos_to_frame(pos - aq, eng->cfg.rate, (uint16_t)(K / 192));
 }
 
-/* The smallest position whose frame is >= f, for f >= anchor_frame (the frames still to run):
- * anchor_pos + ceil(K·(2g − 1) / 2·rate) with g = f − anchor_frame > 0. */
+/* The smallest position whose frame is >= f, for f >= the anchor's frame (the frames still to
+ * run): anchor_pos + ceil(K·(2g − 1) / 2·rate) with g = f − anchor_frame > 0. On the song's map,
+ * the anchor is the segment of the last instance that starts before f: the old tempo's formula
+ * holds up to the next segment's start, whose frame is >= f. */
 int64_t ts_engine_pos_ceil(const ts_engine *eng, uint64_t f)
 {
-	if (f <= eng->anchor_frame)
-		return eng->anchor_pos;
-	uint64_t m = 2 * (f - eng->anchor_frame) - 1, d = 2 * (uint64_t)eng->cfg.rate;
+	int64_t aq = eng->anchor_pos;
+	uint64_t af = eng->anchor_frame, K = eng->K;
+	const struct song_inst *in = eng->song_map ? ts_song_find_frame(eng, f, false) : NULL;
+	if (in) {
+		aq = in->seg_q;
+		af = in->seg_f;
+		K = in->K;
+	}
+	if (f <= af)
+		return aq;
+	uint64_t m = 2 * (f - af) - 1, d = 2 * (uint64_t)eng->cfg.rate;
 	uint64_t q = m / d, r = m % d;
-	return eng->anchor_pos + (int64_t)(q * eng->K + (r * eng->K + d - 1) / d);
+	return aq + (int64_t)(q * K + (r * K + d - 1) / d);
 }
 
 /* ---- the queue: a binary heap ---- */
@@ -133,9 +150,11 @@ void ts_engine_q_clear(ts_engine *eng)
 		eng->ps[s].refs = 0;
 }
 
-qent ts_engine_ent_at(const ts_engine *eng, int64_t pos, int track, int cls, uint64_t ord, int hit,
-		   int idx)
+qent ts_engine_ent_at(ts_engine *eng, int64_t pos, int track, int cls, uint64_t ord, int hit,
+		      int idx)
 {
+	if (eng->song_map)
+		ts_song_gen_pos(eng, pos);
 	qent e;
 	memset(&e, 0, sizeof(e));
 	e.key = ts_engine_pos_frame(eng, pos) << 6 | (uint64_t)track << 2 | (uint64_t)cls;
@@ -232,7 +251,8 @@ static void evaluate_step(ts_engine *eng, int t)
 	if (step == 0)
 		r->pass++;
 	const ts_trig *tr = &tk->steps[step];
-	if (tr->kind == TS_TRIG_NONE || tr->kind == TS_TRIG_MUTED || tk->mute)
+	if (tr->kind == TS_TRIG_NONE || tr->kind == TS_TRIG_MUTED || tk->mute ||
+	    (eng->ev_mute >> t & 1))
 		return;
 	if (!cond_true(eng, t, r, tk, tr, start))
 		return;
@@ -316,19 +336,14 @@ static void advance_track(ts_engine *eng, int t)
 	}
 }
 
-/* The change point: the queued pattern takes over, every track at step 1 of its pass 1. Called
- * once every step starting before it is evaluated; steps of the old pattern that straddle it are
- * cut there. */
-static void change_pattern(ts_engine *eng)
+void ts_engine_change_to(ts_engine *eng, int next, int64_t at, bool jump, int after, uint64_t inst)
 {
-	int64_t at = eng->change_at;
-	int next = eng->queued;
-	bool jump = eng->direct && eng->jump;
-	eng->direct = eng->jump = false;
 	eng->cur = next;
 	if (!jump)
 		eng->cur_start = at; /* a jump keeps counting from the old pattern's start */
-	eng->queued = eng->npat > 1 && !eng->cfg.bank ? (next + 1) % eng->npat : -1;
+	eng->rep_start = eng->cur_start;
+	eng->rep_index = 0;
+	eng->queued = after;
 	int64_t change = chain_slot(eng, next)->change;
 	eng->change_at = -1;
 	if (change > 0)
@@ -348,9 +363,23 @@ static void change_pattern(ts_engine *eng)
 	e.kind = ENT_CHANGE;
 	e.pat = eng->phys[next];
 	e.a = (uint8_t)next;
-	e.b = (uint8_t)(eng->queued + 1);
+	e.b = (uint8_t)(after + 1);
+	e.gen = (uint32_t)inst;
+	e.n = (uint16_t)(inst >> 32);
 	e.sub = (uint64_t)eng->cur_start; /* alone at its key: nothing to order against */
 	ts_engine_q_push(eng, e);
+}
+
+/* The change point: the queued pattern takes over, every track at step 1 of its pass 1. Called
+ * once every step starting before it is evaluated; steps of the old pattern that straddle it are
+ * cut there. */
+static void change_pattern(ts_engine *eng)
+{
+	bool jump = eng->direct && eng->jump;
+	int next = eng->queued;
+	eng->direct = eng->jump = false;
+	ts_engine_change_to(eng, next, eng->change_at, jump,
+			    eng->npat > 1 && !eng->cfg.bank ? (next + 1) % eng->npat : -1, 0);
 }
 
 /* The first change point of pattern cur that no evaluated step reaches, or -1. */
@@ -378,6 +407,12 @@ void ts_engine_evaluate_next(ts_engine *eng)
 {
 	/* Change points with nothing queued pass by (a single pattern loops on its length). */
 	while (eng->change_at >= 0 && eng->eval_min >= eng->change_at) {
+		if (eng->has_song) {
+			ts_song_boundary(eng);
+			if (eng->eval_done)
+				return;
+			continue;
+		}
 		if (eng->queued >= 0) {
 			change_pattern(eng);
 			break;

@@ -12,6 +12,7 @@
 #define TRIGSEQ_ENGINE_INTERNAL_H
 
 #include "trigseq/core/engine.h"
+#include "trigseq/core/song.h"
 
 /* Capacity of the event queue. Pending entries per track are bounded by:
  *   - gate note-offs: a note-off waits at most gate·S ≤ 128 steps, and (micro/swing reorder trigs by
@@ -118,7 +119,25 @@ typedef struct {
 	uint32_t refs;           /* queued entries tagged with this slot */
 	bool mapped;             /* some chain index lives here */
 	uint8_t index;           /* the chain index it was last mapped to (voice events say it) */
+	int64_t mstep;           /* its master step in U (a song row's `length` counts them) */
 } pat_slot;
+
+/* Row instances of a song kept ahead of play (song-format §5.1, §5.2): generated in play order by
+ * walking the song (song_gen), each with the tempo segment it starts in. Positions from the one
+ * sounding now to the latest one queued are covered: entries are queued at most 128 steps of the
+ * slowest speed (1/8x: 1024 1x steps) ahead of evaluation, which is at most 3 steps ahead of the
+ * output, and a row instance lasts at least one master step at 2x (1/2 step): <= 2060 instances,
+ * so 4096 always hold them. */
+#define SONG_RING 4096
+
+struct song_inst {
+	int64_t q;               /* start (U from the song's start) */
+	int64_t period;          /* U per repeat */
+	int64_t seg_q;           /* start of its tempo segment */
+	uint64_t seg_f;          /* ... at this exact frame */
+	uint64_t K;              /* tempo10 · 192 of the segment */
+	uint16_t row, repeat;
+};
 
 typedef struct {
 	/* evaluation state */
@@ -167,6 +186,8 @@ struct ts_engine {
 	int64_t first_start;     /* bank: where it started, for Continue (0 = the song's start) */
 	int cur, queued;         /* queued: -1 = none */
 	int64_t cur_start;
+	int64_t rep_start;       /* where the tracks restarted last: cur_start, or a song row's repeat */
+	uint32_t rep_index;      /* repeats of the row instance before that one */
 	int64_t change_at;       /* next change point of cur, -1 = none */
 	bool direct;             /* change_at is a direct selection's P (ts_engine_select) ... */
 	bool jump;               /* ... in direct jump mode */
@@ -184,6 +205,22 @@ struct ts_engine {
 	uint32_t lost, peak, nq;
 	ts_event_fn fn;
 	void *ctx;
+	/* Song mode (ts_engine_load_song). song_map: positions are timed by the song's tempo map
+	 * (else by K and the anchor: a live tempo, or a master's). */
+	bool has_song, song_tempo, song_map;
+	bool eval_done;          /* evaluation passed the song's last row instance */
+	bool ended;              /* the song stopped at its end by itself */
+	uint16_t ev_mute;        /* mutes of the row instance being evaluated */
+	uint64_t ev;             /* the row instance being evaluated (number since the start) */
+	uint64_t playing_inst;   /* the one sounding (status) */
+	uint64_t gen_n;          /* instances generated; instance n is inst[n % SONG_RING] */
+	int64_t gen_q;           /* where the next one starts */
+	bool gen_done;           /* the song ends at gen_q */
+	int64_t seg_q;           /* the last generated instance's tempo segment */
+	uint64_t seg_f, seg_K;
+	ts_song_cursor gen_cur;
+	ts_song song;
+	struct song_inst inst[SONG_RING];
 	qent q[QCAP];
 	note_slot notes[TS_MAX_PORTS][16][128];
 	pat_slot ps[];           /* nslots of them */
@@ -216,16 +253,50 @@ void ts_engine_q_retime(ts_engine *eng);
 /* After an entry popped from the queue was handled. */
 void ts_engine_q_release(ts_engine *eng, const qent *e);
 void ts_engine_q_clear(ts_engine *eng);
-qent ts_engine_ent_at(const ts_engine *eng, int64_t pos, int track, int cls, uint64_t ord,
+qent ts_engine_ent_at(ts_engine *eng, int64_t pos, int track, int cls, uint64_t ord,
 		      int hit, int idx);
 
 /* ---- engine_eval.c: evaluation ---- */
+
+/* Pattern `next` takes over at `at` (a change point, a direct selection's P, a song's row
+ * boundary), every track at step 1 of its pass 1 (jump: at its step counted from the old
+ * pattern's start); `after` is the pattern chosen after it (program send), -1 none; `inst` the
+ * song's row instance (0 for a chain). Sets change_at for a chain. */
+void ts_engine_change_to(ts_engine *eng, int next, int64_t at, bool jump, int after, uint64_t inst);
 
 /* The first change point of pattern cur that no evaluated step reaches, or -1. */
 int64_t ts_engine_next_change_point(const ts_engine *eng, int64_t change);
 void ts_engine_update_eval_min(ts_engine *eng);
 /* Evaluate the next step in the global order (step start, track 1 … 12). */
 void ts_engine_evaluate_next(ts_engine *eng);
+
+/* ---- engine_song.c: song mode ---- */
+
+/* Generate row instances until one starts after pos (or the song ends). */
+void ts_song_gen_pos(ts_engine *eng, int64_t pos);
+/* Generate row instances until one starts at a frame after f (or the song ends). */
+void ts_song_gen_frame(ts_engine *eng, uint64_t f);
+/* Instance n, generating it if needed; NULL after the song's end. */
+const struct song_inst *ts_song_inst(ts_engine *eng, uint64_t n);
+/* The kept instance sounding at pos (the first kept one before it, the last after it); NULL
+ * when none is generated. No generation: for the const readers. */
+const struct song_inst *ts_song_find(const ts_engine *eng, int64_t pos, uint64_t *n);
+/* The last kept instance starting at a frame before f (at or before, with or_at), else the first
+ * kept one; NULL when none is generated. */
+const struct song_inst *ts_song_find_frame(const ts_engine *eng, uint64_t f, bool or_at);
+/* Walk the song from its start to pos: the generator, evaluation and the tracks placed there. */
+void ts_song_locate(ts_engine *eng, int64_t pos);
+/* After ts_song_locate and the tracks placed: a position at or after the end plays nothing. */
+void ts_song_located(ts_engine *eng);
+/* Evaluation reached change_at, the end of a repeat: the next repeat, the next row instance,
+ * or the song's end. */
+void ts_song_boundary(ts_engine *eng);
+/* Origin of the tracks' steps at pos (the start of the repeat holding it) and the repeats of
+ * its instance before it, for the status of the instance sounding. */
+void ts_song_origin(const ts_engine *eng, int64_t pos, int64_t *origin, uint32_t *reps,
+		    int64_t *period);
+/* Step 1 starts of track t in [origin, origin + rel) of pattern slot `slot`. */
+uint32_t ts_engine_passes_in(const ts_engine *eng, int slot, int t, int64_t rel);
 
 /* ---- engine.c: control ---- */
 

@@ -47,6 +47,7 @@
 #include <stdint.h>
 
 #include "trigseq/core/pattern.h"
+#include "trigseq/core/song.h"
 #include "trigseq/core/status.h"
 
 #define TS_UNITS_PER_STEP 28800   /* U per 1x step */
@@ -116,6 +117,11 @@ typedef struct {
 	uint32_t changes;        /* pattern changes since start */
 	uint32_t updates;        /* ts_engine_update() calls that succeeded since the chain's load */
 	uint16_t tempo10;        /* BPM x 10 playing now (or at the next start) */
+	/* a song (ts_engine_load_song): the row sounding (0-based; -1 without a song), its repeat
+	 * 1 … repeats, the song's rows; ended: it stopped at its end by itself */
+	int row, rows;
+	uint16_t repeat, repeats;
+	bool ended;
 } ts_engine_status;
 
 typedef struct ts_engine ts_engine;
@@ -148,6 +154,27 @@ ts_status ts_engine_load(ts_engine *eng, const ts_pattern *pat);
  * TS_MAX_PORTS. A single pattern has no changes unless one is queued.
  */
 ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n);
+
+/*
+ * Give the engine a song (spec/song-format.md): its patterns as a chain of n (copied, in the
+ * song's order of first use: row.pattern indexes them) and its program (copied). Not while
+ * running. Start and Continue play the song from its start, or from a position as if it had
+ * played from its start (§5): row instances one after another, each repeat restarting every
+ * track at step 1 with passes counting on, each row boundary a change point (§5.4), the row's
+ * mutes, and the song's tempo map (§5.2: each row's tempo, else the song's; cfg.tempo10, when
+ * set, replaces the song's). At the song's end (§5.5) the engine stops by itself as
+ * ts_engine_stop does, at that frame (ts_engine_ended); a position at or after the end plays
+ * nothing. ts_engine_set_tempo, or ts_engine_song_tempo(false) before a start, puts a single tempo
+ * in place of the map (a live tempo, a master's). TS_ERR_RANGE: an invalid song, a row past the
+ * chain or one that never ends (no `length` and a pattern without change points).
+ * ts_engine_queue and _select are for chains and banks; a song ignores what they queue.
+ */
+ts_status ts_engine_load_song(ts_engine *eng, const ts_pattern *pats, int n, const ts_song *song);
+/* Whether Start and Continue time a song by its own tempo map (true at ts_engine_load_song), or
+ * by the tempo of ts_engine_set_tempo (a clock master's): not while running. */
+void ts_engine_song_tempo(ts_engine *eng, bool on);
+/* The song stopped at its end by itself (it is not running). [RT] */
+bool ts_engine_ended(const ts_engine *eng);
 
 /* Queue chain pattern `index` for the next change point, in place of the chain's next pattern;
  * the chain goes on from the one after it. A change point less than one longest step of the
