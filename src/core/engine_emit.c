@@ -467,8 +467,8 @@ void ts_engine_run(ts_engine *eng, uint32_t nframes, ts_event_fn fn, void *ctx)
 		}
 		/* The song's end (song-format §5.5): what comes before its frame is sent, nothing at
 		 * or after it but the stop. */
-		if (eng->eval_done && eng->gen_done) {
-			uint64_t fe = ts_engine_pos_frame(eng, eng->gen_q);
+		if (eng->eval_done && eng->gen.done) {
+			uint64_t fe = ts_engine_pos_frame(eng, eng->gen.end);
 			if (fe <= f && fe < end) {
 				halt(eng, fe);
 				eng->ended = true;

@@ -214,11 +214,9 @@ struct ts_engine {
 	uint64_t ev;             /* the row instance being evaluated (number since the start) */
 	uint64_t playing_inst;   /* the one sounding (status) */
 	uint64_t gen_n;          /* instances generated; instance n is inst[n % SONG_RING] */
-	int64_t gen_q;           /* where the next one starts */
-	bool gen_done;           /* the song ends at gen_q */
-	int64_t seg_q;           /* the last generated instance's tempo segment */
-	uint64_t seg_f, seg_K;
-	ts_song_cursor gen_cur;
+	ts_song_walk gen;        /* the walk that generates them: the song ends at gen.end once
+				  * gen.done */
+	ts_song_pattern sp[TS_CHAIN_MAX]; /* the chain's periods, as the slots are now */
 	ts_song song;
 	struct song_inst inst[SONG_RING];
 	qent q[QCAP];

@@ -35,40 +35,24 @@ static uint64_t frame_in(const ts_engine *eng, const struct song_inst *in, int64
 /* The next row instance, or false at the song's end. */
 static bool gen_one(ts_engine *eng)
 {
-	if (eng->gen_done)
-		return false;
-	int row = ts_song_next(&eng->song, &eng->gen_cur);
-	if (row < 0) {
-		eng->gen_done = true;
-		return false;
+	for (int p = 0; p < eng->npat; p++) {
+		eng->sp[p].period = chain_slot(eng, p)->change;
+		eng->sp[p].mstep = chain_slot(eng, p)->mstep;
 	}
-	const ts_song_row *r = &eng->song.rows[row];
-	const pat_slot *ps = chain_slot(eng, r->pattern);
-	int64_t period = r->length ? (int64_t)r->length * ps->mstep : ps->change;
-	if (period <= 0)
-		period = ps->mstep; /* a row that never ends: the loader refuses it */
-	uint64_t K = (uint64_t)ts_song_row_tempo(&eng->song, row) * 192;
-	if (eng->gen_n == 0) {
-		eng->seg_q = 0;
-		eng->seg_f = 0;
-		eng->seg_K = K;
-	} else if (K != eng->seg_K) {
-		eng->seg_f += ts_pos_to_frame(eng->gen_q - eng->seg_q, eng->cfg.rate,
-					      (uint16_t)(eng->seg_K / 192));
-		eng->seg_q = eng->gen_q;
-		eng->seg_K = K;
-	}
+	ts_song_walk *w = &eng->gen;
+	if (!ts_song_walk_next(w, &eng->song, eng->sp, eng->cfg.rate))
+		return false;
 	*slot_of(eng, eng->gen_n++) = (struct song_inst){
-		.q = eng->gen_q, .period = period, .seg_q = eng->seg_q, .seg_f = eng->seg_f,
-		.K = K, .row = (uint16_t)row, .repeat = r->repeat,
+		.q = w->q, .period = w->period, .seg_q = w->seg_q, .seg_f = w->seg_f,
+		.K = (uint64_t)w->seg_tempo10 * 192, .row = (uint16_t)w->row,
+		.repeat = eng->song.rows[w->row].repeat,
 	};
-	eng->gen_q += period * r->repeat;
 	return true;
 }
 
 void ts_song_gen_pos(ts_engine *eng, int64_t pos)
 {
-	while (!eng->gen_done && eng->gen_q <= pos)
+	while (!eng->gen.done && (eng->gen_n == 0 || eng->gen.end <= pos))
 		gen_one(eng);
 }
 
@@ -76,8 +60,8 @@ void ts_song_gen_frame(ts_engine *eng, uint64_t f)
 {
 	if (eng->gen_n == 0)
 		gen_one(eng);
-	while (!eng->gen_done && eng->gen_n > 0 &&
-	       frame_in(eng, slot_of(eng, eng->gen_n - 1), eng->gen_q) <= f)
+	while (!eng->gen.done && eng->gen_n > 0 &&
+	       ts_song_walk_frame(&eng->gen, eng->gen.end, eng->cfg.rate) <= f)
 		gen_one(eng);
 }
 
@@ -161,15 +145,13 @@ static void eval_end(ts_engine *eng)
 
 void ts_song_locate(ts_engine *eng, int64_t pos)
 {
-	ts_song_cursor_init(&eng->gen_cur);
+	ts_song_walk_init(&eng->gen);
 	eng->gen_n = 0;
-	eng->gen_q = 0;
-	eng->gen_done = false;
 	eng->eval_done = false;
 	ts_song_gen_pos(eng, pos);
 	uint64_t n = 0;
 	const struct song_inst *in = ts_song_find(eng, pos, &n);
-	if (!in || (eng->gen_done && pos >= eng->gen_q)) {
+	if (!in || (eng->gen.done && pos >= eng->gen.end)) {
 		/* at or after the end: nothing plays (the caller places the tracks, then this holds) */
 		in = slot_of(eng, eng->gen_n > 0 ? eng->gen_n - 1 : 0);
 		n = eng->gen_n > 0 ? eng->gen_n - 1 : 0;

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "trigseq/core/engine.h"
+
 void ts_song_cursor_init(ts_song_cursor *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -49,4 +51,75 @@ bool ts_song_endless(const ts_song *s)
 		if (s->stmts[i].kind == TS_SONG_STMT_LOOP && s->stmts[i].count == TS_SONG_INF)
 			return true;
 	return false;
+}
+
+void ts_song_walk_init(ts_song_walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	ts_song_cursor_init(&w->cur);
+	w->row = -1;
+}
+
+uint64_t ts_song_walk_frame(const ts_song_walk *w, int64_t pos, uint32_t rate)
+{
+	return w->seg_f + ts_pos_to_frame(pos - w->seg_q, rate, w->seg_tempo10);
+}
+
+bool ts_song_walk_next(ts_song_walk *w, const ts_song *s, const ts_song_pattern *pats,
+		       uint32_t rate)
+{
+	if (w->done)
+		return false;
+	int row = ts_song_next(s, &w->cur);
+	if (row < 0) {
+		w->done = true;
+		w->row = -1;
+		return false;
+	}
+	const ts_song_row *r = &s->rows[row];
+	int64_t period = r->length ? (int64_t)r->length * pats[r->pattern].mstep
+				   : pats[r->pattern].period;
+	if (period <= 0)
+		period = pats[r->pattern].mstep; /* a row that never ends: songfile refuses it */
+	uint16_t t10 = ts_song_row_tempo(s, row);
+	int64_t q = w->n > 0 ? w->end : 0;
+	if (w->n == 0) {
+		w->seg_q = 0;
+		w->seg_f = 0;
+		w->seg_tempo10 = t10;
+	} else if (t10 != w->seg_tempo10) {
+		w->seg_f = ts_song_walk_frame(w, q, rate);
+		w->seg_q = q;
+		w->seg_tempo10 = t10;
+	}
+	w->row = row;
+	w->q = q;
+	w->period = period;
+	w->end = q + period * r->repeat;
+	w->n++;
+	return true;
+}
+
+uint64_t ts_song_frame(const ts_song *s, const ts_song_pattern *pats, uint32_t rate, int64_t pos,
+		       bool *ended)
+{
+	ts_song_walk w;
+	ts_song_walk_init(&w);
+	*ended = false;
+	while (ts_song_walk_next(&w, s, pats, rate))
+		if (w.end > pos)
+			return ts_song_walk_frame(&w, pos, rate);
+	*ended = true;
+	return w.n > 0 ? ts_song_walk_frame(&w, w.end, rate) : 0;
+}
+
+void ts_song_patterns(const ts_pattern *pats, int n, ts_song_pattern *out)
+{
+	for (int p = 0; p < n; p++) {
+		int num, den;
+		ts_speed_ratio(pats[p].speed, &num, &den);
+		int64_t mstep = (int64_t)TS_UNITS_PER_STEP * den / num;
+		out[p].mstep = mstep;
+		out[p].period = (pats[p].change > 0 ? pats[p].change : pats[p].length) * mstep;
+	}
 }

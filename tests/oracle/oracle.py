@@ -9,12 +9,17 @@ for every example pattern; a difference means one of the two misreads the spec.
 
 usage: oracle.py FILE... [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]
 Several files play as a chain (README "Using it" and "Engine semantics where the spec is silent",
-"Chains"). Only canonical files are read (run `trigseq fmt` first); the parser here is
-deliberately small.
+"Chains"); a `.tss` file plays as a song (spec/song-format.md §5: row instances, repeats, the
+tempo map, mutes, loops, the end), and a chain is the song `row A`, `row B` ... `loop 1 inf`
+(§5.6). Only canonical files are read (run `trigseq fmt` first); the parser here is
+deliberately small. Times are positions in 1x steps (exact fractions) from the start, turned
+into frames only by the tempo map.
 """
 import argparse
+import bisect
 import heapq
 import math
+import os
 import shlex
 import sys
 from fractions import Fraction as F
@@ -189,6 +194,55 @@ def draw100(seed, track, start_pos):
         k += 1
 
 
+def parse_song(path):
+    """A canonical `.tss` (song-format §3): (song tempo or None, rows, statements); rows are dicts
+    with the pattern file resolved against the song's folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    tempo, rows, stmts = None, [], []
+    with open(path, encoding='utf-8') as f:
+        for raw in f:
+            toks = shlex.split(strip_comment(raw))
+            if not toks or toks[0] == 'trigseq-song':
+                continue
+            key, args = toks[0], toks[1:]
+            if key == 'tempo':
+                tempo = F(args[0])
+            elif key == 'row':
+                r = {'file': os.path.realpath(os.path.join(folder, args[0])), 'repeat': 1,
+                     'length': None, 'tempo': None, 'mute': set()}
+                for i in range(1, len(args), 2):
+                    k, v = args[i], args[i + 1]
+                    if k == 'mute':
+                        r['mute'] = {int(x) for x in v.split(',')}
+                    elif k == 'tempo':
+                        r['tempo'] = F(v)
+                    else:
+                        r[k] = int(v)
+                stmts.append(('row', len(rows)))
+                rows.append(r)
+            elif key == 'loop':
+                stmts.append(('loop', int(args[0]) - 1, None if args[1] == 'inf' else int(args[1])))
+    return tempo, rows, stmts
+
+
+def song_walk(rows, stmts):
+    """The rows played, in order (song-format §3.1); a generator (it may never end)."""
+    count = {}
+    pc = 0
+    start_of = {st[1]: i for i, st in enumerate(stmts) if st[0] == 'row'}
+    while pc < len(stmts):
+        st = stmts[pc]
+        if st[0] == 'row':
+            yield st[1]
+            pc += 1
+        elif st[2] is None or count.get(pc, 0) < st[2]:
+            count[pc] = count.get(pc, 0) + 1
+            pc = start_of[st[1]]
+        else:
+            count[pc] = 0
+            pc += 1
+
+
 def change_after(pat, s1):
     """Time from a pattern's start to its change point, or None (README, "Chains"): `change`
     master steps (`change off`: `length`), at the pattern speed in normal mode and the master
@@ -203,52 +257,105 @@ def change_after(pat, s1):
 
 
 def run(args):
-    pats = [parse(f) for f in args.files]
+    song_file = len(args.files) == 1 and args.files[0].endswith('.tss')
+    if song_file:
+        song_tempo, rows, stmts = parse_song(args.files[0])
+        files = []
+        for r in rows:
+            if r['file'] not in files:
+                files.append(r['file'])
+        pats = [parse(f) for f in files]
+        for r in rows:
+            r['pi'] = files.index(r['file'])
+        if song_tempo is None:
+            song_tempo = pats[rows[0]['pi']][0]['tempo']
+    else:
+        pats = [parse(f) for f in args.files]
+        rows = [{'pi': i, 'repeat': 1, 'length': None, 'tempo': None, 'mute': set()}
+                for i in range(len(pats))]
+        stmts = [('row', i) for i in range(len(pats))] + [('loop', 0, None)]
+        song_tempo = pats[0][0]['tempo']          # the chain plays at one tempo
+    if args.bpm:
+        song_tempo = F(args.bpm)
     rate = args.rate
-    tempo = F(args.bpm) if args.bpm else pats[0][0]['tempo']   # the chain plays at one tempo
-    s1 = F(rate * 60) / (tempo * 4)              # frames per 1x step
-    end_time = args.bars * 16 * s1
-    end = math.floor(end_time + F(1, 2))
-    frame = lambda t: math.floor(t + F(1, 2))
-
+    s1 = F(1)                                     # times are positions, in 1x steps
     step_len = {(pi, t.n): s1 / SPEEDS[t.speed] for pi, (_, ts) in enumerate(pats) for t in ts}
-    horizon = end_time + max(step_len.values()) * 2
+    max_step = max(step_len.values())
 
-    # 0. The chain's segments: (pattern index, start, change point or None). A single pattern
-    # has no changes.
+    # 0. Row instances (song-format §5.1): (pattern index, start, end or None, period, repeat,
+    # tempo, mutes). A single pattern file has no change points: one endless instance.
+    bars = args.bars
+    if bars is None:      # a song plays to its end, one that never ends 4 bars; a chain 4 bars
+        endless = any(st[0] == 'loop' and st[2] is None for st in stmts)
+        bars = 4 if endless or not song_file else None
+    limit = None if bars is None else F(16 * bars)
     segs = []
-    c, pi = F(0), 0
-    while c < horizon:
-        d = change_after(pats[pi][0], s1) if len(pats) > 1 else None
-        segs.append((pi, c, None if d is None else c + d))
-        if d is None:
+    c = F(0)
+    for ri in song_walk(rows, stmts) if (song_file or len(pats) > 1) else [0]:
+        r = rows[ri]
+        pat = pats[r['pi']][0]
+        period = (r['length'] * s1 / SPEEDS[pat['speed']]) if r['length'] else \
+            change_after(pat, s1)
+        if period is None or not (song_file or len(pats) > 1):
+            segs.append((r['pi'], c, None, None, 1, r['tempo'] or song_tempo, r['mute']))
             break
-        c, pi = c + d, (pi + 1) % len(pats)
+        d = period * r['repeat']
+        segs.append((r['pi'], c, c + d, period, r['repeat'], r['tempo'] or song_tempo, r['mute']))
+        c += d
+        if limit is not None and c > limit + 2 * max_step:
+            break
+    song_end = None
+    if song_file and segs[-1][2] is not None and (limit is None or segs[-1][2] <= limit):
+        song_end = segs[-1][2]
 
-    # 1. Every step instance up to the horizon, with its pass, in evaluation order. Each segment
-    # starts every track at step 1 of pass 1; steps starting at or after its change point are not
-    # played (a step straddling it is cut).
+    # The tempo map (song-format §5.2): segments (q_s, F_s, T_s); F_{s+1} is where the old tempo
+    # puts the boundary.
+    tmap = []
+    for (_, q0, _, _, _, tempo, _) in segs:
+        if not tmap:
+            tmap.append((F(0), 0, tempo))
+        elif tempo != tmap[-1][2]:
+            qs, fs, ts = tmap[-1]
+            tmap.append((q0, math.floor(fs + (q0 - qs) * F(rate * 60) / (ts * 4) + F(1, 2)), tempo))
+    tmap_q = [m[0] for m in tmap]
+
+    def frame(q):
+        qs, fs, ts = tmap[bisect.bisect_right(tmap_q, q) - 1] if q >= 0 else tmap[0]
+        return math.floor(fs + (q - qs) * F(rate * 60) / (ts * 4) + F(1, 2))
+
+    end_q = limit if song_end is None else (song_end if limit is None else min(limit, song_end))
+    end = frame(end_q)
+    horizon = end_q + max_step * 2
+
+    # 1. Every step instance up to the horizon, with its pass, in evaluation order. Each row
+    # instance starts every track at step 1 of pass 1; each repeat restarts the tracks at step 1
+    # with passes counting on (song-format §5.3); steps starting at or after the end of their
+    # repeat are not played (a step straddling it is cut).
     inst = []
-    for si, (pi, c0, c1) in enumerate(segs):
+    for si, (pi, c0, c1, period, repeat, _, _) in enumerate(segs):
+        if c0 >= horizon:
+            break
         pat, tracks = pats[pi]
-        stop = horizon if c1 is None else min(c1, horizon)
         master = None
         if pat['mode'] == 'advanced' and pat['length']:
             master = pat['length'] * s1 / SPEEDS[pat['speed']]
         for t in tracks:
             s = step_len[(pi, t.n)]
             passes = 0
-            reset = c0
-            while reset < stop:
-                cycle_end = reset + master if master else stop
-                j = 0
-                while reset + j * s < min(cycle_end, stop):
-                    k = j % t.length + 1
-                    if k == 1:
-                        passes += 1
-                    inst.append((reset + j * s, t.n, k, passes, si))
-                    j += 1
-                reset = cycle_end
+            for rep in range(repeat):
+                rs = c0 if period is None else c0 + rep * period
+                stop = horizon if c1 is None else min(rs + period, horizon)
+                reset = rs
+                while reset < stop:
+                    cycle_end = reset + master if master else stop
+                    j = 0
+                    while reset + j * s < min(cycle_end, stop):
+                        k = j % t.length + 1
+                        if k == 1:
+                            passes += 1
+                        inst.append((reset + j * s, t.n, k, passes, si))
+                        j += 1
+                    reset = cycle_end
     inst.sort(key=lambda x: (x[0], x[1]))
 
     # 2. Evaluate conditions in that order; collect fired trigs.
@@ -260,11 +367,11 @@ def run(args):
         if si != cur_seg:       # a new pattern: stored pre/nei results start empty
             last = {}
             cur_seg = si
-        pi, c0, _ = segs[si]
+        pi, c0 = segs[si][0], segs[si][1]
         pat, tracks = pats[pi]
         t = tracks[n - 1]
         ch = t.grid[k - 1]
-        if ch in '.-' or t.mute:
+        if ch in '.-' or t.mute or n in segs[si][6]:
             continue
         a = t.trigs.get(k, {'locks': []})
         cond = a.get('cond')
@@ -558,7 +665,7 @@ def play_hit(t, fr, t_exact, i, nh, notes, vel, hit_len, rv, interval, start_t, 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('files', nargs='+', metavar='FILE')
-    p.add_argument('--bars', type=int, default=4)
+    p.add_argument('--bars', type=int, default=None)
     p.add_argument('--rate', type=int, default=48000)
     p.add_argument('--bpm', type=str, default=None)
     p.add_argument('--seed', type=int, default=0)

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "trigseq/core/pattern.h"
+
 #define TS_SONG_ROWS_MAX 256
 #define TS_SONG_LOOPS_MAX 256
 #define TS_SONG_FILES_MAX 128
@@ -65,6 +67,46 @@ void ts_song_cursor_init(ts_song_cursor *c);
  * never reach a row would walk forever: songfile.h refuses it, and this gives -1 after
  * TS_SONG_STMTS_MAX statements without a row. */
 int ts_song_next(const ts_song *s, ts_song_cursor *c);
+
+/*
+ * The row instances of a song in play order with their times (song-format §5.1, §5.2): the one
+ * walk the engine, dump, render and export share. Positions are in U (engine.h: 28800 a 1x
+ * step); frames at `rate`. Tempo segment s starts at q_s, exact frame F_s, and F_{s+1} is where
+ * the old tempo puts q_{s+1}, rounded: so a frame is computed from one segment's integers.
+ */
+typedef struct {
+	ts_song_cursor cur;
+	int row;                 /* the instance's row; -1 before the first and after the end */
+	int64_t q;               /* its start */
+	int64_t period;          /* U per repeat: the row's length, else its pattern's period */
+	int64_t end;             /* q + repeat · period: where the next one starts */
+	int64_t seg_q;           /* its tempo segment's start ... */
+	uint64_t seg_f;          /* ... at this frame ... */
+	uint16_t seg_tempo10;    /* ... and tempo */
+	uint64_t n;              /* instances so far */
+	bool done;               /* the song has ended (at `end`) */
+} ts_song_walk;
+
+/* Per pattern of the chain: U per repeat of a row without `length` (the pattern's `change`,
+ * else its `length`, in master steps; 0 = none) and its master step in U. */
+typedef struct {
+	int64_t period;
+	int64_t mstep;
+} ts_song_pattern;
+
+/* The table for the n patterns of a song's chain. */
+void ts_song_patterns(const ts_pattern *pats, int n, ts_song_pattern *out);
+
+void ts_song_walk_init(ts_song_walk *w);
+/* On to the next row instance; false at the song's end (w->done, w->end = the end's position). */
+bool ts_song_walk_next(ts_song_walk *w, const ts_song *s, const ts_song_pattern *pats,
+		       uint32_t rate);
+/* The frame of position pos >= w->seg_q, on the tempo segment of the instance walked last. */
+uint64_t ts_song_walk_frame(const ts_song_walk *w, int64_t pos, uint32_t rate);
+/* The frame of position pos (or the song's end, if before: *ended), walking the whole song
+ * from its start: for the offline commands. */
+uint64_t ts_song_frame(const ts_song *s, const ts_song_pattern *pats, uint32_t rate, int64_t pos,
+		       bool *ended);
 
 /* The row's tempo (its own, else the song's). */
 static inline uint16_t ts_song_row_tempo(const ts_song *s, int row)
