@@ -3,6 +3,10 @@
  * How long the engine takes per JACK-sized period on a pattern far denser than music needs:
  * 12 tracks, a trig on every step, retrigs of 1/32 … 1/80, chords, 2–3 locks per trig, mixed
  * conditions. Prints the median over several repetitions of 60 s of audio each.
+ *
+ * Then the same as a song that changes row and tempo all the time (song-format §5): the dense
+ * pattern and a variant in rows of 1, 2 and 3 steps, each row at another tempo, looping forever;
+ * its median, and its slowest period against the plain pattern's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +15,7 @@
 
 #include "trigseq/core/engine.h"
 #include "trigseq/core/pattern.h"
+#include "trigseq/core/song.h"
 
 #define RATE 48000
 #define PERIOD 64
@@ -87,11 +92,16 @@ int main(void)
 	double per_period[REPEATS];
 	ts_engine_status st;
 	uint32_t peak = 0, lost = 0;
+	double worst_plain = 0;
 	for (int r = 0; r < REPEATS; r++) {
 		ts_engine_start(eng);
 		double t0 = now_ns();
-		for (unsigned long i = 0; i < periods; i++)
+		for (unsigned long i = 0; i < periods; i++) {
+			double a = now_ns();
 			ts_engine_run(eng, PERIOD, sink, NULL);
+			double b = now_ns() - a;
+			worst_plain = b > worst_plain ? b : worst_plain;
+		}
 		double t1 = now_ns();
 		ts_engine_get_status(eng, &st);
 		ts_engine_stop(eng, 0, sink, NULL);
@@ -109,7 +119,62 @@ int main(void)
 	       "period\n",
 	       REPEATS, SECONDS, per_period[0], per_period[REPEATS - 1],
 	       (double)events / REPEATS / (double)periods);
-	printf("engine: queue peak %u entries, %u lost events\n", peak, lost);
+	printf("engine: queue peak %u entries, %u lost events, slowest period %.1f us\n", peak, lost,
+	       worst_plain / 1000.0);
+	ts_engine_free(eng);
+	if (lost)
+		return 1;
+
+	/* the song: rows A B A B A B (lengths 1, 2, 3 steps, tempos 90 ... 190), loop 1 inf */
+	static ts_pattern pats[2];
+	pats[0] = pat;
+	pats[1] = pat;
+	pats[1].swing = 50;
+	pats[1].tracks[0].base_cc[75] = 1; /* a setup of its own at every row boundary */
+	static ts_song song;
+	memset(&song, 0, sizeof(song));
+	song.tempo10 = 1200;
+	for (int r = 0; r < 6; r++) {
+		song.rows[r] = (ts_song_row){.pattern = (uint8_t)(r % 2), .stmt = (uint16_t)r,
+					     .repeat = (uint16_t)(1 + r % 2),
+					     .length = (uint16_t)(1 + r % 3),
+					     .tempo10 = (uint16_t)(900 + 200 * r)};
+		song.stmts[r] = (ts_song_stmt){.kind = TS_SONG_STMT_ROW, .row = (uint16_t)r};
+	}
+	song.nrows = 6;
+	song.stmts[6] = (ts_song_stmt){.kind = TS_SONG_STMT_LOOP, .row = 0, .count = TS_SONG_INF};
+	song.nstmts = 7;
+	cfg.tempo10 = 0;
+	cfg.chain_max = 2;
+	eng = ts_engine_new(&cfg);
+	if (!eng || ts_engine_load_song(eng, pats, 2, &song) != TS_OK) {
+		fprintf(stderr, "bench_engine: cannot set up the song\n");
+		return 1;
+	}
+	double worst = 0;
+	uint32_t changes = 0;
+	for (int r = 0; r < REPEATS; r++) {
+		ts_engine_start(eng);
+		double t0 = now_ns();
+		for (unsigned long i = 0; i < periods; i++) {
+			double a = now_ns();
+			ts_engine_run(eng, PERIOD, sink, NULL);
+			double b = now_ns() - a;
+			worst = b > worst ? b : worst;
+		}
+		double t1 = now_ns();
+		ts_engine_get_status(eng, &st);
+		ts_engine_stop(eng, 0, sink, NULL);
+		per_period[r] = (t1 - t0) / (double)periods;
+		changes = st.changes;
+		lost += st.lost_events;
+	}
+	qsort(per_period, REPEATS, sizeof(per_period[0]), cmp_double);
+	printf("engine: song of the dense pattern, a row change every 1-3 steps (%u in %d s), each "
+	       "at another tempo: %.0f ns/period = %.3f%% of the period (median of %d), slowest "
+	       "period %.1f us\n",
+	       changes, SECONDS, per_period[REPEATS / 2], 100.0 * per_period[REPEATS / 2] / period_ns,
+	       REPEATS, worst / 1000.0);
 	ts_engine_free(eng);
 	return lost == 0 ? 0 : 1;
 }

@@ -388,6 +388,44 @@ static void test_live_tempo_no_alloc(void **state)
 	assert_true(base <= 121000);
 }
 
+/* A jump to a row takes effect at the next row boundary: rows A B C (4 steps each, notes 60 62
+ * 64), `loop 1 inf`; during row B (frame 30000, q = 5) a jump to row 1: B plays to q = 8, then
+ * A, B, C again. */
+static void test_jump(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		char text[200];
+		snprintf(text, sizeof(text), "trigseq 1\ntempo 120.0\nlength 4\ntrack 1\n  note %d\n"
+			 "  steps x...\n", 60 + 2 * k);
+		parse(k, text);
+	}
+	song_begin(1200);
+	row(0, 1);
+	row(1, 1);
+	row(2, 1);
+	loop(1, TS_SONG_INF);
+	ts_engine *eng = new_engine(3, false, 0);
+	assert_int_equal(ts_engine_load_song(eng, pats, 3, &song), TS_OK);
+	assert_false(ts_engine_song_jump(eng, 0)); /* stopped */
+	ts_engine_start(eng);
+	at = 0;
+	out[0] = '\0';
+	base = 0;
+	ts_engine_run(eng, 30000, collect, NULL);
+	assert_false(ts_engine_song_jump(eng, 3));
+	assert_true(ts_engine_song_jump(eng, 0));
+	ts_engine_status st;
+	ts_engine_get_status(eng, &st);
+	assert_int_equal(st.row, 1);
+	assert_int_equal(st.queued, 0);
+	for (base = 30000; base < 120000; base += 500)
+		ts_engine_run(eng, 500, collect, NULL);
+	ts_engine_free(eng);
+	assert_string_equal(note_ons(out), "0 90 3C 64\n24000 90 3E 64\n48000 90 3C 64\n"
+					   "72000 90 3E 64\n96000 90 40 64\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_chain_is_song),
 		cmocka_unit_test(test_periods_and_continue),
 		cmocka_unit_test(test_live_tempo_no_alloc),
+		cmocka_unit_test(test_jump),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,10 +129,13 @@ ts_status ts_session_load(ts_session *s, const ts_session_config *cfg, char *err
 		snprintf(err, errlen, "%s", ts_strerror(TS_ERR_NOMEM));
 		return TS_ERR_NOMEM;
 	}
-	if (ts_engine_load_chain(s->eng, cfg->pats, cfg->npats) != TS_OK) {
-		snprintf(err, errlen, "the engine refused the pattern");
+	if ((cfg->song ? ts_engine_load_song(s->eng, cfg->pats, cfg->npats, cfg->song)
+		       : ts_engine_load_chain(s->eng, cfg->pats, cfg->npats)) != TS_OK) {
+		snprintf(err, errlen, "the engine refused the %s", cfg->song ? "song" : "pattern");
 		return TS_ERR_RANGE;
 	}
+	if (cfg->song && (op->sync_midi || op->sync_jack || op->sync_link))
+		ts_engine_song_tempo(s->eng, false);
 	ts_engine_set_fill(s->eng, op->fill);
 	s->voices = ts_voices_new(ts_jack_rate(s->jack), cfg->room);
 	if (!s->voices) {

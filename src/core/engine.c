@@ -162,7 +162,7 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 
 bool ts_engine_queue(ts_engine *eng, int index)
 {
-	if (!eng || index < 0 || index >= eng->npat)
+	if (!eng || index < 0 || index >= eng->npat || eng->has_song)
 		return false;
 	if (eng->running) {
 		eng->queued = index;
@@ -182,7 +182,7 @@ bool ts_engine_queue(ts_engine *eng, int index)
 
 bool ts_engine_select(ts_engine *eng, int index, ts_select_mode mode)
 {
-	if (!eng || index < 0 || index >= eng->npat)
+	if (!eng || index < 0 || index >= eng->npat || eng->has_song)
 		return false;
 	if (!eng->running || mode == TS_SELECT_SEQUENTIAL)
 		return ts_engine_queue(eng, index);

@@ -212,6 +212,33 @@ void ts_song_boundary(ts_engine *eng)
 	eng->change_at = next.q + next.period;
 }
 
+bool ts_engine_song_jump(ts_engine *eng, int row)
+{
+	if (!eng || !eng->has_song || row < 0 || row >= eng->song.nrows || !eng->running ||
+	    eng->eval_done || eng->ev < oldest(eng) || eng->ev >= eng->gen_n)
+		return false;
+	/* the walk as it was right after instance ev, from the row's statement, counters at 0 */
+	struct song_inst cur = *slot_of(eng, eng->ev);
+	ts_song_walk *w = &eng->gen;
+	ts_song_cursor_init(&w->cur);
+	w->cur.pc = eng->song.rows[row].stmt;
+	w->row = cur.row;
+	w->q = cur.q;
+	w->period = cur.period;
+	w->end = cur.q + cur.period * cur.repeat;
+	w->seg_q = cur.seg_q;
+	w->seg_f = cur.seg_f;
+	w->seg_tempo10 = (uint16_t)(cur.K / 192);
+	w->n = eng->ev + 1;
+	w->done = false;
+	eng->gen_n = eng->ev + 1;
+	eng->queued = pattern_after(eng, eng->ev);
+	eng->pc_pending = eng->queued;
+	if (eng->song_map)
+		ts_engine_q_retime(eng);
+	return true;
+}
+
 void ts_song_origin(const ts_engine *eng, int64_t pos, int64_t *origin, uint32_t *reps,
 		    int64_t *period)
 {

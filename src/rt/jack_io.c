@@ -423,6 +423,11 @@ static int process(jack_nframes_t nframes, void *arg)
 		st->pattern = es.pattern;
 		st->queued = es.queued;
 		st->changes = es.changes;
+		st->song_row = es.row;
+		st->song_rows = es.rows;
+		st->song_repeat = es.repeat;
+		st->song_repeats = es.repeats;
+		st->song_ended = es.ended;
 		timeline_status(j, st);
 		ts_jack_input_status(j, st);
 	}

@@ -52,6 +52,9 @@ typedef struct {
 					 unless --bpm (never with --sync midi) */
 	int room;                     /* patterns the engine and voices hold (>= npats) */
 	uint16_t engine_tempo10;      /* ts_engine_config.tempo10 */
+	const ts_song *song;          /* a song: pats are its chain (ts_engine_load_song); its
+					 tempo map plays unless a master's tempo does (--sync
+					 midi, jack, link) */
 } ts_session_config;
 
 /* The ports of n patterns together, copied into s (zeroed first). False when they are more than

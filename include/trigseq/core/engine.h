@@ -173,6 +173,13 @@ ts_status ts_engine_load_song(ts_engine *eng, const ts_pattern *pats, int n, con
 /* Whether Start and Continue time a song by its own tempo map (true at ts_engine_load_song), or
  * by the tempo of ts_engine_set_tempo (a clock master's): not while running. */
 void ts_engine_song_tempo(ts_engine *eng, bool on);
+/* Jump to song row `row` (0-based) at the next row boundary, as the sequential pattern mode
+ * does: the row instance being evaluated (about one longest step ahead of what sounds) plays to
+ * its end, then the song goes on from that row's statement with every loop counter at 0. What
+ * is queued past that boundary is timed again on the new tempo map. Stopped: play starts from
+ * the song's start anyway. False without a song, for a row out of range, or after the song's
+ * last row instance has been evaluated. [RT] */
+bool ts_engine_song_jump(ts_engine *eng, int row);
 /* The song stopped at its end by itself (it is not running). [RT] */
 bool ts_engine_ended(const ts_engine *eng);
 

@@ -225,6 +225,11 @@ typedef struct {
 	int program_last;                 /* last program number received on the channel, -1 */
 	uint32_t programs_taken;          /* program changes that queued a pattern */
 	uint32_t programs_ignored;        /* program changes beyond the chain */
+	/* a song (ts_engine_load_song): the row sounding (0-based, -1 without a song), its repeat
+	 * 1 ... repeats, the rows, and whether it stopped at its end by itself */
+	int song_row, song_rows;
+	uint16_t song_repeat, song_repeats;
+	bool song_ended;
 	/* where each track is: ts_engine_status.time at the last frame run (recording) */
 	int64_t track_time[TS_TRACKS];
 	/* midi_in (every mode) and thru (cfg.thru) */
