@@ -124,125 +124,15 @@ static void PRINTF_LIKE(3, 4) err_at(struct parser *p, struct pos at, const char
 
 /* ---- lines ---- */
 
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
-	    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
-		return 0;
-	return len;
-}
-
-/* Text checks of one line: NUL, control bytes (tabs are fine), invalid UTF-8. */
-static bool line_is_text(struct parser *p, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == 0) {
-			err(p, (int)i + 1, "NUL byte (expected UTF-8 text)");
-			return false;
-		}
-		if ((c < 0x20 && c != '\t') || c == 0x7F) {
-			err(p, (int)i + 1, "control character 0x%02X (expected text)", c);
-			return false;
-		}
-		size_t l = utf8_len((const unsigned char *)s + i, n - i);
-		if (!l) {
-			err(p, (int)i + 1, "invalid UTF-8 byte 0x%02X (expected UTF-8 text)", c);
-			return false;
-		}
-		i += l;
-	}
-	return true;
-}
-
-/* Split a line into tokens; a comment goes to *cmt. False (reported) on a lexical error. */
+/* Split a line into tokens (lex.h); a comment goes to *cmt. False (reported) on a lexical
+ * error. */
 static bool tokenize(struct parser *p, const char *s, size_t n, size_t start, const char **cmt,
 		     size_t *cmtlen)
 {
-	size_t out = 0;
-	p->ntok = 0;
-	*cmt = NULL;
-	for (size_t i = start; i < n;) {
-		if (s[i] == ' ' || s[i] == '\t') {
-			i++;
-			continue;
-		}
-		struct tok *t = &p->tok[p->ntok];
-		t->col = (int)i + 1;
-		if (s[i] == '#') {
-			size_t e = n;
-			while (e > i && (s[e - 1] == ' ' || s[e - 1] == '\t'))
-				e--;
-			*cmt = s + i;
-			*cmtlen = e - i;
-			return true;
-		}
-		if (s[i] == '"') {
-			size_t j = i + 1;
-			t->s = p->strbuf + out;
-			for (;;) {
-				if (j >= n) {
-					err(p, t->col, "unterminated string (expected a closing \")");
-					return false;
-				}
-				if (s[j] == '"')
-					break;
-				if (s[j] == '\\') {
-					if (j + 1 < n && (s[j + 1] == '"' || s[j + 1] == '\\')) {
-						p->strbuf[out++] = s[j + 1];
-						j += 2;
-						continue;
-					}
-					err(p, (int)j + 1,
-					    "unknown escape in string (expected \\\" or \\\\)");
-					return false;
-				}
-				if (s[j] == '\t') {
-					/* The writer could not give it back: a name or path is text
-					 * of one line without tabs. */
-					err(p, (int)j + 1, "tab in a string (expected text; use spaces)");
-					return false;
-				}
-				p->strbuf[out++] = s[j++];
-			}
-			t->len = (size_t)(p->strbuf + out - t->s);
-			t->quoted = true;
-			j++;
-			if (j < n && s[j] != ' ' && s[j] != '\t') {
-				err(p, (int)j + 1,
-				    "unexpected text after the closing quote (expected a space)");
-				return false;
-			}
-			i = j;
-		} else {
-			size_t j = i;
-			while (j < n && s[j] != ' ' && s[j] != '\t')
-				j++;
-			t->s = s + i;
-			t->len = j - i;
-			t->quoted = false;
-			i = j;
-		}
-		p->ntok++;
-	}
-	return true;
+	ts_lexer lx = {.diags = &p->diags, .line = p->line, .tok = p->tok, .strbuf = p->strbuf};
+	bool ok = ts_lex_tokens(&lx, s, n, start, cmt, cmtlen);
+	p->ntok = lx.ntok;
+	return ok;
 }
 
 static void add_comment(struct parser *p, const char *s, size_t len, uint32_t id, bool trailing)
@@ -259,7 +149,7 @@ static void parse_line(struct parser *p, const char *s, size_t n)
 		err(p, 1, "line too long: %zu bytes (expected at most %d)", n, TS_LINE_MAX);
 		return;
 	}
-	if (!line_is_text(p, s, n))
+	if (!ts_lex_text(&p->diags, p->line, s, n))
 		return;
 	size_t start = 0;
 	if (p->line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)

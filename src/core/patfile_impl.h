@@ -13,6 +13,8 @@
 
 #include "trigseq/core/patfile.h"
 
+#include "lex.h"
+
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -80,13 +82,6 @@ struct ts_comments {
 size_t ts_comments_find(const ts_comments *c, uint32_t id);
 bool ts_comments_has(const ts_comments *c, uint32_t id);
 
-struct tok {
-	const char *s;      /* bare text in the line, or the decoded string */
-	size_t len;
-	int col;            /* 1-based byte column of the token's first byte */
-	bool quoted;
-};
-
 struct pos {
 	int line, col;      /* line 0: not seen */
 };
@@ -117,7 +112,7 @@ struct parser {
 	bool plen_inf;      /* pattern `length`, checked at the end against `mode` */
 	long plen;
 
-	struct tok tok[TS_LINE_MAX / 2 + 2];
+	struct tok tok[TS_LEX_TOKENS];
 	int ntok;
 	char strbuf[TS_LINE_MAX + 1];
 };
