@@ -112,6 +112,10 @@ void ts_engine_continue(ts_engine *eng, int64_t pos)
 	eng->song_map = eng->has_song && eng->song_tempo;
 	eng->ended = false;
 	if (eng->has_song) {
+		if (eng->song_pending) {
+			eng->song = eng->song_next;
+			eng->song_pending = false;
+		}
 		ts_song_locate(eng, pos);
 	} else {
 		chain_locate(eng, pos, &eng->cur, &eng->cur_start);
@@ -523,12 +527,13 @@ ts_status ts_engine_load_chain(ts_engine *eng, const ts_pattern *pats, int n)
 	return TS_OK;
 }
 
-ts_status ts_engine_load_song(ts_engine *eng, const ts_pattern *pats, int n, const ts_song *song)
+/* A program that plays the chain's n patterns. */
+static bool song_ok(const ts_song *song, int n)
 {
-	if (!eng || !song || song->nrows < 1 || song->nrows > TS_SONG_ROWS_MAX ||
+	if (!song || song->nrows < 1 || song->nrows > TS_SONG_ROWS_MAX ||
 	    song->nstmts < 1 || song->nstmts > TS_SONG_STMTS_MAX || song->tempo10 < TS_TEMPO10_MIN ||
 	    song->tempo10 > TS_TEMPO10_MAX)
-		return TS_ERR_RANGE;
+		return false;
 	for (int i = 0; i < song->nrows; i++) {
 		const ts_song_row *r = &song->rows[i];
 		if (r->pattern >= n || r->repeat < 1 || r->repeat > TS_SONG_REPEAT_MAX ||
@@ -536,24 +541,57 @@ ts_status ts_engine_load_song(ts_engine *eng, const ts_pattern *pats, int n, con
 		    song->stmts[r->stmt].kind != TS_SONG_STMT_ROW || song->stmts[r->stmt].row != i ||
 		    (r->tempo10 != 0 &&
 		     (r->tempo10 < TS_TEMPO10_MIN || r->tempo10 > TS_TEMPO10_MAX)))
-			return TS_ERR_RANGE;
+			return false;
 	}
 	for (int i = 0; i < song->nstmts; i++) {
 		const ts_song_stmt *st = &song->stmts[i];
 		if (st->kind > TS_SONG_STMT_LOOP || st->row >= song->nrows ||
 		    (st->kind == TS_SONG_STMT_LOOP &&
 		     (song->rows[st->row].stmt >= i || st->count > TS_SONG_COUNT_MAX)))
-			return TS_ERR_RANGE;
+			return false;
 	}
-	ts_status s = ts_engine_load_chain(eng, pats, n);
-	if (s != TS_OK)
-		return s;
+	return true;
+}
+
+/* Every row of the song ends: a `length`, or a pattern with change points. */
+static bool song_rows_end(const ts_engine *eng, const ts_song *song)
+{
 	for (int i = 0; i < song->nrows; i++) {
 		const ts_song_row *r = &song->rows[i];
 		if (!r->length && chain_slot(eng, r->pattern)->change <= 0)
-			return TS_ERR_RANGE; /* the row would never end */
+			return false;
+	}
+	return true;
+}
+
+ts_status ts_engine_set_song(ts_engine *eng, const ts_song *song)
+{
+	if (!eng || !eng->has_song || !song_ok(song, eng->npat) || !song_rows_end(eng, song))
+		return TS_ERR_RANGE;
+	uint16_t tempo10 = eng->cfg.tempo10 ? eng->cfg.tempo10 : song->tempo10;
+	if (eng->running || eng->start_pending) {
+		eng->song_next = *song;
+		eng->song_next.tempo10 = tempo10;
+		eng->song_pending = true;
+		return TS_OK;
 	}
 	eng->song = *song;
+	eng->song.tempo10 = tempo10;
+	eng->song_pending = false;
+	return TS_OK;
+}
+
+ts_status ts_engine_load_song(ts_engine *eng, const ts_pattern *pats, int n, const ts_song *song)
+{
+	if (!eng || !song_ok(song, n))
+		return TS_ERR_RANGE;
+	ts_status s = ts_engine_load_chain(eng, pats, n);
+	if (s != TS_OK)
+		return s;
+	if (!song_rows_end(eng, song))
+		return TS_ERR_RANGE; /* a row would never end */
+	eng->song = *song;
+	eng->song_pending = false;
 	if (eng->cfg.tempo10)
 		eng->song.tempo10 = eng->cfg.tempo10;
 	eng->K = (uint64_t)eng->song.tempo10 * 192;

@@ -218,6 +218,8 @@ struct ts_engine {
 				  * gen.done */
 	ts_song_pattern sp[TS_CHAIN_MAX]; /* the chain's periods, as the slots are now */
 	ts_song song;
+	ts_song song_next;       /* ts_engine_set_song while playing: from the next start */
+	bool song_pending;
 	struct song_inst inst[SONG_RING];
 	qent q[QCAP];
 	note_slot notes[TS_MAX_PORTS][16][128];

@@ -97,6 +97,12 @@ struct ts_jack {
 	atomic_uint sel_seq;              /* ts_jack_select: a new selection ... */
 	atomic_int sel_index, sel_mode;   /* ... of this pattern in this mode */
 	unsigned sel_seen;                /* process thread only */
+	atomic_uint song_pub;             /* ts_jack_send_song: song_box is new ... */
+	atomic_uint song_taken;           /* ... until the process thread took this one */
+	ts_song song_box;
+	atomic_uint jump_seq;             /* ts_jack_song_jump: a new jump ... */
+	atomic_int jump_row;              /* ... to this row */
+	unsigned jump_seen;               /* process thread only */
 	/* main -> process */
 	atomic_bool start_req;
 	atomic_bool stop_req;

@@ -218,10 +218,26 @@ static void take_select(ts_jack *j)
  * and the notes it plays (preview, keyboard). Those go out at the cycle's first frame, so this runs before
  * anything later in the cycle is written (a stop's note-offs are at that frame too): every port
  * stays in frame order. Not the tempo: in the slave modes the master's plays (ts_jack_set_tempo). */
+/* The editor's song, reloaded (ts_engine_set_song), and its jumps to a row. */
+static void take_song(ts_jack *j)
+{
+	unsigned pub = atomic_load_explicit(&j->song_pub, memory_order_acquire);
+	if (pub != atomic_load_explicit(&j->song_taken, memory_order_relaxed)) {
+		ts_engine_set_song(j->eng, &j->song_box);
+		atomic_store_explicit(&j->song_taken, pub, memory_order_release);
+	}
+	unsigned seq = atomic_load_explicit(&j->jump_seq, memory_order_acquire);
+	if (seq != j->jump_seen) {
+		j->jump_seen = seq;
+		ts_engine_song_jump(j->eng, atomic_load_explicit(&j->jump_row, memory_order_relaxed));
+	}
+}
+
 static void take_editor(ts_jack *j)
 {
 	take_pattern(j);
 	take_select(j);
+	take_song(j);
 	ts_engine_set_fill(j->eng, atomic_load_explicit(&j->fill, memory_order_relaxed));
 	if (j->cfg.inject) {
 		ts_monitor_rec in[32];
@@ -883,6 +899,22 @@ bool ts_jack_send_pattern(ts_jack *j, int index, const ts_pattern *pat)
 	j->mbox_index[(pub + 1) & 1] = index;
 	atomic_store_explicit(&j->pat_pub, pub + 1, memory_order_release);
 	return true;
+}
+
+bool ts_jack_send_song(ts_jack *j, const ts_song *song)
+{
+	unsigned pub = atomic_load_explicit(&j->song_pub, memory_order_relaxed);
+	if (atomic_load_explicit(&j->song_taken, memory_order_acquire) != pub)
+		return false; /* the process thread may be reading the last one */
+	j->song_box = *song;
+	atomic_store_explicit(&j->song_pub, pub + 1, memory_order_release);
+	return true;
+}
+
+void ts_jack_song_jump(ts_jack *j, int row)
+{
+	atomic_store_explicit(&j->jump_row, row, memory_order_relaxed);
+	atomic_fetch_add_explicit(&j->jump_seq, 1, memory_order_release);
 }
 
 void ts_jack_select(ts_jack *j, int index, ts_select_mode mode)

@@ -173,6 +173,10 @@ ts_status ts_engine_load_song(ts_engine *eng, const ts_pattern *pats, int n, con
 /* Whether Start and Continue time a song by its own tempo map (true at ts_engine_load_song), or
  * by the tempo of ts_engine_set_tempo (a clock master's): not while running. */
 void ts_engine_song_tempo(ts_engine *eng, bool on);
+/* Replace the song's program by *song (copied; its rows' patterns must be in the chain): at once
+ * when stopped, else from the next Start or Continue (what plays goes on). The engine must have
+ * a song (ts_engine_load_song). TS_ERR_RANGE for an invalid song or none loaded. [RT: a copy] */
+ts_status ts_engine_set_song(ts_engine *eng, const ts_song *song);
 /* Jump to song row `row` (0-based) at the next row boundary, as the sequential pattern mode
  * does: the row instance being evaluated (about one longest step ahead of what sounds) plays to
  * its end, then the song goes on from that row's statement with every loop counter at 0. What

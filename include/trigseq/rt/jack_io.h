@@ -334,6 +334,13 @@ bool ts_jack_command_done(ts_jack *j);
  * slot); an index equal to the number of patterns the engine has appends it (ts_engine_append).
  * False, and nothing done, while the previous one is not taken yet: send it again later. */
 bool ts_jack_send_pattern(ts_jack *j, int index, const ts_pattern *pat);
+/* Hand the engine a song's new program (copied; ts_engine_set_song: at once when stopped, else
+ * from the next start) in the next cycle. False, and nothing done, while the previous one is
+ * not taken yet. */
+bool ts_jack_send_song(ts_jack *j, const ts_song *song);
+/* Jump to song row `row` (0-based) at the next row boundary (ts_engine_song_jump), from the
+ * next cycle. */
+void ts_jack_song_jump(ts_jack *j, int row);
 /* Select chain pattern `index` in `mode` from the next cycle (interactive, ts_engine_select); a
  * pattern being appended is selected once it is in. A newer selection replaces one not acted on. */
 void ts_jack_select(ts_jack *j, int index, ts_select_mode mode);
