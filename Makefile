@@ -167,10 +167,12 @@ render-test: $(B)/trigseq
 DIFF_SEED ?= 1
 DIFF_COUNT ?= 120
 CHAIN_COUNT ?= 60
+SONG_COUNT ?= 60
 oracle-test: $(B)/trigseq
 	tests/oracle/examples.sh $(B)/trigseq
 	tests/oracle/differential.sh $(B)/trigseq $(DIFF_SEED) $(DIFF_COUNT)
 	tests/oracle/differential_chain.sh $(B)/trigseq $(DIFF_SEED) $(CHAIN_COUNT)
+	tests/oracle/differential_song.sh $(B)/trigseq $(DIFF_SEED) $(SONG_COUNT)
 
 # Integration tests on a private JACK dummy server with real peers (tests/jack/): the RT-safety
 # interposer and a client that breaks the rules on purpose, to prove the interposer sees it.
@@ -199,6 +201,7 @@ jack-test: $(B)/trigseq $(B)/rtcheck.so $(B)/rt_bad_client $(B)/jitter_clock $(B
 	tools/jack-shm-heal.sh
 	tests/jack/run-all.sh $(B)
 	tests/jack/chain.sh $(B)
+	tests/jack/song.sh $(B)
 	tests/jack/thru.sh $(B)
 
 # The clock slave against real masters on a private JACK dummy server (tests/slave/).
@@ -216,6 +219,7 @@ ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi $(B)/audio_capture
 	tests/ui/run-all.sh $(B)
 	tests/ui/sync.sh $(B)
 	tests/ui/record.sh $(B)
+	tests/ui/song.sh $(B)
 
 # The SysEx librarian through a private JACK dummy server, with jack_midi_dump (tests/sysex/).
 sysex-test: $(B)/trigseq $(B)/send_midi $(B)/rtcheck.so

@@ -10,7 +10,9 @@
 #include "trigseq/app/commands.h"
 #include "trigseq/core/options.h"
 #include "trigseq/core/patfile.h"
+#include "trigseq/core/fileio.h"
 #include "trigseq/core/pattern.h"
+#include "trigseq/core/songfile.h"
 
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
@@ -18,14 +20,15 @@
 static const char *const usage_check =
 	"usage: trigseq check FILE...\n"
 	"\n"
-	"Validate pattern files. Valid files print nothing; every problem is printed as\n"
+	"Validate pattern files and song files (.tss: the song and every pattern it uses).\n"
+	"Valid files print nothing; every problem is printed as\n"
 	"FILE:LINE:COL: what is wrong, what was expected.\n"
 	"Exit status: 0 all valid, 1 a file is invalid or unreadable, 2 bad usage.\n";
 
 static const char *const usage_fmt =
 	"usage: trigseq fmt FILE... [--write | --check]\n"
 	"\n"
-	"Print the canonical form of pattern files (comments are kept).\n"
+	"Print the canonical form of pattern and song (.tss) files (comments are kept).\n"
 	"  -w, --write   rewrite each file in place, atomically, keeping FILE~ as the old version\n"
 	"                (files already canonical are left untouched)\n"
 	"  -c, --check   print nothing; exit 1 and name each file that is not canonical\n"
@@ -43,6 +46,23 @@ static bool load_or_report(const char *path, ts_pattern *pat, ts_comments **comm
 	else
 		ts_diags_print(stderr, path, &diags);
 	return false;
+}
+
+/* Check a song and every pattern it uses (song-format §4), printing their problems. */
+static bool check_song(const char *path)
+{
+	ts_song *song = malloc(sizeof(*song));
+	int n = 0;
+	char **paths = NULL;
+	ts_pattern *pats = song ? ts_cli_load_song(path, 0, song, &n, &paths) : NULL;
+	if (!song)
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+	for (int k = 0; pats && k < n; k++)
+		free(paths[k]);
+	free(paths);
+	free(song);
+	free(pats);
+	return pats != NULL;
 }
 
 /* The number of arguments that are not options, or -1 after a usage error. */
@@ -78,7 +98,7 @@ int ts_check_main(int argc, char **argv)
 	ts_opts p;
 	ts_opts_begin(&p, NULL, 0, 0, argc, argv);
 	while (ts_opts_next(&p) == TS_OPTS_ARG)
-		if (!load_or_report(p.value, pat, NULL))
+		if (!(ts_cli_is_song(p.value) ? check_song(p.value) : load_or_report(p.value, pat, NULL)))
 			rc = EXIT_INVALID;
 	free(pat);
 	return rc;
@@ -105,15 +125,42 @@ static bool file_equals(const char *path, const char *text, size_t len)
 /* What fmt does with each file. */
 typedef enum { FMT_PRINT, FMT_WRITE, FMT_CHECK } fmt_mode;
 
+/* The canonical text of a song file, its problems said (only its own text: fmt does not read
+ * the patterns). */
+static char *format_song(const char *path, size_t *len)
+{
+	static ts_diags diags;
+	ts_songfile *sf;
+	ts_status st = ts_songfile_load(path, &sf, &diags);
+	if (st == TS_ERR_NOMEM)
+		fprintf(stderr, "%s: %s\n", path, ts_strerror(st));
+	else if (st != TS_OK)
+		ts_diags_print(stderr, path, &diags);
+	if (st != TS_OK)
+		return NULL;
+	char *text = ts_songfile_format(sf, len);
+	ts_songfile_free(sf);
+	if (!text)
+		fprintf(stderr, "%s: %s\n", path, ts_strerror(TS_ERR_NOMEM));
+	return text;
+}
+
 /* fmt on one file: 0 or EXIT_INVALID, the problem said. */
 static int fmt_file(const char *path, ts_pattern *pat, fmt_mode mode)
 {
 	ts_comments *comments = NULL;
-	if (!load_or_report(path, pat, &comments))
-		return EXIT_INVALID;
-	int rc = 0;
+	bool song = ts_cli_is_song(path);
 	size_t len;
-	char *text = ts_patfile_format(pat, comments, &len);
+	char *text = NULL;
+	if (song) {
+		if (!(text = format_song(path, &len)))
+			return EXIT_INVALID;
+	} else {
+		if (!load_or_report(path, pat, &comments))
+			return EXIT_INVALID;
+		text = ts_patfile_format(pat, comments, &len);
+	}
+	int rc = 0;
 	if (!text) {
 		fprintf(stderr, "%s: %s\n", path, ts_strerror(TS_ERR_NOMEM));
 		rc = EXIT_INVALID;
@@ -123,7 +170,9 @@ static int fmt_file(const char *path, ts_pattern *pat, fmt_mode mode)
 			rc = EXIT_INVALID;
 		}
 	} else if (mode == FMT_WRITE) {
-		if (!file_equals(path, text, len) && ts_patfile_save(path, pat, comments) != TS_OK) {
+		if (!file_equals(path, text, len) &&
+		    (song ? ts_file_replace(path, text, len, TS_FILE_BACKUP)
+			  : ts_patfile_save(path, pat, comments)) != TS_OK) {
 			fprintf(stderr, "%s: cannot write: %s (the file is unchanged)\n", path,
 				strerror(errno));
 			rc = EXIT_INVALID;

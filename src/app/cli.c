@@ -10,6 +10,7 @@
 #include "trigseq/core/grammar.h"
 #include "trigseq/core/patfile.h"
 #include "trigseq/core/pattern.h"
+#include "trigseq/core/songfile.h"
 
 /* The command line's values are the grammar's, dialect TS_GRAM_ARG (grammar.h). */
 bool ts_cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
@@ -76,6 +77,38 @@ ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewh
 					"stays on it (give it a change point, e.g. 'change 64')\n",
 				paths[i]);
 	return pats;
+}
+
+bool ts_cli_is_song(const char *path)
+{
+	return ts_songfile_is_song(path);
+}
+
+/* A pattern's own problems, before the song's (songfile.h). */
+static void pattern_problems(void *ctx, const char *path, const ts_diags *diags)
+{
+	(void)ctx;
+	ts_diags_print(stderr, path, diags);
+}
+
+ts_pattern *ts_cli_load_song(const char *path, uint16_t tempo10_override, ts_song *song,
+			     int *npats, char ***paths)
+{
+	static ts_diags diags;
+	ts_song_loaded l;
+	ts_status st = ts_songfile_open(path, tempo10_override, &l, &diags, pattern_problems, NULL);
+	if (st == TS_ERR_NOMEM) {
+		fprintf(stderr, "%s: %s\n", path, ts_strerror(st));
+		return NULL;
+	}
+	if (st != TS_OK) {
+		ts_diags_print(stderr, path, &diags);
+		return NULL;
+	}
+	*song = l.song;
+	*npats = l.npats;
+	*paths = l.paths;
+	return l.pats;
 }
 
 void ts_cli_sample_report(void *file, int track, const char *why)

@@ -16,8 +16,8 @@
 #define EXIT_INVALID 1
 
 static const char *const usage_dump =
-	"usage: trigseq dump FILE... [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill] [--clock]\n"
-	"                    [--click]\n"
+	"usage: trigseq dump FILE...|SONG.tss [--bars N] [--rate HZ] [--bpm T] [--seed S]\n"
+	"                    [--fill] [--clock] [--click]\n"
 	"\n"
 	"Print every event the engine sends for the first N bars, one line each:\n"
 	"  <frame> <port> <byte> <byte> ...\n"
@@ -31,7 +31,9 @@ static const char *const usage_dump =
 	"                  bar's first beat, 90 00 7F on the other quarter notes\n"
 	"Several files play as a chain, as with 'trigseq play': each pattern until its change\n"
 	"point, then the next, looping, at the first one's tempo (or --bpm).\n"
-	"Exit status: 0 success, 1 invalid pattern, 2 bad usage.\n";
+	"A song (one .tss file) plays to its end (or --bars N bars if sooner; 4 bars if it\n"
+	"loops forever), each row at its tempo; --bpm replaces the song's tempo.\n"
+	"Exit status: 0 success, 1 invalid pattern or song, 2 bad usage.\n";
 
 
 typedef struct {
@@ -63,24 +65,22 @@ int ts_dump_main(int argc, char **argv)
 	ts_offline_opts o;
 	int rc = ts_offline_parse("dump", argc, argv,
 				  TS_OFFLINE_RATE | TS_OFFLINE_CLOCK | TS_OFFLINE_CLICK, 1000, NULL, &o);
-	if (rc) {
-		free(o.files);
-		return rc;
-	}
-	ts_pattern *pat = ts_cli_load_chain(o.files, o.nfiles, o.tempo10 != 0);
-	free(o.files);
-	ts_engine *eng = pat ? ts_offline_engine(&o, pat, (uint32_t)o.rate) : NULL;
+	ts_pattern *pat = NULL;
+	if (!rc)
+		rc = ts_offline_load("dump", &o, &pat);
+	ts_engine *eng = rc ? NULL : ts_offline_engine(&o, pat, (uint32_t)o.rate);
 	if (!eng) {
 		free(pat);
-		return EXIT_INVALID;
+		ts_offline_free(&o);
+		return rc ? rc : EXIT_INVALID;
 	}
 	dump_ctx d = {.out = stdout};
-	d.nports = ts_patterns_ports(pat, o.nfiles, d.ports);
-	uint64_t end = ts_pos_to_frame((int64_t)o.bars * 16 * TS_UNITS_PER_STEP, (uint32_t)o.rate,
-				       o.tempo10 ? o.tempo10 : pat->tempo10);
+	d.nports = ts_patterns_ports(pat, o.npats, d.ports);
+	uint64_t end = ts_offline_end(&o, pat, (uint32_t)o.rate, false);
 	ts_offline_run(eng, end, &d.base, dump_event, &d);
 	ts_engine_free(eng);
 	free(pat);
+	ts_offline_free(&o);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "trigseq: writing the dump failed: %s\n", strerror(errno));
 		return EXIT_INVALID;

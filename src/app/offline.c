@@ -37,6 +37,7 @@ static int apply_option(const char *cmd, int opt, const char *v, uint64_t min_ra
 	case OPT_BARS:
 		if (!ts_cli_u64(v, 1, 100000, &o->bars))
 			return ts_cli_usage(cmd, "--bars '%s': expected a whole number 1 ... 100000", v);
+		o->bars_set = true;
 		break;
 	case OPT_RATE:
 		if (!ts_cli_u64(v, min_rate, 384000, &o->rate))
@@ -98,8 +99,10 @@ ts_engine *ts_offline_engine(const ts_offline_opts *o, const ts_pattern *pat, ui
 		.rate = rate, .tempo10 = o->tempo10, .seed = o->seed, .send_clock = o->clock,
 		.chain_max = o->nfiles,
 	};
+	cfg.chain_max = o->npats;
 	ts_engine *eng = ts_engine_new(&cfg);
-	if (!eng || ts_engine_load_chain(eng, pat, o->nfiles) != TS_OK) {
+	if (!eng || (o->song ? ts_engine_load_song(eng, pat, o->npats, o->song)
+			     : ts_engine_load_chain(eng, pat, o->npats)) != TS_OK) {
 		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
 		ts_engine_free(eng);
 		return NULL;
@@ -120,4 +123,65 @@ void ts_offline_run(ts_engine *eng, uint64_t end, uint64_t *base, ts_event_fn fn
 		*base += period;
 	}
 	ts_engine_stop(eng, 0, fn, ctx);
+}
+
+int ts_offline_load(const char *cmd, ts_offline_opts *o, ts_pattern **pat)
+{
+	*pat = NULL;
+	o->npats = o->nfiles;
+	bool song = false;
+	for (int i = 0; i < o->nfiles; i++)
+		song |= ts_cli_is_song(o->files[i]);
+	if (song && o->nfiles > 1)
+		return ts_cli_usage(cmd, "%s", "a song plays alone (give one .tss file and no pattern "
+				    "file)");
+	if (!song) {
+		*pat = ts_cli_load_chain(o->files, o->nfiles, o->tempo10 != 0);
+		return *pat ? 0 : EXIT_INVALID;
+	}
+	o->song = malloc(sizeof(*o->song));
+	if (!o->song) {
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+		return EXIT_INVALID;
+	}
+	*pat = ts_cli_load_song(o->files[0], o->tempo10, o->song, &o->npats, &o->paths);
+	return *pat ? 0 : EXIT_INVALID;
+}
+
+const char *ts_offline_file(const ts_offline_opts *o, int p)
+{
+	return o->song ? o->paths[p] : o->files[p];
+}
+
+uint64_t ts_offline_end(const ts_offline_opts *o, const ts_pattern *pat, uint32_t rate, bool units)
+{
+	int64_t bars_pos = (int64_t)o->bars * 16 * TS_UNITS_PER_STEP;
+	if (!o->song) {
+		uint16_t t10 = o->tempo10 ? o->tempo10 : pat->tempo10;
+		return units ? (uint64_t)bars_pos : ts_pos_to_frame(bars_pos, rate, t10);
+	}
+	ts_song_pattern sp[TS_SONG_FILES_MAX];
+	ts_song_patterns(pat, o->npats, sp);
+	ts_song s = *o->song;
+	if (units) /* every row at one tempo, a unit of position a frame */
+		for (int r = 0; r < s.nrows; r++)
+			s.rows[r].tempo10 = 0;
+	uint32_t r8 = units ? (uint32_t)s.tempo10 * 192 : rate;
+	bool ended;
+	if (o->bars_set || ts_song_endless(&s))
+		return ts_song_frame(&s, sp, r8, bars_pos, &ended); /* the end, if sooner */
+	return ts_song_frame(&s, sp, r8, INT64_MAX, &ended);
+}
+
+void ts_offline_free(ts_offline_opts *o)
+{
+	free(o->files);
+	o->files = NULL;
+	if (o->paths)
+		for (int p = 0; p < o->npats; p++)
+			free(o->paths[p]);
+	free(o->paths);
+	o->paths = NULL;
+	free(o->song);
+	o->song = NULL;
 }

@@ -40,13 +40,15 @@
 #define STOP_TIMEOUT_MS 2000
 
 static const char *const usage_play =
-	"usage: trigseq play FILE... [OPTIONS]\n"
+	"usage: trigseq play FILE...|SONG.tss [OPTIONS]\n"
 	"\n"
 	"Play a pattern on JACK, headless, until SIGINT, SIGTERM or --duration; then stop\n"
 	"(note-offs for every sounding note, MIDI Stop) and exit 0. Several files play as a\n"
 	"chain: each pattern until its change point (its 'change', else its 'length'), then\n"
 	"the next, looping, each sending its tracks' programs when it starts; all at the first\n"
-	"pattern's tempo (or --bpm).\n"
+	"pattern's tempo (or --bpm). A song (one .tss file) plays as 'trigseq dump' prints it:\n"
+	"its rows in order, each at its tempo (a master's when following one), and play stops\n"
+	"and exits 0 at its end.\n"
 	"  --name NAME             JACK client name (default trigseq)\n"
 	"  --server NAME           JACK server (default: $JACK_DEFAULT_SERVER, else the default)\n"
 	"  --connect PORT=DEST     connect our PORT (midi_out, clock_out, a track port ...) to DEST,\n"
@@ -315,9 +317,16 @@ static double now_s(void)
 /* ---- the command ---- */
 
 /* The end of a status line: where the chain is, what program changes did. */
+/* A song (one .tss file): its pattern files, in its chain's order. */
+static char **song_files;
+
 static void print_chain(const ts_jack_status *st, const play_opts *op)
 {
-	if (op->nfiles > 1 || op->program_receive) {
+	if (song_files && st->song_row >= 0) {
+		fprintf(stderr, ", row %d/%d repeat %u/%u %s%s", st->song_row + 1, st->song_rows,
+			st->song_repeat, st->song_repeats, song_files[st->pattern],
+			st->song_ended ? ", the song has ended" : "");
+	} else if (op->nfiles > 1 || op->program_receive) {
 		fprintf(stderr, ", pattern %d/%d %s", st->pattern + 1, op->nfiles,
 			op->files[st->pattern]);
 		if (st->queued >= 0)
@@ -432,6 +441,12 @@ static bool run_until_done(ts_jack *j, const play_opts *op, uint16_t tempo10, ts
 			return true;
 		if (ts_wakeup_signal(false))
 			return false;
+		if (song_files) {
+			ts_jack_status st;
+			ts_jack_get_status(j, &st);
+			if (st.song_ended)
+				return false;
+		}
 		double now = now_s();
 		if (now >= end)
 			return false;
@@ -487,7 +502,9 @@ static bool connected(void *ctx, const char *spec, const char *port, int count, 
 static void print_start(ts_jack *j, const play_opts *op, uint16_t tempo10)
 {
 	char what[600];
-	if (op->nfiles > 1)
+	if (song_files)
+		snprintf(what, sizeof(what), "song %s", op->files[0]);
+	else if (op->nfiles > 1)
 		snprintf(what, sizeof(what), "chain of %d patterns from %s", op->nfiles, op->files[0]);
 	else
 		snprintf(what, sizeof(what), "%s", op->files[0]);
@@ -526,32 +543,57 @@ int ts_play_main(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	ts_pattern *pat = ts_cli_load_chain(op.files, op.nfiles, op.tempo10 || op.sync_midi);
-	if (!pat)
+	bool is_song = false;
+	for (int i = 0; i < op.nfiles; i++)
+		is_song |= ts_cli_is_song(op.files[i]);
+	if (is_song && op.nfiles > 1)
+		return ts_cli_usage("play", "%s", "a song plays alone (give one .tss file and no "
+				    "pattern file)");
+	if (is_song && op.program_receive)
+		return ts_cli_usage("play", "%s", "--program-receive chooses patterns of a chain; a "
+				    "song plays its rows in order");
+	int npats = op.nfiles;
+	ts_song *song = is_song ? malloc(sizeof(*song)) : NULL;
+	ts_pattern *pat = NULL;
+	if (is_song && song)
+		pat = ts_cli_load_song(op.files[0], op.sync_midi ? 0 : op.tempo10, song, &npats,
+				       &song_files);
+	else if (!is_song)
+		pat = ts_cli_load_chain(op.files, op.nfiles, op.tempo10 || op.sync_midi);
+	else
+		fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
+	if (!pat) {
+		free(song);
 		return EXIT_FAIL;
+	}
 	ts_session s;
-	ts_session_ports(&s, pat, op.nfiles); /* a chain with too many ports did not load */
+	ts_session_ports(&s, pat, npats); /* a chain with too many ports did not load */
 	if ((rc = check_connect_ports(&op, &s)) != 0) {
 		free(pat);
+		free(song);
 		return rc;
 	}
 	if (!ts_wakeup_open(false)) {
 		fprintf(stderr, "trigseq: cannot set up signal handling: %s\n", strerror(errno));
 		ts_wakeup_close();
 		free(pat);
+		free(song);
 		return EXIT_FAIL;
 	}
 	const ts_session_config sc = {
 		.op = &op,
 		.pats = pat,
-		.npats = op.nfiles,
-		.room = op.nfiles,
+		.npats = npats,
+		.room = npats,
+		.song = song,
 		/* 0: the pattern's; a slave's timeline is at the pattern's tempo (jack_io.h) */
 		.engine_tempo10 = op.sync_midi ? 0 : op.tempo10,
 	};
 	/* A slave's engine runs at the pattern's tempo on its own timeline, warped onto the
 	 * master's grid (jack_io.h): --bpm means nothing there. */
-	uint16_t tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10 : pat->tempo10;
+	uint16_t tempo10 = op.tempo10 && !op.sync_midi ? op.tempo10
+			   : song			 ? song->tempo10
+							 : pat->tempo10;
 
 	/* JACK's threads inherit this mask: signals go to the main thread only. */
 	ts_wakeup_block(true);
@@ -564,9 +606,11 @@ int ts_play_main(int argc, char **argv)
 		goto out;
 	}
 	/* a sample that cannot be read silences its track, not the rest */
-	for (int p = 0; p < op.nfiles; p++)
-		ts_voices_load_pattern(s.voices, p, &pat[p], op.files[p], ts_cli_sample_report,
-				       (void *)op.files[p]);
+	for (int p = 0; p < npats; p++) {
+		const char *file = song ? song_files[p] : op.files[p];
+		ts_voices_load_pattern(s.voices, p, &pat[p], file, ts_cli_sample_report,
+				       (void *)file);
+	}
 	if (op.verbose && ts_voices_bytes(s.voices))
 		fprintf(stderr, "trigseq: samples: %.1f MB at %" PRIu32 " Hz on audio_out_1/2\n",
 			ts_voices_bytes(s.voices) / 1e6, ts_jack_rate(s.jack));
@@ -632,5 +676,11 @@ out:
 	ts_wakeup_block(false);
 	ts_wakeup_close();
 	free(pat);
+	free(song);
+	if (song_files)
+		for (int p = 0; p < npats; p++)
+			free(song_files[p]);
+	free(song_files);
+	song_files = NULL;
 	return rc;
 }

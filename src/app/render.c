@@ -24,8 +24,8 @@
 #define EXIT_INVALID 1
 
 static const char *const usage_render =
-	"usage: trigseq render FILE... -o OUT.wav [--bars N] [--rate HZ] [--bpm T] [--seed S] [--fill]\n"
-	"                      [--click]\n"
+	"usage: trigseq render FILE...|SONG.tss -o OUT.wav [--bars N] [--rate HZ] [--bpm T]\n"
+	"                      [--seed S] [--fill] [--click]\n"
 	"\n"
 	"Play the sample voices (tracks with a sample and dest int or int+ext) of the first N bars\n"
 	"offline, with the engine and mixer that play them live, into a stereo audio file: each\n"
@@ -40,7 +40,8 @@ static const char *const usage_render =
 	"  -f, --fill            fill mode on\n"
 	"  -k, --click           the metronome too, as 'trigseq play --click' plays it\n"
 	"Several files play as a chain, as with 'trigseq dump', each pattern's hits with its own\n"
-	"samples. A sample that cannot be read is named on stderr with the reason; the other\n"
+	"samples; a song (one .tss file) plays to its end as 'trigseq dump' plays it, with\n"
+	"each pattern's samples. A sample that cannot be read is named on stderr with the reason; the other\n"
 	"tracks still render, and the exit status is 1.\n"
 	"Exit status: 0 success, 1 invalid pattern, unreadable sample or the file not written,\n"
 	"2 bad usage.\n";
@@ -120,8 +121,6 @@ int ts_render_main(int argc, char **argv)
 	ts_offline_opts o;
 	int rc = ts_offline_parse("render", argc, argv,
 				  TS_OFFLINE_OUT | TS_OFFLINE_RATE | TS_OFFLINE_CLICK, 8000, "OUT.wav", &o);
-	const char **files = o.files;
-	int nfiles = o.nfiles;
 	uint64_t bars = o.bars, rate = o.rate;
 	uint16_t tempo10 = o.tempo10;
 	const char *out = o.out;
@@ -129,31 +128,35 @@ int ts_render_main(int argc, char **argv)
 	if (!rc && !format)
 		rc = ts_cli_usage("render", "'%s': expected an output ending in .wav, .aiff, .flac or .ogg",
 				 out);
-	ts_pattern *pat = rc ? NULL : ts_cli_load_chain(files, nfiles, tempo10 != 0);
-	if (rc || !pat) {
-		free(files);
-		return rc ? rc : EXIT_INVALID;
+	ts_pattern *pat = NULL;
+	if (!rc)
+		rc = ts_offline_load("render", &o, &pat);
+	if (rc) {
+		ts_offline_free(&o);
+		return rc;
 	}
+	int npats = o.npats;
 
 	ts_engine *eng = ts_offline_engine(&o, pat, (uint32_t)rate);
-	render_ctx r = {.voices = eng ? ts_voices_new((uint32_t)rate, nfiles) : NULL};
+	render_ctx r = {.voices = eng ? ts_voices_new((uint32_t)rate, npats) : NULL};
 	if (!r.voices) {
 		if (eng)
 			fprintf(stderr, "trigseq: %s\n", ts_strerror(TS_ERR_NOMEM));
 		ts_engine_free(eng);
-		free(files);
+		ts_offline_free(&o);
 		free(pat);
 		return EXIT_INVALID;
 	}
 	/* a missing sample spoils the render, not the rest of it: the others still play, and the
 	 * status says it at the end */
-	for (int p = 0; p < nfiles; p++)
-		if (ts_voices_load_pattern(r.voices, p, &pat[p], files[p], ts_cli_sample_report,
-					   (void *)files[p]))
+	for (int p = 0; p < npats; p++)
+		if (ts_voices_load_pattern(r.voices, p, &pat[p], ts_offline_file(&o, p),
+					   ts_cli_sample_report, (void *)ts_offline_file(&o, p)))
 			rc = EXIT_INVALID;
-	free(files);
-	uint16_t t10 = tempo10 ? tempo10 : pat->tempo10;
-	uint64_t end = ts_pos_to_frame((int64_t)bars * 16 * TS_UNITS_PER_STEP, (uint32_t)rate, t10);
+	uint16_t t10 = tempo10 ? tempo10 : o.song ? o.song->tempo10 : pat->tempo10;
+	uint64_t end = ts_offline_end(&o, pat, (uint32_t)rate, false);
+	bool song = o.song != NULL;
+	ts_offline_free(&o);
 	free(pat);
 
 	ts_file_tx tx;
@@ -209,9 +212,15 @@ int ts_render_main(int argc, char **argv)
 		fprintf(stderr, "trigseq: %s not written: %s\n", out, strerror(errno));
 		return EXIT_INVALID;
 	}
-	printf("%s: %.3f s of audio at %" PRIu64 " Hz, %" PRIu64 " bar%s at %u.%u BPM, %" PRIu64
+	char what[64];
+	if (song)
+		snprintf(what, sizeof(what), "the song (%.3f s) from %u.%u BPM",
+			 (double)end / (double)rate, t10 / 10, t10 % 10);
+	else
+		snprintf(what, sizeof(what), "%" PRIu64 " bar%s at %u.%u BPM", bars,
+			 bars == 1 ? "" : "s", t10 / 10, t10 % 10);
+	printf("%s: %.3f s of audio at %" PRIu64 " Hz, %s, %" PRIu64
 	       " voice events, peak %.1f dBFS, rendered in %.3f s\n", out, (double)frames / (double)rate,
-	       rate, bars, bars == 1 ? "" : "s", t10 / 10, t10 % 10, r.hits,
-	       peak > 0 ? 20 * log10(peak) : -INFINITY, seconds_now() - t0);
+	       rate, what, r.hits, peak > 0 ? 20 * log10(peak) : -INFINITY, seconds_now() - t0);
 	return rc;
 }

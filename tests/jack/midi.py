@@ -85,6 +85,44 @@ def cmd_compare(capture, trigseq, pattern, port, rate, tempo10, *dump_opts):
     print(f"{port}: {len(got)} events in {bars} bars equal to the dump, frame for frame")
 
 
+def cmd_song(capture, trigseq, song, port, *dump_opts):
+    """A whole song played to its end: the port's events, the clock ticks and the Stop, frame
+    for frame against `trigseq dump SONG --clock` (the capture has midi_out and clock_out)."""
+    events = read_capture(capture)
+    fa, fc = start_stop(events)
+    if fc is None:
+        sys.exit("no MIDI Stop (FC) in the capture: the song did not end")
+    out = subprocess.run([trigseq, "dump", song, "--clock", *dump_opts], check=True,
+                         capture_output=True, text=True).stdout
+    want, want_ticks, want_fc = [], [], None
+    for line in out.splitlines():
+        fields = line.split()
+        ev = (int(fields[0]), tuple(int(x, 16) for x in fields[2:]))
+        if fields[1] == port:
+            want.append(ev)
+        elif fields[1] == "clock_out" and ev[1] == (0xF8,):
+            want_ticks.append(ev[0])
+        elif fields[1] == "clock_out" and ev[1] == (0xFC,):
+            want_fc = ev[0]
+    got = [(f - fa, b) for f, b in events if b[0] not in REALTIME]
+    ticks = [f - fa for f, b in events if b == (0xF8,)]
+    if got != want:
+        for i, (g, w) in enumerate(zip(got + [None] * len(want), want + [None] * len(got))):
+            if g != w:
+                print(f"first difference at event {i}: captured {g and fmt(g)}, dump {w and fmt(w)}")
+                break
+        sys.exit(f"{port}: captured {len(got)} events, dump has {len(want)}")
+    if ticks != want_ticks:
+        sys.exit(f"clock: {len(ticks)} ticks captured, the dump has {len(want_ticks)}; first "
+                 f"captured {ticks[:3]}, dump {want_ticks[:3]}")
+    if fc - fa != want_fc:
+        sys.exit(f"Stop at frame {fc - fa}, the dump's at {want_fc}")
+    if len([1 for _, b in events if b == (0xFC,)]) != 1:
+        sys.exit("more than one Stop")
+    print(f"{port}: {len(got)} events, {len(ticks)} ticks and the Stop at frame {want_fc} equal to "
+          f"the dump, frame for frame")
+
+
 def cmd_clock(capture, rate, tempo10, expect_ticks="yes", expect_transport="yes"):
     """Tick k at floor(k*R*60/(T*24) + 1/2) after Start; Start first, Stop last."""
     rate, T = int(rate), Fraction(int(tempo10), 10)
@@ -503,5 +541,5 @@ if __name__ == "__main__":
     cmds = {"compare": cmd_compare, "clock": cmd_clock, "stopped": cmd_stopped, "mclk": cmd_mclk,
             "transport": cmd_transport, "freeclock": cmd_freeclock, "bbt": cmd_bbt,
             "freestart": cmd_freestart, "monitor": cmd_monitor, "bank": cmd_bank,
-            "recorded": cmd_recorded}
+            "recorded": cmd_recorded, "song": cmd_song}
     cmds[sys.argv[1]](*sys.argv[2:])

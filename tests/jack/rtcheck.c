@@ -140,9 +140,15 @@ void *aligned_alloc(size_t align, size_t n)
 #define DECLARE(ret, name, params, args) static ret(*real_##name) params;
 WRAPPED(DECLARE)
 
+/* Another library's constructor may call a wrapped function before ours has run (sed's do,
+ * through libselinux): each wrapper resolves everything on first use too. */
+static void resolve(void);
+
 #define DEFINE(ret, name, params, args)    \
 	ret name params                    \
 	{                                  \
+		if (!real_##name)          \
+			resolve();         \
 		violation(#name);          \
 		return real_##name args;   \
 	}
@@ -158,6 +164,8 @@ int open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	unsigned mode = va_arg(ap, unsigned);
 	va_end(ap);
+	if (!real_open)
+		resolve();
 	violation("open");
 	return real_open(path, flags, mode);
 }
@@ -168,6 +176,8 @@ int openat(int dir, const char *path, int flags, ...)
 	va_start(ap, flags);
 	unsigned mode = va_arg(ap, unsigned);
 	va_end(ap);
+	if (!real_openat)
+		resolve();
 	violation("openat");
 	return real_openat(dir, path, flags, mode);
 }
@@ -176,6 +186,8 @@ int printf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	if (!real_vprintf)
+		resolve();
 	violation("printf");
 	int rc = real_vprintf(fmt, ap);
 	va_end(ap);
@@ -186,18 +198,25 @@ int fprintf(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
+	if (!real_vfprintf)
+		resolve();
 	violation("fprintf");
 	int rc = real_vfprintf(f, fmt, ap);
 	va_end(ap);
 	return rc;
 }
 
-__attribute__((constructor)) static void rtcheck_init(void)
+static void resolve(void)
 {
 #define RESOLVE(ret, name, params, args) real_##name = (ret(*) params)dlsym(RTLD_NEXT, #name);
 	WRAPPED(RESOLVE)
 	real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
 	real_openat = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, "openat");
+}
+
+__attribute__((constructor)) static void rtcheck_init(void)
+{
+	resolve();
 }
 
 __attribute__((destructor)) static void rtcheck_report(void)

@@ -560,9 +560,16 @@ def run(args):
             vel = min(127, vel + pat['accent'])
         gate = a.get('gate', t.gate) if 'gate' in a else t.gate
         # Infinite gates of this track end at its next note-on, before it (in the order played).
-        for key in [k2 for k2, v in sounding.items() if v['track'] == n and v['held'] == 'inf']:
+        # Held notes end in the order they were held: by the trig that holds them, a chord in
+        # its written order (a tied note is held again by the new trig). A trig that sends no
+        # MIDI (a voice-only track of another pattern of the chain or song, sounding late)
+        # ends none of the MIDI notes its track number holds.
+        by_hold = lambda keys: sorted(keys, key=lambda k2: sounding[k2]['off_id'])
+        mine = lambda how: by_hold([k2 for k2, v in sounding.items()
+                                    if v['track'] == n and v['held'] == how]) if midi(t) else []
+        for key in mine('inf'):
             note_off(fr, key)
-        held = [k2 for k2, v in sounding.items() if v['track'] == n and v['held'] == 'slide']
+        held = mine('slide')
         tied = {key for key in held if key[2] in notes}
         vh = vheld[n] if voice(t) else None
         vslid, vtied, vo = [], set(), []

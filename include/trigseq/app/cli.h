@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "trigseq/core/pattern.h"
+#include "trigseq/core/song.h"
 
 /* A whole decimal number in [lo, hi] (no sign, no spaces); false if it is not one. */
 bool ts_cli_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
@@ -25,6 +26,16 @@ bool ts_cli_tempo(const char *s, uint16_t *tempo10);
  * one's, unless tempo_elsewhere: --bpm, a clock master), or move on from a pattern without a change
  * point. */
 ts_pattern *ts_cli_load_chain(const char *const *paths, int n, bool tempo_elsewhere);
+
+/* A song file: its name ends in `.tss`. */
+bool ts_cli_is_song(const char *path);
+
+/* Load a song and its patterns (song-format §4): the patterns in the song's order of first use
+ * (free() the array), *npats of them, their files in *paths (each and the array malloc'd), the
+ * program in *song with its tempo resolved (tempo10_override, when not 0, replaces the song's).
+ * Every problem goes to stderr as `check` prints it, and NULL comes back. */
+ts_pattern *ts_cli_load_song(const char *path, uint16_t tempo10_override, ts_song *song,
+			     int *npats, char ***paths);
 
 /* A usage problem on stderr, "trigseq: MESSAGE" and the help hint "Try 'trigseq CMD --help'."
  * ("trigseq --help" when cmd is NULL); returns 2, the usage exit status. */
