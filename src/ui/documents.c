@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "trigseq/app/cli.h"
 #include "trigseq/core/patfile.h"
 #include "trigseq/ui/ui_internal.h"
 
@@ -108,6 +109,8 @@ static char **list_files(const ts_play_options *op, int *n, int *first)
  * the others may fail: they are listed with why. */
 bool ts_ui_open_documents(ts_ui *u, int *rc)
 {
+	if (u->op.nfiles == 1 && ts_cli_is_song(u->op.files[0]))
+		return ts_ui_song_open(u, rc); /* ts_ui_main refused a song among other files */
 	int n, first;
 	char **files = list_files(&u->op, &n, &first);
 	u->docs = files ? calloc((size_t)(n > 0 ? n : 1), sizeof(*u->docs)) : NULL;
@@ -156,6 +159,7 @@ void ts_ui_free_documents(ts_ui *u)
 	}
 	free(u->docs);
 	u->docs = NULL;
+	ts_ui_song_free(u);
 }
 
 static bool save_doc(ts_ui *u, ts_ui_doc *d, const char *path)

@@ -90,6 +90,8 @@ static const binding bindings[] = {
 	{'g', "g", "go to pattern: 5, A06, file", ts_ui_act_goto, 0},
 	{'B', "B", "mode: sequential/start/jump", ts_ui_act_select_mode, 0},
 	{'O', "O", "open a pattern file", ts_ui_act_open, 0},
+	{'G', "G", "song: jump to a row (next row boundary)", ts_ui_act_song_jump, 0},
+	{'A', "A", "song: edit the .tss in $EDITOR, reload", ts_ui_act_song_edit, 0},
 	{'L', "L", "page follows play / locked", ts_ui_act_follow, 0},
 	{'w', "w", "save (old file kept: FILE~)", ts_ui_act_save, 0},
 	{'W', "W", "save as", ts_ui_act_save, 1},

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "trigseq/app/cli.h"
 #include "trigseq/app/wakeup.h"
 #include "trigseq/ui/ui_internal.h"
 
@@ -35,11 +36,13 @@
 #define INPUT_POLL_MS 30 /* how often MIDI input is looked at (below) */
 
 static const char *const usage_editor =
-	"usage: trigseq [FILE...] [OPTIONS]\n"
+	"usage: trigseq [FILE...|SONG.tss] [OPTIONS]\n"
 	"\n"
 	"The terminal editor: edit FILE (a new pattern if it does not exist, untitled without\n"
 	"one) on a grid of 12 tracks, playing it through JACK while you edit. The other *.tsq\n"
 	"files of its folder (or the FILEs given) are the pattern list: file n is program n.\n"
+	"With a song (one SONG.tss) the list is the song's patterns and p plays the song; G\n"
+	"jumps to a row, A edits the song in $EDITOR and reloads it.\n"
 	"Press ? in the editor for every key.\n"
 	"  --no-jack               edit without JACK (no play)\n"
 	"  --program-send CH       a program change on channel CH on clock_out for the pattern\n"
@@ -152,6 +155,7 @@ static void run(ts_ui *u)
 		}
 		ts_ui_sync_tempo(u);
 		ts_ui_sync_engine(u);
+		ts_ui_sync_song(u);
 		if (ts_ui_status_changed(u))
 			dirty_screen = true;
 		if (ts_ui_follow_page(u))
@@ -223,6 +227,10 @@ int ts_ui_main(int argc, char **argv)
 	int rc = ts_play_parse_options(argc, argv, &u.op, true);
 	if (rc)
 		return rc;
+	for (int k = 0; k < u.op.nfiles && u.op.nfiles > 1; k++)
+		if (ts_cli_is_song(u.op.files[k]))
+			return ts_cli_usage(NULL, "%s", "a song plays alone (give one .tss file and no "
+					    "pattern file)");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fputs("trigseq: the editor needs a terminal; for other uses see 'trigseq --help'\n",
 		      stderr);

@@ -46,6 +46,12 @@ void ts_ui_draw_pattern_line(ts_ui *u)
 		  ts_ui_base_name(ts_ui_doc_path(&u->docs[u->cur])));
 	if (!u->ses.jack)
 		return;
+	if (u->song.song) {
+		char line[80];
+		ts_ui_song_line(u, line, sizeof(line));
+		ts_ui_put(14, 34, 0, "%s%s", line, prg);
+		return;
+	}
 	if (u->st.running)
 		ts_ui_put(14, 34, 0, "plays %s%s%s", play, next[0] ? " next " : "", next);
 	ts_ui_put(14, 54, 0, "%-.12s%s", mode_names[u->play.select_mode], prg);
@@ -108,6 +114,11 @@ static void select_doc(ts_ui *u, int k)
 		return;
 	}
 	ts_ui_sync_engine(u); /* a file just opened joins first: the selection waits for it */
+	if (u->song.song) {
+		ts_ui_say(u, "editing %s %.40s; the song plays on", name,
+			  ts_ui_base_name(ts_ui_doc_path(d)));
+		return;
+	}
 	ts_jack_select(u->ses.jack, k, u->play.select_mode);
 	if (u->st.running)
 		ts_ui_say(u, "%s %.40s %s", name, ts_ui_base_name(ts_ui_doc_path(d)),
@@ -200,27 +211,38 @@ static void got_open(ts_ui *u, const char *text)
 		select_doc(u, k);
 		return;
 	}
-	if (u->ndocs == TS_CHAIN_MAX || (u->play.cap && u->ndocs == u->play.cap)) {
-		ts_ui_say(u, "the list is full (%d patterns): restart the editor to open more", u->ndocs);
+	char why[160];
+	k = ts_ui_add_doc(u, text, false, why, sizeof(why));
+	if (k < 0) {
+		ts_ui_say(u, "%.150s", why);
 		return;
+	}
+	select_doc(u, k);
+}
+
+int ts_ui_add_doc(ts_ui *u, const char *path, bool must_exist, char *why, size_t len)
+{
+	if (u->ndocs == TS_CHAIN_MAX || (u->play.cap && u->ndocs == u->play.cap)) {
+		snprintf(why, len, "the list is full (%d patterns): restart the editor to open more",
+			 u->ndocs);
+		return -1;
 	}
 	ts_ui_doc *grown = realloc(u->docs, (size_t)(u->ndocs + 1) * sizeof(*grown));
 	if (!grown) {
-		ts_ui_say(u, "%s", ts_strerror(TS_ERR_NOMEM));
-		return;
+		snprintf(why, len, "%s", ts_strerror(TS_ERR_NOMEM));
+		return -1;
 	}
 	u->docs = grown;
 	u->ed = u->docs[u->cur].ed;
 	ts_ui_doc *d = &u->docs[u->ndocs];
 	memset(d, 0, sizeof(*d));
-	if (!ts_ui_open_doc(d, text, false)) {
-		ts_ui_say(u, "%.40s not opened: %.100s", text, d->why);
+	if (!ts_ui_open_doc(d, path, must_exist)) {
+		snprintf(why, len, "%.40s not opened: %.100s", path, d->why);
 		free(d->path);
-		return;
+		return -1;
 	}
 	d->recovery_version = ts_edit_version(d->ed);
-	u->ndocs++;
-	select_doc(u, u->ndocs - 1);
+	return u->ndocs++;
 }
 
 void ts_ui_act_open(ts_ui *u, int arg)

@@ -107,6 +107,7 @@ void ts_ui_jack_setup(ts_ui *u)
 		.lead = u->cur,
 		.room = u->ndocs + OPEN_ROOM < TS_CHAIN_MAX ? u->ndocs + OPEN_ROOM : TS_CHAIN_MAX,
 		.engine_tempo10 = u->op.sync_midi ? pats[u->cur].tempo10 : u->play.tempo10,
+		.song = u->song.song,
 	};
 	char err[512] = "";
 	bool no_server;
@@ -123,7 +124,7 @@ void ts_ui_jack_setup(ts_ui *u)
 		for (int k = 0; k < u->ndocs; k++)
 			sync_samples(u, k);
 	}
-	ok = ok && ts_engine_queue(u->ses.eng, u->cur) &&
+	ok = ok && (u->song.song || ts_engine_queue(u->ses.eng, u->cur)) &&
 	     ts_session_activate(&u->ses, u->play.click, err, sizeof(err)) == TS_OK;
 	free(pats);
 	if (!ok) {
@@ -268,7 +269,7 @@ bool ts_ui_status_changed(ts_ui *u)
 	/* A pattern the engine changed to by itself (a program change received) is edited now,
 	 * as on the Rytm; one the editor chose is edited already. Not before the process callback
 	 * has published its first status (cycles is read before the pattern). */
-	if (u->ses.jack && published && st.pattern != u->play.seen_pattern) {
+	if (u->ses.jack && published && st.pattern != u->play.seen_pattern && !u->song.song) {
 		u->play.seen_pattern = st.pattern;
 		if (st.pattern != u->cur && st.pattern >= 0 && st.pattern < u->ndocs &&
 		    u->docs[st.pattern].ed) {
@@ -291,6 +292,8 @@ bool ts_ui_status_changed(ts_ui *u)
 	}
 	bool changed = link_changed || st.running != u->st.running || st.xruns != u->st.xruns ||
 		       st.pattern != u->st.pattern || st.queued != u->st.queued ||
+		       st.song_row != u->st.song_row || st.song_repeat != u->st.song_repeat ||
+		       st.song_ended != u->st.song_ended ||
 		       st.pattern_refused != u->st.pattern_refused ||
 		       st.server_gone != u->st.server_gone || st.dsp_load != u->st.dsp_load ||
 		       st.clock_locked != u->st.clock_locked ||

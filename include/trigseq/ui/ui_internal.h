@@ -32,6 +32,7 @@
 #include "trigseq/core/engine.h"
 #include "trigseq/core/pattern.h"
 #include "trigseq/core/record.h"
+#include "trigseq/core/song.h"
 #include "trigseq/rt/jack_io.h"
 
 #define EXIT_FAIL 1
@@ -145,6 +146,12 @@ struct ts_ui {
 		uint64_t lost_seen;   /* the input ring's drops already said */
 	} midi;
 
+	/* a song (trigseq SONG.tss, song.c): its program, its rows' patterns indices of the list */
+	struct {
+		char *path;           /* NULL: no song */
+		ts_song *song;
+		bool sent;            /* the engine has this program (or is getting it) */
+	} song;
 	/* the MIDI monitor pane (i): what trigseq sends and receives, decoded */
 	struct {
 		char lines[MON_LINES][MON_WIDTH];
@@ -208,6 +215,15 @@ void ts_ui_act_patterns(ts_ui *u, int arg);
 void ts_ui_act_goto(ts_ui *u, int arg);
 void ts_ui_act_select_mode(ts_ui *u, int arg);
 void ts_ui_act_open(ts_ui *u, int arg);
+/* Open `path` as one more document of the list (not edited yet): its index, or -1 with why. */
+int ts_ui_add_doc(ts_ui *u, const char *path, bool must_exist, char *why, size_t len);
+/* song.c */
+bool ts_ui_song_open(ts_ui *u, int *rc);
+void ts_ui_song_free(ts_ui *u);
+void ts_ui_song_line(const ts_ui *u, char *buf, size_t len);
+void ts_ui_sync_song(ts_ui *u);
+void ts_ui_act_song_jump(ts_ui *u, int arg);
+void ts_ui_act_song_edit(ts_ui *u, int arg);
 
 /* monitor_pane.c */
 bool ts_ui_drain_monitor(ts_ui *u);
