@@ -47,7 +47,7 @@ VOICE_OBJ := $(B)/rt/voice.o
 
 UNIT_TESTS := test_pattern test_grammar test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
 	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline test_alloc test_alloc_voice \
-	test_options test_ring test_thru test_position test_record test_timeline_link test_song
+	test_options test_ring test_thru test_position test_record test_timeline_link test_song test_euclid
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san lib-test link-test cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \
@@ -168,11 +168,13 @@ DIFF_SEED ?= 1
 DIFF_COUNT ?= 120
 CHAIN_COUNT ?= 60
 SONG_COUNT ?= 60
+EUCLID_COUNT ?= 60
 oracle-test: $(B)/trigseq
 	tests/oracle/examples.sh $(B)/trigseq
 	tests/oracle/differential.sh $(B)/trigseq $(DIFF_SEED) $(DIFF_COUNT)
 	tests/oracle/differential_chain.sh $(B)/trigseq $(DIFF_SEED) $(CHAIN_COUNT)
 	tests/oracle/differential_song.sh $(B)/trigseq $(DIFF_SEED) $(SONG_COUNT)
+	tests/oracle/differential.sh $(B)/trigseq $(DIFF_SEED) $(EUCLID_COUNT) --euclid
 
 # Integration tests on a private JACK dummy server with real peers (tests/jack/): the RT-safety
 # interposer and a client that breaks the rules on purpose, to prove the interposer sees it.

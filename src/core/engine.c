@@ -446,6 +446,12 @@ static bool track_ok(const ts_track *tk)
 	    tk->program > 127 || tk->retrig_rate >= TS_RATE_COUNT || tk->retrig_len > TS_LEN_INF ||
 	    tk->retrig_vel < -128 || tk->retrig_vel > 127 || tk->dest > TS_DEST_INT_EXT)
 		return false;
+	const ts_euclid *e = &tk->euclid;
+	if (e->on && (e->pl1 > TS_EUCLID_PULSES_MAX || e->pl2 > TS_EUCLID_PULSES_MAX ||
+		      e->ro1 < -TS_EUCLID_ROT_MAX || e->ro1 > TS_EUCLID_ROT_MAX ||
+		      e->ro2 < -TS_EUCLID_ROT_MAX || e->ro2 > TS_EUCLID_ROT_MAX ||
+		      e->tro < -TS_EUCLID_ROT_MAX || e->tro > TS_EUCLID_ROT_MAX || e->op >= TS_EUCLID_OPS))
+		return false;
 	for (int i = 0; i < tk->nnotes; i++)
 		if (tk->notes[i] > 127)
 			return false;
@@ -671,8 +677,9 @@ static void stop_orphan_retrigs(ts_engine *eng, const ts_pattern *pat)
 			if (inf->stop != POS_MAX)
 				continue;
 			const ts_trig *tr = &tk->steps[inf->step];
-			bool kept = !tk->mute && inf->step < tk->length &&
-				    (tr->kind == TS_TRIG_NOTE || tr->kind == TS_TRIG_ACCENT) &&
+			const trk_const *c = tc_of(eng, eng->phys[eng->cur], t);
+			bool kept = !tk->mute && inf->step < (c->euclid ? c->nhits : tk->length) &&
+				    ts_engine_trig_is_note(tk, c, inf->step) &&
 				    tr->retrig && ts_trig_retrig_len(tk, tr) == TS_LEN_INF;
 			if (!kept)
 				inf->stop = now > inf->start ? now : inf->start + 1;
@@ -772,9 +779,11 @@ static void prepare(ts_engine *eng, int slot)
 		c->has_base_cc = false;
 		for (int cc = 0; cc < 128; cc++)
 			c->has_base_cc |= tk->base_cc[cc] != TS_CC_NONE;
+		c->euclid = tk->euclid.on;
+		c->nhits = (uint8_t)ts_euclid_hits(tk, c->hit);
 		c->note_trigs = 0;
-		for (int k = 0; k < tk->length; k++)
-			if (tk->steps[k].kind == TS_TRIG_NOTE || tk->steps[k].kind == TS_TRIG_ACCENT)
+		for (int s = 0; s < tk->length; s++)
+			if (c->hit[s] && ts_engine_trig_is_note(tk, c, c->hit[s] - 1))
 				c->note_trigs++;
 		/* stop and continue look for sounding notes on these; never cleared while playing, as
 		 * notes of an older version may still sound there */

@@ -250,9 +250,14 @@ static void evaluate_step(ts_engine *eng, int t)
 
 	if (step == 0)
 		r->pass++;
-	const ts_trig *tr = &tk->steps[step];
-	if (tr->kind == TS_TRIG_NONE || tr->kind == TS_TRIG_MUTED || tk->mute ||
-	    (eng->ev_mute >> t & 1))
+	/* Under euclid (euclid.md §3.3.2) only hits play, hit k the trig of grid step k, '.' as 'x';
+	 * the step start, swing and draws are those of step s. */
+	int idx = c->euclid ? c->hit[step] - 1 : step;
+	if (idx < 0)
+		return;
+	const ts_trig *tr = &tk->steps[idx];
+	int kind = c->euclid && tr->kind == TS_TRIG_NONE ? TS_TRIG_NOTE : tr->kind;
+	if (kind == TS_TRIG_NONE || kind == TS_TRIG_MUTED || tk->mute || (eng->ev_mute >> t & 1))
 		return;
 	if (!cond_true(eng, t, r, tk, tr, start))
 		return;
@@ -269,7 +274,7 @@ static void evaluate_step(ts_engine *eng, int t)
 		when = eng->cur_start;
 
 	uint64_t ord = ++eng->ordinal;
-	bool note = tr->kind == TS_TRIG_NOTE || tr->kind == TS_TRIG_ACCENT;
+	bool note = kind == TS_TRIG_NOTE || kind == TS_TRIG_ACCENT;
 	bool endless = note && tr->retrig && ts_trig_retrig_len(tk, tr) == TS_LEN_INF;
 
 	/* A track without MIDI (channel off, send-midi off, dest int) still evaluates and fires:
@@ -280,14 +285,14 @@ static void evaluate_step(ts_engine *eng, int t)
 		qent e = ts_engine_ent_at(eng, when, t + 1, CLS_LOCKS, ord, 0, 0);
 		e.kind = ENT_LOCKS;
 		e.pat = (uint8_t)slot;
-		e.a = (uint8_t)step;
+		e.a = (uint8_t)idx;
 		ts_engine_q_push(eng, e);
 	}
 	if (note && (c->midi || c->voice)) {
 		qent e = ts_engine_ent_at(eng, when, t + 1, CLS_ON, ord, 0, 0);
 		e.kind = ENT_HIT;
 		e.pat = (uint8_t)slot;
-		e.a = (uint8_t)step;
+		e.a = (uint8_t)idx;
 		e.b = (uint8_t)(r->inf_count % INF_SLOTS);
 		e.n = 1;
 		if (tr->retrig && !endless) {
@@ -311,7 +316,7 @@ static void evaluate_step(ts_engine *eng, int t)
 			inf->ord = ord;
 			inf->start = when;
 			inf->stop = POS_MAX;
-			inf->step = (uint8_t)step;
+			inf->step = (uint8_t)idx;
 			/* ... and a note trig evaluated before it that sounds after it stops it */
 			uint32_t n = r->nfired < FIRED_KEEP ? r->nfired : FIRED_KEEP;
 			for (uint32_t k = 0; k < n; k++)

@@ -103,7 +103,11 @@ typedef struct {
 	bool midi;               /* dest ext or int+ext, channel on and send-midi on */
 	bool voice;              /* dest int or int+ext, and a sample */
 	uint8_t port, chan;      /* port: index in the chain's ports; chan = channel - 1 */
-	uint8_t note_trigs;      /* x/X trigs in the grid: a slide needs another one */
+	uint8_t note_trigs;      /* note trigs the track plays (x/X, or hits of '.'/x/X under
+				  * euclid): a slide needs another one */
+	bool euclid;             /* euclidean mode: step s plays trig hit[s] − 1, if any */
+	uint8_t nhits;           /* hits of the euclid grid */
+	uint8_t hit[TS_MAX_STEPS]; /* k(s) per step s (0-based), 0 when not a hit */
 	bool has_base_cc;        /* any base cc: lock returns are possible */
 } trk_const;
 
@@ -229,6 +233,14 @@ struct ts_engine {
 static inline const trk_const *tc_of(const ts_engine *eng, int slot, int t)
 {
 	return &eng->ps[slot].tc[t];
+}
+
+/* Whether grid step idx (0-based) holds a note trig as the track plays it: x or X, and '.' too
+ * under euclid (a hit plays grid step k forced on). */
+static inline bool ts_engine_trig_is_note(const ts_track *tk, const trk_const *c, int idx)
+{
+	int kind = tk->steps[idx].kind;
+	return kind == TS_TRIG_NOTE || kind == TS_TRIG_ACCENT || (c->euclid && kind == TS_TRIG_NONE);
 }
 
 /* The slot of chain pattern `index` as it is now. */

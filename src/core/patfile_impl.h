@@ -50,6 +50,7 @@
 	_(RETRIG_VEL, "retrig-vel", AT_TRACK)                                                      \
 	_(SAMPLE, "sample", AT_TRACK)                                                              \
 	_(DEST, "dest", AT_TRACK)                                                                  \
+	_(EUCLID, "euclid", AT_TRACK)                                                              \
 	_(STEPS, "steps", AT_TRACK)                                                                \
 	_(STEP, "step", AT_TRACK)                                                                  \
 	_(END, "", 0)

@@ -641,6 +641,66 @@ static void step_line(struct parser *p)
 	}
 }
 
+/* `euclid pl1 N [pl2 N] [ro1 R] [ro2 R] [tro R] [op or|xor|and|sub]` (euclid.md §3.3): each
+ * attribute at most once, in any order; pl1 required. */
+static void euclid_line(struct parser *p)
+{
+	static const char *const names[] = {"pl1", "pl2", "ro1", "ro2", "tro", "op"};
+	enum { PL1, PL2, RO1, RO2, TRO, OP, NATTR };
+	ts_track *trk = cur_track(p);
+	ts_euclid e = {.on = true, .op = TS_EUCLID_OR};
+	int seen_col[NATTR] = {0};
+	char b[SHOW_BUF];
+	long n;
+	for (int i = 1; i < p->ntok;) {
+		const struct tok *t = &p->tok[i++];
+		int a = 0;
+		while (a < NATTR && !(!t->quoted && tok_is(t, names[a])))
+			a++;
+		if (a == NATTR) {
+			err(p, t->col,
+			    "unknown euclid attribute '%s' (expected pl1, pl2, ro1, ro2, tro, op)",
+			    tshow(t, b));
+			return;
+		}
+		if (seen_col[a]) {
+			err(p, t->col, "'%s' given twice on euclid, first at col %d", names[a],
+			    seen_col[a]);
+			return;
+		}
+		seen_col[a] = t->col;
+		const char *expect = a == OP ? "or, xor, and, sub" : a <= PL2 ? "0 ... 64" : "-63 ... 63";
+		if (i >= p->ntok || p->tok[i].quoted) {
+			err(p, i >= p->ntok ? t->col : p->tok[i].col, "'%s' needs a value (expected %s)",
+			    names[a], expect);
+			return;
+		}
+		const struct tok *v = &p->tok[i++];
+		if (a == OP) {
+			int op = ts_euclid_op_parse(v->s, v->len);
+			if (op < 0) {
+				err(p, v->col, "op '%s' is not an operator (expected or, xor, and, sub)",
+				    tshow(v, b));
+				return;
+			}
+			e.op = (uint8_t)op;
+		} else if (a <= PL2) {
+			if (!get_int(p, v, names[a], 0, TS_EUCLID_PULSES_MAX, &n))
+				return;
+			*(a == PL1 ? &e.pl1 : &e.pl2) = (uint8_t)n;
+		} else {
+			if (!get_int(p, v, names[a], -TS_EUCLID_ROT_MAX, TS_EUCLID_ROT_MAX, &n))
+				return;
+			*(a == RO1 ? &e.ro1 : a == RO2 ? &e.ro2 : &e.tro) = (int8_t)n;
+		}
+	}
+	if (!seen_col[PL1]) {
+		err(p, p->tok[0].col, "'euclid' needs pl1 (expected euclid pl1 N ...)");
+		return;
+	}
+	trk->euclid = e;
+}
+
 static void track_stmt(struct parser *p, int kid)
 {
 	ts_track *trk = cur_track(p);
@@ -756,6 +816,9 @@ static void track_stmt(struct parser *p, int kid)
 		else
 			err(p, v->col, "dest '%s' is not a destination (expected ext, int or int+ext)",
 			    tshow(v, b));
+		break;
+	case K_EUCLID:
+		euclid_line(p);
 		break;
 	case K_STEPS:
 		grid(p);

@@ -10,7 +10,8 @@
  *    `channel` and `note` always; then only when not the default, in the spec's table order:
  *    `port`, `velocity`, `gate`, `length` and `speed` (advanced mode, when given), `send-midi`,
  *    `mute`, `prob`, `program`, `cc C=V` (one line each, ascending controller), `retrig-rate`,
- *    `retrig-len`, `retrig-vel`, `sample`, `dest`. Then `steps` always, in groups of four
+ *    `retrig-len`, `retrig-vel`, `sample`, `dest`, `euclid` (pl1, then pl2 ro1 ro2 tro op where
+ *    not the default). Then `steps` always, in groups of four
  *    separated by one space, then a `step K` line, ascending K, for every trig with an explicit
  *    attribute. Attributes in spec §3.2 order: note vel gate micro cond retrig (`retrig=1/D` when
  *    the trig has its own rate) retrig-len retrig-vel `cc C=V` (one `cc` per lock, lock order)
@@ -287,6 +288,13 @@ static void write_track(struct out *o, const ts_pattern *pat, int n)
 	       put_string(o, t->sample, sizeof(t->sample) - 1));
 	SIMPLE(K_DEST, t->dest != TS_DEST_EXT,
 	       putf(o, "dest %s", ts_gram_dests[t->dest <= TS_DEST_INT_EXT ? t->dest : 0]));
+	const ts_euclid *eu = &t->euclid;
+	SIMPLE(K_EUCLID, eu->on, putf(o, "euclid pl1 %d", eu->pl1);
+	       if (eu->pl2) putf(o, " pl2 %d", eu->pl2);
+	       if (eu->ro1) putf(o, " ro1 %d", eu->ro1);
+	       if (eu->ro2) putf(o, " ro2 %d", eu->ro2);
+	       if (eu->tro) putf(o, " tro %d", eu->tro);
+	       if (eu->op) putf(o, " op %s", ts_euclid_op_names[eu->op < TS_EUCLID_OPS ? eu->op : 0]));
 #undef SIMPLE
 
 	int len = t->length < 1 ? 1 : t->length > TS_MAX_STEPS ? TS_MAX_STEPS : t->length;

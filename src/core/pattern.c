@@ -387,3 +387,155 @@ bool ts_track_sends_midi(const ts_track *trk, const char **why)
 		*why = w;
 	return w == NULL;
 }
+
+/* ---- euclidean mode ---- */
+
+const char *const ts_euclid_op_names[TS_EUCLID_OPS] = {"or", "xor", "and", "sub"};
+
+int ts_euclid_op_parse(const char *text, size_t len)
+{
+	for (int i = 0; i < TS_EUCLID_OPS; i++)
+		if (strlen(ts_euclid_op_names[i]) == len && memcmp(ts_euclid_op_names[i], text, len) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Bjorklund's algorithm as Toussaint states it (euclid.md §3.3.1): k groups "1" and n − k groups
+ * "0"; while more than one remainder group is left, append the first m remainders to the first m
+ * groups (m = the smaller count) and let the leftovers of either side be the new remainder.
+ * Groups are kept as (start, length) runs in two fixed arrays of bytes, so nothing allocates.
+ */
+void ts_euclid_bjorklund(int k, int n, uint8_t out[TS_MAX_STEPS])
+{
+	if (n < 1 || n > TS_MAX_STEPS)
+		return;
+	if (k < 0)
+		k = 0;
+	if (k > n)
+		k = n;
+	if (k == 0 || k == n) {
+		memset(out, k == n, (size_t)n);
+		return;
+	}
+	/* each group is a sequence of bits; na groups in a, nb in b */
+	uint8_t a[TS_MAX_STEPS][TS_MAX_STEPS], b[TS_MAX_STEPS][TS_MAX_STEPS];
+	uint8_t la[TS_MAX_STEPS], lb[TS_MAX_STEPS];
+	int na = k, nb = n - k;
+	for (int i = 0; i < na; i++) {
+		a[i][0] = 1;
+		la[i] = 1;
+	}
+	for (int i = 0; i < nb; i++) {
+		b[i][0] = 0;
+		lb[i] = 1;
+	}
+	while (nb > 1) {
+		int m = na < nb ? na : nb;
+		/* new b = a[m:] + b[m:] (computed before a changes) */
+		uint8_t nbuf[TS_MAX_STEPS][TS_MAX_STEPS], nlb[TS_MAX_STEPS];
+		int nn = 0;
+		for (int i = m; i < na; i++, nn++) {
+			memcpy(nbuf[nn], a[i], la[i]);
+			nlb[nn] = la[i];
+		}
+		for (int i = m; i < nb; i++, nn++) {
+			memcpy(nbuf[nn], b[i], lb[i]);
+			nlb[nn] = lb[i];
+		}
+		for (int i = 0; i < m; i++) {
+			memcpy(a[i] + la[i], b[i], lb[i]);
+			la[i] = (uint8_t)(la[i] + lb[i]);
+		}
+		na = m;
+		nb = nn;
+		for (int i = 0; i < nb; i++) {
+			memcpy(b[i], nbuf[i], nlb[i]);
+			lb[i] = nlb[i];
+		}
+	}
+	int o = 0;
+	for (int i = 0; i < na; i++)
+		for (int j = 0; j < la[i]; j++)
+			out[o++] = a[i][j];
+	for (int i = 0; i < nb; i++)
+		for (int j = 0; j < lb[i]; j++)
+			out[o++] = b[i][j];
+}
+
+/* rot(X, r)[i] = X[(i − r) mod n]: positive r is later. */
+static void rotate(const uint8_t *x, int n, int r, uint8_t *out)
+{
+	int m = ((r % n) + n) % n;
+	for (int i = 0; i < n; i++)
+		out[(i + m) % n] = x[i];
+}
+
+int ts_euclid_hits(const ts_track *trk, uint8_t hit[TS_MAX_STEPS])
+{
+	int n = trk->length < 1 ? 1 : trk->length > TS_MAX_STEPS ? TS_MAX_STEPS : trk->length;
+	memset(hit, 0, TS_MAX_STEPS);
+	if (!trk->euclid.on) {
+		for (int s = 0; s < n; s++)
+			hit[s] = (uint8_t)(s + 1);
+		return n;
+	}
+	const ts_euclid *e = &trk->euclid;
+	uint8_t g1[TS_MAX_STEPS], g2[TS_MAX_STEPS], a[TS_MAX_STEPS], b[TS_MAX_STEPS], c[TS_MAX_STEPS],
+		h[TS_MAX_STEPS];
+	ts_euclid_bjorklund(e->pl1, n, g1);
+	ts_euclid_bjorklund(e->pl2, n, g2);
+	rotate(g1, n, e->ro1, a);
+	rotate(g2, n, e->ro2, b);
+	for (int i = 0; i < n; i++) {
+		switch (e->op) {
+		case TS_EUCLID_XOR:
+			c[i] = a[i] ^ b[i];
+			break;
+		case TS_EUCLID_AND:
+			c[i] = a[i] & b[i];
+			break;
+		case TS_EUCLID_SUB:
+			c[i] = a[i] & !b[i];
+			break;
+		default:
+			c[i] = a[i] | b[i];
+			break;
+		}
+	}
+	rotate(c, n, e->tro, h);
+	int k = 0;
+	for (int s = 0; s < n; s++)
+		if (h[s])
+			hit[s] = (uint8_t)++k;
+	return k;
+}
+
+int ts_track_trig_of(const ts_track *trk, int s)
+{
+	if (!trk->euclid.on)
+		return s;
+	uint8_t hit[TS_MAX_STEPS];
+	ts_euclid_hits(trk, hit);
+	return s >= 0 && s < TS_MAX_STEPS && hit[s] ? hit[s] - 1 : -1;
+}
+
+void ts_euclid_freeze(ts_track *trk)
+{
+	if (!trk->euclid.on)
+		return;
+	uint8_t hit[TS_MAX_STEPS];
+	ts_euclid_hits(trk, hit);
+	ts_trig old[TS_MAX_STEPS];
+	memcpy(old, trk->steps, sizeof(old));
+	for (int s = 0; s < TS_MAX_STEPS; s++) {
+		if (s < trk->length && hit[s]) {
+			trk->steps[s] = old[hit[s] - 1];
+			if (trk->steps[s].kind == TS_TRIG_NONE)
+				trk->steps[s].kind = TS_TRIG_NOTE;
+		} else {
+			ts_trig_init(&trk->steps[s]);
+		}
+	}
+	memset(&trk->euclid, 0, sizeof(trk->euclid));
+}

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Differential test: random valid patterns through `trigseq dump` and the independent oracle.
-# usage: tests/oracle/differential.sh path/to/trigseq FIRST_SEED COUNT   (prints one line per difference)
+# usage: tests/oracle/differential.sh path/to/trigseq FIRST_SEED COUNT [--euclid]
+# (prints one line per difference; --euclid: most tracks euclidean, random_pattern.py --euclid)
 set -uo pipefail
 TRIGSEQ=$1
 first=$2
 count=$3
+gen=("${@:4}")
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/../lib.sh
-. "$here/../lib.sh" differential
+. "$here/../lib.sh" "differential${gen[*]:+ ${gen[*]}}"
 for s in $(seq "$first" $((first + count - 1))); do
-	python3 "$here/random_pattern.py" "$s" >"$tmp/r.tsq"
+	python3 "$here/random_pattern.py" "${gen[@]}" "$s" >"$tmp/r.tsq"
 	if ! "$TRIGSEQ" fmt "$tmp/r.tsq" >"$tmp/c.tsq" 2>"$tmp/err"; then
 		bad "seed $s: the generator wrote an invalid pattern: $(head -1 "$tmp/err")"
 		continue
@@ -22,7 +24,7 @@ for s in $(seq "$first" $((first + count - 1))); do
 	if cmp -s "$tmp/e" "$tmp/o"; then
 		ok
 	else
-		bad "seed $s: engine and oracle differ (python3 $here/random_pattern.py $s; ${opts[*]})"
+		bad "seed $s: engine and oracle differ (python3 $here/random_pattern.py ${gen[*]} $s; ${opts[*]})"
 		[ -n "${VERBOSE:-}" ] && diff "$tmp/e" "$tmp/o" | head -20
 	fi
 done

@@ -70,6 +70,41 @@ class Track:
         self.dest = 'ext'
         self.grid = ''
         self.trigs = {}       # step number -> attribute dict
+        self.euclid = None    # euclid.md §3.3: {'pl1': …, 'pl2', 'ro1', 'ro2', 'tro', 'op'}
+
+    def hits(self):
+        """Step number -> the grid step it plays (euclid.md §3.3.1); every step itself without
+        euclid."""
+        n = self.length
+        if self.euclid is None:
+            return {s: s for s in range(1, n + 1)}
+        e = self.euclid
+        a = rot(bjorklund(e['pl1'], n), e['ro1'])
+        b = rot(bjorklund(e['pl2'], n), e['ro2'])
+        op = {'or': lambda x, y: x | y, 'xor': lambda x, y: x ^ y, 'and': lambda x, y: x & y,
+              'sub': lambda x, y: x & (1 - y)}[e['op']]
+        h = rot([op(x, y) for x, y in zip(a, b)], e['tro'])
+        steps = [i + 1 for i in range(n) if h[i]]
+        return {s: k for k, s in enumerate(steps, 1)}
+
+
+def bjorklund(k, n):
+    """E(k, n), word for word the algorithm of euclid.md §3.3.1."""
+    k = max(0, min(k, n))
+    if k == 0:
+        return [0] * n
+    if k == n:
+        return [1] * n
+    a, b = [[1] for _ in range(k)], [[0] for _ in range(n - k)]
+    while len(b) > 1:
+        m = min(len(a), len(b))
+        a, b = [a[i] + b[i] for i in range(m)], a[m:] + b[m:]
+    return [x for group in a + b for x in group]
+
+
+def rot(x, r):
+    n = len(x)
+    return [x[(i - r) % n] for i in range(n)]
 
 
 def strip_comment(line):
@@ -107,6 +142,11 @@ def parse(path):
                     pat[key] = args[0]
             elif key == 'steps':
                 cur.grid = ''.join(args)
+            elif key == 'euclid':
+                e = {'pl1': 0, 'pl2': 0, 'ro1': 0, 'ro2': 0, 'tro': 0, 'op': 'or'}
+                for name, v in zip(args[::2], args[1::2]):
+                    e[name] = v if name == 'op' else int(v)
+                cur.euclid = e
             elif key == 'step':
                 cur.trigs[int(args[0])] = parse_trig(args[1:])
             elif key == 'channel':
@@ -359,6 +399,7 @@ def run(args):
     inst.sort(key=lambda x: (x[0], x[1]))
 
     # 2. Evaluate conditions in that order; collect fired trigs.
+    hitmaps = {(pi, t.n): t.hits() for pi, (_, ts) in enumerate(pats) for t in ts}
     last = {}
     draw = lambda n, start: draw100(args.seed, n, int(start / s1 * 28800))
     fires = []
@@ -370,10 +411,17 @@ def run(args):
         pi, c0 = segs[si][0], segs[si][1]
         pat, tracks = pats[pi]
         t = tracks[n - 1]
-        ch = t.grid[k - 1]
+        # Under euclid only hits play, hit k the trig of grid step k with '.' as 'x' (euclid.md
+        # §3.3.2); its step start and swing stay those of step k here.
+        g = hitmaps[(pi, n)].get(k)
+        if g is None:
+            continue
+        ch = t.grid[g - 1]
+        if t.euclid is not None and ch == '.':
+            ch = 'x'
         if ch in '.-' or t.mute or n in segs[si][6]:
             continue
-        a = t.trigs.get(k, {'locks': []})
+        a = t.trigs.get(g, {'locks': []})
         cond = a.get('cond')
         if cond is None:
             if t.prob < 100 and draw(n, start) >= t.prob:
@@ -467,7 +515,8 @@ def run(args):
         if off_time is not None:
             push(off_time, t.n, 0, ('off', key, off_ids[0]), order=order)
 
-    other_note_trig = {(pi, t.n): sum(c in 'xX' for c in t.grid[:t.length]) > 1
+    other_note_trig = {(pi, t.n): sum(t.grid[g - 1] in ('xX.' if t.euclid else 'xX')
+                                      for g in hitmaps[(pi, t.n)].values()) > 1
                        for pi, (_, ts) in enumerate(pats) for t in ts}
 
     def setup(tracks):

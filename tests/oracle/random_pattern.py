@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Write a random but valid pattern file (for differential tests of the engine against oracle.py).
 
-usage: random_pattern.py [--chain] SEED > FILE.tsq
+usage: random_pattern.py [--chain] [--euclid] SEED > FILE.tsq
 Covers both modes, every speed, lengths, swing, micro, accents, lock/muted trigs, chords, gates
 (inf included), every condition kind, track prob, retrigs, locks with base values, slides,
 program changes, shared channels and extra ports, internal voices (`sample`, each `dest`).
@@ -12,6 +12,10 @@ also has a `change` (often short, so change points fall mid-pattern and off the 
 tracks), more ports, and more of what crosses a change point (slides, inf gates, endless
 retrigs, late micro timing, programs, 1st and A:B). Without it the output for a seed is the
 same as it always was.
+
+--euclid gives most tracks an `euclid` line (euclid.md §3.3) from a stream of its own: pulses
+0 … 64 (above the track length too), rotations -63 … 63, every operator; the rest of the pattern
+is what the seed writes without it.
 
 Voices come from a stream of their own too: every other line of a seed's pattern is as it was
 before voices existed, and about a third of the tracks get a `sample` and a `dest` (a few a
@@ -31,7 +35,9 @@ CONDS = ['50%', '1%', '99%', '100%', '1:2', '2:3', '4:8', 'fill', '!fill', 'pre'
 def main():
     args = sys.argv[1:]
     chain = '--chain' in args
-    args = [a for a in args if a != '--chain']
+    euclid = '--euclid' in args
+    args = [a for a in args if a not in ('--chain', '--euclid')]
+    ernd = random.Random(int(args[0]) * 15485863 + 5)
     rnd = random.Random(int(args[0]) + (0x5EED0000 if chain else 0))
     # Chain mode: a second stream so that the plain stream (and every old seed) is unchanged.
     crnd = random.Random(int(args[0]) * 7919 + 1) if chain else None
@@ -94,6 +100,17 @@ def main():
         else:
             length = plen
         grid = ''.join(rnd.choice('....xxXo-') for _ in range(length))
+        if euclid and ernd.random() < 0.8:
+            line = ['pl1 %d' % ernd.choice([ernd.randint(0, length), ernd.randint(0, 64)])]
+            for name, value in (('pl2', lambda: ernd.randint(0, min(64, length + 2))),
+                                ('ro1', lambda: ernd.randint(-63, 63)),
+                                ('ro2', lambda: ernd.randint(-63, 63)),
+                                ('tro', lambda: ernd.randint(-63, 63)),
+                                ('op', lambda: ernd.choice(['or', 'xor', 'and', 'sub']))):
+                if ernd.random() < 0.6:
+                    line.append('%s %s' % (name, value()))
+            ernd.shuffle(line)
+            out.append('  euclid %s' % ' '.join(line))
         out.append('  steps %s' % grid)
         for k, ch in enumerate(grid, 1):
             if ch == '.' or rnd.random() < 0.4:

@@ -108,6 +108,19 @@ typedef struct {
 	ts_lock locks[TS_MAX_LOCKS];     /* in file order; each controller at most once */
 } ts_trig;
 
+/* Euclidean mode (euclid.md §3.3): two pulse generators, their rotations, a boolean operator and a
+ * rotation of the result decide which steps are hits; hit k plays grid step k. */
+typedef enum { TS_EUCLID_OR = 0, TS_EUCLID_XOR, TS_EUCLID_AND, TS_EUCLID_SUB, TS_EUCLID_OPS } ts_euclid_op;
+#define TS_EUCLID_PULSES_MAX 64
+#define TS_EUCLID_ROT_MAX 63   /* rotations -63 … 63 */
+
+typedef struct {
+	bool on;                         /* an `euclid` line */
+	uint8_t pl1, pl2;                /* 0 … 64 */
+	int8_t ro1, ro2, tro;            /* -63 … 63 */
+	uint8_t op;                      /* ts_euclid_op */
+} ts_euclid;
+
 typedef struct {
 	bool declared;                   /* a `track N` line exists (the writer omits others) */
 	char name[TS_NAME_MAX + 1];
@@ -131,6 +144,7 @@ typedef struct {
 	int16_t retrig_vel;              /* -128 … 127 */
 	char sample[256];                /* path relative to the pattern file, "" = none */
 	uint8_t dest;                    /* ts_dest */
+	ts_euclid euclid;                /* .on false: trigs play where the grid puts them */
 	ts_trig steps[TS_MAX_STEPS];     /* steps[k - 1] is step k; kind NONE beyond length */
 } ts_track;
 
@@ -174,6 +188,25 @@ int ts_pattern_track_port(const ts_pattern *pat, int n);
 /* Whether a track sends MIDI (engine.h, "Destinations"): a channel, send-midi on, not dest int.
  * When it does not, *why (if given) says why in a few words ("channel off" …). */
 bool ts_track_sends_midi(const ts_track *trk, const char **why);
+
+/* ---- euclidean mode (euclid.md §3.3) ---- */
+
+/* E(k, n): k pulses on n steps (1 … 64) by Bjorklund's algorithm as Toussaint states it, k clamped
+ * to 0 … n, into out[0 … n-1] (1 = pulse). */
+void ts_euclid_bjorklund(int k, int n, uint8_t out[TS_MAX_STEPS]);
+/* The hit map of a track of length L: hit[s-1] = k(s), the hit number of step s (1 … ), or 0 when
+ * step s is not a hit; hit[i] = 0 for i >= L. Without euclid every step s is hit s. Returns the
+ * number of hits. */
+int ts_euclid_hits(const ts_track *trk, uint8_t hit[TS_MAX_STEPS]);
+/* The grid step (0-based) whose trig step s (0-based) plays, or -1 when it plays none: s itself
+ * without euclid, k(s) − 1 with it. */
+int ts_track_trig_of(const ts_track *trk, int s);
+/* Freeze (euclid.md §3.3.2): grid'[s] = grid[k(s)] ('.' becomes 'x', attributes moved with it) at
+ * hits, '.' elsewhere, and euclid off. What the track plays does not change. */
+void ts_euclid_freeze(ts_track *trk);
+/* Operator names "or" "xor" "and" "sub"; text -> op, or -1. */
+extern const char *const ts_euclid_op_names[TS_EUCLID_OPS];
+int ts_euclid_op_parse(const char *text, size_t len);
 
 /* ---- value tables (the single source of truth for parser, writer, engine and UI) ---- */
 
