@@ -149,8 +149,11 @@ static void note_silent(const char *file, const ts_pattern *pat)
 	for (int i = 0; i < TS_TRACKS; i++) {
 		const ts_track *t = &pat->tracks[i];
 		bool any = false;
+		uint8_t hit[TS_MAX_STEPS];
 		for (int k = 0; k < t->length && !any; k++)
 			any = t->steps[k].kind != TS_TRIG_NONE;
+		if (t->euclid.on)   /* hits play '.' too */
+			any = ts_euclid_hits(t, hit) > 0;
 		with_trigs += any;
 		sending += any && t->send_midi;
 	}

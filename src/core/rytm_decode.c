@@ -150,9 +150,6 @@ static void decode_track_extras(const layout *L, const uint8_t *trk, int n, ts_r
 			"decoded; export writes 0x%04X)", n, sw, RYTM_DEFAULT_SWITCHES);
 	if (trk[L->quant])
 		warn(w, "track %d: track quantize amount %d not kept", n, trk[L->quant]);
-	if (L->euclid && trk[L->euclid])
-		warn(w, "track %d: euclidean mode (pulses %d, %d) not kept: the imported trigs are "
-			"the stored ones", n, trk[L->euclid + 1], trk[L->euclid + 2]);
 	if (L->pad_scale && trk[L->pad_scale] != RYTM_PAD_SCALE_CHROMATIC)
 		warn(w, "track %d: pad scale %d not kept (live pad play only)", n,
 		     trk[L->pad_scale]);
@@ -302,6 +299,41 @@ static void decode_fx_track(const layout *L, const uint8_t *trk, ts_rytm_warning
 		     count == 1 ? "" : "s");
 }
 
+/* The FW 1.70 euclidean fields (euclid.md §3.3.3): bit 7 of 0x279 on, bits 1-0 the operator;
+ * pulses 0 … 64; rotations 0 … 126 with 63 the centre. Bit 7 clear: no euclid, the rest unread. */
+static void decode_euclid(const layout *L, const uint8_t *trk, int n, ts_track *t,
+			  ts_rytm_warnings *w)
+{
+	if (!L->euclid || !(trk[L->euclid] & 0x80))
+		return;
+	const uint8_t *e = trk + L->euclid;
+	ts_euclid *eu = &t->euclid;
+	eu->on = true;
+	eu->op = e[0] & 3;
+	if (e[0] & 0x7C)
+		warn(w, "track %d: euclid mode bits 6-2 (0x%02X) not kept (their meaning is unknown)",
+		     n, e[0] & 0x7C);
+	static const char *const pl_name[2] = {"PL1", "PL2"};
+	for (int i = 0; i < 2; i++) {
+		int v = e[1 + i];
+		if (v > TS_EUCLID_PULSES_MAX) {
+			warn(w, "track %d: euclid %s %d out of 0 ... 64: 64", n, pl_name[i], v);
+			v = TS_EUCLID_PULSES_MAX;
+		}
+		*(i ? &eu->pl2 : &eu->pl1) = (uint8_t)v;
+	}
+	static const char *const ro_name[3] = {"RO1", "RO2", "TRO"};
+	int8_t *ro[3] = {&eu->ro1, &eu->ro2, &eu->tro};
+	for (int i = 0; i < 3; i++) {
+		int v = e[3 + i];
+		if (v > 2 * TS_EUCLID_ROT_MAX) {
+			warn(w, "track %d: euclid %s %d out of 0 ... 126: 126 (+63)", n, ro_name[i], v);
+			v = 2 * TS_EUCLID_ROT_MAX;
+		}
+		*ro[i] = (int8_t)(v - TS_EUCLID_ROT_MAX);
+	}
+}
+
 /* A drum track's settings (track tn, 1-based): length and speed, probability, defaults. Returns
  * the length its steps play to. */
 static int decode_track_settings(const layout *L, const uint8_t *trk, int tn,
@@ -352,7 +384,22 @@ static int decode_track_settings(const layout *L, const uint8_t *trk, int tn,
 	}
 	t->gate = (uint8_t)dl;
 	decode_track_extras(L, trk, tn, w);
+	decode_euclid(L, trk, tn, t, w);
 	return len;
+}
+
+/* Whether step s holds any value of a trig besides ENABLE and SWING (SWING belongs to the step,
+ * not to the trig): flags, note, velocity, length, micro timing, condition, retrig values or a
+ * sound lock different from an empty step's. */
+static bool holds_value(const layout *L, const uint8_t *trk, int s)
+{
+	unsigned unk;
+	unsigned f = get_flags(L, trk, s, &unk) & ~(unsigned)(F_ENABLE | F_SWING);
+	return f || unk || trk[L->notes + (size_t)s] != 0xFF || trk[L->vels + (size_t)s] != 0xFF ||
+	       trk[L->lens + (size_t)s] != 0xFF || trk[L->micros + (size_t)s] != 0xC0 ||
+	       trk[L->rlens + (size_t)s] != (0x80 | RYTM_DEFAULT_RLEN) ||
+	       trk[L->rrates + (size_t)s] != (0xE0 | RYTM_DEFAULT_RRATE) ||
+	       trk[L->rvels + (size_t)s] != 0 || trk[L->sound_locks + (size_t)s] != 0xFF;
 }
 
 /* A drum track's trigs within its length, then one warning per kind of loss and one for the
@@ -363,10 +410,23 @@ static void decode_track_steps(const layout *L, const uint8_t *trk, int tn, int 
 	uint64_t loss[L_COUNT] = {0};
 	uint64_t sound = 0;
 	int beyond = 0;
+	/* Under euclid the hits play steps 1 … nhits forced on: those are read without ENABLE too,
+	 * as x when they hold any value of a trig (euclid.md §3.3.3). */
+	uint8_t hit[TS_MAX_STEPS] = {0};
+	int nhits = 0;
+	if (t->euclid.on) {
+		ts_track tmp = *t;
+		tmp.length = (uint8_t)len;
+		nhits = ts_euclid_hits(&tmp, hit);
+	}
+	uint64_t forced = 0;
 	for (int s = 0; s < 64; s++) {
 		unsigned unk;
-		if (!(get_flags(L, trk, s, &unk) & F_ENABLE))
-			continue;
+		if (!(get_flags(L, trk, s, &unk) & F_ENABLE)) {
+			if (s >= nhits || !holds_value(L, trk, s))
+				continue;
+			forced |= (uint64_t)1 << s;
+		}
 		if (s >= len) {
 			beyond++;
 			continue;
@@ -376,7 +436,23 @@ static void decode_track_steps(const layout *L, const uint8_t *trk, int tn, int 
 			sound |= (uint64_t)1 << s;
 	}
 	loss[L_SOUND] = sound;
+	/* SWING is a bit of the step where a trig plays: under euclid trig k(s) takes step s's. */
+	for (int s = 0; s < len && nhits; s++) {
+		if (!hit[s])
+			continue;
+		unsigned unk;
+		bool swung = (get_flags(L, trk, s, &unk) & F_SWING) != 0, even = (s + 1) % 2 == 0;
+		ts_trig *g = &t->steps[hit[s] - 1];
+		g->swing = swung == even ? TS_SWING_AUTO : swung ? TS_SWING_ON : TS_SWING_OFF;
+		if (g->kind == TS_TRIG_NONE && g->swing != TS_SWING_AUTO) {
+			g->kind = TS_TRIG_NOTE;
+			forced |= (uint64_t)1 << (hit[s] - 1);
+		}
+	}
 	char steps[300];
+	if (forced)
+		warn(w, "track %d %s: euclid hit trigs stored without ENABLE imported as x (export "
+			"adds ENABLE)", tn, steps_text(forced, steps, sizeof(steps)));
 	for (int k = 0; k < L_COUNT; k++)
 		if (loss[k])
 			warn(w, "track %d %s: %s", tn, steps_text(loss[k], steps, sizeof(steps)),

@@ -101,6 +101,32 @@ static void encode_step(const layout *L, uint8_t *trk, int s, const ts_track *t,
 	trk[L->rvels + (size_t)s] = (uint8_t)(int8_t)rvel;
 }
 
+/* The FW 1.70 euclidean fields (euclid.md §3.3.3), and the SWING bit of each hit step s from
+ * the trig k(s) that plays there (the bit belongs to the step; encode_step wrote each step's
+ * own). */
+static void encode_euclid(const layout *L, uint8_t *trk, const ts_track *t, int len)
+{
+	const ts_euclid *e = &t->euclid;
+	trk[L->euclid] = (uint8_t)(0x80 | (e->op & 3));
+	trk[L->euclid + 1] = e->pl1;
+	trk[L->euclid + 2] = e->pl2;
+	trk[L->euclid + 3] = (uint8_t)(e->ro1 + RYTM_EUCLID_ROTATION);
+	trk[L->euclid + 4] = (uint8_t)(e->ro2 + RYTM_EUCLID_ROTATION);
+	trk[L->euclid + 5] = (uint8_t)(e->tro + RYTM_EUCLID_ROTATION);
+	ts_track tmp = *t;
+	tmp.length = (uint8_t)len;
+	uint8_t hit[TS_MAX_STEPS];
+	ts_euclid_hits(&tmp, hit);
+	for (int s = 0; s < len && s < 64; s++) {
+		if (!hit[s])
+			continue;
+		const ts_trig *g = &t->steps[hit[s] - 1];
+		bool swung = g->swing == TS_SWING_ON || (g->swing == TS_SWING_AUTO && (s + 1) % 2 == 0);
+		unsigned unk, f = get_flags(L, trk, s, &unk);
+		put_flags14(trk, s, swung ? f | F_SWING : f & ~(unsigned)F_SWING);
+	}
+}
+
 static void encode_track_losses(const ts_track *t, int n, ts_rytm_warnings *w)
 {
 	char buf[32];
@@ -174,6 +200,8 @@ void ts_rytm_encode(const ts_pattern *pat, uint8_t *raw, ts_rytm_warnings *w)
 		for (int s = 0; s < len && s < 64; s++)
 			if (t->steps[s].kind != TS_TRIG_NONE)
 				encode_step(L, trk, s, t, loss);
+		if (t->euclid.on)
+			encode_euclid(L, trk, t, len);
 		char steps[300];
 		for (int k = 0; k < E_COUNT; k++)
 			if (loss[k])

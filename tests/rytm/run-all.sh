@@ -52,7 +52,10 @@ for layout in 5 4; do
 		expect_err "rich v$layout: track quantize" "track 2: track quantize amount 5 not kept"
 		expect_err "rich v$layout: switches" "track 2: default TRIG page switches 0x1234 not kept"
 		if [ $layout = 5 ]; then
-			expect_err "rich v5: euclid" "track 2: euclidean mode (pulses 0, 0) not kept"
+			expect_err "rich v5: euclid mode bits" "track 4: euclid mode bits 6-2 (0x04) not kept"
+			expect_err "rich v5: euclid pulses" "track 4: euclid PL1 70 out of 0 ... 64: 64"
+			expect_err "rich v5: euclid rotation" "track 4: euclid RO1 130 out of 0 ... 126: 126 (+63)"
+			expect_err "rich v5: euclid forced hit" "track 4 steps 1, 4, 5, 7, 10, 12: euclid hit trigs stored without ENABLE imported as x (export adds ENABLE)"
 			expect_err "rich v5: pad scale" "track 2: pad scale 3 not kept"
 			expect_err "rich v5: root" "track 2: pad root note 5 and row offset 2 not kept"
 		fi

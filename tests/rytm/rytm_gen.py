@@ -15,14 +15,21 @@ spec/rytm-semantics.md section 7 (not from trigseq's code), and a checker of wha
 A description is JSON: pattern fields (tempo_raw = BPM x 120, swing_raw, mode, master_len,
 master_chg, master_speed, kit) and "tracks": 13 objects (12 drum tracks, then FX) with length,
 speed, send_midi, prob, def_note/def_vel/def_len and "trigs": {step (0-based): trig}. A trig has
-flags (a list of mute accent swing slide retrig trigless switch), note/vel/len (null = default),
+flags (a list of mute accent swing slide retrig trigless switch noenable), note/vel/len (null =
+default),
 micro, cond (127 = none), rate/rlen/rvel, sound (null = none). "plocks": [[track, type, {step:
 value}]]. Fields trigseq does not hold that export writes with fixed values (see the README) take
 those values unless the description says otherwise (quant, def_sw, euclid, pad_scale, root).
+A track's euclidean fields (FW 1.70, euclid.md §3.3.3) are raw bytes: euclid (0x279: on << 7 |
+op), pl1, pl2, ro1, ro2, tro (63 = no rotation). The hit grid is the oracle's (tests/oracle).
 """
 import json
+import os
 import random
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'oracle'))
+from oracle import bjorklund, rot  # noqa: E402  (euclid.md §3.3.1, written from the spec)
 
 # ---- layouts (section 7.3, 7.4) ----
 
@@ -47,12 +54,14 @@ BITS4 = dict(enable=0, mute=2, accent=3, swing=4, slide=5, sw_syn=7, sw_smp=8, s
 
 
 def flag_word(flags, bits):
-    names = ['enable']
+    names = [] if 'noenable' in flags else ['enable']
     for f in flags:
         if f == 'trigless':
             names += ['en_syn', 'en_smp', 'en_env', 'en_lfo']
         elif f == 'switch':      # SYN locked off: a partial switch lock
             names += ['en_syn']
+        elif f == 'noenable':
+            pass
         else:
             names.append(f)
     w = 0
@@ -65,8 +74,65 @@ def track_defaults(i, desc):
     normal = desc['mode'] == 'normal'
     t = dict(length=desc['length'] if normal else 16, speed=desc['master_speed'], send_midi=False,
              prob=100, def_note=60, def_vel=100, def_len=14, trigs={}, quant=0, def_sw=0x0780,
-             euclid=0, pad_scale=255, root=0x60)
+             euclid=0, pl1=0, pl2=0, ro1=63, ro2=63, tro=63, pad_scale=255, root=0x60)
     return t
+
+
+# ---- euclidean tracks (euclid.md §3.3) ----
+
+OPS = ['or', 'xor', 'and', 'sub']
+
+
+def euclid_of(t):
+    """What trigseq imports from a track's raw euclid bytes, or None (bit 7 clear)."""
+    if not t.get('euclid', 0) & 0x80:
+        return None
+    return dict(op=OPS[t['euclid'] & 3], pl1=min(64, t['pl1']), pl2=min(64, t['pl2']),
+                ro1=min(126, t['ro1']) - 63, ro2=min(126, t['ro2']) - 63,
+                tro=min(126, t['tro']) - 63)
+
+
+def hit_steps(eu, n):
+    """0-based steps that are hits, in order: hit k + 1 plays stored step k."""
+    a = rot(bjorklund(eu['pl1'], n), eu['ro1'])
+    b = rot(bjorklund(eu['pl2'], n), eu['ro2'])
+    f = {'or': lambda x, y: x | y, 'xor': lambda x, y: x ^ y, 'and': lambda x, y: x & y,
+         'sub': lambda x, y: x & (1 - y)}[eu['op']]
+    h = rot([f(x, y) for x, y in zip(a, b)], eu['tro'])
+    return [i for i in range(n) if h[i]]
+
+
+def holds_value(g):
+    """A stored step with something of a trig besides ENABLE and SWING."""
+    fl = [f for f in g.get('flags', []) if f not in ('noenable', 'swing')]
+    return bool(fl) or any(g.get(k) is not None for k in ('note', 'vel', 'len', 'sound')) or \
+        g.get('micro', 0) != 0 or g.get('cond', 127) != 127 or g.get('rlen', 14) != 14 or \
+        g.get('rate', 9) != 9 or g.get('rvel', 0) != 0
+
+
+def euclid_swing_bits(t, length):
+    """Rewrite the SWING flags of a euclid track as export writes them: the bit of a hit step is
+    the swing of the trig playing there; each trig keeps whether it is swung where it plays."""
+    hits = hit_steps(euclid_of(t), length)
+    trigs = t['trigs']
+    play = {i: (hits[i] if i < len(hits) else i) for i in range(length)}
+    swung = {i: 'swing' in trigs[str(i)]['flags'] for i in range(length) if str(i) in trigs}
+    even = lambda s: (s + 1) % 2 == 0
+
+    def bit_of(i, s):   # trig i (swung or not where it plays) written at step s
+        attr = None if swung[i] == even(play[i]) else swung[i]
+        return even(s) if attr is None else attr
+    k_of = {s: k for k, s in enumerate(hits)}
+    for s in range(length):
+        if s in k_of:
+            b = bit_of(k_of[s], s) if k_of[s] in swung else even(s)
+        else:
+            b = bit_of(s, s) if s in swung else False
+        g = trigs.get(str(s))
+        if g is not None:
+            g['flags'] = [f for f in g['flags'] if f != 'swing'] + (['swing'] if b else [])
+        elif b:
+            trigs[str(s)] = dict(flags=['noenable', 'swing'])
 
 
 def pack7(raw):
@@ -130,8 +196,8 @@ def build_raw(desc, L):
         raw[base + L['speed']] = t['speed'] | (0x80 if t['send_midi'] else 0)
         if L['prob'] is not None:
             raw[base + L['prob']] = t['prob']
-            raw[base + L['euclid']] = t['euclid']
-            raw[base + L['euclid'] + 3:base + L['euclid'] + 6] = bytes([63, 63, 63])
+            raw[base + L['euclid']:base + L['euclid'] + 6] = bytes(
+                [t['euclid'], t['pl1'], t['pl2'], t['ro1'], t['ro2'], t['tro']])
             raw[base + L['pad_scale']] = t['pad_scale']
             raw[base + L['root']] = t['root']
     for k in range(72):
@@ -167,6 +233,7 @@ def build(desc, layout, number=0):
 
 def random_desc(seed, layout):
     r = random.Random(seed)
+    er = random.Random(seed * 7907 + 11)   # euclid: a stream of its own
     mode = r.choice(['normal', 'advanced'])
     d = dict(mode=mode, tempo_raw=r.randint(300, 3000) * 12, swing_raw=r.randint(0, 30),
              master_speed=r.randint(0, 6), master_chg=r.choice([1, r.randint(2, 1024)]))
@@ -190,6 +257,11 @@ def random_desc(seed, layout):
                 if r.random() < 0.4:
                     trigs[str(s)] = random_trig(r)
             t['trigs'] = trigs
+            if layout == 5 and er.random() < 0.35:
+                t.update(euclid=0x80 | er.randint(0, 3), pl1=er.randint(0, 64),
+                         pl2=er.choice([0, er.randint(0, 64)]), ro1=er.randint(0, 126),
+                         ro2=er.randint(0, 126), tro=er.randint(0, 126))
+                euclid_swing_bits(t, length)
         tracks.append(t)
     d['tracks'] = tracks
     return d
@@ -242,8 +314,12 @@ def rich_desc():
     t2 = dict(length=64, speed=0, trigs={'63': dict(flags=[], cond=28)}, quant=5, def_sw=0x1234,
               euclid=128, pad_scale=3, root=0x25)
     t3 = dict(length=7, speed=6, trigs={'2': dict(flags=[], cond=29), '10': dict(flags=[])})
+    # euclid with unknown mode bits, pulses and a rotation out of range, and a hit's stored step
+    # without ENABLE that holds a note (imported as x)
+    t4 = dict(euclid=0x80 | 0x04 | 1, pl1=70, pl2=3, ro1=130, ro2=65, tro=60,
+              trigs={'0': dict(flags=['noenable'], note=50), '1': dict(flags=['mute'])})
     fx = dict(trigs={'0': dict(flags=[])})
-    tracks = [t1, t2, t3] + [{} for _ in range(9)] + [fx]
+    tracks = [t1, t2, t3, t4] + [{} for _ in range(8)] + [fx]
     d['tracks'] = tracks
     # filter freq of track 1 in high resolution: its LSB lane follows, marked 128/128 (7.7)
     d['plocks'] = [[0, 0x14, {'0': 40, '8': 99}], [128, 128, {'0': 3, '8': 4}], [2, 0x03, {'2': 1}],
@@ -301,17 +377,25 @@ def expected(desc, layout):
         e = dict(note=t['def_note'], velocity=t['def_vel'], gate=len_steps(t['def_len']),
                  send_midi=t['send_midi'], prob=t['prob'] if layout == 5 else 100,
                  length=length, speed=SPEEDS[t['speed']] if adv else p['speed'], steps={})
+        eu = euclid_of(t) if layout == 5 else None
+        e['euclid'] = eu
+        hits = hit_steps(eu, length) if eu else []
+        swing_bit = lambda s: 'swing' in t['trigs'].get(str(s), {}).get('flags', [])
         for key, g in t['trigs'].items():
             s = int(key)
             if s >= length:
                 continue
             fl = g.get('flags', [])
+            if 'noenable' in fl and not (s < len(hits) and holds_value(g)):
+                continue
             kind = '-' if 'mute' in fl else 'o' if 'trigless' in fl else 'X' if 'accent' in fl else 'x'
             retrig = 'retrig' in fl
             rate = g.get('rate', 9)
             rlen, rvel = g.get('rlen', 14), g.get('rvel', 0)
             even = (s + 1) % 2 == 0
             sw = 'swing' in fl
+            if s < len(hits):       # SWING of the step where the trig plays
+                even, sw = (hits[s] + 1) % 2 == 0, swing_bit(hits[s])
             e['steps'][s + 1] = dict(
                 kind=kind, note=g.get('note'), vel=1 if g.get('vel') == 0 else g.get('vel'),
                 gate=None if g.get('len') is None else len_steps(g['len']),
@@ -320,6 +404,13 @@ def expected(desc, layout):
                 rate=RATES[rate] if retrig and rate != 9 else None,
                 rlen=None if rlen == 14 else len_steps(rlen), rvel=None if rvel == 0 else rvel,
                 slide='slide' in fl, swing=None if sw == even else ('swing' if sw else 'noswing'))
+        # a hit whose stored step is empty but swung otherwise than its step: an x with swing
+        for k, hs in enumerate(hits):
+            even = (hs + 1) % 2 == 0
+            if k + 1 not in e['steps'] and swing_bit(hs) != even:
+                st = empty_step()
+                st.update(kind='x', swing='swing' if swing_bit(hs) else 'noswing')
+                e['steps'][k + 1] = st
         tracks[i + 1] = e
     p['tracks'] = tracks
     return p
@@ -395,6 +486,11 @@ def parse_tsq(text):
             cur['speed'] = toks[1]
         elif k == 'steps':
             cur['grid'] = ''.join(toks[1:])
+        elif k == 'euclid':
+            eu = dict(op='or', pl1=0, pl2=0, ro1=0, ro2=0, tro=0)
+            for a, v in zip(toks[1::2], toks[2::2]):
+                eu[a] = v if a == 'op' else int(v)
+            cur['euclid'] = eu
         elif k == 'step':
             s = int(toks[1])
             st = dict(note=None, vel=None, gate=None, micro=0, cond=None, retrig=False,
@@ -462,6 +558,8 @@ def compare(exp, got):
                 errs.append('track %d %s: expected %r, got %r' % (n, k, e[k], g[k]))
         glen = (g['length'] or 16) if adv else got['length']
         gspeed = (g['speed'] or got['speed']) if adv else got['speed']
+        if e.get('euclid') != g.get('euclid'):
+            errs.append('track %d euclid: expected %r, got %r' % (n, e.get('euclid'), g.get('euclid')))
         if e['length'] != glen or e['speed'] != gspeed:
             errs.append('track %d length/speed: expected %r %r, got %r %r' %
                         (n, e['length'], e['speed'], glen, gspeed))
