@@ -222,6 +222,7 @@ ui-test: $(B)/trigseq $(B)/rtcheck.so $(B)/send_midi $(B)/audio_capture
 	tests/ui/sync.sh $(B)
 	tests/ui/record.sh $(B)
 	tests/ui/song.sh $(B)
+	tests/ui/euclid.sh $(B)
 
 # The SysEx librarian through a private JACK dummy server, with jack_midi_dump (tests/sysex/).
 sysex-test: $(B)/trigseq $(B)/send_midi $(B)/rtcheck.so

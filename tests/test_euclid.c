@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "trigseq/core/edit.h"
 #include "trigseq/core/engine.h"
 #include "trigseq/core/patfile.h"
 #include "trigseq/core/pattern.h"
@@ -241,12 +243,67 @@ static void test_freeze(void **state)
 	assert_string_equal(play(&pat, 48000 * 6), before);
 }
 
+/* The editor's model: a hit's cell edits the grid step it plays, a step that is not a hit holds
+ * no trig, the euclid fields, freeze as one undo step. */
+static void test_editor(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/trigseq-test-euclid-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char *text = "trigseq 1\nlength 8\ntrack 1\n  euclid pl1 3\n  steps xX-o ....\n";
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	ts_edit *ed = ts_edit_new(NULL);
+	ts_diags d;
+	assert_int_equal(ts_edit_open(ed, path, &d), TS_OK);
+	unlink(path);
+	const ts_track *tk = &ts_edit_pattern(ed)->tracks[0];
+	ts_edit_move_to(ed, 0, 1);  /* step 2: not a hit */
+	assert_false(ts_edit_toggle(ed));
+	assert_non_null(strstr(ts_edit_message(ed), "not a hit"));
+	ts_edit_move_to(ed, 0, 3);  /* step 4 is hit 2: grid step 2 */
+	assert_true(ts_edit_set_note(ed, 64));
+	assert_int_equal(tk->steps[1].nnotes, 1);
+	assert_int_equal(tk->steps[1].notes[0], 64);
+	assert_int_equal(tk->steps[3].nnotes, 0);
+	assert_true(ts_edit_toggle(ed));    /* space mutes the hit, its note kept */
+	assert_int_equal(tk->steps[1].kind, TS_TRIG_MUTED);
+	assert_int_equal(tk->steps[1].notes[0], 64);
+	assert_true(ts_edit_undo(ed));
+	/* pl1: +1 gives 4 hits; typed "off" turns euclid off; the others refuse while off */
+	ts_edit_cursor c = ts_edit_get_cursor(ed);
+	ts_edit_select_field(ed, TS_F_T_PL1 - c.field);
+	assert_true(ts_edit_adjust(ed, 1));
+	assert_int_equal(tk->euclid.pl1, 4);
+	assert_true(ts_edit_freeze(ed));
+	assert_false(tk->euclid.on);
+	/* E(4,8) hits 1 3 5 7 play x X - o */
+	assert_int_equal(tk->steps[0].kind, TS_TRIG_NOTE);
+	assert_int_equal(tk->steps[2].kind, TS_TRIG_ACCENT);
+	assert_int_equal(tk->steps[2].notes[0], 64);
+	assert_int_equal(tk->steps[4].kind, TS_TRIG_MUTED);
+	assert_int_equal(tk->steps[6].kind, TS_TRIG_LOCK);
+	assert_int_equal(tk->steps[1].kind, TS_TRIG_NONE);
+	assert_true(ts_edit_undo(ed));
+	assert_true(tk->euclid.on);
+	assert_int_equal(tk->steps[1].kind, TS_TRIG_ACCENT);
+	assert_true(ts_edit_set_text(ed, "off"));
+	assert_false(tk->euclid.on);
+	assert_false(ts_edit_freeze(ed));
+	ts_edit_select_field(ed, 1); /* pl2 */
+	assert_false(ts_edit_adjust(ed, 1));
+	assert_non_null(strstr(ts_edit_message(ed), "euclid is off"));
+	ts_edit_free(ed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),    cmocka_unit_test(test_bjorklund_and_numbers),
 		cmocka_unit_test(test_messages), cmocka_unit_test(test_writer),
 		cmocka_unit_test(test_what_plays), cmocka_unit_test(test_freeze),
+		cmocka_unit_test(test_editor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -277,9 +277,19 @@ void ts_edit_begin(ts_edit *ed)
 static void settle(ts_pattern *pat)
 {
 	ts_pattern_settle(pat);
-	for (int t = 0; t < TS_TRACKS; t++)
-		for (int k = pat->tracks[t].length; k < TS_MAX_STEPS; k++)
-			ts_trig_init(&pat->tracks[t].steps[k]);
+	ts_trig empty;
+	ts_trig_init(&empty);
+	for (int t = 0; t < TS_TRACKS; t++) {
+		ts_track *trk = &pat->tracks[t];
+		for (int k = trk->length; k < TS_MAX_STEPS; k++)
+			ts_trig_init(&trk->steps[k]);
+		/* An edit of a euclid hit that plays a '.' (it plays as x) gives it attributes: it
+		 * becomes the x it sounds as, since a '.' holds none (pattern-format §3.2). */
+		for (int k = 0; k < trk->length && trk->euclid.on; k++)
+			if (trk->steps[k].kind == TS_TRIG_NONE &&
+			    memcmp(&trk->steps[k], &empty, sizeof(empty)) != 0)
+				trk->steps[k].kind = TS_TRIG_NOTE;
+	}
 }
 
 /* A snapshot for a new undo step, without touching the redo list: a spare one, one from the
@@ -469,23 +479,38 @@ static bool beyond(const ts_edit *ed)
 	return ed->cur.step >= ed->pat.tracks[ed->cur.track].length;
 }
 
-const char *ts_edit_no_trig(const ts_edit *ed)
+const char *ts_edit_no_step(const ts_edit *ed)
 {
 	if (beyond(ed))
 		return MSG_BEYOND;
-	return ed->pat.tracks[ed->cur.track].steps[ed->cur.step].kind == TS_TRIG_NONE ? MSG_NO_TRIG
-										       : NULL;
+	return ts_edit_trig_index(ed) < 0 ? MSG_NOT_HIT : NULL;
+}
+
+/* Under euclid a hit on a '.' plays as x: its fields can be edited (the edit makes it x). */
+const char *ts_edit_no_trig(const ts_edit *ed)
+{
+	if (ts_edit_no_step(ed))
+		return ts_edit_no_step(ed);
+	return ts_edit_cur_trig_c(ed)->kind == TS_TRIG_NONE &&
+			       !ed->pat.tracks[ed->cur.track].euclid.on
+		       ? MSG_NO_TRIG
+		       : NULL;
 }
 
 /* ---- trig edits ---- */
 
 bool ts_edit_toggle(ts_edit *ed)
 {
-	if (beyond(ed))
-		return ts_edit_refuse(ed, MSG_BEYOND);
+	if (ts_edit_no_step(ed))
+		return ts_edit_refuse(ed, ts_edit_no_step(ed));
 	ts_trig *tr = ts_edit_cur_trig(ed);
 	bool was_empty = tr->kind == TS_TRIG_NONE;
 	ts_edit_begin(ed);
+	if (ts_edit_cur_track(ed)->euclid.on) {
+		/* a hit always plays ('.' as x): space mutes it or plays it again, attributes kept */
+		tr->kind = tr->kind == TS_TRIG_MUTED ? TS_TRIG_NOTE : TS_TRIG_MUTED;
+		return ts_edit_commit(ed, MSG_NO_CHANGE, false);
+	}
 	ts_trig_init(tr);
 	if (was_empty)
 		tr->kind = TS_TRIG_NOTE;
@@ -496,8 +521,8 @@ bool ts_edit_set_kind(ts_edit *ed, int kind)
 {
 	if (kind < TS_TRIG_NONE || kind > TS_TRIG_MUTED)
 		return ts_edit_refuse(ed, MSG_NO_KIND);
-	if (beyond(ed))
-		return ts_edit_refuse(ed, MSG_BEYOND);
+	if (ts_edit_no_step(ed))
+		return ts_edit_refuse(ed, ts_edit_no_step(ed));
 	ts_trig *tr = ts_edit_cur_trig(ed);
 	ts_edit_begin(ed);
 	if (kind == TS_TRIG_NONE || tr->kind == TS_TRIG_NONE)
@@ -510,8 +535,8 @@ bool ts_edit_set_note(ts_edit *ed, int note)
 {
 	if (note < 0 || note > 127)
 		return ts_edit_refuse(ed, MSG_NOTE_RANGE);
-	if (beyond(ed))
-		return ts_edit_refuse(ed, MSG_BEYOND);
+	if (ts_edit_no_step(ed))
+		return ts_edit_refuse(ed, ts_edit_no_step(ed));
 	ts_trig *tr = ts_edit_cur_trig(ed);
 	ts_edit_begin(ed);
 	if (tr->kind == TS_TRIG_NONE) {
@@ -528,8 +553,8 @@ bool ts_edit_record_note(ts_edit *ed, int note, int micro)
 		return ts_edit_refuse(ed, MSG_NOTE_RANGE);
 	if (micro < -23 || micro > 23)
 		return ts_edit_refuse(ed, "micro timing is -23 ... 23 (24ths of a step)");
-	if (beyond(ed))
-		return ts_edit_refuse(ed, MSG_BEYOND);
+	if (ts_edit_no_step(ed))
+		return ts_edit_refuse(ed, ts_edit_no_step(ed));
 	ts_trig *tr = ts_edit_cur_trig(ed);
 	ts_edit_begin(ed);
 	if (tr->kind == TS_TRIG_NONE) {
@@ -583,6 +608,16 @@ bool ts_edit_toggle_send(ts_edit *ed, int track)
 	ts_edit_begin(ed);
 	ed->pat.tracks[track].send_midi = !ed->pat.tracks[track].send_midi;
 	return ts_edit_commit(ed, MSG_NO_CHANGE, false);
+}
+
+bool ts_edit_freeze(ts_edit *ed)
+{
+	ts_track *trk = ts_edit_cur_track(ed);
+	if (!trk->euclid.on)
+		return ts_edit_refuse(ed, MSG_NOT_EUCLID);
+	ts_edit_begin(ed);
+	ts_euclid_freeze(trk);
+	return ts_edit_commit(ed, MSG_NO_CHANGE, true);
 }
 
 /* ---- clipboard ---- */
@@ -651,8 +686,8 @@ bool ts_edit_paste(ts_edit *ed)
 	case TS_CLIP_NONE:
 		return ts_edit_refuse(ed, MSG_NO_CLIP);
 	case TS_CLIP_TRIG:
-		if (beyond(ed))
-			return ts_edit_refuse(ed, MSG_BEYOND);
+		if (ts_edit_no_step(ed))
+			return ts_edit_refuse(ed, ts_edit_no_step(ed));
 		ts_edit_begin(ed);
 		memcpy(ts_edit_cur_trig(ed), &ed->clip_trig, sizeof(ed->clip_trig));
 		break;

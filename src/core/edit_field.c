@@ -83,6 +83,15 @@ static void set_mode(ts_pattern *pat, int mode)
 	pat->mode = (uint8_t)mode;
 }
 
+/* pl1 off turns euclid off (the settings are kept for turning it on again); any pulse count
+ * turns it on. */
+static void euclid_pl1(ts_track *trk, int v)
+{
+	trk->euclid.on = v >= 0;
+	if (v >= 0)
+		trk->euclid.pl1 = (uint8_t)v;
+}
+
 /* How a value is written, read and typed. The typed kinds have no scale: only
  * ts_edit_set_text sets them. */
 enum kind {
@@ -103,6 +112,8 @@ enum kind {
 	V_PLEN,         /* the pattern length: inf on top in mode advanced */
 	V_CHANGE,       /* off, 2 … 1024 */
 	V_MODE,
+	V_EUPL,         /* euclid pl1: off, then 0 … 64 */
+	V_EUOP,         /* or xor and sub */
 	V_LOCKS,        /* typed: the trig's cc locks */
 	V_PORT,         /* typed */
 	V_CC,           /* typed: the track's base cc values */
@@ -110,6 +121,7 @@ enum kind {
 };
 
 #define ADV 1           /* a track's length or speed: mode advanced only */
+#define EUC 2           /* a euclid setting other than pl1: while euclid is on */
 
 /* Every field: id, kind, flags, its scale lo … hi, its position at the cursor (get), how a
  * position v is set (set), and whether a trig field is unset and shows the track's value. In
@@ -159,6 +171,18 @@ enum kind {
 	X(TS_F_T_DEST, V_DEST, 0, 0, TS_DEST_INT_EXT, trk->dest, trk->dest = (uint8_t)v, false)    \
 	X(TS_F_T_CC, V_CC, 0, 0, 0, 0, (void)v, false)                                             \
 	X(TS_F_T_SAMPLE, V_SAMPLE, 0, 0, 0, 0, (void)v, false)                                     \
+	X(TS_F_T_PL1, V_EUPL, 0, -1, TS_EUCLID_PULSES_MAX, trk->euclid.on ? trk->euclid.pl1 : -1,   \
+	  euclid_pl1(trk, v), false)                                                              \
+	X(TS_F_T_PL2, V_INT, EUC, 0, TS_EUCLID_PULSES_MAX, trk->euclid.pl2,                        \
+	  trk->euclid.pl2 = (uint8_t)v, false)                                                    \
+	X(TS_F_T_RO1, V_INT, EUC, -TS_EUCLID_ROT_MAX, TS_EUCLID_ROT_MAX, trk->euclid.ro1,          \
+	  trk->euclid.ro1 = (int8_t)v, false)                                                     \
+	X(TS_F_T_RO2, V_INT, EUC, -TS_EUCLID_ROT_MAX, TS_EUCLID_ROT_MAX, trk->euclid.ro2,          \
+	  trk->euclid.ro2 = (int8_t)v, false)                                                     \
+	X(TS_F_T_TRO, V_INT, EUC, -TS_EUCLID_ROT_MAX, TS_EUCLID_ROT_MAX, trk->euclid.tro,          \
+	  trk->euclid.tro = (int8_t)v, false)                                                     \
+	X(TS_F_T_OP, V_EUOP, EUC, 0, TS_EUCLID_OPS - 1, trk->euclid.op, trk->euclid.op = (uint8_t)v, \
+	  false)                                                                                  \
 	X(TS_F_TEMPO, V_TEMPO, 0, TS_TEMPO10_MIN, TS_TEMPO10_MAX, pat->tempo10,                    \
 	  pat->tempo10 = (uint16_t)v, false)                                                      \
 	X(TS_F_SWING, V_PERCENT, 0, 50, 80, pat->swing, pat->swing = (uint8_t)v, false)            \
@@ -194,7 +218,7 @@ static int field_get(const ts_edit *ed, int field, int *lo, int *hi)
 {
 	const ts_pattern *pat = &ed->pat;
 	const ts_track *trk = &pat->tracks[ed->cur.track];
-	const ts_trig *tr = &trk->steps[ed->cur.step];
+	const ts_trig *tr = ts_edit_cur_trig_c(ed);
 	bool adv = pat->mode != TS_MODE_NORMAL;
 	switch (field) {
 #define ROW_GET(id, kind, flags, l, h, get, set, unset)                                           \
@@ -226,7 +250,7 @@ static void field_set(ts_edit *ed, int field, int v)
 
 static bool field_unset(const ts_edit *ed, int field)
 {
-	const ts_trig *tr = &ed->pat.tracks[ed->cur.track].steps[ed->cur.step];
+	const ts_trig *tr = ts_edit_cur_trig_c(ed);
 	switch (field) {
 #define ROW_UNSET(id, kind, flags, lo, hi, get, set, unset)                                       \
 	case id:                                                                                  \
@@ -244,6 +268,8 @@ static const char *not_editable(const ts_edit *ed, int field)
 		return ts_edit_no_trig(ed);
 	if ((field_flags[field] & ADV) && ed->pat.mode == TS_MODE_NORMAL)
 		return MSG_ADVANCED;
+	if ((field_flags[field] & EUC) && !ed->pat.tracks[ed->cur.track].euclid.on)
+		return MSG_EUCLID_OFF;
 	return NULL;
 }
 
@@ -307,7 +333,7 @@ static void value_text(const ts_edit *ed, int field, int g, char *v, size_t size
 {
 	const ts_pattern *pat = &ed->pat;
 	const ts_track *trk = &pat->tracks[ed->cur.track];
-	const ts_trig *tr = &trk->steps[ed->cur.step];
+	const ts_trig *tr = ts_edit_cur_trig_c(ed);
 	uint8_t notes[TS_MAX_NOTES];
 	switch ((enum kind)field_kinds[field]) {
 	case V_INT:
@@ -379,6 +405,15 @@ static void value_text(const ts_edit *ed, int field, int g, char *v, size_t size
 	case V_MODE:
 		snprintf(v, size, "%s", ts_gram_modes[pat->mode == TS_MODE_ADVANCED]);
 		break;
+	case V_EUPL:
+		if (g < 0)
+			snprintf(v, size, "off");
+		else
+			snprintf(v, size, "%d", g);
+		break;
+	case V_EUOP:
+		snprintf(v, size, "%s", ts_euclid_op_names[g >= 0 && g < TS_EUCLID_OPS ? g : 0]);
+		break;
 	case V_LOCKS:
 		locks_text(tr, v, size);
 		break;
@@ -401,8 +436,10 @@ const char *ts_edit_field_text(const ts_edit *ed, int field, char *buf, size_t s
 	buf[0] = '\0';
 	if (field < 0 || field >= TS_F_COUNT)
 		return buf;
-	const ts_trig *tr = &ed->pat.tracks[ed->cur.track].steps[ed->cur.step];
-	if (ts_edit_field_scope(field) == TS_SCOPE_TRIG && tr->kind == TS_TRIG_NONE) {
+	const ts_trig *tr = ts_edit_cur_trig_c(ed);
+	if (ts_edit_field_scope(field) == TS_SCOPE_TRIG &&
+	    (ts_edit_no_step(ed) ||
+	     (tr->kind == TS_TRIG_NONE && !ed->pat.tracks[ed->cur.track].euclid.on))) {
 		snprintf(buf, size, "-");
 		return buf;
 	}
@@ -455,6 +492,14 @@ static bool scale_of(const ts_edit *ed, int field, const char *t, int *v)
 		return (*v = ts_gram_word(t, len, ts_gram_dests, 3)) >= 0;
 	case V_MODE:
 		return (*v = ts_gram_word(t, len, ts_gram_modes, 2)) >= 0;
+	case V_EUOP:
+		return (*v = ts_euclid_op_parse(t, len)) >= 0;
+	case V_EUPL:
+		if (strcmp(t, "off") == 0) {
+			*v = -1;
+			return true;
+		}
+		break;
 	case V_SPEED:
 		k = ts_speed_parse(t, len);
 		*v = -k;

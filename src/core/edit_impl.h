@@ -26,6 +26,10 @@
 #define MSG_NOTE_RANGE "note out of range (0 ... 127)"
 #define MSG_PAGE_BEYOND "page beyond every track's length"
 #define MSG_TYPED "this field is typed: e"
+#define MSG_NOT_HIT "not a hit: euclid pl1 pl2 ro1 ro2 tro op place the trigs (Z freezes)"
+#define MSG_EUCLID_OFF "euclid is off on this track: pl1 turns it on"
+#define MSG_NOT_EUCLID "this track is not euclidean: nothing to freeze"
+#define MSG_REC_EUCLID "a euclid track records nothing: freeze it first (Z)"
 
 /* One undo or redo step: the pattern on the other side of an edit, its state number, and the
  * cursor where the edit was made. */
@@ -84,10 +88,30 @@ static inline ts_track *ts_edit_cur_track(ts_edit *ed)
 	return &ed->pat.tracks[ed->cur.track];
 }
 
+/* The grid step whose trig the cursor's step plays and edits: the step itself, or under euclid
+ * grid step k(s) of the hit s (euclid.md §3.3.2), -1 when the step is not a hit. */
+static inline int ts_edit_trig_index(const ts_edit *ed)
+{
+	return ts_track_trig_of(&ed->pat.tracks[ed->cur.track], ed->cur.step);
+}
+
+/* The trig at the cursor (callers check ts_edit_no_step first: a step that is not a hit has
+ * none; the step itself is returned then). */
 static inline ts_trig *ts_edit_cur_trig(ts_edit *ed)
 {
-	return &ed->pat.tracks[ed->cur.track].steps[ed->cur.step];
+	int k = ts_edit_trig_index(ed);
+	return &ed->pat.tracks[ed->cur.track].steps[k >= 0 ? k : ed->cur.step];
 }
+
+static inline const ts_trig *ts_edit_cur_trig_c(const ts_edit *ed)
+{
+	int k = ts_edit_trig_index(ed);
+	return &ed->pat.tracks[ed->cur.track].steps[k >= 0 ? k : ed->cur.step];
+}
+
+/* Why the cursor's step holds no trig to edit (beyond the length, or not a euclid hit), or
+ * NULL. */
+const char *ts_edit_no_step(const ts_edit *ed);
 
 /* notes become the one note `note`. */
 static inline void ts_edit_one_note(uint8_t *nnotes, uint8_t notes[TS_MAX_NOTES], int note)

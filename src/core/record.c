@@ -178,6 +178,8 @@ static const char *pos_refused(const ts_recorder *r, const ts_edit *ed, const ts
 		return MSG_NO_TRACK;
 	if (p->step < 0 || p->step >= ed->pat.tracks[p->track].length)
 		return MSG_BEYOND;
+	if (ed->pat.tracks[p->track].euclid.on)
+		return MSG_REC_EUCLID;
 	return NULL;
 }
 

@@ -90,15 +90,25 @@ void ts_ui_draw_tracks(ts_ui *u)
 			  t + 1, tk->name[0] ? tk->name : "", ch, tk->port, note, tk->length,
 			  ts_speed_name(tk->speed), mark);
 		int play = st_step(u, t);
+		/* A euclid track shows its hits where they play, each with the kind of the grid
+		 * step it plays ('.' as x), underlined; the steps between hits are blank dots. */
+		uint8_t hit[TS_MAX_STEPS];
+		ts_euclid_hits(tk, hit);
 		for (int k = 0; k < TS_EDIT_PAGE; k++) {
 			int step = first + k, x = 37 + 2 * k + k / 4;
 			char cell[3] = "  ";
-			if (step < tk->length) {
-				const ts_trig *tr = &tk->steps[step];
-				cell[0] = kind_chars[tr->kind <= TS_TRIG_MUTED ? tr->kind : 0];
-				cell[1] = trig_mark(tr);
-			}
 			int attr = dim;
+			if (step < tk->length) {
+				int idx = hit[step] ? hit[step] - 1 : -1;
+				const ts_trig *tr = &tk->steps[idx >= 0 ? idx : step];
+				int kind = tr->kind <= TS_TRIG_MUTED ? tr->kind : 0;
+				if (tk->euclid.on && idx >= 0 && kind == TS_TRIG_NONE)
+					kind = TS_TRIG_NOTE;
+				cell[0] = kind_chars[idx >= 0 ? kind : 0];
+				cell[1] = idx >= 0 ? trig_mark(tr) : ' ';
+				if (tk->euclid.on && idx >= 0)
+					attr |= A_UNDERLINE;
+			}
 			if (play == step + 1)
 				attr |= u->view.colour ? COLOR_PAIR(PAIR_PLAYHEAD) | A_BOLD : A_UNDERLINE | A_BOLD;
 			if (t == c.track && step == c.step)
@@ -167,6 +177,17 @@ void ts_ui_act_send(ts_ui *u, int arg)
 {
 	(void)arg;
 	ts_ui_edited(u, ts_edit_toggle_send(u->ed, ts_edit_get_cursor(u->ed).track));
+}
+
+void ts_ui_act_freeze(ts_ui *u, int arg)
+{
+	(void)arg;
+	int t = ts_edit_get_cursor(u->ed).track;
+	bool done = ts_edit_freeze(u->ed);
+	ts_ui_edited(u, done);
+	if (done)
+		ts_ui_say(u, "track %d frozen: its trigs are where its hits played, euclid off "
+			     "(u undoes)", t + 1);
 }
 
 void ts_ui_act_solo(ts_ui *u, int arg)

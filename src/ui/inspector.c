@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The inspector (rows 15-22): every field of the trig under the cursor with the pattern's, or
- * every setting of its track; Tab selects one, +/- change it, e types it.
+ * every setting of its track (euclid's pl1 pl2 ro1 ro2 tro op included); Tab selects one, +/-
+ * change it, e types it.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -30,7 +31,12 @@ void ts_ui_draw_inspector(ts_ui *u)
 		snprintf(head, sizeof(head), "track %d step %d%s", c.track + 1, c.step + 1,
 			 c.step >= tk->length ? " (beyond the track's length)" : "");
 	ts_ui_put(15, 0, A_BOLD, "%s", head);
-	ts_ui_put(15, 44, A_DIM, "Tab fields  e types a value");
+	/* the track view fills rows 16-22: why the track cannot sound goes up here */
+	const char *why = ts_ui_silent_reason(u, c.track);
+	if (track_view && why)
+		ts_ui_put(15, 20, A_BOLD, "cannot sound: %.45s", why);
+	else
+		ts_ui_put(15, 44, A_DIM, "Tab fields  e types a value");
 	int row = 16, col = 0;
 	ts_edit_scope last = TS_SCOPE_TRIG;
 	for (int f = 0; f < TS_F_COUNT; f++) {
@@ -59,8 +65,7 @@ void ts_ui_draw_inspector(ts_ui *u)
 			row++;
 		}
 	}
-	const char *why = ts_ui_silent_reason(u, c.track);
-	if (why)
+	if (why && !track_view)
 		ts_ui_put(22, 0, A_BOLD, "track %d cannot sound: %s", c.track + 1, why);
 }
 

@@ -60,6 +60,7 @@ static const binding bindings[] = {
 	{'m', "m", "mute the track on/off", ts_ui_act_mute, 0},
 	{'M', "M", "track MIDI send on/off", ts_ui_act_send, 0},
 	{'S', "S", "solo the track (not saved)", ts_ui_act_solo, 0},
+	{'Z', "Z", "euclid: freeze the track's hits into trigs", ts_ui_act_freeze, 0},
 	{'c', "c", "copy trig", ts_ui_act_copy, TS_CLIP_TRIG},
 	{'C', "C", "copy track", ts_ui_act_copy, TS_CLIP_TRACK},
 	{CTRL_KEY('c'), NULL, NULL, ts_ui_act_quit, 0},

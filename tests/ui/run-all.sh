@@ -531,7 +531,7 @@ wait_screen smp 'p.tsq +STOP' || bad "the editor did not start"
 expect_screen smp "a sample-only track shows 'smp' where the channel goes" '^ +1 +smp +midi_out '
 keys smp p
 sleep 1.5
-for _ in $(seq 8); do keys smp BTab; done
+for _ in $(seq 14); do keys smp BTab; done
 keys smp e C-u b.wav Enter
 expect_screen smp "the sample typed shows in the track settings" 'sample +b\.wav'
 sleep 1.5

@@ -66,6 +66,12 @@
 	X(TS_F_T_DEST, "dest", TRACK)       /* ext, int, int+ext */           \
 	X(TS_F_T_CC, "cc", TRACK)           /* base values, typed (e) */      \
 	X(TS_F_T_SAMPLE, "sample", TRACK)   /* typed (e) */                   \
+	X(TS_F_T_PL1, "pl1", TRACK)         /* euclid: off, then pulses 0 … 64 */ \
+	X(TS_F_T_PL2, "pl2", TRACK)         /* the rest while euclid is on */ \
+	X(TS_F_T_RO1, "ro1", TRACK)         /* rotations -63 … 63 */          \
+	X(TS_F_T_RO2, "ro2", TRACK)                                          \
+	X(TS_F_T_TRO, "tro", TRACK)                                          \
+	X(TS_F_T_OP, "op", TRACK)           /* or, xor, and, sub */           \
 	X(TS_F_TEMPO, "tempo", PATTERN)     /* 0.1 BPM a step, 1 BPM coarse */ \
 	X(TS_F_SWING, "pat swing", PATTERN)                                  \
 	X(TS_F_LENGTH, "pat len", PATTERN)  /* normal: every track's; adv: inf on top */ \
@@ -178,6 +184,10 @@ bool ts_edit_toggle_mute(ts_edit *ed, int track);
 bool ts_edit_set_track_name(ts_edit *ed, int track, const char *name);
 /* Track send-midi on/off; track 0 … 11. */
 bool ts_edit_toggle_send(ts_edit *ed, int track);
+/* Freeze the cursor's euclid track (euclid.md §3.3.2, the Rytm's FUNC + EUCLID off): its trigs
+ * move to the steps where its hits play ('.' as x) and euclid goes; what plays is unchanged. One
+ * undo step; refused on a track that is not euclidean. */
+bool ts_edit_freeze(ts_edit *ed);
 
 /* Clipboard: copy never changes the pattern; paste and clear are undoable. Trig: the cursor's
  * step (an empty one too: pasting it empties the target); track: the cursor's track (all its

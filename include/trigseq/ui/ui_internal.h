@@ -189,6 +189,7 @@ void ts_ui_act_kind(ts_ui *u, int kind);
 void ts_ui_act_slide(ts_ui *u, int arg);
 void ts_ui_act_mute(ts_ui *u, int arg);
 void ts_ui_act_send(ts_ui *u, int arg);
+void ts_ui_act_freeze(ts_ui *u, int arg);
 void ts_ui_act_solo(ts_ui *u, int arg);
 void ts_ui_act_copy(ts_ui *u, int what);
 void ts_ui_act_paste(ts_ui *u, int arg);
