@@ -214,8 +214,152 @@ ts_status ts_rytm_import(const uint8_t *data, size_t len, ts_pattern *pat, ts_ry
 	return ts_rytm_import_select(data, len, -1, pat, info, w, err);
 }
 
+static ts_status import_select(const uint8_t *data, size_t len, int number, ts_pattern *pat,
+			       ts_rytm_info *info, ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX],
+			       bool quiet);
+
 ts_status ts_rytm_import_select(const uint8_t *data, size_t len, int number, ts_pattern *pat,
 				ts_rytm_info *info, ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX])
+{
+	return import_select(data, len, number, pat, info, w, err, false);
+}
+
+ts_status ts_rytm_import_pattern(const uint8_t *data, size_t len, int number, ts_pattern *pat,
+				 ts_rytm_info *info, ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX])
+{
+	if (number < 0 || number > 127)
+		return TS_ERR_RANGE;
+	return import_select(data, len, number, pat, info, w, err, true);
+}
+
+/* The messages of a file without realtime bytes, which MIDI lets in anywhere, each checked:
+ * msg (malloc'd) and spans, or TS_ERR_PARSE with err / TS_ERR_NOMEM. */
+static ts_status sound_messages(const uint8_t *data, size_t len, uint8_t **msg, size_t **spans,
+				int *count, char *err)
+{
+	*spans = NULL;
+	*msg = malloc(len ? len : 1);
+	if (!*msg)
+		return TS_ERR_NOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		if (data[i] < 0xF8)
+			(*msg)[n++] = data[i];
+	if (!split_messages(*msg, n, spans, count, err))
+		return *spans ? TS_ERR_PARSE : TS_ERR_NOMEM;
+	for (int k = 0; k < *count; k++) {
+		char where[48] = "";
+		if (*count > 1)
+			snprintf(where, sizeof(where), "message %d of %d: ", k + 1, *count);
+		if (!check_framing(*msg + (*spans)[2 * k], (*spans)[2 * k + 1], where, err))
+			return TS_ERR_PARSE;
+	}
+	return TS_OK;
+}
+
+/* The song object (song-format §7): 64 row records of 4 bytes at 0x018 (byte 1 positions, 0 =
+ * no more rows; byte 3 repeats - 1), 256 position records at 0x118 (bytes 0-1 mute mask, byte 3
+ * the pattern), positions taken in row order from one pool. */
+static ts_status decode_song(const uint8_t *raw, size_t n, ts_rytm_song *song,
+			     ts_rytm_warnings *w, char *err)
+{
+	if (n != TS_RYTM_SONG_RAW_SIZE) {
+		snprintf(err, TS_RYTM_ERR_MAX, "song dump of %zu raw bytes: expected %u (OS 1.72 "
+			 "layout)", n, TS_RYTM_SONG_RAW_SIZE);
+		return TS_ERR_PARSE;
+	}
+	size_t k = 0;
+	for (int i = 0; i < 15 && raw[4 + i]; i++)
+		song->name[k++] = raw[4 + i] >= 0x20 && raw[4 + i] < 0x7F ? (char)raw[4 + i] : '?';
+	while (k > 0 && song->name[k - 1] == ' ')
+		k--;
+	song->name[k] = '\0';
+	song->nrows = 0;
+	song->npos = 0;
+	unsigned high = 0;
+	for (int r = 0; r < TS_RYTM_SONG_ROWS; r++) {
+		const uint8_t *rec = raw + 0x018 + 4 * r;
+		if (rec[1] == 0)
+			break;
+		if (song->npos + rec[1] > TS_RYTM_SONG_POSITIONS) {
+			snprintf(err, TS_RYTM_ERR_MAX, "song row %d: %d pattern positions from position "
+				 "%d, beyond the song's 256", r + 1, rec[1], song->npos + 1);
+			return TS_ERR_PARSE;
+		}
+		song->rows[r].first = (uint16_t)song->npos;
+		song->rows[r].npos = rec[1];
+		song->rows[r].repeats = (uint16_t)(rec[3] + 1);
+		for (int j = 0; j < rec[1]; j++) {
+			const uint8_t *pos = raw + 0x118 + 4 * song->npos;
+			if (pos[3] > 127) {
+				snprintf(err, TS_RYTM_ERR_MAX, "song row %d position %d: pattern byte %d "
+					 "(expected 0 ... 127, A01 ... H16)", r + 1, j + 1, pos[3]);
+				return TS_ERR_PARSE;
+			}
+			song->pos[song->npos].pattern = pos[3];
+			song->pos[song->npos].mutes = (uint16_t)((pos[0] << 8 | pos[1]) & 0x0FFF);
+			high |= pos[0] & 0xF0u;
+			song->npos++;
+		}
+		song->nrows++;
+	}
+	if (song->nrows == 0) {
+		snprintf(err, TS_RYTM_ERR_MAX, "the song has no rows (row 1 holds no pattern)");
+		return TS_ERR_PARSE;
+	}
+	if (high)
+		warn(w, "song: mute word bits 15-12 (0x%X) not kept (their meaning is unknown)",
+		     high >> 4);
+	return TS_OK;
+}
+
+ts_status ts_rytm_import_song(const uint8_t *data, size_t len, ts_rytm_song *song, bool *found,
+			      ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX])
+{
+	uint8_t *msg = NULL, *raw = NULL;
+	size_t *spans = NULL;
+	int count = 0, chosen = -1, songs = 0;
+	*found = false;
+	ts_status st = sound_messages(data, len, &msg, &spans, &count, err);
+	for (int k = 0; k < count && st == TS_OK; k++) {
+		const uint8_t *m = msg + spans[2 * k];
+		if (m[6] == 0x55 || m[6] == 0x5B) {
+			songs++;
+			if (chosen < 0)
+				chosen = k;
+		}
+	}
+	if (st == TS_OK && songs > 1) {
+		*found = true;
+		snprintf(err, TS_RYTM_ERR_MAX, "the file holds %d song dumps: expected one (with "
+			 "its patterns)", songs);
+		st = TS_ERR_PARSE;
+	}
+	if (st == TS_OK && chosen >= 0) {
+		const uint8_t *m = msg + spans[2 * chosen];
+		size_t plen = spans[2 * chosen + 1] - 15;
+		raw = malloc(ts_rytm_unpacked_size(plen) + 1);
+		if (!raw) {
+			st = TS_ERR_NOMEM;
+		} else {
+			memset(song, 0, sizeof(*song));
+			song->number = m[9];
+			song->device = m[5];
+			st = decode_song(raw, ts_rytm_unpack7(m + 10, plen, raw), song, w, err);
+			*found = true;
+		}
+	}
+	if (st == TS_OK && w && w->nomem)
+		st = TS_ERR_NOMEM;
+	free(raw);
+	free(spans);
+	free(msg);
+	return st;
+}
+
+static ts_status import_select(const uint8_t *data, size_t len, int number, ts_pattern *pat,
+			       ts_rytm_info *info, ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX],
+			       bool quiet)
 {
 	/* The messages without realtime bytes, which MIDI lets in anywhere. */
 	uint8_t *msg = malloc(len ? len : 1);
@@ -292,11 +436,11 @@ ts_status ts_rytm_import_select(const uint8_t *data, size_t len, int number, ts_
 	}
 	static const char *const kinds[7] = {"kit", "sound", "pattern", "song", "settings",
 					     "global", "unknown"};
-	for (int k = 0; k < 7 && st == TS_OK; k++)
+	for (int k = 0; k < 7 && st == TS_OK && !quiet; k++)
 		if (others[k])
 			warn(w, "%d %s dump%s in the file skipped (only patterns are imported)",
 			     others[k], kinds[k], others[k] == 1 ? "" : "s");
-	if (st == TS_OK && patterns > 1)
+	if (st == TS_OK && patterns > 1 && !quiet)
 		warn(w, "%d other pattern dump%s in the file skipped (it holds %s)", patterns - 1,
 		     patterns == 2 ? "" : "s", names);
 	if (st == TS_OK && w && w->nomem)

@@ -11,6 +11,8 @@
 #    export to the same bytes;
 #  - damaged dumps (checksum, product ID, version, truncated, length field, dump type, stray
 #    bytes): a message naming what was expected, exit 1, nothing written; realtime bytes skipped;
+#  - a song dump with its patterns: the .tss (rows, chains as loops, repeats, mutes, name) and
+#    A01.tsq ... beside it; a missing pattern, damaged songs: a message, nothing written;
 #  - no overwrite without --force, --pattern, usage errors.
 # usage: tests/rytm/run-all.sh path/to/trigseq [COUNT]
 set -uo pipefail
@@ -159,6 +161,113 @@ expect_err "export warns: base cc" "track 11: 1 base cc value not kept"
 expect_err "export warns: mute" "track 12: mute not kept"
 "$TRIGSEQ" export-rytm patterns/rev2-chords.tsq -o "$tmp/chords.syx" >/dev/null 2>"$tmp/err"
 expect_err "export warns: chords" "chord reduced to its first note"
+
+# ---- a song dump with its patterns (song-format.md §7) ----
+cat >"$tmp/song.json" <<'JSON'
+{"name": "Live set", "high": 0, "rows": [
+ {"repeats": 2, "positions": [[0, [1, 3]]]},
+ {"repeats": 3, "positions": [[1, []], [0, [12]]]},
+ {"repeats": 1, "positions": [[18, []]]}]}
+JSON
+gen song "$tmp/song.json" --number 2 -o "$tmp/song.syx"
+for k in 1 2 3; do gen random $((k + 200)) --layout 5 >"$tmp/sp$k.json"; done
+gen build "$tmp/sp1.json" --layout 5 --number 0 -o "$tmp/sA01.syx"
+gen build "$tmp/sp2.json" --layout 5 --number 1 -o "$tmp/sA02.syx"
+gen build "$tmp/sp3.json" --layout 4 --number 18 -o "$tmp/sB03.syx"
+cat "$tmp/song.syx" "$tmp/sA01.syx" "$tmp/sA02.syx" "$tmp/sB03.syx" >"$tmp/set.syx"
+mkdir -p "$tmp/set"
+if "$TRIGSEQ" import-rytm "$tmp/set.syx" -o "$tmp/set/live.tss" >"$tmp/out" 2>"$tmp/err"; then
+	cat >"$tmp/want.tss" <<'TSS'
+trigseq-song 1
+# Analog Rytm song 3, imported: a Rytm row of m patterns repeated r times is m rows and a loop
+name "Live set"
+
+row "A01.tsq" repeat 2 mute 1,3
+row "A02.tsq"
+row "A01.tsq" mute 12
+loop 2 2
+row "B03.tsq"
+TSS
+	if cmp -s "$tmp/want.tss" "$tmp/set/live.tss"; then
+		ok "song: rows, repeats, chains as loops, mutes, name"
+	else
+		bad "song .tss: $(diff "$tmp/want.tss" "$tmp/set/live.tss")"
+	fi
+	for k in 1 2 3; do
+		f=$(echo "A01 A02 B03" | cut -d' ' -f$k)
+		check "song: pattern $f matches its dump" gen check "$tmp/sp$k.json" "$tmp/set/$f.tsq" \
+			--layout $([ $k = 3 ] && echo 4 || echo 5)
+	done
+	check "song: trigseq check accepts the song and its patterns" "$TRIGSEQ" check "$tmp/set/live.tss"
+	grep -qF "3 Rytm rows, 3 patterns beside it" "$tmp/out" && ok "song: the summary line" ||
+		bad "song summary: $(cat "$tmp/out")"
+else
+	bad "song import failed: $(cat "$tmp/err")"
+fi
+# again: every file exists, nothing replaced without --force
+cp "$tmp/set/A01.tsq" "$tmp/a01.before"
+echo "# edited" >>"$tmp/set/A01.tsq"
+cp "$tmp/set/A01.tsq" "$tmp/a01.edited"
+rm "$tmp/set/live.tss"
+"$TRIGSEQ" import-rytm "$tmp/set.syx" -o "$tmp/set/live.tss" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qF "A01.tsq exists: not replaced (use --force); nothing written" "$tmp/err" &&
+	[ ! -e "$tmp/set/live.tss" ] && cmp -s "$tmp/set/A01.tsq" "$tmp/a01.edited"; then
+	ok "song: an existing pattern file is not replaced, nothing written"
+else
+	bad "song no-clobber: exit $rc $(cat "$tmp/err")"
+fi
+if "$TRIGSEQ" import-rytm "$tmp/set.syx" -o "$tmp/set/live.tss" --force >/dev/null 2>&1 &&
+	cmp -s "$tmp/set/A01.tsq" "$tmp/a01.before" && [ -e "$tmp/set/A01.tsq~" ]; then
+	ok "song: --force replaces, the old file kept as A01.tsq~"
+else
+	bad "song --force"
+fi
+# a pattern of the song missing from the file
+cat "$tmp/song.syx" "$tmp/sA01.syx" "$tmp/sB03.syx" >"$tmp/missing.syx"
+mkdir -p "$tmp/miss"
+"$TRIGSEQ" import-rytm "$tmp/missing.syx" -o "$tmp/miss/s.tss" >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc = 1 ] && grep -qF "the song plays pattern A02: no dump of pattern A02 in the file (it holds A01, B03); nothing written" "$tmp/err" &&
+	[ -z "$(ls "$tmp/miss")" ]; then
+	ok "song: a pattern missing from the file: exit 1, nothing written"
+else
+	bad "song missing pattern: exit $rc, $(cat "$tmp/err") $(ls "$tmp/miss")"
+fi
+usage "song: -o must be a .tss" "holds a song dump: the output is a song, -o NAME.tss" import-rytm "$tmp/set.syx" -o "$tmp/x.tsq"
+usage "song: --pattern refused" "--pattern chooses a pattern dump" import-rytm "$tmp/set.syx" -o "$tmp/x.tss" --pattern A01
+# damaged songs
+song_bad() {
+	local name=$1 msg=$2 json=$3
+	echo "$json" >"$tmp/sb.json"
+	gen song "$tmp/sb.json" -o "$tmp/sb.syx"
+	cat "$tmp/sb.syx" "$tmp/sA01.syx" >"$tmp/sb-all.syx"
+	rm -f "$tmp/sb.tss"
+	"$TRIGSEQ" import-rytm "$tmp/sb-all.syx" -o "$tmp/sb.tss" >/dev/null 2>"$tmp/err"
+	local rc=$?
+	if [ $rc = 1 ] && grep -qF -- "$msg" "$tmp/err" && [ ! -e "$tmp/sb.tss" ]; then
+		ok "song: $name: $(cat "$tmp/err")"
+	else
+		bad "song: $name: exit $rc, $(cat "$tmp/err")"
+	fi
+}
+song_bad "no rows" "the song has no rows (row 1 holds no pattern); nothing written" '{"rows": []}'
+song_bad "pattern byte" "song row 1 position 1: pattern byte 200 (expected 0 ... 127, A01 ... H16)" \
+	'{"rows": [{"positions": [[200, []]]}]}'
+song_bad "positions beyond 256" "song row 2: 255 pattern positions from position 201, beyond the song's 256" \
+	"{\"rows\": [{\"positions\": $(python3 -c 'print([[0, []]] * 200)')}, {\"positions\": $(python3 -c 'print([[0, []]] * 255)')}]}"
+echo '{"high": 5, "rows": [{"positions": [[0, [2]]]}]}' >"$tmp/hi.json"
+gen song "$tmp/hi.json" -o "$tmp/hi.syx"
+cat "$tmp/hi.syx" "$tmp/sA01.syx" >"$tmp/hi-all.syx"
+mkdir -p "$tmp/hi"
+"$TRIGSEQ" import-rytm "$tmp/hi-all.syx" -o "$tmp/hi/s.tss" >/dev/null 2>"$tmp/err"
+[ $? = 0 ] && grep -qF "song: mute word bits 15-12 (0x5) not kept (their meaning is unknown)" "$tmp/err" &&
+	grep -qx 'row "A01.tsq" mute 2' "$tmp/hi/s.tss" && ok "song: unknown mute bits warned, the mutes kept" ||
+	bad "song high bits: $(cat "$tmp/err" "$tmp/hi/s.tss")"
+cat "$tmp/song.syx" "$tmp/song.syx" "$tmp/sA01.syx" >"$tmp/two.syx"
+"$TRIGSEQ" import-rytm "$tmp/two.syx" -o "$tmp/two.tss" >/dev/null 2>"$tmp/err"
+[ $? = 1 ] && grep -qF "the file holds 2 song dumps: expected one (with its patterns)" "$tmp/err" &&
+	ok "song: two song dumps refused" || bad "two songs: $(cat "$tmp/err")"
 
 # ---- damaged dumps ----
 gen random 99 >"$tmp/good.json"

@@ -7,6 +7,9 @@ spec/rytm-semantics.md section 7 (not from trigseq's code), and a checker of wha
   rytm_gen.py rich > DESC.json                         every field, plus what trigseq cannot hold
   rytm_gen.py build DESC.json --layout 4|5 [--number N] -o OUT.syx
   rytm_gen.py check DESC.json OUT.tsq [--layout 4|5]   the .tsq against the description
+  rytm_gen.py song SONG.json [--number N] -o OUT.syx  a song dump (song-format.md §7):
+                                                       {"name", "rows": [{"repeats", "positions":
+                                                       [[pattern, [muted tracks]]]}], "high"}
   rytm_gen.py message DUMP_ID N -o OUT.syx            another dump type around N raw bytes
   rytm_gen.py corrupt IN.syx KIND -o OUT.syx           checksum|product|version|truncate|length|
                                                        cutpayload|dumpid|trailing|highbit, or
@@ -218,6 +221,31 @@ def build_raw(desc, L):
     raw[L['gquant']] = desc.get('gquant', 0)
     raw[L['bpm']:L['bpm'] + 2] = desc['tempo_raw'].to_bytes(2, 'big')
     return bytes(raw)
+
+
+def build_song(desc, number=0):
+    """An OS 1.72 song object (song-format.md §7) in a 0x55 dump: 64 row records at 0x018 (byte 1
+    positions, byte 3 repeats - 1), 256 position records at 0x118 (mute word, pattern), one pool
+    taken in row order."""
+    raw = bytearray(1304)
+    name = desc.get('name', '').encode('ascii')[:15]
+    raw[4:4 + len(name)] = name
+    raw[0x15] = 1
+    pos = 0
+    for r, row in enumerate(desc['rows']):
+        raw[0x18 + 4 * r + 1] = len(row['positions'])
+        raw[0x18 + 4 * r + 3] = row.get('repeats', 1) - 1
+        for pattern, muted in row['positions']:
+            word = sum(1 << (t - 1) for t in muted) | desc.get('high', 0) << 12
+            if pos < 256:       # a damaged song may count more: they are not stored
+                raw[0x118 + 4 * pos:0x118 + 4 * pos + 4] = bytes([word >> 8, word & 0xFF, 0,
+                                                                  pattern])
+            pos += 1
+    packed = pack7(bytes(raw))
+    s = sum(packed) & 0x3FFF
+    n = len(packed) + 5
+    return (bytes([0xF0, 0x00, 0x20, 0x3C, 0x07, 0x00, 0x55, 0x01, 0x01, number]) + packed +
+            bytes([s >> 7, s & 0x7F, (n >> 7) & 0x7F, n & 0x7F, 0xF7]))
 
 
 def build(desc, layout, number=0):
@@ -636,6 +664,10 @@ def main(argv):
         for e in errs[:20]:
             print(e)
         return 1 if errs else 0
+    elif cmd == 'song':
+        desc = json.load(open(argv[2]))
+        number = int(argv[argv.index('--number') + 1]) if '--number' in argv else 0
+        open(argv[argv.index('-o') + 1], 'wb').write(build_song(desc, number))
     elif cmd == 'message':
         # another Rytm dump type (e.g. 0x52 kit) around N raw bytes, framed like a pattern dump
         dump_id, n = int(argv[2], 0), int(argv[3])

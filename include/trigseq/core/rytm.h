@@ -59,6 +59,46 @@ ts_status ts_rytm_import(const uint8_t *data, size_t len, ts_pattern *pat, ts_ry
 ts_status ts_rytm_import_select(const uint8_t *data, size_t len, int number, ts_pattern *pat,
 				ts_rytm_info *info, ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX]);
 
+/* As ts_rytm_import_select with `number` 0 ... 127, saying nothing of the file's other dumps:
+ * for the patterns of a song dump (ts_rytm_import_song). */
+ts_status ts_rytm_import_pattern(const uint8_t *data, size_t len, int number, ts_pattern *pat,
+				 ts_rytm_info *info, ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX]);
+
+/* ---- songs (song-format.md §7: OS 1.72 song dumps, dump ID 0x55, work buffer 0x5B) ---- */
+
+#define TS_RYTM_SONG_RAW_SIZE 1304u
+#define TS_RYTM_SONG_ROWS 64
+#define TS_RYTM_SONG_POSITIONS 256
+
+/* A Rytm song: rows of pattern positions (a chain) played `repeats` times; the positions of all
+ * rows are one pool, taken in row order. */
+typedef struct {
+	char name[16];           /* printable ASCII, NUL-terminated */
+	uint8_t number;          /* song slot 0 ... 15 */
+	uint8_t device;
+	int nrows;
+	struct {
+		uint16_t first;      /* its first position in pos[] */
+		uint16_t npos;       /* 1 ... */
+		uint16_t repeats;    /* 1 ... 256 */
+	} rows[TS_RYTM_SONG_ROWS];
+	int npos;
+	struct {
+		uint8_t pattern;     /* 0 (A01) ... 127 (H16) */
+		uint16_t mutes;      /* bit t: track t + 1 muted */
+	} pos[TS_RYTM_SONG_POSITIONS];
+} ts_rytm_song;
+
+/*
+ * The song dump of a file of Rytm dumps (every message must be sound, as for patterns): TS_OK
+ * with *found true and the song in *song, or *found false when the file holds no song dump;
+ * TS_ERR_PARSE with err (*found true when the problem is the song's) (a damaged message, several song dumps, a raw size other than 1304, a
+ * song without rows, row counts beyond the 256 positions, a pattern byte over 127). What is not
+ * kept (the unknown top mute bits) is warned.
+ */
+ts_status ts_rytm_import_song(const uint8_t *data, size_t len, ts_rytm_song *song, bool *found,
+			      ts_rytm_warnings *w, char err[TS_RYTM_ERR_MAX]);
+
 /*
  * The v5 SysEx dump of pat as pattern `number` (0 ... 127), device ID 0, dump ID 0x54: a
  * malloc'd buffer of TS_RYTM_V5_SYSEX_SIZE bytes in *out. What the Rytm cannot hold is appended
