@@ -6,7 +6,8 @@
  *
  * Then the same as a song that changes row and tempo all the time (song-format §5): the dense
  * pattern and a variant in rows of 1, 2 and 3 steps, each row at another tempo, looping forever;
- * its median, and its slowest period against the plain pattern's.
+ * its median, and its slowest period against the plain pattern's. And the dense pattern with every
+ * track euclidean (euclid.md): the hit map costs a table lookup a step.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +122,42 @@ int main(void)
 	       (double)events / REPEATS / (double)periods);
 	printf("engine: queue peak %u entries, %u lost events, slowest period %.1f us\n", peak, lost,
 	       worst_plain / 1000.0);
+	ts_engine_free(eng);
+	if (lost)
+		return 1;
+
+	/* every track euclidean: E(11,16) xor E(5,16) rotated by the track (euclid.md) */
+	static ts_pattern eu;
+	eu = pat;
+	for (int t = 0; t < TS_TRACKS; t++)
+		eu.tracks[t].euclid = (ts_euclid){.on = true, .pl1 = 11, .pl2 = 5,
+						  .ro2 = (int8_t)t, .op = TS_EUCLID_XOR};
+	eng = ts_engine_new(&cfg);
+	if (!eng || ts_engine_load(eng, &eu) != TS_OK) {
+		fprintf(stderr, "bench_engine: cannot set up the euclid pattern\n");
+		return 1;
+	}
+	double worst_eu = 0;
+	for (int r = 0; r < REPEATS; r++) {
+		ts_engine_start(eng);
+		double t0 = now_ns();
+		for (unsigned long i = 0; i < periods; i++) {
+			double a = now_ns();
+			ts_engine_run(eng, PERIOD, sink, NULL);
+			double b = now_ns() - a;
+			worst_eu = b > worst_eu ? b : worst_eu;
+		}
+		double t1 = now_ns();
+		ts_engine_get_status(eng, &st);
+		ts_engine_stop(eng, 0, sink, NULL);
+		per_period[r] = (t1 - t0) / (double)periods;
+		lost += st.lost_events;
+	}
+	qsort(per_period, REPEATS, sizeof(per_period[0]), cmp_double);
+	printf("engine: the dense pattern with every track euclidean (E(11,16) xor E(5,16)): %.0f "
+	       "ns/period = %.3f%% of the period (median of %d), slowest period %.1f us\n",
+	       per_period[REPEATS / 2], 100.0 * per_period[REPEATS / 2] / period_ns, REPEATS,
+	       worst_eu / 1000.0);
 	ts_engine_free(eng);
 	if (lost)
 		return 1;
