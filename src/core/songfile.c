@@ -52,6 +52,7 @@ struct sparser {
 	ts_diags diags;
 	bool nomem;
 	bool header_seen, stop, too_many_rows;
+	int row_lines;      /* `row` statements, valid or not: "no row" only when there is none */
 	int line;
 	struct pos name_at, tempo_at, end_at, inf_at;
 	struct tok tok[TS_LEX_TOKENS];
@@ -443,6 +444,7 @@ static void statement(struct sparser *p)
 		return;
 	}
 	if (is_row) {
+		p->row_lines++;
 		if (sf->nrows == TS_SONG_ROWS_MAX) {
 			p->too_many_rows = true;
 			return;
@@ -541,7 +543,7 @@ ts_status ts_songfile_parse(const char *text, size_t len, ts_songfile **out, ts_
 	if (!p->header_seen)
 		err(p, 0, 0, "missing header: the first statement must be 'trigseq-song 1' (the file "
 			     "has no statements)");
-	else if (!p->stop && sf->nrows == 0)
+	else if (!p->stop && p->row_lines == 0)
 		err(p, 0, 0, "no row (a song plays at least one row)");
 	if (p->too_many_rows)
 		err(p, 0, 0, "more than %d rows", TS_SONG_ROWS_MAX);

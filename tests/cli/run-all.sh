@@ -109,6 +109,55 @@ expect_grep "only the bad file is named" '^tests/cli/bad/micro-range.tsq:' "$tmp
 run "check missing file" 1 "$TRIGSEQ" check "$tmp/nope.tsq" && expect_grep "missing file" "nope.tsq: .*No such file" "$tmp/err"
 run "check a directory" 1 "$TRIGSEQ" check patterns && expect_grep "directory" "patterns: " "$tmp/err"
 
+# ---- songs (.tss): every bad song gives exactly its expected messages, exit 1, and nothing is
+# played or written by dump, render, export or fmt --write (song-format.md §4) ----
+for f in tests/cli/bad-song/*.tss; do
+	name=$(basename "$f" .tss)
+	run "check bad song $name" 1 "$TRIGSEQ" check "$f" &&
+		expect_file "check bad song $name" "$tmp/err" "${f%.tss}.err"
+	run "dump bad song $name" 1 "$TRIGSEQ" dump "$f" && expect_empty "dump bad song $name: no events" "$tmp/out"
+	rm -f "$tmp/bs.wav" "$tmp/bs.mid"
+	"$TRIGSEQ" render "$f" -o "$tmp/bs.wav" >/dev/null 2>&1
+	rc=$?
+	"$TRIGSEQ" export "$f" -o "$tmp/bs.mid" >/dev/null 2>&1
+	rc2=$?
+	if [ $rc = 1 ] && [ $rc2 = 1 ] && [ ! -e "$tmp/bs.wav" ] && [ ! -e "$tmp/bs.mid" ]; then
+		ok "render and export of bad song $name: exit 1, nothing written"
+	else
+		bad "render/export of bad song $name wrote something or did not fail"
+	fi
+done
+# fmt --write of a song whose text is wrong leaves it as it is
+cp tests/cli/bad-song/repeat-range.tss "$tmp/rr.tss"
+run "fmt --write bad song" 1 "$TRIGSEQ" fmt --write "$tmp/rr.tss"
+cmp -s "$tmp/rr.tss" tests/cli/bad-song/repeat-range.tss && [ ! -e "$tmp/rr.tss~" ] && ok ||
+	bad "fmt --write changed an invalid song"
+# limits, made here: 257 rows, 129 pattern files, 14 port names, a 10 MB song file
+mkdir -p "$tmp/lim"
+cp patterns/rd8-map.tsq "$tmp/lim/p.tsq"
+{ echo 'trigseq-song 1'; for _ in $(seq 257); do echo 'row "p.tsq"'; done; } >"$tmp/lim/rows.tss"
+run "song of 257 rows" 1 "$TRIGSEQ" check "$tmp/lim/rows.tss" &&
+	expect_grep "257 rows" '^.*rows\.tss: more than 256 rows$' "$tmp/err"
+{ echo 'trigseq-song 1'; for k in $(seq 129); do
+	cp patterns/rd8-map.tsq "$tmp/lim/f$k.tsq"
+	echo "row \"f$k.tsq\""
+done; } >"$tmp/lim/files.tss"
+run "song of 129 pattern files" 1 "$TRIGSEQ" check "$tmp/lim/files.tss" &&
+	expect_grep "129 files" 'files\.tss: more than 128 pattern files$' "$tmp/err"
+{ echo 'trigseq-song 1'; for k in $(seq 14); do
+	printf 'trigseq 1\ntrack 1\n  channel 1\n  note C4\n  port p%d\n  steps x... .... .... ....\n' "$k" >"$tmp/lim/port$k.tsq"
+	echo "row \"port$k.tsq\""
+done; } >"$tmp/lim/ports.tss"
+run "song of 14 port names" 1 "$TRIGSEQ" check "$tmp/lim/ports.tss" &&
+	expect_grep "14 ports" "ports\.tss: the song's tracks use more than 13 output port names" "$tmp/err"
+{ printf 'trigseq-song 1\nrow "p.tsq"\n'; head -c 10485760 /dev/zero | tr '\0' '#'; } >"$tmp/lim/big.tss"
+run "a 10 MB song file" 1 "$TRIGSEQ" check "$tmp/lim/big.tss" &&
+	expect_grep "10 MB" 'big\.tss: .*over the limit' "$tmp/err"
+run "dump a 10 MB song file" 1 "$TRIGSEQ" dump "$tmp/lim/big.tss" && expect_empty "10 MB song: no events" "$tmp/out"
+run "a song plays alone" 2 "$TRIGSEQ" dump tests/cli/bad-song/sub/ok-song.tss patterns/rd8-map.tsq &&
+	expect_grep "alone" 'a song plays alone' "$tmp/err"
+run "check a good song" 0 "$TRIGSEQ" check tests/cli/bad-song/sub/ok-song.tss && expect_empty "good song: silent" "$tmp/err"
+
 # ---- check never crashes: garbage, NUL bytes, a huge file, an endless line ----
 head -c 65536 /dev/urandom >"$tmp/garbage.tsq"
 run "check binary garbage" 1 "$TRIGSEQ" check "$tmp/garbage.tsq"
