@@ -236,7 +236,8 @@ rytm-test: $(B)/trigseq
 	tests/rytm/run-all.sh $(B)/trigseq $(RYTM_COUNT)
 
 check-patterns: $(B)/trigseq
-	$(B)/trigseq check patterns/*.tsq
+	$(B)/trigseq check patterns/*.tsq patterns/*.tss
+	$(B)/trigseq fmt --check patterns/*.tss
 
 lint-man:
 	mandoc -Tlint -W warning man/trigseq.1
