@@ -47,7 +47,7 @@ VOICE_OBJ := $(B)/rt/voice.o
 
 UNIT_TESTS := test_pattern test_grammar test_patfile test_rtmem test_engine test_midi_in test_clock test_edit test_smf \
 	test_monitor test_voice test_sysex test_rytm test_snapshot test_timeline test_alloc test_alloc_voice \
-	test_options test_ring test_thru test_position test_record test_timeline_link test_song test_euclid
+	test_options test_ring test_thru test_position test_record test_timeline_link test_song test_euclid test_songfile
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
 .PHONY: all test unit unit-san lib-test link-test cli-test rytm-test oracle-test export-test render-test jack-test slave-test ui-test sysex-test lint-man check-patterns bench fuzz clean \

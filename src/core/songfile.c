@@ -684,8 +684,9 @@ char *ts_songfile_format(const ts_songfile *sf, size_t *len)
 		}
 		put_stmt_end(&b, s);
 	}
+	/* as in a .tsq: comments after the last statement come last, after a blank line */
 	if (sf->end_comments)
-		put(&b, "%s", sf->end_comments);
+		put(&b, "\n%s", sf->end_comments);
 	if (b.nomem) {
 		free(b.s);
 		return NULL;
