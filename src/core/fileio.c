@@ -5,6 +5,7 @@
 #include "trigseq/core/fileio.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,4 +234,79 @@ ts_status ts_file_replace(const char *path, const void *buf, size_t len, unsigne
 		return TS_ERR_IO;
 	}
 	return ts_file_commit(&tx);
+}
+
+ts_status ts_file_read(const char *path, size_t max, const char *kind, char **out, size_t *len,
+		       char *why, size_t why_size)
+{
+	*out = NULL;
+	why[0] = '\0';
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, why_size, "cannot open: %s", strerror(errno));
+		return TS_ERR_IO;
+	}
+	struct stat st;
+	int e = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	if (e == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
+		e = EFBIG;
+	if (e) {
+		close(fd);
+		if (e == EISDIR)
+			snprintf(why, why_size, "is a directory (expected a %s file)", kind);
+		else if (e == EFBIG)
+			snprintf(why, why_size, "file is %jd bytes, over the limit of %zu bytes for a %s "
+				 "file", (intmax_t)st.st_size, max, kind);
+		else
+			snprintf(why, why_size, "cannot read: %s", strerror(e));
+		errno = e;
+		return e == EFBIG ? TS_ERR_PARSE : TS_ERR_IO;
+	}
+	/* A regular file may still grow while we read it, and a pipe has no size: read at most one
+	 * byte more than the limit. */
+	size_t cap = (S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536) + 1, n = 0;
+	char *b = malloc(cap);
+	while (b) {
+		if (n == cap) {
+			size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			if (ncap <= cap)
+				break;
+			char *nb = realloc(b, ncap);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			e = errno;
+			free(b);
+			close(fd);
+			snprintf(why, why_size, "cannot read: %s", strerror(e));
+			errno = e;
+			return TS_ERR_IO;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!b) {
+		errno = ENOMEM;
+		return TS_ERR_NOMEM;
+	}
+	if (n > max) {
+		free(b);
+		snprintf(why, why_size, "file is over the limit of %zu bytes for a %s file", max, kind);
+		errno = EFBIG;
+		return TS_ERR_PARSE;
+	}
+	*out = b;
+	*len = n;
+	return TS_OK;
 }

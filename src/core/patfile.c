@@ -344,74 +344,11 @@ ts_status ts_patfile_load(const char *path, ts_pattern *pat, ts_comments **comme
 		*comments = NULL;
 	if (diags)
 		diags->count = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return load_fail(diags, TS_ERR_IO, "cannot open: %s", strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return load_fail(diags, TS_ERR_IO, "cannot read: %s", strerror(e));
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return load_fail(diags, TS_ERR_IO, "is a directory (expected a pattern file)");
-	}
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > TS_FILE_MAX) {
-		close(fd);
-		errno = EFBIG;
-		return load_fail(diags, TS_ERR_PARSE,
-				 "file is %jd bytes, over the limit of %u bytes for a pattern file",
-				 (intmax_t)st.st_size, TS_FILE_MAX);
-	}
-	/* A regular file may still grow while we read it, and a pipe has no size: read at most one
-	 * byte more than the limit. */
-	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
-	size_t len = 0;
-	char *buf = malloc(cap);
-	if (!buf) {
-		close(fd);
-		errno = ENOMEM;
-		return TS_ERR_NOMEM;
-	}
-	for (;;) {
-		if (len == cap) {
-			size_t ncap = cap * 2 > (size_t)TS_FILE_MAX + 1 ? (size_t)TS_FILE_MAX + 1 : cap * 2;
-			if (ncap <= cap)
-				break;
-			char *nb = realloc(buf, ncap);
-			if (!nb) {
-				free(buf);
-				close(fd);
-				errno = ENOMEM;
-				return TS_ERR_NOMEM;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		ssize_t r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			errno = e;
-			return load_fail(diags, TS_ERR_IO, "cannot read: %s", strerror(e));
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	if (len > TS_FILE_MAX) {
-		free(buf);
-		errno = EFBIG;
-		return load_fail(diags, TS_ERR_PARSE,
-				 "file is over the limit of %u bytes for a pattern file", TS_FILE_MAX);
-	}
+	char *buf, why[160];
+	size_t len;
+	ts_status st = ts_file_read(path, TS_FILE_MAX, "pattern", &buf, &len, why, sizeof(why));
+	if (st != TS_OK)
+		return why[0] ? load_fail(diags, st, "%s", why) : st;
 	ts_status rc = ts_patfile_parse(buf, len, pat, comments, diags);
 	free(buf);
 	return rc;

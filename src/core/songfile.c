@@ -6,6 +6,7 @@
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include "trigseq/core/songfile.h"
+#include "trigseq/core/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -713,69 +714,9 @@ static ts_status load_fail(ts_diags *d, ts_status st, const char *fmt, ...)
 /* The whole file, at most TS_FILE_MAX bytes, in a malloc'd buffer. */
 static ts_status read_all(const char *path, char **out, size_t *len, ts_diags *d)
 {
-	*out = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return load_fail(d, TS_ERR_IO, "cannot open: %s", strerror(errno));
-	struct stat st;
-	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-		int e = fstat(fd, &st) != 0 ? errno : EISDIR;
-		close(fd);
-		errno = e;
-		return load_fail(d, TS_ERR_IO, e == EISDIR ? "is a directory (expected a song file)"
-							    : "cannot read: %s",
-				 strerror(e));
-	}
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > TS_FILE_MAX) {
-		close(fd);
-		errno = EFBIG;
-		return load_fail(d, TS_ERR_PARSE,
-				 "file is %jd bytes, over the limit of %u bytes for a song file",
-				 (intmax_t)st.st_size, TS_FILE_MAX);
-	}
-	size_t cap = (S_ISREG(st.st_mode) ? (size_t)st.st_size : 65536) + 1, n = 0;
-	char *b = malloc(cap);
-	while (b) {
-		if (n == cap) {
-			if (cap > TS_FILE_MAX)
-				break;
-			char *nb = realloc(b, cap * 2);
-			if (!nb) {
-				free(b);
-				b = NULL;
-				break;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(b);
-			close(fd);
-			errno = e;
-			return load_fail(d, TS_ERR_IO, "cannot read: %s", strerror(e));
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	if (!b) {
-		errno = ENOMEM;
-		return TS_ERR_NOMEM;
-	}
-	if (n > TS_FILE_MAX) {
-		free(b);
-		errno = EFBIG;
-		return load_fail(d, TS_ERR_PARSE,
-				 "file is over the limit of %u bytes for a song file", TS_FILE_MAX);
-	}
-	*out = b;
-	*len = n;
-	return TS_OK;
+	char why[160];
+	ts_status st = ts_file_read(path, TS_FILE_MAX, "song", out, len, why, sizeof(why));
+	return st != TS_OK && why[0] ? load_fail(d, st, "%s", why) : st;
 }
 
 ts_status ts_songfile_load(const char *path, ts_songfile **out, ts_diags *diags)

@@ -46,4 +46,11 @@ bool ts_file_write_all(int fd, const void *buf, size_t n);
 /* The whole of it: begin, write, commit. */
 ts_status ts_file_replace(const char *path, const void *buf, size_t len, unsigned flags);
 
+/* Reading a text file whole, at most `max` bytes (a file growing while read, or a pipe, is read
+ * to max + 1 bytes at most): TS_OK and a malloc'd *out of *len bytes; else errno set, and `why`
+ * says it for a FILE: message, naming the kind of file expected ("pattern", "song"): TS_ERR_IO
+ * (cannot open or read, a folder), TS_ERR_PARSE (over the limit), TS_ERR_NOMEM (why empty). */
+ts_status ts_file_read(const char *path, size_t max, const char *kind, char **out, size_t *len,
+		       char *why, size_t why_size);
+
 #endif
