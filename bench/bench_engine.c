@@ -79,6 +79,33 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* REPEATS runs of SECONDS of audio from a start: each run's ns per period in per_period
+ * (sorted), the slowest period in *worst; returns the lost events; *st is the last run's status. */
+static uint32_t measure(ts_engine *eng, double per_period[REPEATS], double *worst,
+			ts_engine_status *st)
+{
+	const unsigned long periods = (unsigned long)RATE * SECONDS / PERIOD;
+	uint32_t lost = 0;
+	*worst = 0;
+	for (int r = 0; r < REPEATS; r++) {
+		ts_engine_start(eng);
+		double t0 = now_ns();
+		for (unsigned long i = 0; i < periods; i++) {
+			double a = now_ns();
+			ts_engine_run(eng, PERIOD, sink, NULL);
+			double b = now_ns() - a;
+			*worst = b > *worst ? b : *worst;
+		}
+		double t1 = now_ns();
+		ts_engine_get_status(eng, st);
+		ts_engine_stop(eng, 0, sink, NULL);
+		per_period[r] = (t1 - t0) / (double)periods;
+		lost += st->lost_events;
+	}
+	qsort(per_period, REPEATS, sizeof(per_period[0]), cmp_double);
+	return lost;
+}
+
 int main(void)
 {
 	static ts_pattern pat;
@@ -93,24 +120,9 @@ int main(void)
 	double per_period[REPEATS];
 	ts_engine_status st;
 	uint32_t peak = 0, lost = 0;
-	double worst_plain = 0;
-	for (int r = 0; r < REPEATS; r++) {
-		ts_engine_start(eng);
-		double t0 = now_ns();
-		for (unsigned long i = 0; i < periods; i++) {
-			double a = now_ns();
-			ts_engine_run(eng, PERIOD, sink, NULL);
-			double b = now_ns() - a;
-			worst_plain = b > worst_plain ? b : worst_plain;
-		}
-		double t1 = now_ns();
-		ts_engine_get_status(eng, &st);
-		ts_engine_stop(eng, 0, sink, NULL);
-		per_period[r] = (t1 - t0) / (double)periods;
-		peak = st.queue_peak > peak ? st.queue_peak : peak;
-		lost += st.lost_events;
-	}
-	qsort(per_period, REPEATS, sizeof(per_period[0]), cmp_double);
+	double worst_plain;
+	lost = measure(eng, per_period, &worst_plain, &st);
+	peak = st.queue_peak;
 	double med = per_period[REPEATS / 2];
 	double period_ns = 1e9 * PERIOD / RATE;
 	printf("engine: dense 12-track pattern, %d-frame periods at %d Hz: %.0f ns/period = %.3f%% "
@@ -137,23 +149,8 @@ int main(void)
 		fprintf(stderr, "bench_engine: cannot set up the euclid pattern\n");
 		return 1;
 	}
-	double worst_eu = 0;
-	for (int r = 0; r < REPEATS; r++) {
-		ts_engine_start(eng);
-		double t0 = now_ns();
-		for (unsigned long i = 0; i < periods; i++) {
-			double a = now_ns();
-			ts_engine_run(eng, PERIOD, sink, NULL);
-			double b = now_ns() - a;
-			worst_eu = b > worst_eu ? b : worst_eu;
-		}
-		double t1 = now_ns();
-		ts_engine_get_status(eng, &st);
-		ts_engine_stop(eng, 0, sink, NULL);
-		per_period[r] = (t1 - t0) / (double)periods;
-		lost += st.lost_events;
-	}
-	qsort(per_period, REPEATS, sizeof(per_period[0]), cmp_double);
+	double worst_eu;
+	lost += measure(eng, per_period, &worst_eu, &st);
 	printf("engine: the dense pattern with every track euclidean (E(11,16) xor E(5,16)): %.0f "
 	       "ns/period = %.3f%% of the period (median of %d), slowest period %.1f us\n",
 	       per_period[REPEATS / 2], 100.0 * per_period[REPEATS / 2] / period_ns, REPEATS,
@@ -188,25 +185,9 @@ int main(void)
 		fprintf(stderr, "bench_engine: cannot set up the song\n");
 		return 1;
 	}
-	double worst = 0;
-	uint32_t changes = 0;
-	for (int r = 0; r < REPEATS; r++) {
-		ts_engine_start(eng);
-		double t0 = now_ns();
-		for (unsigned long i = 0; i < periods; i++) {
-			double a = now_ns();
-			ts_engine_run(eng, PERIOD, sink, NULL);
-			double b = now_ns() - a;
-			worst = b > worst ? b : worst;
-		}
-		double t1 = now_ns();
-		ts_engine_get_status(eng, &st);
-		ts_engine_stop(eng, 0, sink, NULL);
-		per_period[r] = (t1 - t0) / (double)periods;
-		changes = st.changes;
-		lost += st.lost_events;
-	}
-	qsort(per_period, REPEATS, sizeof(per_period[0]), cmp_double);
+	double worst;
+	lost += measure(eng, per_period, &worst, &st);
+	uint32_t changes = st.changes;
 	printf("engine: song of the dense pattern, a row change every 1-3 steps (%u in %d s), each "
 	       "at another tempo: %.0f ns/period = %.3f%% of the period (median of %d), slowest "
 	       "period %.1f us\n",
